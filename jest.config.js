@@ -1,0 +1,27 @@
+// Unit tests, then the integration suites on the embedded defaults and — when TEST_MYSQL_URL and
+// TEST_REDIS_URL are set — again on MariaDB + Redis. Type checking is `npm run typecheck`'s job,
+// so ts-jest only transpiles here.
+const transform = { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] };
+const base = { testEnvironment: "node", transform, rootDir: __dirname, setupFiles: ["reflect-metadata"] };
+
+const mysql = process.env.TEST_MYSQL_URL;
+const redis = process.env.TEST_REDIS_URL;
+if (Boolean(mysql) !== Boolean(redis)) {
+  throw new Error("TEST_MYSQL_URL 与 TEST_REDIS_URL 须同时设置（或都不设置）");
+}
+
+const integration = (name, backend) => ({
+  ...base,
+  displayName: `integration:${name}`,
+  testMatch: ["<rootDir>/test/integration/**/*.int.test.ts"],
+  setupFiles: [...base.setupFiles, `<rootDir>/test/support/backend.${backend}.ts`],
+});
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+    integration("embedded", "embedded"),
+    ...(mysql ? [integration("mariadb+redis", "mysql")] : []),
+  ],
+};

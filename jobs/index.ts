@@ -1,0 +1,7 @@
+import type { Job, JobContext } from "./Job";
+
+/**
+ * Every scheduled job of the product. Features add theirs here; each names its cron expression
+ * and the one domain function it calls.
+ */
+export const jobs: Job<JobContext>[] = [];

@@ -1,0 +1,62 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import "reflect-metadata";
+import { DataSource, type DataSourceOptions } from "typeorm";
+import type { Config } from "../config";
+import { redactUrl } from "../config";
+import { AppError } from "../errors";
+import { migrations } from "../../migrations";
+import { entities } from "./entities";
+
+/** TypeORM options for the configured database. `synchronize` is never on: migrations own the schema. */
+export function buildDataSourceOptions(config: Pick<Config, "db">): DataSourceOptions {
+  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (config.db.kind === "sqlite") {
+    return {
+      ...common,
+      type: "better-sqlite3",
+      database: config.db.path === ":memory:" ? ":memory:" : resolve(config.db.path),
+      enableWAL: config.db.path !== ":memory:",
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma("busy_timeout = 5000");
+      },
+    };
+  }
+  return {
+    ...common,
+    type: "mysql",
+    url: config.db.url,
+    charset: "utf8mb4_unicode_ci",
+    // Dates go in and come out as UTC whatever the server's own time zone is.
+    timezone: "Z",
+    connectTimeout: 5000,
+    extra: { connectionLimit: 10 },
+  };
+}
+
+/** Opens the database and, unless told otherwise, brings its schema up to date. */
+export async function openDataSource(config: Pick<Config, "db">, options: { migrate: boolean }): Promise<DataSource> {
+  if (config.db.kind === "sqlite" && config.db.path !== ":memory:") mkdirSync(dirname(resolve(config.db.path)), { recursive: true });
+  const dataSource = new DataSource(buildDataSourceOptions(config));
+  try {
+    await dataSource.initialize();
+    await dataSource.query("SELECT 1");
+    if (options.migrate) await dataSource.runMigrations({ transaction: "each" });
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    throw describeOpenError(config, err as Error);
+  }
+  return dataSource;
+}
+
+function describeOpenError(config: Pick<Config, "db">, err: Error): Error {
+  if (config.db.kind === "sqlite") {
+    const corrupt = /not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(`${err.message} ${(err as { code?: string }).code}`);
+    return corrupt
+      ? new AppError("db_corrupt", `SQLite 数据库文件已损坏或不是数据库文件（SQLITE_PATH=${config.db.path}）。请从备份恢复，或移走该文件后重新启动。`, 503)
+      : new AppError("db_unavailable", `无法打开 SQLite 数据库（SQLITE_PATH=${config.db.path}）：${err.message}`, 503);
+  }
+  const code = String((err as { code?: string }).code ?? "");
+  if (!/^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ER_ACCESS_DENIED_ERROR|ER_BAD_DB_ERROR|ER_DBACCESS_DENIED_ERROR)$/.test(code)) return err;
+  return new AppError("db_unreachable", `无法连接数据库（DATABASE_URL=${redactUrl(config.db.url)}）：${err.message}`, 503);
+}

@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { bool, commaList, utcDatetime } from "../columns";
+import type { RoleCode } from "../../domain/org/vocabulary";
+
+/** Someone the system talks to: staff, village cadres, enterprise responsible people. */
+@Entity("people")
+export class Person {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id: number;
+
+  @Column({ type: "varchar", length: 50 })
+  name: string;
+
+  /** Mainland mobile number; the key that imports match on. */
+  @Column({ type: "varchar", length: 20, unique: true })
+  mobile: string;
+
+  @Column({ name: "unit_id", type: "integer" })
+  unitId: number;
+
+  @Column({ type: "varchar", length: 255, transformer: commaList })
+  roles: RoleCode[];
+
+  @Column({ name: "superior_id", type: "integer", nullable: true })
+  superiorId: number | null;
+
+  @Column({ name: "wecom_user_id", type: "varchar", length: 64, nullable: true, unique: true })
+  wecomUserId: string | null;
+
+  @Column({ name: "dingtalk_user_id", type: "varchar", length: 64, nullable: true, unique: true })
+  dingtalkUserId: string | null;
+
+  /** People who leave are deactivated, never deleted: the ledger still names them. */
+  @Column({ type: "boolean", transformer: bool })
+  active: boolean;
+
+  @Column({ name: "created_at", ...utcDatetime })
+  createdAt: Date;
+
+  @Column({ name: "updated_at", ...utcDatetime })
+  updatedAt: Date;
+}

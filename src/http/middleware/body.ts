@@ -1,0 +1,32 @@
+import type { Middleware } from "koa";
+import getRawBody from "raw-body";
+import { Invalid } from "../../errors";
+
+declare module "koa" {
+  interface Request {
+    /** The exact bytes received: callbacks verify signatures over them. */
+    rawBody?: Buffer;
+    /** The parsed JSON body, when the request declared JSON. */
+    body?: unknown;
+  }
+}
+
+/**
+ * Reads request bodies up to `limitBytes` (413 past that, without reading the rest into memory),
+ * keeps the raw bytes and parses JSON. Everything else is left for the route to interpret.
+ */
+export function body(limitBytes: number): Middleware {
+  return async (ctx, next) => {
+    if (!["POST", "PUT", "PATCH"].includes(ctx.method)) return next();
+    const raw = await getRawBody(ctx.req, { limit: limitBytes, length: ctx.get("content-length") || undefined });
+    ctx.request.rawBody = raw;
+    if (ctx.is("application/json") && raw.length > 0) {
+      try {
+        ctx.request.body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        throw Invalid("请求内容不是有效的 JSON", undefined, "invalid_json");
+      }
+    }
+    return next();
+  };
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import Redis from "ioredis";
+import type { KeyValue, Lock } from "./KeyValue";
+
+// Compare-and-act scripts: only the owner token may release or extend a lock.
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+// INCR and the window's expiry in one step, so a crash between them cannot leave a counter without a TTL.
+const INCREMENT = `local n = redis.call("incr", KEYS[1]) if n == 1 then redis.call("pexpire", KEYS[1], ARGV[1]) end return n`;
+
+/** The shared store for a fleet of instances. */
+export class RedisKv implements KeyValue {
+  private readonly redis: Redis;
+
+  constructor(url: string, private readonly prefix = "as:") {
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      // Fail calls quickly while Redis is away instead of queueing them without bound.
+      maxRetriesPerRequest: 2,
+      connectTimeout: 5000,
+      enableOfflineQueue: true,
+    });
+  }
+
+  /** Connects now, so a wrong REDIS_URL is reported at start rather than on the first request. */
+  async connect(): Promise<void> {
+    await this.redis.connect();
+    await this.ping();
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.prefix + key, value, "PX", ttlMs, "NX")) === "OK";
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(this.prefix + key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.prefix + key, value, "PX", ttlMs);
+  }
+
+  async del(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async acquireLock(name: string, ttlMs: number): Promise<Lock | null> {
+    const key = `${this.prefix}lock:${name}`;
+    const token = randomUUID();
+    if ((await this.redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") return null;
+    return {
+      name,
+      token,
+      release: async () => (await this.redis.eval(RELEASE, 1, key, token)) === 1,
+      extend: async (ms) => (await this.redis.eval(EXTEND, 1, key, token, String(ms))) === 1,
+    };
+  }
+
+  async increment(key: string, windowMs: number): Promise<number> {
+    return Number(await this.redis.eval(INCREMENT, 1, this.prefix + key, String(windowMs)));
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

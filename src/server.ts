@@ -1,0 +1,92 @@
+import type { Server } from "node:http";
+import { createApp } from "./app";
+import { systemClock } from "./clock";
+import { type Config, ConfigError, loadConfig } from "./config";
+import { openDataSource } from "./db/dataSource";
+import { Database } from "./db/Database";
+import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
+import { openKv } from "./kv";
+import { createLogger, type Logger } from "./log";
+import { jobs } from "../jobs";
+import { startScheduler } from "../jobs/scheduler";
+
+export interface RunningServer {
+  url: string;
+  /** Graceful stop: no new connections, in-flight requests and job runs finish, pools close. */
+  stop(): Promise<void>;
+}
+
+/** Main: config → database (+ migrations) → kv → demo data → HTTP + jobs. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const db = new Database(await openDataSource(config, { migrate: true }));
+  const kv = await openKv(config).catch(async (err) => {
+    await db.close();
+    throw err;
+  });
+  if (config.demo) {
+    const demo = await loadDemoIfEmpty(db, systemClock);
+    if (demo.loaded) log.info({ units: demo.units, people: demo.people, enterprises: demo.enterprises }, "demo county loaded");
+  }
+  const app = createApp({ config, log, db, kv });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
+  });
+  const scheduler = config.jobs.enabled ? startScheduler(jobs, { clock: systemClock, log }, kv, config.instanceId) : undefined;
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.http.port;
+  const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
+  log.info({ url, database: config.db.kind, kv: config.kv.kind, jobs: config.jobs.enabled ? jobs.length : 0 }, "anshao listening");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.all([closed, scheduler?.stop()]);
+      await kv.close();
+      await db.close();
+    })());
+  return { url, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n请对照 .env.example 修改后重新启动。\n`);
+    process.exit(1);
+  }
+  const log = createLogger({ level: config.log.level });
+  let running: RunningServer;
+  try {
+    running = await startServer(config, log);
+  } catch (err) {
+    log.fatal({ code: (err as { code?: string }).code }, (err as Error).message);
+    process.stderr.write(`启动失败：${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    running.stop().then(
+      () => {
+        log.info("stopped");
+        process.exit(0);
+      },
+      (err: Error) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (require.main === module) void main();
