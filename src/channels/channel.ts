@@ -1,0 +1,96 @@
+/**
+ * The channel-neutral language between the messengers and the rest of Anshao. Channel adapters
+ * turn platform bytes into `InboundEvent`s and `OutboundMessage`s into platform calls; bots and
+ * the domain only ever see these types.
+ */
+
+export type ChannelId = "wecom" | "dingtalk" | "console";
+
+interface InboundBase {
+  channel: ChannelId;
+  /** The platform's own de-duplication key (e.g. `AgentID:MsgId`, or a hash of an event). */
+  eventId: string;
+  /** The sender's platform user id (WeChat Work userid, DingTalk userid, console person id). */
+  senderId: string;
+  /** When the platform says it happened (UTC). */
+  occurredAt: Date;
+}
+
+export type InboundEvent = InboundBase &
+  (
+    | { kind: "text"; text: string }
+    | { kind: "image"; mediaId: string; picUrl?: string }
+    | { kind: "voice"; mediaId: string; format?: string }
+    | { kind: "location"; latitude: number; longitude: number; label?: string }
+    | { kind: "menu_click"; key: string }
+    | { kind: "enter_agent" }
+    /** A card button pressed: `responseCode` lets the card be updated once. */
+    | { kind: "card_click"; taskId: string; buttonKey: string; responseCode?: string }
+    | { kind: "contact_change"; change: ContactChange; userId?: string; departmentId?: string }
+  );
+
+export type ContactChange = "create_user" | "update_user" | "delete_user" | "create_party" | "update_party" | "delete_party";
+
+/** A button on an interactive card; `key` comes back in the `card_click` event. */
+export interface CardButton {
+  key: string;
+  label: string;
+  /** 1 primary, 2 secondary, 3 warning, 4 danger (WeChat Work's styles; others approximate). */
+  style?: 1 | 2 | 3 | 4;
+}
+
+/** An interactive card: buttons make it a button card, none a notice card. */
+export interface Card {
+  /** Stable id of this card instance, so a click can be traced and the card updated. */
+  taskId: string;
+  title: string;
+  description?: string;
+  /** Label/value lines shown under the title. */
+  fields?: { label: string; value: string }[];
+  buttons?: CardButton[];
+  /** Where tapping the card opens, for notice cards. */
+  url?: string;
+}
+
+export type OutboundMessage =
+  | { kind: "text"; text: string }
+  | { kind: "markdown"; markdown: string }
+  | { kind: "textcard"; title: string; description: string; url: string; buttonText?: string }
+  | { kind: "news"; articles: { title: string; description?: string; url: string; picUrl?: string }[] }
+  /** A file from our media storage, referenced by its storage key. */
+  | { kind: "file"; storageKey: string }
+  | { kind: "card"; card: Card }
+  /** Replace the buttons of a card the recipients already have with a done label. */
+  | { kind: "card_update"; responseCode: string; replaceText: string }
+  /** Recall a message sent earlier, by the platform's message id. */
+  | { kind: "recall"; platformMessageId: string };
+
+/** What the platform answered to a send. */
+export interface SendResult {
+  platformMessageId?: string;
+  /** Lets a card be updated later (WeChat Work's `response_code`). */
+  responseCode?: string;
+  /** Recipients the platform rejected as unknown or unreachable. */
+  invalidUsers: string[];
+}
+
+/** A failed platform call; `retryable` decides between back-off-and-retry and a permanent failure. */
+export class ChannelError extends Error {
+  constructor(
+    readonly channel: ChannelId,
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "ChannelError";
+  }
+}
+
+/** The outbound half of a channel, as the outbox worker uses it. */
+export interface ChannelSender {
+  readonly id: ChannelId;
+  /** How many recipients one call may name (WeChat Work: 1000). */
+  readonly maxRecipientsPerCall: number;
+  send(recipients: string[], message: OutboundMessage): Promise<SendResult>;
+}
