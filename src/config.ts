@@ -53,7 +53,24 @@ const envSchema = z.object({
   BODY_LIMIT_KB: positiveInt.default(1024),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
   INSTANCE_ID: optionalString,
+  WECOM_CORP_ID: optionalString,
+  WECOM_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, "应为数字（应用的 AgentId）").optional()),
+  WECOM_SECRET: optionalString,
+  WECOM_TOKEN: optionalString,
+  WECOM_ENCODING_AES_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{43}$/, "应为 43 位字母数字（应用“接收消息”设置中的 EncodingAESKey）").optional()),
+  WECOM_API_BASE: z.string().url("应为 http(s):// 开头的地址").default("https://qyapi.weixin.qq.com"),
+  WECOM_REPLAY_WINDOW_S: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "不能为负数").default(3600),
+  WECOM_DAILY_QUOTA: positiveInt.default(200_000),
+  MEDIA_DIR: z.string().min(1).default("./data/media"),
+  MEDIA_MAX_MB: positiveInt.default(20),
+  OUTBOX_ENABLED: booleanFlag.default(true),
+  OUTBOX_POLL_MS: positiveInt.default(500),
+  OUTBOX_BATCH: positiveInt.default(50),
+  OUTBOX_MAX_ATTEMPTS: positiveInt.default(8),
+  QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
 });
+
+const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
 
 export type Env = Record<string, string | undefined>;
 
@@ -79,6 +96,11 @@ export function loadConfig(env: Env = process.env) {
     );
   }
   const e = parsed.data;
+  const wecomSet = WECOM_KEYS.filter((k) => e[k] !== undefined);
+  if (wecomSet.length > 0 && wecomSet.length < WECOM_KEYS.length) {
+    const missing = WECOM_KEYS.filter((k) => e[k] === undefined);
+    throw new ConfigError(missing.map((k) => `${k}: 启用企业微信需同时设置 ${WECOM_KEYS.join("、")}，此项缺失`));
+  }
   const embedded = e.DATABASE_URL === undefined;
   return Object.freeze({
     env: e.NODE_ENV,
@@ -97,6 +119,27 @@ export function loadConfig(env: Env = process.env) {
     demo: e.DEMO ?? embedded,
     jobs: Object.freeze({ enabled: e.JOBS_ENABLED }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    /** WeChat Work is enabled only when all five credentials are set; otherwise its routes answer 404. */
+    wecom: wecomSet.length
+      ? Object.freeze({
+          corpId: e.WECOM_CORP_ID as string,
+          agentId: Number(e.WECOM_AGENT_ID),
+          secret: e.WECOM_SECRET as string,
+          token: e.WECOM_TOKEN as string,
+          encodingAesKey: e.WECOM_ENCODING_AES_KEY as string,
+          apiBase: e.WECOM_API_BASE.replace(/\/+$/, ""),
+          replayWindowS: e.WECOM_REPLAY_WINDOW_S,
+          dailyQuota: e.WECOM_DAILY_QUOTA,
+        })
+      : undefined,
+    media: Object.freeze({ dir: e.MEDIA_DIR, maxBytes: e.MEDIA_MAX_MB * 1024 * 1024 }),
+    outbox: Object.freeze({
+      enabled: e.OUTBOX_ENABLED,
+      pollMs: e.OUTBOX_POLL_MS,
+      batch: e.OUTBOX_BATCH,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      quietHours: e.QUIET_HOURS,
+    }),
   });
 }
 
