@@ -1,7 +1,7 @@
 // Unit tests, then the integration suites on the embedded defaults and — when TEST_MYSQL_URL and
 // TEST_REDIS_URL are set — again on MariaDB + Redis. Type checking is `npm run typecheck`'s job,
 // so ts-jest only transpiles here.
-const transform = { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] };
+const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
 const base = { testEnvironment: "node", transform, rootDir: __dirname, setupFiles: ["reflect-metadata"] };
 
 const mysql = process.env.TEST_MYSQL_URL;

@@ -7,8 +7,10 @@ const timestamps = [
   { name: "updated_at", type: "datetime", precision: 3 },
 ];
 const ref = (name: string, nullable = true) => ({ name, type: "integer", isNullable: nullable });
+// Unique keys as named unique indices: TypeORM then sees the same thing on SQLite and MySQL.
+const unique = (name: string, ...columnNames: string[]) => new TableIndex({ name, columnNames, isUnique: true });
 const fk = (column: string, table: string) =>
-  new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ["id"], onDelete: "RESTRICT" });
+  new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ["id"], onDelete: "RESTRICT", onUpdate: "RESTRICT" });
 
 /** Org units, people, enterprises and the audit log. */
 export class CoreDirectory1764115200000 implements MigrationInterface {
@@ -20,7 +22,7 @@ export class CoreDirectory1764115200000 implements MigrationInterface {
         name: "org_units",
         columns: [
           id,
-          { name: "code", type: "varchar", length: "64", isUnique: true },
+          { name: "code", type: "varchar", length: "64" },
           { name: "name", type: "varchar", length: "100" },
           { name: "kind", type: "varchar", length: "20" },
           ref("parent_id"),
@@ -28,7 +30,7 @@ export class CoreDirectory1764115200000 implements MigrationInterface {
           ...timestamps,
         ],
         foreignKeys: [fk("parent_id", "org_units")],
-        indices: [new TableIndex({ name: "idx_org_units_path", columnNames: ["path"] })],
+        indices: [unique("uq_org_units_code", "code"), new TableIndex({ name: "idx_org_units_path", columnNames: ["path"] })],
       }),
     );
     await q.createTable(
@@ -37,17 +39,22 @@ export class CoreDirectory1764115200000 implements MigrationInterface {
         columns: [
           id,
           { name: "name", type: "varchar", length: "50" },
-          { name: "mobile", type: "varchar", length: "20", isUnique: true },
+          { name: "mobile", type: "varchar", length: "20" },
           ref("unit_id", false),
           { name: "roles", type: "varchar", length: "255" },
           ref("superior_id"),
-          { name: "wecom_user_id", type: "varchar", length: "64", isNullable: true, isUnique: true },
-          { name: "dingtalk_user_id", type: "varchar", length: "64", isNullable: true, isUnique: true },
+          { name: "wecom_user_id", type: "varchar", length: "64", isNullable: true },
+          { name: "dingtalk_user_id", type: "varchar", length: "64", isNullable: true },
           { name: "active", type: "boolean" },
           ...timestamps,
         ],
         foreignKeys: [fk("unit_id", "org_units"), fk("superior_id", "people")],
-        indices: [new TableIndex({ name: "idx_people_unit", columnNames: ["unit_id"] })],
+        indices: [
+          unique("uq_people_mobile", "mobile"),
+          unique("uq_people_wecom_user", "wecom_user_id"),
+          unique("uq_people_dingtalk_user", "dingtalk_user_id"),
+          new TableIndex({ name: "idx_people_unit", columnNames: ["unit_id"] }),
+        ],
       }),
     );
     await q.createTable(
@@ -55,7 +62,7 @@ export class CoreDirectory1764115200000 implements MigrationInterface {
         name: "enterprises",
         columns: [
           id,
-          { name: "credit_code", type: "varchar", length: "18", isUnique: true },
+          { name: "credit_code", type: "varchar", length: "18" },
           { name: "name", type: "varchar", length: "200" },
           { name: "industry", type: "varchar", length: "32" },
           { name: "scale", type: "varchar", length: "16" },
@@ -76,7 +83,7 @@ export class CoreDirectory1764115200000 implements MigrationInterface {
           fk("supervisor_owner_id", "people"),
           fk("enterprise_owner_id", "people"),
         ],
-        indices: [new TableIndex({ name: "idx_enterprises_unit", columnNames: ["supervising_unit_id"] })],
+        indices: [unique("uq_enterprises_credit_code", "credit_code"), new TableIndex({ name: "idx_enterprises_unit", columnNames: ["supervising_unit_id"] })],
       }),
     );
     await q.createTable(

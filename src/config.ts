@@ -74,6 +74,9 @@ const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TO
 
 export type Env = Record<string, string | undefined>;
 
+/** Every setting the process reads; `.env.example` documents each of them. */
+export const settingNames = Object.keys(envSchema.shape);
+
 /** Thrown with every problem found, so an operator fixes them all in one go. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import type Router from "@koa/router";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
 import { type Config, ConfigError, loadConfig } from "./config";
@@ -17,7 +18,7 @@ export interface RunningServer {
 }
 
 /** Main: config → database (+ migrations) → kv → demo data → HTTP + jobs. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, extra: { routers?: Router[] } = {}): Promise<RunningServer> {
   const db = new Database(await openDataSource(config, { migrate: true }));
   const kv = await openKv(config).catch(async (err) => {
     await db.close();
@@ -27,7 +28,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const demo = await loadDemoIfEmpty(db, systemClock);
     if (demo.loaded) log.info({ units: demo.units, people: demo.people, enterprises: demo.enterprises }, "demo county loaded");
   }
-  const app = createApp({ config, log, db, kv });
+  const app = createApp({ config, log, db, kv, routers: extra.routers });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
   });
@@ -41,8 +42,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stop = () =>
     (stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.all([closed, scheduler?.stop()]);
+      // Keep-alive connections turn idle as their last response ends; close each as soon as it does.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      await Promise.all([closed.finally(() => clearInterval(sweep)), scheduler?.stop()]);
       await kv.close();
       await db.close();
     })());

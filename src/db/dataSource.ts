@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import "reflect-metadata";
+import { createConnection } from "mysql2/promise";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import type { Config } from "../config";
 import { redactUrl } from "../config";
@@ -8,8 +9,11 @@ import { AppError } from "../errors";
 import { migrations } from "../../migrations";
 import { entities } from "./entities";
 
-/** TypeORM options for the configured database. `synchronize` is never on: migrations own the schema. */
-export function buildDataSourceOptions(config: Pick<Config, "db">): DataSourceOptions {
+/**
+ * TypeORM options for the configured database. `synchronize` is never on: migrations own the schema.
+ * `flavour` says whether a MySQL URL points at MariaDB, whose catalogue TypeORM reads differently.
+ */
+export function buildDataSourceOptions(config: Pick<Config, "db">, flavour: "mysql" | "mariadb" = "mysql"): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   if (config.db.kind === "sqlite") {
     return {
@@ -24,7 +28,7 @@ export function buildDataSourceOptions(config: Pick<Config, "db">): DataSourceOp
   }
   return {
     ...common,
-    type: "mysql",
+    type: flavour,
     url: config.db.url,
     charset: "utf8mb4_unicode_ci",
     // Dates go in and come out as UTC whatever the server's own time zone is.
@@ -37,16 +41,28 @@ export function buildDataSourceOptions(config: Pick<Config, "db">): DataSourceOp
 /** Opens the database and, unless told otherwise, brings its schema up to date. */
 export async function openDataSource(config: Pick<Config, "db">, options: { migrate: boolean }): Promise<DataSource> {
   if (config.db.kind === "sqlite" && config.db.path !== ":memory:") mkdirSync(dirname(resolve(config.db.path)), { recursive: true });
-  const dataSource = new DataSource(buildDataSourceOptions(config));
+  let dataSource: DataSource | undefined;
   try {
+    dataSource = new DataSource(buildDataSourceOptions(config, config.db.kind === "mysql" ? await detectFlavour(config.db.url) : undefined));
     await dataSource.initialize();
     await dataSource.query("SELECT 1");
     if (options.migrate) await dataSource.runMigrations({ transaction: "each" });
   } catch (err) {
-    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     throw describeOpenError(config, err as Error);
   }
-  return dataSource;
+  return dataSource as DataSource;
+}
+
+/** Asks the server what it is; MariaDB and MySQL share a protocol but not every catalogue detail. */
+async function detectFlavour(url: string): Promise<"mysql" | "mariadb"> {
+  const conn = await createConnection({ uri: url, connectTimeout: 5000 });
+  try {
+    const [rows] = await conn.query("SELECT VERSION() AS version");
+    return /mariadb/i.test(String((rows as { version: string }[])[0]?.version)) ? "mariadb" : "mysql";
+  } finally {
+    await conn.end();
+  }
 }
 
 function describeOpenError(config: Pick<Config, "db">, err: Error): Error {

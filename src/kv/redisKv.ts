@@ -11,6 +11,7 @@ const INCREMENT = `local n = redis.call("incr", KEYS[1]) if n == 1 then redis.ca
 /** The shared store for a fleet of instances. */
 export class RedisKv implements KeyValue {
   private readonly redis: Redis;
+  private everReady = false;
 
   constructor(url: string, private readonly prefix = "as:") {
     this.redis = new Redis(url, {
@@ -19,7 +20,14 @@ export class RedisKv implements KeyValue {
       maxRetriesPerRequest: 2,
       connectTimeout: 5000,
       enableOfflineQueue: true,
+      // Reconnect after a drop, but not before the first connection: a wrong URL fails start-up now.
+      retryStrategy: (times) => (this.everReady ? Math.min(times * 200, 2000) : null),
     });
+    this.redis.on("ready", () => {
+      this.everReady = true;
+    });
+    // Errors surface on the calls that fail; without a listener ioredis would print them itself.
+    this.redis.on("error", () => undefined);
   }
 
   /** Connects now, so a wrong REDIS_URL is reported at start rather than on the first request. */
@@ -65,6 +73,8 @@ export class RedisKv implements KeyValue {
   }
 
   async close(): Promise<void> {
+    // QUIT would wait in the offline queue forever if the connection never came up.
+    if (this.redis.status !== "ready") return this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -1,8 +1,10 @@
-import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { utcDatetime } from "../columns";
 
 /** One line of the append-only audit log: who changed what, when, from what to what. */
 @Entity("audit_log")
+@Index("idx_audit_entity", ["entityType", "entityId"])
+@Index("idx_audit_at", ["at"])
 export class AuditEntry {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

@@ -1,9 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { OrgUnit } from "./OrgUnit";
 import { bool, commaList, utcDatetime } from "../columns";
 import type { RoleCode } from "../../domain/org/vocabulary";
 
 /** Someone the system talks to: staff, village cadres, enterprise responsible people. */
 @Entity("people")
+@Index("uq_people_mobile", ["mobile"], { unique: true })
+@Index("uq_people_wecom_user", ["wecomUserId"], { unique: true })
+@Index("uq_people_dingtalk_user", ["dingtalkUserId"], { unique: true })
+@Index("idx_people_unit", ["unitId"])
 export class Person {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;
@@ -12,11 +17,15 @@ export class Person {
   name: string;
 
   /** Mainland mobile number; the key that imports match on. */
-  @Column({ type: "varchar", length: 20, unique: true })
+  @Column({ type: "varchar", length: 20 })
   mobile: string;
 
   @Column({ name: "unit_id", type: "integer" })
   unitId: number;
+
+  @ManyToOne(() => OrgUnit, { onDelete: "RESTRICT", onUpdate: "RESTRICT" })
+  @JoinColumn({ name: "unit_id" })
+  unit?: OrgUnit;
 
   @Column({ type: "varchar", length: 255, transformer: commaList })
   roles: RoleCode[];
@@ -24,10 +33,14 @@ export class Person {
   @Column({ name: "superior_id", type: "integer", nullable: true })
   superiorId: number | null;
 
-  @Column({ name: "wecom_user_id", type: "varchar", length: 64, nullable: true, unique: true })
+  @ManyToOne(() => Person, { onDelete: "RESTRICT", onUpdate: "RESTRICT" })
+  @JoinColumn({ name: "superior_id" })
+  superior?: Person;
+
+  @Column({ name: "wecom_user_id", type: "varchar", length: 64, nullable: true })
   wecomUserId: string | null;
 
-  @Column({ name: "dingtalk_user_id", type: "varchar", length: 64, nullable: true, unique: true })
+  @Column({ name: "dingtalk_user_id", type: "varchar", length: 64, nullable: true })
   dingtalkUserId: string | null;
 
   /** People who leave are deactivated, never deleted: the ledger still names them. */

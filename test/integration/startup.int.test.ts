@@ -1,0 +1,96 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { backend, dropTestDatabase, testConfig } from "../support/backend";
+
+// The process as an operator runs it: built with tsc, started with node, stopped with SIGTERM.
+const root = join(__dirname, "../..");
+const outDir = join(root, ".test-build", backend());
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(outDir, "src/server.js")], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<Run>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  return { child, exited, output: () => stdout };
+}
+
+async function waitForUrl(output: () => string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /"url":"(http:\/\/[^"]+)"/.exec(output());
+    if (match) return match[1] as string;
+    await sleep(100);
+  }
+  throw new Error(`server did not start:\n${output()}`);
+}
+
+describe(`starting and stopping the server (${backend()})`, () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root });
+  }, 120_000);
+
+  it("starts on a fresh machine, answers /readyz, and stops cleanly on SIGTERM", async () => {
+    const config = await testConfig();
+    const dir = mkdtempSync(join(tmpdir(), "anshao-start-"));
+    const env =
+      config.db.kind === "mysql" && config.kv.kind === "redis"
+        ? { DATABASE_URL: config.db.url, REDIS_URL: config.kv.url, KV_PREFIX: config.kv.prefix }
+        : { SQLITE_PATH: join(dir, "data/anshao.sqlite") };
+    const server = start({ ...env, PORT: "0", HOST: "127.0.0.1", MEDIA_DIR: join(dir, "media") });
+    try {
+      const url = await waitForUrl(server.output);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      server.child.kill("SIGTERM");
+      const run = await server.exited;
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('"msg":"stopped"');
+    } finally {
+      server.child.kill("SIGKILL");
+      await dropTestDatabase(config);
+    }
+  }, 60_000);
+
+  it("refuses to start with bad settings, listing every problem", async () => {
+    const run = await start({ PORT: "eighty", DATABASE_URL: "postgres://db/anshao" }).exited;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("配置有误（2 处）");
+    expect(run.stderr).toContain("PORT");
+    expect(run.stderr).toContain("DATABASE_URL");
+  });
+
+  it("exits non-zero naming DATABASE_URL when MySQL cannot be reached", async () => {
+    const run = await start({ DATABASE_URL: "mysql://root:pw@127.0.0.1:1/anshao" }).exited;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("无法连接数据库（DATABASE_URL=mysql://root:***@127.0.0.1:1/anshao）");
+  });
+
+  it("exits non-zero naming REDIS_URL when Redis cannot be reached", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "anshao-redis-"));
+    const run = await start({ SQLITE_PATH: join(dir, "a.sqlite"), REDIS_URL: "redis://127.0.0.1:1" }).exited;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("无法连接 Redis（REDIS_URL）");
+  });
+
+  it("refuses a corrupt SQLite file with a clear message and leaves the file as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "anshao-corrupt-"));
+    const file = join(dir, "anshao.sqlite");
+    const garbage = Buffer.from("这不是数据库文件 — not a database at all ".repeat(200));
+    writeFileSync(file, garbage);
+    const run = await start({ SQLITE_PATH: file, PORT: "0" }).exited;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("SQLite 数据库文件已损坏或不是数据库文件");
+    expect(readFileSync(file).equals(garbage)).toBe(true);
+  });
+});

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, loadConfig, settingNames } from "../../src/config";
+
+const wecom = {
+  WECOM_CORP_ID: "ww1234567890abcdef",
+  WECOM_AGENT_ID: "1000002",
+  WECOM_SECRET: "s3cr3t",
+  WECOM_TOKEN: "tok",
+  WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("gives the embedded defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 3000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.db).toEqual({ kind: "sqlite", path: "./data/anshao.sqlite" });
+    expect(config.kv.kind).toBe("memory");
+    expect(config.demo).toBe(true);
+    expect(config.wecom).toBeUndefined();
+  });
+
+  it("selects MySQL and Redis from their URLs and turns demo data off", () => {
+    const config = loadConfig({ DATABASE_URL: "mysql://u:p@db:3306/anshao", REDIS_URL: "redis://cache:6379/1" });
+    expect(config.db).toEqual({ kind: "mysql", url: "mysql://u:p@db:3306/anshao" });
+    expect(config.kv).toMatchObject({ kind: "redis", url: "redis://cache:6379/1" });
+    expect(config.demo).toBe(false);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" }).db.kind).toBe("sqlite");
+  });
+
+  it("lists every problem at once, in Chinese, naming the setting", () => {
+    const problems = problemsOf({ PORT: "eighty", DATABASE_URL: "postgres://x@h/db", LOG_LEVEL: "loud", DEMO: "maybe" });
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith("PORT:"))).toContain("应为数字");
+    expect(problems.find((p) => p.startsWith("DATABASE_URL:"))).toContain("只支持 mysql://");
+    expect(problems.find((p) => p.startsWith("LOG_LEVEL:"))).toBeDefined();
+    expect(problems.find((p) => p.startsWith("DEMO:"))).toContain("true/false");
+  });
+
+  it("never echoes a database password in an error", () => {
+    const problems = problemsOf({ DATABASE_URL: "mysql://root:hunter2@db:3306/" });
+    expect(problems.join("\n")).toContain("缺少数据库名");
+    expect(problems.join("\n")).not.toContain("hunter2");
+  });
+
+  it("rejects a port out of range", () => {
+    expect(problemsOf({ PORT: "70000" })[0]).toMatch(/^PORT: 应在 0–65535 之间/);
+  });
+
+  it("enables WeChat Work only with all five credentials", () => {
+    expect(loadConfig(wecom).wecom).toMatchObject({ corpId: wecom.WECOM_CORP_ID, agentId: 1000002, replayWindowS: 3600 });
+    const problems = problemsOf({ WECOM_CORP_ID: "ww1", WECOM_SECRET: "x" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["WECOM_AGENT_ID", "WECOM_ENCODING_AES_KEY", "WECOM_TOKEN"]);
+  });
+
+  it("refuses a malformed EncodingAESKey without printing it", () => {
+    const problems = problemsOf({ ...wecom, WECOM_ENCODING_AES_KEY: "short-key" });
+    expect(problems[0]).toContain("43 位");
+    expect(problems[0]).not.toContain("short-key");
+  });
+
+  it("is documented setting by setting in .env.example", () => {
+    const example = readFileSync(join(__dirname, "../../.env.example"), "utf8");
+    const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(settingNames.filter((name) => !documented.has(name))).toEqual([]);
+    expect([...documented].filter((name) => !settingNames.includes(name as string))).toEqual([]);
+  });
+});
