@@ -1,10 +1,19 @@
 import type { Clock } from "../src/clock";
+import type { RedriveResult } from "../src/domain/inbox";
 import type { Logger } from "../src/log";
 
-/** What a job's `run` receives; features add their services here as they arrive. */
+/** What every job's `run` receives; the product's services go on `AppJobContext` below. */
 export interface JobContext {
   clock: Clock;
   log: Logger;
+}
+
+/**
+ * What the product's own jobs receive: the base context plus the domain services they call.
+ * Kept apart from `JobContext` so the scheduler (and its tests) need none of these services.
+ */
+export interface AppJobContext extends JobContext {
+  inbox: { redrivePending(now: Date): Promise<RedriveResult> };
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { Job, JobContext } from "./Job";
+import type { AppJobContext, Job } from "./Job";
+import { inboxRedrive } from "./inboxRedrive.job";
 
 /**
  * Every scheduled job of the product. Features add theirs here; each names its cron expression
  * and the one domain function it calls.
  */
-export const jobs: Job<JobContext>[] = [];
+export const jobs: Job<AppJobContext>[] = [inboxRedrive];

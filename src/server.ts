@@ -6,6 +6,8 @@ import { type Config, ConfigError, loadConfig } from "./config";
 import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
 import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
+import { InboxService, logOnlyHandler } from "./domain/inbox";
+import { wecomCallbackRouter } from "./channels/wecom/callback";
 import { openKv } from "./kv";
 import { createLogger, type Logger } from "./log";
 import { jobs } from "../jobs";
@@ -28,11 +30,14 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
     const demo = await loadDemoIfEmpty(db, systemClock);
     if (demo.loaded) log.info({ units: demo.units, people: demo.people, enterprises: demo.enterprises }, "demo county loaded");
   }
-  const app = createApp({ config, log, db, kv, routers: extra.routers });
+  // Until the bot engine arrives, stored events are only logged and marked done.
+  const inbox = new InboxService({ db, kv, clock: systemClock, log, handler: logOnlyHandler(log) });
+  const wecom = wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock: systemClock });
+  const app = createApp({ config, log, db, kv, routers: [wecom, ...(extra.routers ?? [])] });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
   });
-  const scheduler = config.jobs.enabled ? startScheduler(jobs, { clock: systemClock, log }, kv, config.instanceId) : undefined;
+  const scheduler = config.jobs.enabled ? startScheduler(jobs, { clock: systemClock, log, inbox }, kv, config.instanceId) : undefined;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.http.port;
   const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
@@ -45,6 +50,7 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
       // Keep-alive connections turn idle as their last response ends; close each as soon as it does.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       await Promise.all([closed.finally(() => clearInterval(sweep)), scheduler?.stop()]);
+      await inbox.drain();
       await kv.close();
       await db.close();
     })());

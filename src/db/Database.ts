@@ -11,7 +11,7 @@ export class Database {
   constructor(readonly dataSource: DataSource) {}
 
   get dialect(): "sqlite" | "mysql" {
-    return this.dataSource.options.type === "mysql" ? "mysql" : "sqlite";
+    return this.dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql";
   }
 
   get manager(): EntityManager {

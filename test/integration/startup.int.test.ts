@@ -43,7 +43,7 @@ describe(`starting and stopping the server (${backend()})`, () => {
   it("starts on a fresh machine, answers /readyz, and stops cleanly on SIGTERM", async () => {
     const config = await testConfig();
     const dir = mkdtempSync(join(tmpdir(), "anshao-start-"));
-    const env =
+    const env: Record<string, string> =
       config.db.kind === "mysql" && config.kv.kind === "redis"
         ? { DATABASE_URL: config.db.url, REDIS_URL: config.kv.url, KV_PREFIX: config.kv.prefix }
         : { SQLITE_PATH: join(dir, "data/anshao.sqlite") };

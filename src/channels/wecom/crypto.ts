@@ -1,0 +1,156 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+/**
+ * The WXBizMsgCrypt envelope shared by WeChat Work and DingTalk HTTP callbacks (PROTOCOLS.md §1):
+ * SHA-1 over the sorted (token, timestamp, nonce, ciphertext); AES-256-CBC with IV = key[0..16),
+ * PKCS#7 padding to 32-byte blocks; plaintext = random16 ‖ uint32be(len) ‖ message ‖ receiverId.
+ * Written on node:crypto rather than @wecom/crypto because that package accepts out-of-range pad
+ * bytes as "no padding" and never checks the receiver id.
+ */
+
+/** Why an envelope was refused; the callback route maps these onto HTTP answers. */
+export type CryptoFailure = "bad_key" | "bad_base64" | "bad_length" | "bad_padding" | "bad_utf8" | "wrong_receiver";
+
+export class WecomCryptoError extends Error {
+  constructor(readonly reason: CryptoFailure) {
+    super(`wecom envelope refused: ${reason}`);
+    this.name = "WecomCryptoError";
+  }
+}
+
+const BLOCK = 32;
+const RANDOM_BYTES = 16;
+const HEADER_BYTES = RANDOM_BYTES + 4;
+// Canonical base64 only: Buffer.from(…, "base64") silently skips junk, which would let a mangled
+// body decrypt into something else instead of being refused.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export interface AesKey {
+  key: Buffer;
+  iv: Buffer;
+}
+
+/** Decodes the 43-character EncodingAESKey; non-zero trailing bits are accepted as WeCom's own keys have them. */
+export function parseAesKey(encodingAesKey: string): AesKey {
+  if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey)) throw new WecomCryptoError("bad_key");
+  const key = Buffer.from(`${encodingAesKey}=`, "base64");
+  if (key.length !== 32) throw new WecomCryptoError("bad_key");
+  return { key, iv: key.subarray(0, 16) };
+}
+
+/** `msg_signature`: SHA-1 hex over the four strings sorted byte-wise and concatenated. */
+export function signature(token: string, timestamp: string, nonce: string, encrypted: string): string {
+  const parts = [token, timestamp, nonce, encrypted].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return createHash("sha1").update(parts.join("")).digest("hex");
+}
+
+/** Compares in constant time, so response timing reveals nothing about the expected value. */
+export function constantTimeEqual(expected: string, given: string): boolean {
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(given, "utf8");
+  if (a.length !== b.length) {
+    // timingSafeEqual needs equal lengths; still do the work so a length probe learns nothing more.
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+/** WeCom sends lowercase hex; an uppercase rendering of the same digest is the same signature. */
+export function signatureMatches(expected: string, given: string): boolean {
+  return constantTimeEqual(expected, given.toLowerCase());
+}
+
+/** AES-256-CBC decrypt with library padding off, then strip a PKCS#7 pad of 1..32 bytes. */
+export function aesDecrypt(aes: AesKey, base64: string): Buffer {
+  if (base64.length === 0 || !BASE64.test(base64)) throw new WecomCryptoError("bad_base64");
+  const cipher = Buffer.from(base64, "base64");
+  // WeCom pads to 32; the DingTalk Rust sample pads to 16, which 32-aware decoders still accept.
+  if (cipher.length < BLOCK || cipher.length % 16 !== 0) throw new WecomCryptoError("bad_length");
+  const decipher = createDecipheriv("aes-256-cbc", aes.key, aes.iv);
+  decipher.setAutoPadding(false);
+  const padded = Buffer.concat([decipher.update(cipher), decipher.final()]);
+  const pad = padded[padded.length - 1];
+  if (pad < 1 || pad > BLOCK) throw new WecomCryptoError("bad_padding");
+  for (let i = padded.length - pad; i < padded.length; i++) if (padded[i] !== pad) throw new WecomCryptoError("bad_padding");
+  return padded.subarray(0, padded.length - pad);
+}
+
+/** The framed content of an envelope, before the receiver id is checked. */
+export interface Opened {
+  message: string;
+  receiverId: string;
+  random: Buffer;
+}
+
+/** Decrypts and unframes an envelope; length framing counts bytes, not characters. */
+export function openEnvelope(aes: AesKey, base64: string): Opened {
+  const plain = aesDecrypt(aes, base64);
+  if (plain.length < HEADER_BYTES) throw new WecomCryptoError("bad_length");
+  const length = plain.readUInt32BE(RANDOM_BYTES);
+  if (length > plain.length - HEADER_BYTES) throw new WecomCryptoError("bad_length");
+  try {
+    return {
+      random: Buffer.from(plain.subarray(0, RANDOM_BYTES)),
+      message: utf8.decode(plain.subarray(HEADER_BYTES, HEADER_BYTES + length)),
+      receiverId: utf8.decode(plain.subarray(HEADER_BYTES + length)),
+    };
+  } catch {
+    throw new WecomCryptoError("bad_utf8");
+  }
+}
+
+/** Frames, pads to 32-byte blocks and encrypts `message` for `receiverId`; base64 out. */
+export function sealEnvelope(aes: AesKey, message: string, receiverId: string, random: Buffer = randomBytes(RANDOM_BYTES)): string {
+  if (random.length !== RANDOM_BYTES) throw new WecomCryptoError("bad_length");
+  const body = Buffer.from(message, "utf8");
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length, 0);
+  const plain = Buffer.concat([random, length, body, Buffer.from(receiverId, "utf8")]);
+  const pad = BLOCK - (plain.length % BLOCK);
+  const cipher = createCipheriv("aes-256-cbc", aes.key, aes.iv);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), cipher.final()]).toString("base64");
+}
+
+export interface CallbackCryptoOptions {
+  token: string;
+  encodingAesKey: string;
+  /** CorpID for a WeCom self-built app; the DingTalk app key for DingTalk event callbacks. */
+  receiverId: string;
+}
+
+/** One app's callback crypto: the key is parsed once, the receiver id always checked. */
+export class CallbackCrypto {
+  private readonly aes: AesKey;
+
+  constructor(private readonly options: CallbackCryptoOptions) {
+    this.aes = parseAesKey(options.encodingAesKey);
+  }
+
+  sign(timestamp: string, nonce: string, encrypted: string): string {
+    return signature(this.options.token, timestamp, nonce, encrypted);
+  }
+
+  verify(msgSignature: string, timestamp: string, nonce: string, encrypted: string): boolean {
+    return signatureMatches(this.sign(timestamp, nonce, encrypted), msgSignature);
+  }
+
+  /** The decrypted message; throws `wrong_receiver` when it was sealed for someone else. */
+  decrypt(encrypted: string): string {
+    const opened = openEnvelope(this.aes, encrypted);
+    if (!constantTimeEqual(this.options.receiverId, opened.receiverId)) throw new WecomCryptoError("wrong_receiver");
+    return opened.message;
+  }
+
+  encrypt(message: string, random?: Buffer): string {
+    return sealEnvelope(this.aes, message, this.options.receiverId, random);
+  }
+
+  /** An encrypted passive reply: ciphertext plus the signature WeCom checks. */
+  seal(message: string, timestamp: string, nonce: string, random?: Buffer): { encrypt: string; signature: string } {
+    const encrypt = this.encrypt(message, random);
+    return { encrypt, signature: this.sign(timestamp, nonce, encrypt) };
+  }
+}

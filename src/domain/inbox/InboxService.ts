@@ -1,0 +1,181 @@
+import type { InboundEvent } from "../../channels/channel";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import type { KeyValue } from "../../kv";
+import type { Logger } from "../../log";
+import type { InboundHandler } from "./InboundHandler";
+import { isDuplicateKeyError } from "../../db/dialect";
+import { claim, dueRows, eventOf, finish, giveUp, insertPending, type RowState } from "./inboxRows";
+
+/** Whether `accept` stored the event or had seen it before. */
+export type AcceptOutcome = "new" | "duplicate";
+
+/** What one redrive pass did, for the job's log line. */
+export interface RedriveResult {
+  due: number;
+  done: number;
+  failed: number;
+  gaveUp: number;
+  /** Rows that could not be attempted (database trouble); they stay due for the next pass. */
+  errors: number;
+}
+
+export interface InboxOptions {
+  db: Database;
+  kv: KeyValue;
+  clock: Clock;
+  log: Logger;
+  /** Runs each event once it is stored: the bot engine, eventually. */
+  handler: InboundHandler;
+  /** Attempts before an event is marked failed for good; 5 by default. */
+  maxAttempts?: number;
+}
+
+const DEDUPE_TTL_MS = 24 * 3600_000;
+/** How long a pending row waits for its first dispatch, and a running one may take, before a redrive. */
+const LEASE_MS = 60_000;
+const REDRIVE_BATCH = 100;
+/** A slow kv must not eat the platform's 5-second deadline; the database decides without it. */
+const KV_TIMEOUT_MS = 300;
+const MINUTE = 60_000;
+
+/**
+ * The durable inbox every channel hands its verified events to. `accept` stores an event before
+ * the platform is answered (so a crash after answering loses nothing); `dispatchSoon` runs the
+ * handler after the answer; `redrivePending` picks up whatever a crash or a failure left behind.
+ */
+export class InboxService {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxAttempts: number;
+
+  constructor(private readonly o: InboxOptions) {
+    this.maxAttempts = o.maxAttempts ?? 5;
+  }
+
+  /**
+   * Stores the event unless it was seen before. The kv mark is a cache read first and written only
+   * after the row is committed: marking first would make a crash (or a database error) between
+   * the two lose the event for 24 h, because the platform's retry would be taken for a duplicate.
+   * The unique (channel, event_key) decides when the kv is down or two retries race.
+   */
+  async accept(event: InboundEvent): Promise<AcceptOutcome> {
+    const mark = `dedupe:${event.channel}:${event.eventId}`;
+    if (await this.kvSeen(mark)) return "duplicate";
+    const now = this.o.clock.now();
+    try {
+      await insertPending(this.o.db, event, now, new Date(now.getTime() + LEASE_MS));
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err; // insert-or-ignore on both SQLite and MySQL
+      await this.kvMark(mark);
+      return "duplicate";
+    }
+    await this.kvMark(mark);
+    return "new";
+  }
+
+  /** Runs the handler for a freshly accepted event on the next turn of the loop; never throws. */
+  dispatchSoon(event: InboundEvent): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.attempt(event, { status: "pending", attempts: 0 }))
+      .then(
+        () => undefined,
+        (err: Error) => this.o.log.error({ channel: event.channel, eventKey: event.eventId, err: err.name, code: codeOf(err) }, "inbound dispatch failed; redrive will retry"),
+      );
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  /**
+   * Re-dispatches events whose next attempt is due: never started within a minute, stuck in a run
+   * for longer than its lease, or failed and past their back-off. Those out of attempts are failed.
+   */
+  async redrivePending(now: Date): Promise<RedriveResult> {
+    const rows = await dueRows(this.o.db, now, REDRIVE_BATCH);
+    const result: RedriveResult = { due: rows.length, done: 0, failed: 0, gaveUp: 0, errors: 0 };
+    for (const row of rows) {
+      try {
+        const event = row.attempts < this.maxAttempts ? readable(row) : null;
+        if (!event) {
+          const why = row.attempts < this.maxAttempts ? "保存的事件内容无法读取，不再重试" : `已尝试 ${row.attempts} 次仍未处理成功，不再重试`;
+          if (await giveUp(this.o.db, row, why)) result.gaveUp++;
+          continue;
+        }
+        const outcome = await this.attempt(event, row);
+        if (outcome === "done") result.done++;
+        if (outcome === "failed") result.failed++;
+      } catch (err) {
+        // Driver errors quote their parameters (possibly message text): log the kind only.
+        result.errors++;
+        this.o.log.error({ channel: row.channel, eventKey: row.eventKey, err: (err as Error)?.name, code: codeOf(err) }, "inbound redrive failed for one event");
+      }
+    }
+    return result;
+  }
+
+  /** Waits for the dispatches in progress; the server calls this when shutting down. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async attempt(event: InboundEvent, from: RowState): Promise<"done" | "failed" | "skipped"> {
+    const now = this.o.clock.now();
+    const attempt = await claim(this.o.db, event, from, new Date(now.getTime() + LEASE_MS));
+    if (attempt === null) return "skipped"; // another dispatch or instance owns it
+    try {
+      await this.o.handler.handle(event);
+    } catch (err) {
+      const retryAt = attempt >= this.maxAttempts ? null : new Date(this.o.clock.now().getTime() + backoffMs(attempt));
+      await finish(this.o.db, event, attempt, { status: "failed", retryAt, error: (err as Error)?.message ?? String(err) });
+      // The message may quote what the user wrote: it goes to last_error, not to the log.
+      this.o.log.warn({ channel: event.channel, kind: event.kind, eventKey: event.eventId, attempt, retryAt, err: (err as Error)?.name }, "inbound event failed");
+      return "failed";
+    }
+    const recorded = await finish(this.o.db, event, attempt, { status: "done", at: this.o.clock.now() });
+    if (!recorded) this.o.log.warn({ channel: event.channel, eventKey: event.eventId, attempt }, "inbound event finished after its lease ran out");
+    return "done";
+  }
+
+  private async kvSeen(key: string): Promise<boolean> {
+    try {
+      return (await withTimeout(this.o.kv.get(key))) !== null;
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, "dedupe kv unavailable; relying on the database");
+      return false;
+    }
+  }
+
+  private async kvMark(key: string): Promise<void> {
+    try {
+      await withTimeout(this.o.kv.setIfAbsent(key, "1", DEDUPE_TTL_MS));
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, "dedupe kv unavailable; relying on the database");
+    }
+  }
+}
+
+/** 1, 4, 16, 60, 60… minutes: quick for a hiccup, patient with an outage. */
+export function backoffMs(attempt: number): number {
+  return Math.min(MINUTE * 4 ** (attempt - 1), 60 * MINUTE);
+}
+
+// A row whose payload no longer parses can never succeed: better failed than due forever.
+function readable(row: Parameters<typeof eventOf>[0]): InboundEvent | null {
+  try {
+    return eventOf(row);
+  } catch {
+    return null;
+  }
+}
+
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`kv timed out after ${KV_TIMEOUT_MS} ms`)), KV_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === "string" ? code : undefined;
+}

@@ -1,0 +1,109 @@
+import { type EntityManager, In, LessThanOrEqual } from "typeorm";
+import type { InboundEvent } from "../../channels/channel";
+import type { Database } from "../../db/Database";
+import { InboundEventRow, type InboundStatus } from "../../db/entities";
+
+/**
+ * The inbox table's few statements. Every state change is a compare-and-set on (status, attempts),
+ * so the dispatch right after the answer and a redrive on another instance can never both run
+ * the same event: whoever's UPDATE matches owns the attempt.
+ */
+
+/** Where a row stood when it was read; the claim succeeds only if it still stands there. */
+export interface RowState {
+  status: InboundStatus;
+  attempts: number;
+}
+
+const ERROR_MAX = 500;
+
+/**
+ * One statement outside a transaction on MySQL (one round trip instead of three on the hot path);
+ * on SQLite through the transaction queue, because its single connection would otherwise slip the
+ * statement into whatever transaction another caller has open.
+ */
+function write<T>(db: Database, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  return db.dialect === "mysql" ? work(db.manager) : db.transaction(work);
+}
+
+/** Inserts a new pending row; throws the driver's duplicate-key error when the event is known. */
+export async function insertPending(db: Database, event: InboundEvent, receivedAt: Date, graceUntil: Date): Promise<void> {
+  await write(db, (m) =>
+    m.insert(InboundEventRow, {
+      channel: event.channel,
+      eventKey: event.eventId,
+      kind: event.kind,
+      senderId: event.senderId,
+      payload: JSON.stringify(event),
+      status: "pending",
+      attempts: 0,
+      receivedAt,
+      processedAt: null,
+      nextAttemptAt: graceUntil,
+      lastError: null,
+    }),
+  );
+}
+
+/** Takes the next attempt if the row is still where it was seen; returns the new attempt number. */
+export async function claim(db: Database, event: InboundEvent, from: RowState, leaseUntil: Date): Promise<number | null> {
+  const result = await write(db, (m) =>
+    keyed(m, event, from)
+      .set({ status: "processing", attempts: () => "attempts + 1", nextAttemptAt: leaseUntil })
+      .execute(),
+  );
+  return result.affected === 1 ? from.attempts + 1 : null;
+}
+
+/** Records how an attempt ended; false when the lease had run out and another attempt took over. */
+export async function finish(
+  db: Database,
+  event: InboundEvent,
+  attempt: number,
+  outcome: { status: "done"; at: Date } | { status: "failed"; retryAt: Date | null; error: string },
+): Promise<boolean> {
+  const changes =
+    outcome.status === "done"
+      ? { status: "done" as const, processedAt: outcome.at, nextAttemptAt: null, lastError: null }
+      : { status: "failed" as const, nextAttemptAt: outcome.retryAt, lastError: outcome.error.slice(0, ERROR_MAX) };
+  const result = await write(db, (m) => keyed(m, event, { status: "processing", attempts: attempt }).set(changes).execute());
+  return result.affected === 1;
+}
+
+/** Marks a row that used up its attempts as failed for good (nothing retries it afterwards). */
+export async function giveUp(db: Database, row: InboundEventRow, error: string): Promise<boolean> {
+  const event = { channel: row.channel, eventId: row.eventKey } as InboundEvent;
+  const result = await write(db, (m) =>
+    keyed(m, event, row)
+      .set({ status: "failed", nextAttemptAt: null, lastError: error.slice(0, ERROR_MAX) })
+      .execute(),
+  );
+  return result.affected === 1;
+}
+
+/** Rows whose next attempt is due: unstarted past their grace, stuck past their lease, or retrying. */
+export function dueRows(db: Database, now: Date, limit: number): Promise<InboundEventRow[]> {
+  return db.manager.find(InboundEventRow, {
+    where: { status: In(["pending", "processing", "failed"]), nextAttemptAt: LessThanOrEqual(now) },
+    order: { nextAttemptAt: "ASC" },
+    take: limit,
+  });
+}
+
+/** The stored event, with its date revived from JSON. */
+export function eventOf(row: InboundEventRow): InboundEvent {
+  const parsed = JSON.parse(row.payload) as InboundEvent & { occurredAt: string };
+  return { ...parsed, occurredAt: new Date(parsed.occurredAt) };
+}
+
+function keyed(m: EntityManager, event: Pick<InboundEvent, "channel" | "eventId">, from: RowState) {
+  return m
+    .createQueryBuilder()
+    .update(InboundEventRow)
+    .where("channel = :channel AND event_key = :key AND status = :status AND attempts = :attempts", {
+      channel: event.channel,
+      key: event.eventId,
+      status: from.status,
+      attempts: from.attempts,
+    });
+}

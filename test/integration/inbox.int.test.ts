@@ -1,0 +1,163 @@
+import pino from "pino";
+import type { InboundEvent } from "../../src/channels/channel";
+import { ManualClock } from "../../src/clock";
+import { InboundEventRow } from "../../src/db/entities";
+import { InboxService, type InboundHandler } from "../../src/domain/inbox";
+import type { KeyValue } from "../../src/kv";
+import { inboxRedrive } from "../../jobs/inboxRedrive.job";
+import { runJob } from "../../jobs/runJob";
+import { backend, openTestStores, type TestStores } from "../support/backend";
+
+const log = pino({ level: "silent" });
+const MINUTE = 60_000;
+
+/** The test's kv: the real store, which can be switched off to simulate an outage. */
+function switchableKv(inner: KeyValue): KeyValue & { down: boolean } {
+  const kv = Object.create(inner) as KeyValue & { down: boolean };
+  kv.down = false;
+  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => (kv.down ? Promise.reject(new Error("ECONNREFUSED")) : fn.apply(inner, args));
+  kv.get = guard(inner.get);
+  kv.setIfAbsent = guard(inner.setIfAbsent);
+  return kv;
+}
+
+/** A handler that fails the first `failures` times it sees an event, and records every call. */
+function scriptedHandler(failures = 0): InboundHandler & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async handle(event) {
+      calls.push(event.eventId);
+      if (calls.filter((id) => id === event.eventId).length <= failures) throw new Error("bot engine busy");
+    },
+  };
+}
+
+let seq = 0;
+const textEvent = (): InboundEvent => ({ channel: "wecom", eventId: `1000002:${Date.now()}${seq++}`, senderId: "zhangsan", occurredAt: new Date("2026-01-05T00:00:00Z"), kind: "text", text: "隐患" });
+
+describe(`inbox (${backend()})`, () => {
+  let stores: TestStores;
+  let kv: KeyValue & { down: boolean };
+  let clock: ManualClock;
+  const inboxWith = (handler: InboundHandler, maxAttempts?: number) => new InboxService({ db: stores.db, kv, clock, log, handler, maxAttempts });
+  const row = (e: InboundEvent) => stores.db.manager.findOneByOrFail(InboundEventRow, { channel: e.channel, eventKey: e.eventId });
+
+  beforeAll(async () => {
+    stores = await openTestStores();
+    kv = switchableKv(stores.kv);
+  });
+  afterAll(() => stores.close());
+  // The database is this file's own; each test starts from an empty inbox so redrive counts are exact.
+  beforeEach(async () => {
+    await stores.db.manager.clear(InboundEventRow);
+    kv.down = false;
+    clock = new ManualClock("2026-01-05T08:00:00Z");
+  });
+
+  it("stores an event once: the kv catches retries, and the database does when the kv is down or has forgotten", async () => {
+    const inbox = inboxWith(scriptedHandler());
+    const event = textEvent();
+    expect(await inbox.accept(event)).toBe("new");
+    expect(await inbox.accept(event)).toBe("duplicate");
+    kv.down = true;
+    expect(await inbox.accept(event)).toBe("duplicate");
+    kv.down = false;
+    await stores.kv.del(`dedupe:wecom:${event.eventId}`);
+    expect(await inbox.accept(event)).toBe("duplicate");
+    expect(await row(event)).toMatchObject({ status: "pending", attempts: 0, kind: "text", senderId: "zhangsan" });
+    expect(await stores.db.manager.countBy(InboundEventRow, { eventKey: event.eventId })).toBe(1);
+  });
+
+  it("stores new events while the kv is down", async () => {
+    kv.down = true;
+    expect(await inboxWith(scriptedHandler()).accept(textEvent())).toBe("new");
+  });
+
+  it("dispatches after acceptance and marks the row done", async () => {
+    const handler = scriptedHandler();
+    const inbox = inboxWith(handler);
+    const event = textEvent();
+    await inbox.accept(event);
+    inbox.dispatchSoon(event);
+    await inbox.drain();
+    expect(handler.calls).toEqual([event.eventId]);
+    expect(await row(event)).toMatchObject({ status: "done", attempts: 1, nextAttemptAt: null, lastError: null, processedAt: clock.now() });
+  });
+
+  it("backs off after a failure and the redrive retries once it is due", async () => {
+    const handler = scriptedHandler(1);
+    const inbox = inboxWith(handler);
+    const event = textEvent();
+    await inbox.accept(event);
+    inbox.dispatchSoon(event);
+    await inbox.drain();
+    expect(await row(event)).toMatchObject({ status: "failed", attempts: 1, lastError: "bot engine busy", nextAttemptAt: new Date(clock.now().getTime() + MINUTE) });
+    clock.advance(MINUTE - 1000);
+    expect(await inbox.redrivePending(clock.now())).toEqual({ due: 0, done: 0, failed: 0, gaveUp: 0, errors: 0 });
+    clock.advance(1000);
+    expect(await inbox.redrivePending(clock.now())).toEqual({ due: 1, done: 1, failed: 0, gaveUp: 0, errors: 0 });
+    expect(await row(event)).toMatchObject({ status: "done", attempts: 2 });
+  });
+
+  it("redrives events a crash left pending or processing for over a minute", async () => {
+    const handler = scriptedHandler();
+    const inbox = inboxWith(handler);
+    const neverDispatched = textEvent();
+    const crashedMidRun = textEvent();
+    await inbox.accept(neverDispatched);
+    await inbox.accept(crashedMidRun);
+    await stores.db.manager.update(InboundEventRow, { eventKey: crashedMidRun.eventId }, { status: "processing", attempts: 1, nextAttemptAt: new Date(clock.now().getTime() + MINUTE) });
+    clock.advance(30_000);
+    expect((await inbox.redrivePending(clock.now())).due).toBe(0);
+    clock.advance(31_000);
+    expect(await inbox.redrivePending(clock.now())).toMatchObject({ due: 2, done: 2 });
+    expect(await row(neverDispatched)).toMatchObject({ status: "done", attempts: 1 });
+    expect(await row(crashedMidRun)).toMatchObject({ status: "done", attempts: 2 });
+    expect(handler.calls.sort()).toEqual([neverDispatched.eventId, crashedMidRun.eventId].sort());
+  });
+
+  it("gives up after the last attempt", async () => {
+    const inbox = inboxWith(scriptedHandler(99), 2);
+    const event = textEvent();
+    await inbox.accept(event);
+    inbox.dispatchSoon(event);
+    await inbox.drain();
+    clock.advance(MINUTE);
+    expect(await inbox.redrivePending(clock.now())).toMatchObject({ due: 1, failed: 1 });
+    expect(await row(event)).toMatchObject({ status: "failed", attempts: 2, nextAttemptAt: null });
+    const stuck = textEvent();
+    await inbox.accept(stuck);
+    await stores.db.manager.update(InboundEventRow, { eventKey: stuck.eventId }, { status: "processing", attempts: 2, nextAttemptAt: clock.now() });
+    expect(await inbox.redrivePending(clock.now())).toMatchObject({ due: 1, gaveUp: 1 });
+    expect(await row(stuck)).toMatchObject({ status: "failed", nextAttemptAt: null, lastError: expect.stringContaining("不再重试") });
+    const unreadable = textEvent();
+    await inbox.accept(unreadable);
+    await stores.db.manager.update(InboundEventRow, { eventKey: unreadable.eventId }, { payload: "{broken", nextAttemptAt: clock.now() });
+    expect(await inbox.redrivePending(clock.now())).toMatchObject({ due: 1, gaveUp: 1, errors: 0 });
+    expect(await row(unreadable)).toMatchObject({ status: "failed", nextAttemptAt: null });
+  });
+
+  it("runs an event once when the dispatch and a redrive race for it", async () => {
+    const handler = scriptedHandler();
+    const inbox = inboxWith(handler);
+    const event = textEvent();
+    await inbox.accept(event);
+    clock.advance(MINUTE);
+    inbox.dispatchSoon(event);
+    await Promise.all([inbox.redrivePending(clock.now()), inbox.redrivePending(clock.now()), inbox.drain()]);
+    await inbox.drain();
+    expect(handler.calls.filter((id) => id === event.eventId)).toHaveLength(1);
+  });
+
+  it("runs as the every-minute inboxRedrive job", async () => {
+    const inbox = inboxWith(scriptedHandler());
+    const event = textEvent();
+    await inbox.accept(event);
+    clock.advance(2 * MINUTE);
+    expect(inboxRedrive.cron).toBe("* * * * *");
+    const outcome = await runJob(inboxRedrive, { clock, log, inbox }, stores.kv);
+    expect(outcome).toMatchObject({ status: "ok", result: { done: 1 } });
+    expect(await row(event)).toMatchObject({ status: "done" });
+  });
+});
