@@ -31,6 +31,10 @@ export class OrgUnit {
   @Column({ type: "varchar", length: 255 })
   path: string;
 
+  /** The WeChat Work department this unit mirrors; set by contact sync, null for units from elsewhere. */
+  @Column({ name: "wecom_dept_id", type: "integer", nullable: true, unique: true })
+  wecomDeptId: number | null;
+
   @Column({ name: "created_at", ...utcDatetime })
   createdAt: Date;
 

@@ -1,0 +1,89 @@
+import type { Card } from "../channel";
+import { LIMITS, requireBytes, requireText, utf8Bytes } from "./limits";
+import { invalidMessage } from "./wecomError";
+
+/**
+ * Card → WeChat Work `template_card` (PROTOCOLS §2.7). A card with buttons becomes a
+ * `button_interaction` card, whose clicks come back as `template_card_event` with `TaskId` =
+ * `card.taskId` and `EventKey` = the button key; a card without buttons becomes a `text_notice`
+ * card, which must open a URL when tapped.
+ */
+
+const TASK_ID = /^[0-9A-Za-z_\-@]+$/;
+
+/**
+ * Display lengths the platform *recommends* (建议不超过): past them the client shortens the text
+ * with an ellipsis rather than rejecting it. Not enforced at send time; presenters check their
+ * cards with `cardWarnings` in their own tests.
+ */
+export const CARD_TEXT_ADVICE = {
+  titleChars: 36,
+  descriptionChars: 160,
+  fieldLabelChars: 5,
+  fieldValueChars: 30,
+  buttonLabelChars: 10,
+} as const;
+
+/** The `template_card` object of a message/send body. */
+export function templateCard(card: Card): Record<string, unknown> {
+  requireText("卡片标题", card.title);
+  const fields = card.fields ?? [];
+  if (fields.length > LIMITS.cardFieldsMax) throw invalidMessage(`卡片最多 ${LIMITS.cardFieldsMax} 行字段，本卡片有 ${fields.length} 行。`);
+  const common = {
+    main_title: { title: card.title },
+    ...(card.description ? { sub_title_text: card.description } : {}),
+    ...(fields.length ? { horizontal_content_list: fields.map((f) => ({ keyname: requireText("卡片字段名", f.label), value: f.value })) } : {}),
+    ...(card.url ? { card_action: { type: 1, url: requireBytes("卡片跳转地址", card.url, LIMITS.urlBytes) } } : {}),
+  };
+  const buttons = card.buttons ?? [];
+  if (buttons.length === 0) {
+    // text_notice requires card_action (type 1 or 2) and needs no task_id; leaving task_id out
+    // also keeps a notice sent in several batches from colliding on the per-app unique task id.
+    if (!card.url) throw invalidMessage("没有按钮的通知卡片必须带跳转地址（url），企业微信要求点击卡片时打开一个页面。");
+    return { card_type: "text_notice", ...common };
+  }
+  return {
+    card_type: "button_interaction",
+    ...common,
+    task_id: taskId(card.taskId),
+    button_list: buttonList(card),
+  };
+}
+
+function taskId(id: string): string {
+  if (!TASK_ID.test(id) || utf8Bytes(id) > LIMITS.taskIdBytes) {
+    throw invalidMessage(`卡片任务号（taskId）只能由字母、数字和“_-@”组成，最长 ${LIMITS.taskIdBytes} 字节。`);
+  }
+  return id;
+}
+
+function buttonList(card: Card): Record<string, unknown>[] {
+  const buttons = card.buttons ?? [];
+  if (buttons.length > LIMITS.cardButtonsMax) throw invalidMessage(`卡片最多 ${LIMITS.cardButtonsMax} 个按钮，本卡片有 ${buttons.length} 个。`);
+  const keys = new Set<string>();
+  return buttons.map((b) => {
+    requireText("按钮文字", b.label);
+    requireText("按钮键值", b.key);
+    requireBytes("按钮键值", b.key, LIMITS.cardButtonKeyBytes);
+    if (keys.has(b.key)) throw invalidMessage(`卡片按钮键值重复：同一张卡片上每个按钮的键值必须不同。`);
+    keys.add(b.key);
+    return { text: b.label, style: b.style ?? 1, key: b.key };
+  });
+}
+
+/** Texts the client would shorten on screen, in Chinese; empty when the card displays in full. */
+export function cardWarnings(card: Card): string[] {
+  const warnings: string[] = [];
+  const over = (what: string, value: string | undefined, max: number) => {
+    const n = value ? [...value].length : 0;
+    if (n > max) warnings.push(`${what}有 ${n} 个字，超过建议的 ${max} 个字，显示时会被截断`);
+  };
+  over("卡片标题", card.title, CARD_TEXT_ADVICE.titleChars);
+  over("卡片说明", card.description, CARD_TEXT_ADVICE.descriptionChars);
+  for (const f of card.fields ?? []) {
+    over(`字段名“${f.label}”`, f.label, CARD_TEXT_ADVICE.fieldLabelChars);
+    over(`字段“${f.label}”的值`, f.value, CARD_TEXT_ADVICE.fieldValueChars);
+  }
+  for (const b of card.buttons ?? []) over(`按钮“${b.label}”`, b.label, CARD_TEXT_ADVICE.buttonLabelChars);
+  return warnings;
+}
