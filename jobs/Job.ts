@@ -1,5 +1,6 @@
 import type { Clock } from "../src/clock";
 import type { RedriveResult } from "../src/domain/inbox";
+import type { ContactSyncResult } from "../src/domain/org/contactSync";
 import type { Logger } from "../src/log";
 
 /** What every job's `run` receives; the product's services go on `AppJobContext` below. */
@@ -14,6 +15,8 @@ export interface JobContext {
  */
 export interface AppJobContext extends JobContext {
   inbox: { redrivePending(now: Date): Promise<RedriveResult> };
+  /** Absent while WeChat Work is not configured. */
+  contactSync?: { syncAll(): Promise<ContactSyncResult> };
 }
 
 /**

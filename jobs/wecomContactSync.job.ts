@@ -1,18 +1,11 @@
-import type { ContactSyncResult } from "../src/domain/org/contactSync";
-import type { Job, JobContext } from "./Job";
-
-/** What the nightly contact sync needs: the sync, bound to WeChat Work by the server. */
-export interface WecomContactSyncContext extends JobContext {
-  /** Absent while WeChat Work is not configured; the job then does nothing. */
-  contactSync?: { syncAll(): Promise<ContactSyncResult> };
-}
+import type { AppJobContext, Job } from "./Job";
 
 /**
  * Reads the WeChat Work address book into units and people every night, catching what
  * change_contact events missed (a lost callback, a change made while the app was down).
  * 02:17 Shanghai time: quiet hours, and off the :00/:30 marks every other job picks.
  */
-export const wecomContactSync: Job<WecomContactSyncContext> = {
+export const wecomContactSync: Job<AppJobContext> = {
   name: "wecomContactSync",
   cron: "17 2 * * *",
   lockTtlMs: 30 * 60_000,
