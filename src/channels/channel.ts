@@ -81,10 +81,24 @@ export class ChannelError extends Error {
     readonly code: string,
     message: string,
     readonly retryable: boolean,
+    /** The platform asked for at least this long a pause (WeChat Work 45009: its window resets after 60 s). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "ChannelError";
   }
+}
+
+/** How the outbox asks for a send. */
+export interface SendOptions {
+  /**
+   * These recipients may already have this message: an earlier attempt ended without an answer
+   * (timeout, lost response, the process died mid-send). The WeChat Work sender then sets
+   * `enable_duplicate_check` (with `duplicate_check_interval` covering the outbox's retry horizon,
+   * up to 4 h) so the platform suppresses an identical request it already accepted. The check
+   * compares whole request bodies, so a resend carries the same recipients in the same order.
+   */
+  resend?: boolean;
 }
 
 /** The outbound half of a channel, as the outbox worker uses it. */
@@ -92,5 +106,5 @@ export interface ChannelSender {
   readonly id: ChannelId;
   /** How many recipients one call may name (WeChat Work: 1000). */
   readonly maxRecipientsPerCall: number;
-  send(recipients: string[], message: OutboundMessage): Promise<SendResult>;
+  send(recipients: string[], message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
 }

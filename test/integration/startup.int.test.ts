@@ -47,11 +47,14 @@ describe(`starting and stopping the server (${backend()})`, () => {
       config.db.kind === "mysql" && config.kv.kind === "redis"
         ? { DATABASE_URL: config.db.url, REDIS_URL: config.kv.url, KV_PREFIX: config.kv.prefix }
         : { SQLITE_PATH: join(dir, "data/anshao.sqlite") };
-    const server = start({ ...env, PORT: "0", HOST: "127.0.0.1", MEDIA_DIR: join(dir, "media") });
+    const server = start({ ...env, DEMO: "1", PORT: "0", HOST: "127.0.0.1", MEDIA_DIR: join(dir, "media") });
     try {
       const url = await waitForUrl(server.output);
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(200);
+      // The demo county is there for a newcomer to see.
+      const home = await (await fetch(`${url}/`)).text();
+      expect(Number(/在岗人员<\/dt><dd>(\d+) 人/.exec(home)?.[1])).toBeGreaterThanOrEqual(50);
       server.child.kill("SIGTERM");
       const run = await server.exited;
       expect(run.code).toBe(0);

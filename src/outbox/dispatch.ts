@@ -1,0 +1,138 @@
+import type { ChannelId, ChannelSender, OutboundMessage, SendResult } from "../channels/channel";
+import type { Database } from "../db/Database";
+import { channelName } from "../domain/outbox/recipients";
+import { deferForQuietHours, type QuietHours } from "../domain/outbox/quietHours";
+import type { Logger } from "../log";
+import { type BackoffPolicy, classifyFailure, retryDelayMs, SendTimeoutError } from "./backoff";
+import type { Claim, ClaimedGroup, ClaimedRow } from "./claim";
+import type { RateLimiter } from "./rateLimits";
+import { recordFailed, recordRetry, recordSent, release } from "./record";
+import { chunk, shortTransaction } from "./shortTx";
+
+/** What sending one claimed group needs from the worker. */
+export interface DispatchContext {
+  db: Database;
+  log: Logger;
+  senders: ReadonlyMap<ChannelId, ChannelSender>;
+  limiter: RateLimiter;
+  quiet: QuietHours;
+  maxAttempts: number;
+  sendTimeoutMs: number;
+  backoff: BackoffPolicy;
+  random: () => number;
+  /** The time to act on: the drain's fixed `now` in tests, the clock otherwise. */
+  at: () => Date;
+  stopping: () => boolean;
+}
+
+/** Counts for one drain, added to as groups are sent. */
+export interface Tally {
+  calls: number;
+  sent: number;
+  invalid: number;
+  failed: number;
+  retrying: number;
+  deferred: number;
+  released: number;
+}
+
+// When the kv that holds the rate counters is unreachable, sending blind risks WeChat Work's
+// silent drops; waiting a little is the safe side.
+const KV_DOWN_RETRY_MS = 5_000;
+
+/** Sends one group in calls of ≤ maxRecipientsPerCall, honouring the lease, shutdown and rate limits. */
+export async function dispatchGroup(ctx: DispatchContext, claim: Claim, group: ClaimedGroup, tally: Tally): Promise<void> {
+  const sender = group.channel === null ? undefined : ctx.senders.get(group.channel);
+  if (!sender) {
+    const reason = `渠道“${group.channel ? channelName(group.channel) : "无"}”未启用，消息无法发送`;
+    await shortTransaction(ctx.db, (tx) => recordFailed(tx, claim.token, group.rows, "channel_disabled", reason, ctx.at()));
+    tally.failed += group.rows.length;
+    logCall(ctx.log, group, group.rows.length, 0, "channel_disabled");
+    return;
+  }
+  const message = JSON.parse(group.payload) as OutboundMessage;
+  const calls = chunk(group.rows, Math.max(1, sender.maxRecipientsPerCall));
+  for (let i = 0; i < calls.length; i++) {
+    // Never start a call the lease might not outlast: another worker could take the rows over mid-call.
+    if (ctx.stopping() || ctx.at().getTime() + ctx.sendTimeoutMs > claim.until.getTime()) {
+      const rest = calls.slice(i).flat();
+      tally.released += await shortTransaction(ctx.db, (tx) => release(tx, claim.token, rest, ctx.at(), ctx.at()));
+      return;
+    }
+    await sendCall(ctx, claim, group, sender, message, calls[i], tally);
+  }
+}
+
+async function sendCall(ctx: DispatchContext, claim: Claim, group: ClaimedGroup, sender: ChannelSender, message: OutboundMessage, rows: ClaimedRow[], tally: Tally): Promise<void> {
+  const allowed = await admit(ctx, claim, group, sender.id, rows, tally);
+  if (allowed.length === 0) return;
+  const started = process.hrtime.bigint();
+  const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+  let result: SendResult;
+  try {
+    const call = Promise.resolve().then(() => sender.send(allowed.map((r) => r.recipient), message, { resend: group.resend }));
+    result = await withTimeout(call, ctx.sendTimeoutMs);
+  } catch (err) {
+    const failure = classifyFailure(err);
+    const now = ctx.at();
+    tally.calls += 1;
+    if (!failure.retryable) {
+      await shortTransaction(ctx.db, (tx) => recordFailed(tx, claim.token, allowed, failure.code, failure.message, now));
+      tally.failed += allowed.length;
+      logCall(ctx.log, group, allowed.length, ms(), "failed", failure.code);
+      return;
+    }
+    const jitter = ctx.random();
+    const retryAt = (attempts: number, lane: ClaimedRow["lane"]) =>
+      deferForQuietHours(new Date(now.getTime() + retryDelayMs(attempts, ctx.backoff, () => jitter, failure.retryAfterMs)), lane, ctx.quiet);
+    const outcome = await shortTransaction(ctx.db, (tx) => recordRetry(tx, claim.token, allowed, failure, now, ctx.maxAttempts, retryAt));
+    tally.retrying += outcome.retrying;
+    tally.failed += outcome.failed;
+    logCall(ctx.log, group, allowed.length, ms(), outcome.failed ? "failed" : "retry", failure.code);
+    return;
+  }
+  tally.calls += 1;
+  const outcome = await shortTransaction(ctx.db, (tx) => recordSent(tx, claim.token, allowed, result, ctx.at()));
+  tally.sent += outcome.sent;
+  tally.invalid += outcome.invalid;
+  if (outcome.changed < allowed.length) ctx.log.warn({ messageId: group.messageId, rows: allowed.length, changed: outcome.changed }, "outbox lease lost before the result was recorded");
+  logCall(ctx.log, group, allowed.length, ms(), outcome.invalid ? "partial" : "sent");
+}
+
+/** Rows a rate limit holds back go back to `pending` until their window ends; the rest may be sent now. */
+async function admit(ctx: DispatchContext, claim: Claim, group: ClaimedGroup, channel: ChannelId, rows: ClaimedRow[], tally: Tally): Promise<ClaimedRow[]> {
+  const now = ctx.at();
+  const byRecipient = new Map(rows.map((r) => [r.recipient, r]));
+  let admission;
+  try {
+    admission = await ctx.limiter.admit(channel, [...byRecipient.keys()], now);
+  } catch (err) {
+    ctx.log.error({ err: (err as Error).message, channel }, "outbox rate limits unavailable; sending postponed");
+    tally.released += await shortTransaction(ctx.db, (tx) => release(tx, claim.token, rows, new Date(now.getTime() + KV_DOWN_RETRY_MS), now));
+    return [];
+  }
+  if (admission.deferred.length) {
+    await shortTransaction(ctx.db, async (tx) => {
+      for (const d of admission.deferred) {
+        const held = d.recipients.map((r) => byRecipient.get(r) as ClaimedRow);
+        tally.deferred += await release(tx, claim.token, held, deferForQuietHours(d.until, group.lane, ctx.quiet), now);
+      }
+    });
+    ctx.log.info({ channel, lane: group.lane, messageId: group.messageId, deferred: admission.deferred.map((d) => ({ limit: d.limit, recipients: d.recipients.length, until: d.until })) }, "outbox rate limit: deferred");
+  }
+  return admission.allowed.map((r) => byRecipient.get(r) as ClaimedRow);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeoutError(ms)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The one metrics line per send call; recipients are counted, never named, and contents never logged. */
+function logCall(log: Logger, group: ClaimedGroup, recipients: number, ms: number, result: string, code?: string): void {
+  log.info({ channel: group.channel, lane: group.lane, recipients, ms, result, code, resend: group.resend, messageId: group.messageId }, "outbox send");
+}

@@ -1,0 +1,99 @@
+import type { ChannelId } from "../channels/channel";
+import { nextShanghaiMidnight } from "../domain/outbox/quietHours";
+import type { KeyValue } from "../kv";
+
+/** A platform's sending limits for one app; a missing field is not limited. */
+export interface ChannelLimits {
+  perRecipientPerMinute?: number;
+  perRecipientPerHour?: number;
+  /** Person-times per natural day (Asia/Shanghai): a call to 1,000 people counts 1,000. */
+  perAppPerDay?: number;
+  /** Calls of the send API per minute for the whole corp. */
+  perApiPerMinute?: number;
+}
+
+export type LimitTable = Partial<Record<ChannelId, ChannelLimits>>;
+
+/**
+ * WeChat Work's published limits (PROTOCOLS.md §2.6), the daily quota from WECOM_DAILY_QUOTA;
+ * other channels get theirs when they send.
+ */
+export function defaultLimits(wecomDailyQuota = 200_000): LimitTable {
+  return {
+    wecom: { perRecipientPerMinute: 30, perRecipientPerHour: 1000, perAppPerDay: wecomDailyQuota, perApiPerMinute: 10_000 },
+  };
+}
+
+/** Recipients held back by a limit, and when that limit's window ends. */
+export interface Deferral {
+  until: Date;
+  recipients: string[];
+  limit: "api_per_minute" | "recipient_per_minute" | "recipient_per_hour" | "app_per_day";
+}
+
+export interface Admission {
+  allowed: string[];
+  deferred: Deferral[];
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/**
+ * Counts sends in the kv every instance shares, BEFORE sending: WeChat Work drops messages over a
+ * member's limit without an error, so finding out afterwards means a lost 叫应. Windows are
+ * fixed (the clock's minute, hour and Shanghai day) so a deferred recipient knows when to retry.
+ * A count is taken even when the call later fails; erring towards waiting is the safe side.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly kv: KeyValue,
+    private readonly limits: LimitTable,
+  ) {}
+
+  async admit(channel: ChannelId, recipients: readonly string[], now: Date): Promise<Admission> {
+    const limits = this.limits[channel];
+    if (!limits || recipients.length === 0) return { allowed: [...recipients], deferred: [] };
+    const t = now.getTime();
+    const minute = Math.floor(t / MINUTE);
+    const hour = Math.floor(t / HOUR);
+    const nextMinute = new Date((minute + 1) * MINUTE);
+    const deferred: Deferral[] = [];
+    const hold = (list: string[], until: Date, limit: Deferral["limit"]) => {
+      if (list.length) deferred.push({ until, recipients: list, limit });
+    };
+
+    if (limits.perApiPerMinute) {
+      const calls = await this.kv.increment(`outbox:rl:${channel}:api:${minute}`, 2 * MINUTE);
+      if (calls > limits.perApiPerMinute) return { allowed: [], deferred: [{ until: nextMinute, recipients: [...recipients], limit: "api_per_minute" }] };
+    }
+    let pass = [...recipients];
+    if (limits.perRecipientPerMinute) {
+      const [ok, over] = await this.split(pass, (r) => `outbox:rl:${channel}:m:${minute}:${r}`, 2 * MINUTE, limits.perRecipientPerMinute);
+      hold(over, nextMinute, "recipient_per_minute");
+      pass = ok;
+    }
+    if (limits.perRecipientPerHour && pass.length) {
+      const [ok, over] = await this.split(pass, (r) => `outbox:rl:${channel}:h:${hour}:${r}`, HOUR + MINUTE, limits.perRecipientPerHour);
+      hold(over, new Date((hour + 1) * HOUR), "recipient_per_hour");
+      pass = ok;
+    }
+    if (limits.perAppPerDay && pass.length) {
+      const day = nextShanghaiMidnight(now);
+      const [ok, over] = await this.split(pass, () => `outbox:rl:${channel}:day:${day.getTime()}`, 25 * HOUR, limits.perAppPerDay);
+      hold(over, day, "app_per_day");
+      pass = ok;
+    }
+    return { allowed: pass, deferred };
+  }
+
+  /** One increment per recipient (issued together, so Redis pipelines them); over `max` waits. */
+  private async split(recipients: string[], key: (r: string) => string, windowMs: number, max: number): Promise<[string[], string[]]> {
+    // WeChat Work answers user ids lower-cased: count `ZhangSan` and `zhangsan` as one person.
+    const counts = await Promise.all(recipients.map((r) => this.kv.increment(key(r.toLowerCase()), windowMs)));
+    const ok: string[] = [];
+    const over: string[] = [];
+    recipients.forEach((r, i) => (counts[i] <= max ? ok : over).push(r));
+    return [ok, over];
+  }
+}

@@ -1,0 +1,84 @@
+import type { EntityManager, QueryDeepPartialEntity } from "typeorm";
+import type { SendResult } from "../channels/channel";
+import { OutboxDelivery } from "../db/entities";
+import type { Failure } from "./backoff";
+import type { ClaimedRow } from "./claim";
+import { chunk } from "./shortTx";
+
+/**
+ * Writes the outcome of a call and releases the claim in the same statement. Every update is
+ * conditional on the claim still holding the row, so a worker that outlived its lease cannot
+ * overwrite what the worker that took over recorded. Returns the rows actually changed.
+ */
+async function settle(tx: EntityManager, token: string, rows: readonly ClaimedRow[], values: QueryDeepPartialEntity<OutboxDelivery>): Promise<number> {
+  let changed = 0;
+  for (const part of chunk(rows, 500)) {
+    const result = await tx
+      .createQueryBuilder()
+      .update(OutboxDelivery)
+      .set({ ...values, claimedUntil: null, claimedBy: null })
+      .where("id IN (:...ids)", { ids: part.map((r) => r.id) })
+      .andWhere("status = 'sending'")
+      .andWhere("claimed_by = :token", { token })
+      .execute();
+    changed += result.affected ?? 0;
+  }
+  return changed;
+}
+
+/** The platform accepted the call: its named invalid users become `invalid`, everyone else `sent`. */
+export async function recordSent(tx: EntityManager, token: string, rows: readonly ClaimedRow[], result: SendResult, now: Date): Promise<{ sent: number; invalid: number; changed: number }> {
+  // WeChat Work lower-cases the ids it lists in `invaliduser`.
+  const invalidIds = new Set(result.invalidUsers.map((u) => u.toLowerCase()));
+  const invalid = rows.filter((r) => invalidIds.has(r.recipient.toLowerCase()));
+  const sent = rows.filter((r) => !invalidIds.has(r.recipient.toLowerCase()));
+  const answer = { platformMsgId: result.platformMessageId ?? null, responseCode: result.responseCode ?? null, updatedAt: now };
+  let changed = await settle(tx, token, sent, { ...answer, status: "sent", sentAt: now, errorCode: null, lastError: null });
+  changed += await settle(tx, token, invalid, {
+    ...answer,
+    status: "invalid",
+    errorCode: "invalid_user",
+    lastError: "平台拒收：该账号不存在、已离职或不在应用可见范围内",
+  });
+  return { sent: sent.length, invalid: invalid.length, changed };
+}
+
+/** A permanent failure, or a delivery that can never be sent (e.g. its channel is off). */
+export function recordFailed(tx: EntityManager, token: string, rows: readonly ClaimedRow[], code: string, reason: string, now: Date): Promise<number> {
+  return settle(tx, token, rows, { status: "failed", errorCode: code.slice(0, 32), lastError: reason.slice(0, 500), updatedAt: now });
+}
+
+/**
+ * A transient failure: back to `pending` at `retryAt(attempts)`, or `failed` once the attempts
+ * are used up. Rows with the same attempt count wait the same time, so they retry as one call.
+ */
+export async function recordRetry(
+  tx: EntityManager,
+  token: string,
+  rows: readonly ClaimedRow[],
+  failure: Failure,
+  now: Date,
+  maxAttempts: number,
+  retryAt: (attempts: number, lane: ClaimedRow["lane"]) => Date,
+): Promise<{ retrying: number; failed: number; changed: number }> {
+  const byAttempts = new Map<number, ClaimedRow[]>();
+  for (const r of rows) byAttempts.set(r.attempts + 1, [...(byAttempts.get(r.attempts + 1) ?? []), r]);
+  let retrying = 0;
+  let failed = 0;
+  let changed = 0;
+  for (const [attempts, group] of byAttempts) {
+    if (attempts >= maxAttempts) {
+      failed += group.length;
+      changed += await recordFailed(tx, token, group, failure.code, `重试 ${attempts} 次后仍失败：${failure.message}`, now);
+    } else {
+      retrying += group.length;
+      changed += await settle(tx, token, group, { status: "pending", nextAttemptAt: retryAt(attempts, group[0].lane), errorCode: failure.code, lastError: failure.message.slice(0, 500), updatedAt: now });
+    }
+  }
+  return { retrying, failed, changed };
+}
+
+/** Not sent at all (a rate limit, the lease running short, shutdown): back to `pending`, the attempt not counted. */
+export function release(tx: EntityManager, token: string, rows: readonly ClaimedRow[], until: Date, now: Date): Promise<number> {
+  return settle(tx, token, rows, { status: "pending", nextAttemptAt: until, attempts: () => "attempts - 1", updatedAt: now });
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import type { ChannelId, ChannelSender } from "../channels/channel";
+import type { Clock } from "../clock";
+import type { Config } from "../config";
+import type { Database } from "../db/Database";
+import { isMysqlFamily } from "../db/dialect";
+import { LANE_PRIORITY, LANES, QUIET_HOURS_LANES } from "../domain/outbox/lanes";
+import { parseQuietHours, type QuietHours, quietUntil } from "../domain/outbox/quietHours";
+import type { KeyValue, Lock } from "../kv";
+import type { Logger } from "../log";
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
+import { claimDue, recoverExpired } from "./claim";
+import { type DispatchContext, dispatchGroup, type Tally } from "./dispatch";
+import { defaultLimits, type LimitTable, RateLimiter } from "./rateLimits";
+
+/** Tuning knobs; the defaults suit production, tests shorten them. */
+export interface OutboxWorkerOptions {
+  /** How long a claim holds its rows; after it a crashed worker's rows are taken over. */
+  leaseMs: number;
+  /** The worker stops waiting for a send after this; must be well under `leaseMs`. */
+  sendTimeoutMs: number;
+  backoff: BackoffPolicy;
+  limits: LimitTable;
+  /** Most rows one claim takes: the largest call a channel allows. */
+  maxRowsPerClaim: number;
+  random: () => number;
+}
+
+export interface OutboxWorkerDeps {
+  db: Database;
+  kv: KeyValue;
+  clock: Clock;
+  log: Logger;
+  /** The enabled channels' senders; deliveries for any other channel fail as `channel_disabled`. */
+  senders: ReadonlyMap<ChannelId, ChannelSender>;
+  config: Pick<Config, "outbox" | "wecom" | "instanceId">;
+  options?: Partial<OutboxWorkerOptions>;
+}
+
+/** What one drain did; `skipped` when another worker owns a SQLite outbox. */
+export interface DrainReport extends Tally {
+  rounds: number;
+  recovered: number;
+  skipped?: "another_worker";
+}
+
+const MAX_ROUNDS_PER_DRAIN = 1000;
+const SINGLE_WORKER_LOCK = "outbox:worker";
+
+/**
+ * Sends what the outbox holds: claims due deliveries lane by lane, sends them through the
+ * channel senders within the platforms' limits, records every answer and retries what failed
+ * for a passing reason. One runs in every instance; on SQLite only one may run at a time.
+ */
+export class OutboxWorker {
+  private readonly options: OutboxWorkerOptions;
+  private readonly quiet: QuietHours;
+  private readonly limiter: RateLimiter;
+  private readonly inFlight = new Set<Promise<DrainReport>>();
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopping = false;
+  private lock: Lock | null = null;
+  private claims = 0;
+
+  constructor(private readonly deps: OutboxWorkerDeps) {
+    this.options = {
+      leaseMs: 60_000,
+      sendTimeoutMs: 10_000,
+      backoff: DEFAULT_BACKOFF,
+      limits: defaultLimits(deps.config.wecom?.dailyQuota),
+      maxRowsPerClaim: Math.max(1, ...[...deps.senders.values()].map((s) => s.maxRecipientsPerCall)),
+      random: Math.random,
+      ...deps.options,
+    };
+    if (this.options.sendTimeoutMs >= this.options.leaseMs) throw new Error("outbox: sendTimeoutMs must be shorter than leaseMs");
+    this.quiet = parseQuietHours(deps.config.outbox.quietHours);
+    this.limiter = new RateLimiter(deps.kv, this.options.limits);
+  }
+
+  /** Starts polling every `config.outbox.pollMs`; does nothing when the outbox is disabled. */
+  start(): void {
+    if (this.started || !this.deps.config.outbox.enabled) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the send in flight; claimed rows not yet sent go back to the queue. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.inFlight]);
+    await this.lock?.release().catch(() => false);
+    this.lock = null;
+  }
+
+  /** Sends everything due at `now` (default: the clock at each step) and reports what happened. */
+  drainOnce(now?: Date): Promise<DrainReport> {
+    const run = this.drain(now);
+    this.inFlight.add(run);
+    return run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async drain(now: Date | undefined): Promise<DrainReport> {
+    const at = () => now ?? this.deps.clock.now();
+    const report: DrainReport = { rounds: 0, recovered: 0, calls: 0, sent: 0, invalid: 0, failed: 0, retrying: 0, deferred: 0, released: 0 };
+    if (this.stopping) return report;
+    if (!(await this.ownsOutbox())) return { ...report, skipped: "another_worker" };
+    const { maxAttempts, batch } = this.deps.config.outbox;
+    report.recovered = await recoverExpired(this.deps.db, at(), maxAttempts);
+    const ctx: DispatchContext = { ...this.options, db: this.deps.db, log: this.deps.log, senders: this.deps.senders, limiter: this.limiter, quiet: this.quiet, maxAttempts, at, stopping: () => this.stopping };
+    while (!this.stopping && report.rounds < MAX_ROUNDS_PER_DRAIN) {
+      // A long drain renews the SQLite single-worker lock as it goes.
+      if (report.rounds > 0 && !(await this.ownsOutbox())) break;
+      const claimedAt = at();
+      const quiet = quietUntil(claimedAt, this.quiet) !== null;
+      const priorities = (quiet ? QUIET_HOURS_LANES : LANES).map((lane) => LANE_PRIORITY[lane]);
+      const token = this.nextToken();
+      const claim = await claimDue(this.deps.db, { now: claimedAt, token, leaseMs: this.options.leaseMs, maxRows: this.options.maxRowsPerClaim, maxGroups: batch, priorities });
+      if (claim.groups.length === 0) break;
+      report.rounds += 1;
+      for (const group of claim.groups) {
+        try {
+          await dispatchGroup(ctx, claim, group, report);
+        } catch (err) {
+          // The rows stay claimed; when the lease runs out they are resent with the duplicate check.
+          this.deps.log.error({ err: (err as Error).message, messageId: group.messageId, channel: group.channel }, "outbox dispatch failed");
+        }
+      }
+    }
+    return report;
+  }
+
+  /** SQLite has one worker: a kv lock, renewed on every drain, keeps a second one idle. */
+  private async ownsOutbox(): Promise<boolean> {
+    if (isMysqlFamily(this.deps.db.manager)) return true;
+    const ttl = Math.max(2 * this.options.leaseMs, 10 * this.deps.config.outbox.pollMs);
+    if (this.lock && (await this.lock.extend(ttl))) return true;
+    this.lock = await this.deps.kv.acquireLock(SINGLE_WORKER_LOCK, ttl);
+    if (!this.lock) this.deps.log.debug("outbox: another worker owns this SQLite outbox");
+    return this.lock !== null;
+  }
+
+  private nextToken(): string {
+    this.claims += 1;
+    return `${this.deps.config.instanceId.slice(0, 32)}:${randomUUID().slice(0, 8)}:${this.claims}`;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    try {
+      await this.drainOnce();
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message }, "outbox drain failed");
+    }
+    if (!this.stopping) this.schedule(this.deps.config.outbox.pollMs);
+  }
+}

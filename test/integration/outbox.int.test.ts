@@ -1,0 +1,181 @@
+import { OutboxDelivery, OutboxMessage } from "../../src/db/entities";
+import { resolveRecipients } from "../../src/domain/outbox";
+import { openOutboxHarness, type OutboxHarness, text } from "../support/outboxHarness";
+
+// Enqueue and send: transactions, idempotency, lanes, chunking, answers, failures.
+describe("outbox: enqueue and send", () => {
+  let h: OutboxHarness;
+  beforeEach(async () => {
+    h = await openOutboxHarness();
+  });
+  afterEach(() => h.close());
+
+  it("sends nothing when the enqueuing transaction rolls back", async () => {
+    const work = h.stores.db.transaction(async (tx) => {
+      await h.outbox.enqueue(tx, { idempotencyKey: "rollback:1", lane: "reply", message: text("你好"), recipients: [{ channel: "wecom", userId: "zhangsan" }] });
+      throw new Error("the change failed");
+    });
+    await expect(work).rejects.toThrow("the change failed");
+    const report = await h.worker().drainOnce(h.clock.now());
+    expect(report.calls).toBe(0);
+    expect(h.sender.calls).toHaveLength(0);
+    expect(await h.stores.db.manager.count(OutboxMessage)).toBe(0);
+    expect(await h.stores.db.manager.count(OutboxDelivery)).toBe(0);
+  });
+
+  it("keeps one message for one idempotency key, and sends it once", async () => {
+    const first = await h.enqueue({ idempotencyKey: "hazard:12:assigned", lane: "routine", message: text("隐患已分派"), recipients: ["lisi"] });
+    const second = await h.enqueue({ idempotencyKey: "hazard:12:assigned", lane: "routine", message: text("隐患已分派"), recipients: ["lisi", "wangwu"] });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.message.id).toBe(first.message.id);
+    expect(await h.stores.db.manager.count(OutboxMessage)).toBe(1);
+    expect(await h.stores.db.manager.count(OutboxDelivery)).toBe(1);
+    await h.worker().drainOnce(h.clock.now());
+    expect(h.sender.copiesFor("lisi")).toBe(1);
+    expect(h.sender.copiesFor("wangwu")).toBe(0);
+  });
+
+  it("sends callouts before replies before routine messages", async () => {
+    await h.enqueue({ idempotencyKey: "r", lane: "routine", message: text("日报"), recipients: ["a"] });
+    await h.enqueue({ idempotencyKey: "p", lane: "reply", message: text("收到"), recipients: ["b"] });
+    await h.enqueue({ idempotencyKey: "c", lane: "callout", message: text("叫应"), recipients: ["c"] });
+    await h.worker().drainOnce(h.clock.now());
+    expect(h.sender.calls.map((c) => c.recipients[0])).toEqual(["c", "b", "a"]);
+  });
+
+  it("sends 2,500 recipients of one message in 3 calls of at most 1,000", async () => {
+    const people = Array.from({ length: 2500 }, (_, i) => `user${i}`);
+    await h.enqueue({ idempotencyKey: "digest:big", lane: "reply", message: text("全县日报"), recipients: people });
+    const report = await h.worker().drainOnce(h.clock.now());
+    expect(h.sender.calls.map((c) => c.recipients.length)).toEqual([1000, 1000, 500]);
+    expect(new Set(h.sender.delivered.map((d) => d.recipient)).size).toBe(2500);
+    expect(h.sender.delivered).toHaveLength(2500);
+    expect(report).toMatchObject({ calls: 3, sent: 2500 });
+  });
+
+  it("retries transient failures with back-off and then sends exactly once", async () => {
+    const { message } = await h.enqueue({ idempotencyKey: "retry", lane: "callout", message: text("请回复"), recipients: ["zhaoliu"] });
+    h.sender.failNext(2, true, "45033");
+    const worker = h.worker();
+    await worker.drainOnce(h.clock.now());
+    let [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "pending", attempts: 1, errorCode: "45033" });
+    // Equal jitter at random 0.5: 3/4 of the 10 s base.
+    expect(d.nextAttemptAt.getTime() - h.clock.now().getTime()).toBe(7500);
+    await worker.drainOnce(h.clock.now());
+    expect(h.sender.calls).toHaveLength(1);
+    h.clock.advance(7500);
+    await worker.drainOnce(h.clock.now());
+    [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "pending", attempts: 2 });
+    expect(d.nextAttemptAt.getTime() - h.clock.now().getTime()).toBe(15000);
+    h.clock.advance(15000);
+    await worker.drainOnce(h.clock.now());
+    [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "sent", outcome: "sent", attempts: 3, platformMessageId: "msg-1", errorCode: null });
+    expect(h.sender.copiesFor("zhaoliu")).toBe(1);
+    expect(h.sender.calls.map((c) => c.outcome)).toEqual(["refused", "refused", "accepted"]);
+  });
+
+  it("gives up after the configured attempts", async () => {
+    const { message } = await h.enqueue({ idempotencyKey: "hopeless", lane: "callout", message: text("请回复"), recipients: ["u1"] });
+    h.sender.failNext(100, true, "-1");
+    const worker = h.worker({ backoff: { baseMs: 1000, capMs: 1000 } });
+    for (let i = 0; i < h.stores.config.outbox.maxAttempts + 2; i++) {
+      await worker.drainOnce(h.clock.now());
+      h.clock.advance(1000);
+    }
+    const [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "failed", outcome: "failed", attempts: h.stores.config.outbox.maxAttempts, errorCode: "-1" });
+    expect(d.error).toContain(`重试 ${h.stores.config.outbox.maxAttempts} 次后仍失败`);
+    expect(h.sender.calls).toHaveLength(h.stores.config.outbox.maxAttempts);
+  });
+
+  it("records a permanent failure with its reason and does not retry", async () => {
+    const { message } = await h.enqueue({ idempotencyKey: "perm", lane: "reply", message: text("回复"), recipients: ["u1", "u2"] });
+    h.sender.failNext(1, false, "60011");
+    const worker = h.worker();
+    await worker.drainOnce(h.clock.now());
+    h.clock.advance(3_600_000);
+    await worker.drainOnce(h.clock.now());
+    const ds = await h.outbox.deliveriesOfMessage(message.id);
+    expect(ds.map((d) => [d.status, d.errorCode, d.attempts])).toEqual([
+      ["failed", "60011", 1],
+      ["failed", "60011", 1],
+    ]);
+    expect(ds[0].error).toContain("无权限");
+    expect(h.sender.calls).toHaveLength(1);
+  });
+
+  it("records the platform's answer: message id, card code and invalid users", async () => {
+    h.sender.invalid.add("gone");
+    const { message } = await h.enqueue({ idempotencyKey: "answer", lane: "callout", source: "callout:7", message: text("叫应"), recipients: ["here", "Gone"] });
+    await h.worker().drainOnce(h.clock.now());
+    const ds = await h.outbox.deliveriesOfSource("callout:7");
+    expect(ds.map((d) => [d.recipient, d.status, d.outcome])).toEqual([
+      ["here", "sent", "sent"],
+      ["Gone", "invalid", "unreachable"],
+    ]);
+    expect(ds[0]).toMatchObject({ messageId: message.id, platformMessageId: "msg-1", responseCode: "rc-1", sentAt: h.clock.now() });
+  });
+
+  it("fails deliveries for a channel without a sender as channel_disabled", async () => {
+    const { message } = await h.enqueue({ idempotencyKey: "ding", lane: "reply", message: text("你好"), recipients: [{ channel: "dingtalk", userId: "d1" }] });
+    await h.worker().drainOnce(h.clock.now());
+    const [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "failed", errorCode: "channel_disabled", outcome: "unreachable" });
+    expect(d.error).toContain("钉钉");
+    expect(h.sender.calls).toHaveLength(0);
+  });
+
+  it("records people without an account as failed deliveries with a Chinese reason", async () => {
+    const people = [
+      { id: 1, wecomUserId: "zhang", dingtalkUserId: null, active: true },
+      { id: 2, wecomUserId: null, dingtalkUserId: null, active: true },
+      { id: 3, wecomUserId: "left", dingtalkUserId: null, active: false },
+    ];
+    const recipients = resolveRecipients(people, ["wecom"]);
+    const { message } = await h.enqueue({ idempotencyKey: "people", lane: "reply", message: text("通知"), recipients });
+    await h.worker().drainOnce(h.clock.now());
+    const ds = await h.outbox.deliveriesOfMessage(message.id);
+    expect(ds.map((d) => [d.personId, d.status, d.outcome, d.errorCode])).toEqual([
+      [1, "sent", "sent", null],
+      [2, "failed", "unreachable", "no_account"],
+      [3, "failed", "unreachable", "inactive"],
+    ]);
+    expect(ds[1].error).toBe("未绑定企业微信账号，消息无法送达");
+    expect(h.sender.calls.map((c) => c.recipients)).toEqual([["zhang"]]);
+  });
+
+  it("logs one line per send call without the message contents", async () => {
+    await h.enqueue({ idempotencyKey: "log", lane: "reply", message: text("机密内容"), recipients: ["u1", "u2"] });
+    await h.worker().drainOnce(h.clock.now());
+    const lines = h.logs.filter((l) => l.msg === "outbox send");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ channel: "wecom", lane: "reply", recipients: 2, result: "sent" });
+    expect(typeof lines[0].ms).toBe("number");
+    expect(JSON.stringify(h.logs)).not.toContain("机密内容");
+  });
+
+  it("holds a message with notBefore until then", async () => {
+    const later = new Date(h.clock.now().getTime() + 5 * 60_000);
+    await h.enqueue({ idempotencyKey: "reminder", lane: "callout", message: text("五分钟后提醒"), recipients: ["u"], notBefore: later });
+    const worker = h.worker();
+    await worker.drainOnce(h.clock.now());
+    expect(h.sender.calls).toHaveLength(0);
+    h.clock.set(later);
+    await worker.drainOnce(h.clock.now());
+    expect(h.sender.copiesFor("u")).toBe(1);
+  });
+
+  it("refuses to enqueue outside a transaction", async () => {
+    const request = { idempotencyKey: "loose", lane: "reply" as const, message: text("x"), recipients: [{ channel: "wecom" as const, userId: "u" }] };
+    await expect(h.outbox.enqueue(h.stores.db.manager, request)).rejects.toThrow("inside the caller's transaction");
+    expect(await h.stores.db.manager.count(OutboxMessage)).toBe(0);
+  });
+
+  it("refuses a message without recipients", async () => {
+    await expect(h.enqueue({ idempotencyKey: "empty", lane: "reply", message: text("x"), recipients: [] })).rejects.toMatchObject({ code: "outbox_no_recipients" });
+  });
+});

@@ -1,0 +1,62 @@
+import { ManualClock } from "../../src/clock";
+import { MemoryKv } from "../../src/kv/memoryKv";
+import { defaultLimits, RateLimiter } from "../../src/outbox/rateLimits";
+
+describe("outbox rate limits", () => {
+  let kv: MemoryKv;
+  const clock = new ManualClock();
+  beforeEach(() => {
+    kv = new MemoryKv("as:test:");
+    clock.set("2026-01-05T02:00:30Z");
+  });
+  afterEach(() => kv.close());
+
+  it("uses WeChat Work's published limits and the configured daily quota", () => {
+    expect(defaultLimits().wecom).toEqual({ perRecipientPerMinute: 30, perRecipientPerHour: 1000, perAppPerDay: 200_000, perApiPerMinute: 10_000 });
+    expect(defaultLimits(5000).wecom?.perAppPerDay).toBe(5000);
+    expect(defaultLimits().dingtalk).toBeUndefined();
+  });
+
+  it("lets 30 messages a minute through to one person and holds the 31st until the next minute", async () => {
+    const limiter = new RateLimiter(kv, defaultLimits());
+    for (let i = 0; i < 30; i++) expect((await limiter.admit("wecom", ["a"], clock.now())).allowed).toEqual(["a"]);
+    const over = await limiter.admit("wecom", ["a", "b"], clock.now());
+    expect(over.allowed).toEqual(["b"]);
+    expect(over.deferred).toEqual([{ until: new Date("2026-01-05T02:01:00Z"), recipients: ["a"], limit: "recipient_per_minute" }]);
+    clock.set("2026-01-05T02:01:00Z");
+    expect((await limiter.admit("wecom", ["a"], clock.now())).allowed).toEqual(["a"]);
+  });
+
+  it("counts one person however WeChat Work's user id is cased", async () => {
+    const limiter = new RateLimiter(kv, { wecom: { perRecipientPerMinute: 1 } });
+    await limiter.admit("wecom", ["ZhangSan"], clock.now());
+    expect((await limiter.admit("wecom", ["zhangsan"], clock.now())).allowed).toEqual([]);
+  });
+
+  it("holds a person over the hourly limit until the next hour", async () => {
+    const limiter = new RateLimiter(kv, { wecom: { perRecipientPerHour: 2 } });
+    await limiter.admit("wecom", ["a"], clock.now());
+    await limiter.admit("wecom", ["a"], clock.now());
+    expect((await limiter.admit("wecom", ["a"], clock.now())).deferred[0]).toMatchObject({ until: new Date("2026-01-05T03:00:00Z"), limit: "recipient_per_hour" });
+  });
+
+  it("sends as many as the daily quota allows and holds the rest until midnight in Shanghai", async () => {
+    const limiter = new RateLimiter(kv, { wecom: { perAppPerDay: 3 } });
+    const result = await limiter.admit("wecom", ["a", "b", "c", "d", "e"], clock.now());
+    expect(result.allowed).toEqual(["a", "b", "c"]);
+    expect(result.deferred).toEqual([{ until: new Date("2026-01-05T16:00:00Z"), recipients: ["d", "e"], limit: "app_per_day" }]);
+    clock.set("2026-01-05T16:00:00Z");
+    expect((await limiter.admit("wecom", ["d", "e"], clock.now())).allowed).toEqual(["d", "e"]);
+  });
+
+  it("holds a whole call once the per-minute API budget is spent", async () => {
+    const limiter = new RateLimiter(kv, { wecom: { perApiPerMinute: 1 } });
+    expect((await limiter.admit("wecom", ["a", "b"], clock.now())).allowed).toEqual(["a", "b"]);
+    expect(await limiter.admit("wecom", ["c"], clock.now())).toEqual({ allowed: [], deferred: [{ until: new Date("2026-01-05T02:01:00Z"), recipients: ["c"], limit: "api_per_minute" }] });
+  });
+
+  it("leaves channels without limits alone", async () => {
+    const limiter = new RateLimiter(kv, {});
+    expect(await limiter.admit("console", ["x"], clock.now())).toEqual({ allowed: ["x"], deferred: [] });
+  });
+});
