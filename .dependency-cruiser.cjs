@@ -44,10 +44,10 @@ module.exports = {
     },
     {
       name: "only-server-composes",
-      comment: "Concrete adapters are wired together in src/server.ts (and CLIs), not imported by features.",
+      comment: "Concrete adapters are wired together in src/services.ts, src/server.ts and the CLIs, not imported by features.",
       severity: "error",
       from: { path: "^src/(domain|http|web|outbox)/|^bots/" },
-      to: { path: "^src/(server|cli/)" },
+      to: { path: "^src/(server|services|cli/)" },
     },
     {
       name: "no-test-code-in-product",

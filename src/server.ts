@@ -3,12 +3,8 @@ import type Router from "@koa/router";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
 import { type Config, ConfigError, loadConfig } from "./config";
-import { openDataSource } from "./db/dataSource";
-import { Database } from "./db/Database";
 import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
-import { InboxService, logOnlyHandler } from "./domain/inbox";
-import { wecomCallbackRouter } from "./channels/wecom/callback";
-import { openKv } from "./kv";
+import { buildServices } from "./services";
 import { createLogger, type Logger } from "./log";
 import { jobs } from "../jobs";
 import { startScheduler } from "../jobs/scheduler";
@@ -19,29 +15,27 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Main: config → database (+ migrations) → kv → demo data → HTTP + jobs. */
+/** Main: config → database (+ migrations) → kv → demo data → HTTP + outbox worker + jobs. */
 export async function startServer(config: Config, log: Logger, extra: { routers?: Router[] } = {}): Promise<RunningServer> {
-  const db = new Database(await openDataSource(config, { migrate: true }));
-  const kv = await openKv(config).catch(async (err) => {
-    await db.close();
-    throw err;
-  });
+  const services = await buildServices(config, log, systemClock);
+  const { db, kv, outboxWorker } = services;
   if (config.demo) {
     const demo = await loadDemoIfEmpty(db, systemClock);
     if (demo.loaded) log.info({ units: demo.units, people: demo.people, enterprises: demo.enterprises }, "demo county loaded");
   }
-  // Until the bot engine arrives, stored events are only logged and marked done.
-  const inbox = new InboxService({ db, kv, clock: systemClock, log, handler: logOnlyHandler(log) });
-  const wecom = wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock: systemClock });
-  const app = createApp({ config, log, db, kv, routers: [wecom, ...(extra.routers ?? [])] });
+  const app = createApp({ config, log, db, kv, routers: [...services.routers, ...(extra.routers ?? [])] });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
   });
-  const scheduler = config.jobs.enabled ? startScheduler(jobs, { clock: systemClock, log, inbox }, kv, config.instanceId) : undefined;
+  outboxWorker.start();
+  const scheduler = config.jobs.enabled ? startScheduler(jobs, services.jobContext, kv, config.instanceId) : undefined;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.http.port;
   const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
-  log.info({ url, database: config.db.kind, kv: config.kv.kind, jobs: config.jobs.enabled ? jobs.length : 0 }, "anshao listening");
+  log.info(
+    { url, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? jobs.length : 0 },
+    "anshao listening",
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -49,10 +43,8 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections turn idle as their last response ends; close each as soon as it does.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      await Promise.all([closed.finally(() => clearInterval(sweep)), scheduler?.stop()]);
-      await inbox.drain();
-      await kv.close();
-      await db.close();
+      await Promise.all([closed.finally(() => clearInterval(sweep)), scheduler?.stop(), outboxWorker.stop()]);
+      await services.close();
     })());
   return { url, stop };
 }

@@ -137,8 +137,8 @@ describe(`WeChat Work API client against the fake (${backend()})`, () => {
       await expect(sender(client({ apiBase: url })).send(["ZhangWei"], text("一"))).rejects.toMatchObject({ code: "wecom_network", retryable: true });
     });
 
-    it("all recipients unknown (81013) is permanent", async () => {
-      await expect(sender().send(["ghost"], text("一"))).rejects.toMatchObject({ code: "wecom_81013", retryable: false });
+    it("all recipients unknown (81013) marks each of them unreachable rather than failing the message", async () => {
+      await expect(sender().send(["ghost", "phantom"], text("一"))).resolves.toEqual({ invalidUsers: ["ghost", "phantom"] });
     });
   });
 

@@ -74,7 +74,14 @@ export class WecomSender implements ChannelSender {
   }
 
   private async post(payload: Record<string, unknown>): Promise<SendResult> {
-    const reply = await this.options.api.post<SendReply>("message/send", payload);
+    let reply: SendReply;
+    try {
+      reply = await this.options.api.post<SendReply>("message/send", payload);
+    } catch (err) {
+      // 81013: every recipient was refused. That is about the people (unreachable), not the message.
+      if (err instanceof WecomError && err.errcode === 81013) return { invalidUsers: String(payload.touser ?? "").split("|").filter(Boolean) };
+      throw err;
+    }
     return {
       platformMessageId: reply.msgid || undefined,
       responseCode: reply.response_code || undefined,

@@ -1,2 +1,2 @@
 export { InboxService, backoffMs, type AcceptOutcome, type InboxOptions, type RedriveResult } from "./InboxService";
-export { logOnlyHandler, type InboundHandler } from "./InboundHandler";
+export type { InboundHandler } from "./InboundHandler";

@@ -1,0 +1,80 @@
+import type Router from "@koa/router";
+import type { ChannelId, ChannelSender, InboundEvent } from "./channels/channel";
+import { wecomCallbackRouter } from "./channels/wecom/callback";
+import { WecomApi } from "./channels/wecom/api";
+import { WecomContacts } from "./channels/wecom/contacts";
+import { WecomSender } from "./channels/wecom/WecomSender";
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import { openDataSource } from "./db/dataSource";
+import { Database } from "./db/Database";
+import { type InboundHandler, InboxService } from "./domain/inbox";
+import { applyContactChange, syncContacts } from "./domain/org/contactSync";
+import { OutboxService } from "./domain/outbox";
+import { type KeyValue, openKv } from "./kv";
+import type { Logger } from "./log";
+import { LocalMediaStore } from "./media/localMediaStore";
+import { OutboxWorker } from "./outbox/worker";
+import { BotEngine } from "../bots/engine";
+import type { AppJobContext } from "../jobs/Job";
+
+/** Everything the process runs, built once from the config; the server and the tests share it. */
+export interface Services {
+  db: Database;
+  kv: KeyValue;
+  inbox: InboxService;
+  outbox: OutboxService;
+  outboxWorker: OutboxWorker;
+  /** Routers of the enabled channels, mounted by the app. */
+  routers: Router[];
+  jobContext: AppJobContext;
+  /** Closes pools; call after the HTTP server, the scheduler and the worker have stopped. */
+  close(): Promise<void>;
+}
+
+/** The composition root: the only place concrete channel adapters meet the domain. */
+export async function buildServices(config: Config, log: Logger, clock: Clock): Promise<Services> {
+  const db = new Database(await openDataSource(config, { migrate: true }));
+  const kv = await openKv(config).catch(async (err) => {
+    await db.close();
+    throw err;
+  });
+  const media = new LocalMediaStore({ dir: config.media.dir, maxBytes: config.media.maxBytes });
+  const wecomApi = config.wecom ? new WecomApi({ ...config.wecom, kv, log: log.child({ area: "wecom" }) }) : undefined;
+  const contacts = wecomApi ? new WecomContacts(wecomApi) : undefined;
+
+  const senders = new Map<ChannelId, ChannelSender>();
+  if (wecomApi) senders.set("wecom", new WecomSender({ api: wecomApi, media, kv }));
+  const outbox = new OutboxService({ db, clock, quietHours: config.outbox.quietHours });
+  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders, config });
+
+  const bot = new BotEngine({ db, outbox, clock, channels: [...senders.keys()] });
+  const handler: InboundHandler = {
+    async handle(event: InboundEvent) {
+      // Address-book changes update the directory; everything else is a conversation.
+      if (event.kind === "contact_change") {
+        if (contacts) await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
+        return;
+      }
+      await bot.handle(event);
+    },
+  };
+  const inbox = new InboxService({ db, kv, clock, log: log.child({ area: "inbox" }), handler });
+  const routers = [wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock })];
+  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
+
+  return {
+    db,
+    kv,
+    inbox,
+    outbox,
+    outboxWorker,
+    routers,
+    jobContext: { clock, log, inbox, contactSync },
+    async close() {
+      await inbox.drain();
+      await kv.close();
+      await db.close();
+    },
+  };
+}
