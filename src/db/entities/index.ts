@@ -1,3 +1,4 @@
+import { ApiToken } from "./ApiToken";
 import { AuditEntry } from "./AuditEntry";
 import { Enterprise } from "./Enterprise";
 import { InboundEventRow } from "./InboundEventRow";
@@ -6,10 +7,10 @@ import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
 import { Person } from "./Person";
 
-export { AuditEntry, Enterprise, OrgUnit, Person };
+export { ApiToken, AuditEntry, Enterprise, OrgUnit, Person };
 export { InboundEventRow };
 export type { InboundStatus } from "./InboundEventRow";
 export { OutboxDelivery, OutboxMessage };
 
 /** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery];
+export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken];
