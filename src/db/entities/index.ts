@@ -1,16 +1,17 @@
 import { ApiToken } from "./ApiToken";
 import { AuditEntry } from "./AuditEntry";
 import { Enterprise } from "./Enterprise";
+import { Hazard } from "./Hazard";
 import { InboundEventRow } from "./InboundEventRow";
 import { OrgUnit } from "./OrgUnit";
 import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
 import { Person } from "./Person";
 
-export { ApiToken, AuditEntry, Enterprise, OrgUnit, Person };
+export { ApiToken, AuditEntry, Enterprise, Hazard, OrgUnit, Person };
 export { InboundEventRow };
 export type { InboundStatus } from "./InboundEventRow";
 export { OutboxDelivery, OutboxMessage };
 
 /** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken];
+export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard];
