@@ -6,7 +6,7 @@ const ref = (name: string, nullable = true) => ({ name, type: "integer", isNulla
 const fk = (column: string, table: string) =>
   new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ["id"], onDelete: "RESTRICT", onUpdate: "RESTRICT" });
 
-/** Hazards with their "五落实". The ledger, photos and nudges come in their own migrations. */
+/** Hazards with their "五落实", and their ledger (台账). Photos and nudges come in their own migrations. */
 export class Hazards1764547200000 implements MigrationInterface {
   name = "Hazards1764547200000";
 
@@ -66,9 +66,28 @@ export class Hazards1764547200000 implements MigrationInterface {
         ],
       }),
     );
+    await q.createTable(
+      new Table({
+        name: "hazard_ledger",
+        columns: [
+          { name: "id", type: "integer", isPrimary: true, isGenerated: true, generationStrategy: "increment" },
+          ref("hazard_id", false),
+          datetime("at"),
+          ref("actor_id"),
+          { name: "action", type: "varchar", length: "32" },
+          { name: "from_state", type: "varchar", length: "16", isNullable: true },
+          { name: "to_state", type: "varchar", length: "16", isNullable: true },
+          { name: "reason", type: "text", isNullable: true },
+          { name: "changes", type: "text", isNullable: true },
+        ],
+        indices: [new TableIndex({ name: "idx_hazard_ledger_hazard", columnNames: ["hazard_id", "at"] })],
+        foreignKeys: [fk("hazard_id", "hazards"), fk("actor_id", "people")],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropTable("hazard_ledger");
     await q.dropTable("hazards");
   }
 }

@@ -67,6 +67,11 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(500),
   OUTBOX_BATCH: positiveInt.default(50),
   OUTBOX_MAX_ATTEMPTS: positiveInt.default(8),
+  HAZARD_REPEAT_WINDOW_DAYS: positiveInt.default(365),
+  HAZARD_LADDER_DAYS: z
+    .string()
+    .regex(/^-?\d+,-?\d+,-?\d+,-?\d+$/, "应为四个以逗号分隔的天数（提醒、提醒单、督办单、挂牌督办），例如 -1,0,3,7")
+    .default("-1,0,3,7"),
   QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
 });
 
@@ -135,6 +140,11 @@ export function loadConfig(env: Env = process.env) {
           dailyQuota: e.WECOM_DAILY_QUOTA,
         })
       : undefined,
+    hazards: Object.freeze({
+      repeatWindowDays: e.HAZARD_REPEAT_WINDOW_DAYS,
+      /** Days from the deadline for: reminder, 提醒单, 督办单, 挂牌督办. */
+      ladderDays: e.HAZARD_LADDER_DAYS.split(",").map(Number) as [number, number, number, number],
+    }),
     media: Object.freeze({ dir: e.MEDIA_DIR, maxBytes: e.MEDIA_MAX_MB * 1024 * 1024 }),
     outbox: Object.freeze({
       enabled: e.OUTBOX_ENABLED,
