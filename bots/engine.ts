@@ -13,6 +13,8 @@ export interface BotDeps {
   clock: Clock;
   /** Enabled channels in order of preference, for messages to people other than the sender. */
   channels: readonly ChannelId[];
+  /** 叫应 answers (src/domain/callouts): takes a card click or 收到/1/2 from someone called. */
+  callouts?: { answer(event: InboundEvent): Promise<boolean> };
 }
 
 /** Kinds a person sends on purpose; opening the app or a location report is no reason to answer. */
@@ -27,6 +29,8 @@ export class BotEngine implements InboundHandler {
   constructor(private readonly deps: BotDeps) {}
 
   async handle(event: InboundEvent): Promise<void> {
+    // A callout answer is not a conversation: the callout service records it and replies itself.
+    if (this.deps.callouts && (await this.deps.callouts.answer(event))) return;
     if (!CONVERSATIONAL.has(event.kind)) return;
     const { db, outbox } = this.deps;
     await db.transaction(async (tx) => {

@@ -17,6 +17,10 @@ export interface AppJobContext extends JobContext {
   inbox: { redrivePending(now: Date): Promise<RedriveResult> };
   /** Absent while WeChat Work is not configured. */
   contactSync?: { syncAll(): Promise<ContactSyncResult> };
+  /** The overdue ladder of hazards (src/domain/hazards/nudges). */
+  hazardNudges?: { runDue(now: Date): Promise<unknown> };
+  /** 叫应 campaigns' due steps (src/domain/callouts). */
+  callouts?: { runDue(now: Date): Promise<unknown> };
 }
 
 /**

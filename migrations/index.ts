@@ -4,6 +4,9 @@ import { WecomContacts1764288000000 } from "./1764288000000-WecomContacts";
 import { Outbox1764374400000 } from "./1764374400000-Outbox";
 import { ApiTokens1764460800000 } from "./1764460800000-ApiTokens";
 import { Hazards1764547200000 } from "./1764547200000-Hazards";
+import { HazardPhotos1764633600000 } from "./1764633600000-HazardPhotos";
+import { HazardNudges1764720000000 } from "./1764720000000-HazardNudges";
+import { Callouts1764806400000 } from "./1764806400000-Callouts";
 
 /** Every migration in order; listed, not globbed, so ts-jest and compiled code run the same set. */
-export const migrations = [CoreDirectory1764115200000, Inbox1764201600000, WecomContacts1764288000000, Outbox1764374400000, ApiTokens1764460800000, Hazards1764547200000];
+export const migrations = [CoreDirectory1764115200000, Inbox1764201600000, WecomContacts1764288000000, Outbox1764374400000, ApiTokens1764460800000, Hazards1764547200000, HazardPhotos1764633600000, HazardNudges1764720000000, Callouts1764806400000];

@@ -8,12 +8,17 @@ import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
+import { CalloutService, calloutButtonLabel } from "./domain/callouts";
+import { HazardService } from "./domain/hazards";
+import { HazardNudges } from "./domain/hazards/nudges";
 import { type InboundHandler, InboxService } from "./domain/inbox";
 import { applyContactChange, syncContacts } from "./domain/org/contactSync";
 import { OutboxService } from "./domain/outbox";
 import { type KeyValue, openKv } from "./kv";
 import type { Logger } from "./log";
 import { LocalMediaStore } from "./media/localMediaStore";
+import { calloutRoutes } from "./http/routes/callouts";
+import { hazardRoutes } from "./http/routes/hazards";
 import { OutboxWorker } from "./outbox/worker";
 import { BotEngine } from "../bots/engine";
 import type { AppJobContext } from "../jobs/Job";
@@ -25,6 +30,8 @@ export interface Services {
   inbox: InboxService;
   outbox: OutboxService;
   outboxWorker: OutboxWorker;
+  hazards: HazardService;
+  callouts: CalloutService;
   /** Routers of the enabled channels, mounted by the app. */
   routers: Router[];
   jobContext: AppJobContext;
@@ -48,7 +55,12 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
   const outbox = new OutboxService({ db, clock, quietHours: config.outbox.quietHours });
   const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders, config });
 
-  const bot = new BotEngine({ db, outbox, clock, channels: [...senders.keys()] });
+  const channels = [...senders.keys()];
+  const hazards = new HazardService({ db, outbox, clock, config: config.hazards, channels });
+  const hazardNudges = new HazardNudges({ db, outbox, clock, ladderDays: config.hazards.ladderDays, channels });
+  const callouts = new CalloutService({ db, clock, outbox, channels });
+
+  const bot = new BotEngine({ db, outbox, clock, channels, callouts });
   const handler: InboundHandler = {
     async handle(event: InboundEvent) {
       // Address-book changes update the directory; everything else is a conversation.
@@ -60,7 +72,12 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     },
   };
   const inbox = new InboxService({ db, kv, clock, log: log.child({ area: "inbox" }), handler });
-  const routers = [wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock })];
+  const routers = [
+    // A click on a 叫应 card greys its button out with "已收到" / "已落实" in the passive reply.
+    wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock, buttonLabel: calloutButtonLabel }),
+    hazardRoutes({ db, clock, hazards }),
+    calloutRoutes({ db, clock, callouts }),
+  ];
   const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
 
   return {
@@ -69,8 +86,10 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     inbox,
     outbox,
     outboxWorker,
+    hazards,
+    callouts,
     routers,
-    jobContext: { clock, log, inbox, contactSync },
+    jobContext: { clock, log, inbox, contactSync, hazardNudges, callouts },
     async close() {
       await inbox.drain();
       await kv.close();

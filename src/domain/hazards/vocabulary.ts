@@ -24,3 +24,8 @@ export const hazardSourceLabels: Record<HazardSource, string> = { inspection: "�
 export const ENFORCEMENT_STAGES = ["advice", "warning", "penalty"] as const;
 export type EnforcementStage = (typeof ENFORCEMENT_STAGES)[number];
 export const enforcementStageLabels: Record<EnforcementStage, string> = { advice: "服务提醒", warning: "警告警示", penalty: "依法查处" };
+
+/** Photos: as found (before), after rectification (after), of a fix made on the spot (proof). */
+export const HAZARD_PHOTO_STAGES = ["before", "after", "proof"] as const;
+export type HazardPhotoStage = (typeof HAZARD_PHOTO_STAGES)[number];
+export const hazardPhotoStageLabels: Record<HazardPhotoStage, string> = { before: "整改前", after: "整改后", proof: "即知即改" };

@@ -1,0 +1,113 @@
+import { In, Not, IsNull } from "typeorm";
+import type { ChannelId, InboundEvent } from "../../channels/channel";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import { Callout, CalloutRecipient, Person } from "../../db/entities";
+import { Conflict, Forbidden, NotFound } from "../../errors";
+import { appendAudit } from "../audit/auditLog";
+import { type OutboxService, resolveRecipients } from "../outbox";
+import { takeAnswer } from "./answers";
+import type { AudienceRule } from "./audience";
+import { createDraft, type DraftInput, editDraft, markSent, type PreviewRow, previewRows } from "./drafts";
+import { type BoardCounts, type BoardRow, countBoard, loadBoard } from "./figures";
+import { lockCallout } from "./lock";
+import { cancelText } from "./messages";
+import { runDue, type TickResult } from "./tick";
+import { DEFAULT_ANSWER_MINUTES, sourceOf, type WarningLevel } from "./vocabulary";
+
+export interface CalloutServiceDeps {
+  db: Database;
+  clock: Clock;
+  outbox: OutboxService;
+  /** Enabled channels in order of preference. */
+  channels: readonly ChannelId[];
+  /** Minutes to answer by level; defaults 红 15, 橙 30, 黄 60, 蓝 120. */
+  answerMinutes?: Partial<Record<WarningLevel, number>>;
+  /** Tests only: throws inside a step's transaction after its messages are enqueued. */
+  fault?: (step: string) => void;
+}
+
+export interface Board {
+  callout: Callout;
+  counts: BoardCounts;
+  people: BoardRow[];
+}
+
+/** 叫应 campaigns: drafts, sending, answers, the minute tick and the board. */
+export class CalloutService {
+  private readonly minutes: Record<WarningLevel, number>;
+
+  constructor(private readonly deps: CalloutServiceDeps) {
+    this.minutes = { ...DEFAULT_ANSWER_MINUTES, ...deps.answerMinutes };
+  }
+
+  async create(actor: Person, input: DraftInput): Promise<Callout> {
+    const now = this.deps.clock.now();
+    return this.deps.db.transaction(async (tx) => {
+      const c = await createDraft(tx, actor, input, now, this.minutes);
+      await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.create", entityType: "callout", entityId: c.id, after: { title: c.title, level: c.level } });
+      return c;
+    });
+  }
+
+  editRecipients(actor: Person, id: number, change: { rules: AudienceRule[]; add: number[]; remove: number[] }): Promise<void> {
+    return this.deps.db.transaction((tx) => editDraft(tx, actor, id, change));
+  }
+
+  preview(id: number): Promise<PreviewRow[]> {
+    return previewRows(this.deps.db.manager, id);
+  }
+
+  /** Sends a draft; the cards go out in the same call (and the minute tick finishes any rest). */
+  async send(actor: Person, id: number): Promise<Callout> {
+    const now = this.deps.clock.now();
+    const c = await this.deps.db.transaction(async (tx) => {
+      const sent = await markSent(tx, actor, id, now);
+      await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.send", entityType: "callout", entityId: id, after: { deadlineAt: sent.deadlineAt } });
+      return sent;
+    });
+    // Best effort: a failure here leaves the rows due, and the minute tick sends them.
+    await this.runDue(now).catch(() => undefined);
+    return c;
+  }
+
+  /** The initiator stops the campaign: nothing more is sent and everyone called is told. */
+  async cancel(actor: Person, id: number): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (tx) => {
+      const c = await lockCallout(tx, id);
+      if (!c) throw NotFound("该叫应", "callout_not_found");
+      if (c.initiatorId !== actor.id && !actor.roles.includes("admin")) throw Forbidden("只有发起人可以取消该叫应", "callout_not_initiator");
+      if (c.state !== "draft" && c.state !== "sent") throw Conflict("该叫应已结束，不能取消", "callout_not_open");
+      const called = await tx.find(CalloutRecipient, { where: { calloutId: id, sentAt: Not(IsNull()) }, select: { personId: true } });
+      const people = called.length ? await tx.find(Person, { where: { id: In(called.map((r) => r.personId)) } }) : [];
+      for (let i = 0; i < people.length; i += 1000) {
+        const batch = people.slice(i, i + 1000);
+        await this.deps.outbox.enqueue(tx, { idempotencyKey: `callout:${id}:cancel:${i}`, lane: "callout", message: cancelText(c), recipients: resolveRecipients(batch, this.deps.channels), source: sourceOf(id) });
+      }
+      await tx.update(CalloutRecipient, { calloutId: id }, { nextActionAt: null });
+      const before = c.state;
+      c.state = "cancelled";
+      c.closedAt = now;
+      await tx.save(c);
+      await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.cancel", entityType: "callout", entityId: id, before: { state: before }, after: { state: "cancelled" } });
+    });
+  }
+
+  async board(id: number): Promise<Board> {
+    const callout = await this.deps.db.manager.findOneBy(Callout, { id });
+    if (!callout) throw NotFound("该叫应", "callout_not_found");
+    const people = await loadBoard(this.deps.db.manager, id);
+    return { callout, counts: countBoard(people), people };
+  }
+
+  /** The minute tick's work (jobs/calloutTick.job.ts). */
+  runDue(now: Date): Promise<TickResult> {
+    return runDue({ db: this.deps.db, outbox: this.deps.outbox, channels: this.deps.channels, fault: this.deps.fault }, now);
+  }
+
+  /** A card click or a text as a callout answer; false when it is none (the bot goes on). */
+  answer(event: InboundEvent): Promise<boolean> {
+    return this.deps.db.transaction((tx) => takeAnswer(tx, this.deps.outbox, event));
+  }
+}

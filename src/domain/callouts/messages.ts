@@ -1,0 +1,72 @@
+import type { Card, OutboundMessage } from "../../channels/channel";
+import { formatLocal } from "../../clock";
+import type { Callout } from "../../db/entities";
+import type { CalloutFigures } from "./figures";
+import { BUTTON_ACK, BUTTON_DONE, LEVELS, WARNING_TYPES } from "./vocabulary";
+
+/** Everything a recipient or a leader reads about a campaign, in one place for review. */
+
+const heading = (c: Callout) => `【${WARNING_TYPES[c.warningType]}${LEVELS[c.level]}预警】${c.title}`;
+
+/** The button card of one batch; `taskId` must be new per batch (WeCom: unique per app). */
+export function calloutCard(c: Callout, taskId: string): OutboundMessage {
+  const card: Card = {
+    taskId,
+    title: heading(c).slice(0, 36),
+    description: c.text.slice(0, 160),
+    fields: [
+      { label: "回复时限", value: c.deadlineAt ? formatLocal(c.deadlineAt) : `${c.answerMinutes} 分钟内` },
+      { label: "回复方式", value: c.requiresReport ? "点按钮或回复1/2" : "点收到或回复1" },
+    ],
+    buttons: [
+      { key: BUTTON_ACK, label: "收到", style: 1 },
+      ...(c.requiresReport ? [{ key: BUTTON_DONE, label: "已落实措施", style: 2 as const }] : []),
+    ],
+  };
+  return { kind: "card", card };
+}
+
+export function reminderText(c: Callout, k: number): OutboundMessage {
+  const how = c.requiresReport ? "请点击卡片「收到」或回复“1”；落实措施后回复“2”并说明情况" : "请点击卡片「收到」或直接回复“收到”或“1”";
+  return { kind: "text", text: `第 ${k} 次提醒：${heading(c)} 尚未收到您的回应。${how}。` };
+}
+
+export function escalationText(c: Callout, silentName: string): OutboundMessage {
+  return { kind: "text", text: `${heading(c)}：${silentName} 未在规定时间内回应，已升级至您。请督促其回应，并点击卡片「收到」或回复“收到”确认。` };
+}
+
+export function cancelText(c: Callout): OutboundMessage {
+  return { kind: "text", text: `${heading(c)} 已由发起人取消，无需再回应。` };
+}
+
+export const answerReplies = {
+  acknowledged: () => "已收到您的回应，谢谢。",
+  lateAck: () => "已收到您的回应（已超过回复时限，记为超时回应）。",
+  already: () => "您已回应过本次叫应，无需重复回复。",
+  askReport: () => "请直接回复落实措施的简要情况，例如：“已停工撤离 12 人”。",
+  reported: () => "已记录您报告的落实措施，谢谢。",
+};
+
+/** The deadline report for the initiator and the leaders. */
+export function reportText(c: Callout, f: CalloutFigures): OutboundMessage {
+  const pct = f.called ? ((f.answeredInTime / f.called) * 100).toFixed(1) : "0.0";
+  const lines = [
+    `**叫应结果：${heading(c)}**`,
+    `截止时间：${c.deadlineAt ? formatLocal(c.deadlineAt) : "—"}`,
+    `叫应率：${pct}%（按时回应 ${f.answeredInTime} / 应答 ${f.called} 人）`,
+    `回应用时：中位数 ${minutes(f.medianMs)}，P90 ${minutes(f.p90Ms)}`,
+  ];
+  if (c.requiresReport) lines.push(`已报告落实措施：${f.reported} 人`);
+  if (f.silent.length === 0) lines.push("所有人员均已按时回应。");
+  else {
+    lines.push(`未回应 ${f.silent.length} 人：`);
+    f.silent.forEach((s, i) => lines.push(`${i + 1}. ${s.name}：${s.done}`));
+  }
+  return { kind: "markdown", markdown: lines.join("\n") };
+}
+
+function minutes(ms: number | null): string {
+  if (ms === null) return "—";
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} 秒` : `${Math.floor(s / 60)} 分 ${s % 60} 秒`;
+}

@@ -1,0 +1,108 @@
+import { type EntityManager, In } from "typeorm";
+import { Enterprise, Hazard, type HazardLedgerEntry, type HazardPhoto, OrgUnit, Person } from "../../db/entities";
+import { NotFound } from "../../errors";
+import { ledgerOf } from "./ledger";
+import { photosOf } from "./photos";
+import type { HazardLevel, HazardState } from "./vocabulary";
+
+/** States in which a passed deadline means the hazard is overdue (rectification still owed). */
+export const OPEN_STATES: readonly HazardState[] = ["assigned", "rectifying"];
+
+/** What the list can be narrowed by; every field is optional. */
+export interface HazardFilter {
+  /** This unit and every unit below it (org_units.path). */
+  unitId?: number;
+  enterpriseId?: number;
+  level?: HazardLevel;
+  states?: readonly HazardState[];
+  /** Only hazards past their deadline and still owed (true), or only those that are not (false). */
+  overdue?: boolean;
+  /** Reported at or after … */
+  from?: Date;
+  /** … and before. */
+  to?: Date;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Names of the people, unit and enterprise a hazard refers to, by id. */
+export interface HazardNames {
+  people: Map<number, string>;
+  units: Map<number, string>;
+  enterprises: Map<number, string>;
+}
+
+export interface HazardPage {
+  items: Hazard[];
+  names: HazardNames;
+  total: number;
+  page: number;
+  pageSize: number;
+  /** The instant "overdue" was judged at. */
+  now: Date;
+}
+
+export interface HazardDetail {
+  hazard: Hazard;
+  names: HazardNames;
+  ledger: HazardLedgerEntry[];
+  photos: HazardPhoto[];
+  now: Date;
+}
+
+/** True when the hazard's deadline has passed while rectification is still owed. */
+export function isOverdue(h: Pick<Hazard, "state" | "deadline">, now: Date): boolean {
+  return h.deadline !== null && OPEN_STATES.includes(h.state) && h.deadline.getTime() < now.getTime();
+}
+
+/** A page of hazards, newest first. */
+export async function listHazards(manager: EntityManager, filter: HazardFilter, now: Date): Promise<HazardPage> {
+  const page = Math.max(1, filter.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, filter.pageSize ?? 20));
+  const q = manager.createQueryBuilder(Hazard, "h");
+  if (filter.unitId !== undefined) {
+    const unit = await manager.findOne(OrgUnit, { where: { id: filter.unitId } });
+    if (!unit) throw NotFound("该单位", "unit_not_found");
+    q.andWhere("h.unit_id IN (SELECT u.id FROM org_units u WHERE u.path LIKE :prefix)", { prefix: `${unit.path}%` });
+  }
+  if (filter.enterpriseId !== undefined) q.andWhere("h.enterprise_id = :enterpriseId", { enterpriseId: filter.enterpriseId });
+  if (filter.level) q.andWhere("h.level = :level", { level: filter.level });
+  if (filter.states?.length) q.andWhere("h.state IN (:...states)", { states: [...filter.states] });
+  if (filter.from) q.andWhere("h.reported_at >= :from", { from: filter.from });
+  if (filter.to) q.andWhere("h.reported_at < :to", { to: filter.to });
+  if (filter.overdue === true) q.andWhere("h.state IN (:...open) AND h.deadline IS NOT NULL AND h.deadline < :now", { open: [...OPEN_STATES], now });
+  if (filter.overdue === false) q.andWhere("NOT (h.state IN (:...open) AND h.deadline IS NOT NULL AND h.deadline < :now)", { open: [...OPEN_STATES], now });
+  const [items, total] = await q
+    .orderBy("h.reported_at", "DESC")
+    .addOrderBy("h.id", "DESC")
+    .skip((page - 1) * pageSize)
+    .take(pageSize)
+    .getManyAndCount();
+  return { items, names: await namesFor(manager, items, []), total, page, pageSize, now };
+}
+
+/** One hazard with its timeline (oldest first) and photos. */
+export async function hazardDetail(manager: EntityManager, id: number, now: Date): Promise<HazardDetail> {
+  const hazard = await manager.findOne(Hazard, { where: { id } });
+  if (!hazard) throw NotFound("该隐患", "hazard_not_found");
+  const [ledger, photos] = await Promise.all([ledgerOf(manager, id), photosOf(manager, id)]);
+  const extra = [...ledger.map((e) => e.actorId), ...photos.map((p) => p.uploadedBy)];
+  return { hazard, names: await namesFor(manager, [hazard], extra), ledger, photos, now };
+}
+
+async function namesFor(manager: EntityManager, hazards: Hazard[], extraPeople: (number | null)[]): Promise<HazardNames> {
+  const ids = (list: (number | null)[]) => [...new Set(list.filter((v): v is number => v !== null))];
+  const peopleIds = ids([...hazards.flatMap((h) => [h.reporterId, h.ownerId, h.supervisorId, h.verifierId, h.leaderSignoffBy]), ...extraPeople]);
+  const unitIds = ids(hazards.map((h) => h.unitId));
+  const enterpriseIds = ids(hazards.map((h) => h.enterpriseId));
+  const [people, units, enterprises] = await Promise.all([
+    peopleIds.length ? manager.find(Person, { where: { id: In(peopleIds) } }) : [],
+    unitIds.length ? manager.find(OrgUnit, { where: { id: In(unitIds) } }) : [],
+    enterpriseIds.length ? manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [],
+  ]);
+  return {
+    people: new Map(people.map((p) => [p.id, p.name])),
+    units: new Map(units.map((u) => [u.id, u.name])),
+    enterprises: new Map(enterprises.map((e) => [e.id, e.name])),
+  };
+}

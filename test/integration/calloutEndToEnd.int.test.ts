@@ -1,0 +1,104 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { decrypt } from "@wecom/crypto";
+import { createApp } from "../../src/app";
+import { ManualClock } from "../../src/clock";
+import { Person } from "../../src/db/entities";
+import { loadDemo } from "../../src/domain/demo/loadDemo";
+import { createLogger } from "../../src/log";
+import { buildServices, type Services } from "../../src/services";
+import { cardClickXml, FakeWecom, textMessageXml } from "../fakes/fakeWecom";
+import { backend, dropTestDatabase, testConfig } from "../support/backend";
+
+const CORP = { corpId: "ww5c2f1e8d7a6b3c90", agentId: 1000002, secret: "fake-secret-2026", token: "AnshaoToken2026", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" };
+
+describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
+  const fake = new FakeWecom(CORP);
+  const clock = new ManualClock("2026-11-26T19:00:00Z"); // 03:00 in Shanghai: 叫应 ignores quiet hours
+  const sealedAt = () => ({ timestamp: Math.floor(clock.now().getTime() / 1000) });
+  let services: Services;
+  let server: Server;
+  let appUrl: string;
+  let dropDb: () => Promise<void>;
+  let cadres: Person[];
+  let officer: Person;
+
+  beforeAll(async () => {
+    const config = await testConfig({
+      WECOM_CORP_ID: CORP.corpId,
+      WECOM_AGENT_ID: String(CORP.agentId),
+      WECOM_SECRET: CORP.secret,
+      WECOM_TOKEN: CORP.token,
+      WECOM_ENCODING_AES_KEY: CORP.encodingAesKey,
+      WECOM_API_BASE: await fake.start(),
+    });
+    dropDb = () => dropTestDatabase(config);
+    const log = createLogger({ level: "silent" });
+    services = await buildServices(config, log, clock);
+    await loadDemo(services.db, clock);
+    const people = await services.db.manager.find(Person, { where: { active: true }, order: { id: "ASC" } });
+    cadres = people.filter((p) => p.roles.includes("village_cadre") && p.wecomUserId).slice(0, 3);
+    officer = people.find((p) => p.roles.includes("duty_officer")) as Person;
+    for (const p of cadres) fake.addUser({ userid: p.wecomUserId as string, name: p.name, department: [1] });
+    server = createApp({ config, log, db: services.db, kv: services.kv, routers: services.routers }).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await services.close();
+    await fake.stop();
+    await dropDb();
+  });
+
+  async function boardWhen(done: (answered: number) => boolean, id: number) {
+    for (let i = 0; i < 100; i++) {
+      const board = await services.callouts.board(id);
+      if (done(board.counts.answered)) return board;
+      await sleep(50);
+    }
+    throw new Error("the board never showed the expected answers");
+  }
+
+  it("sends one card, takes a real click and a typed 收到, greys the clicked button, and ignores a second click", async () => {
+    const draft = await services.callouts.create(officer, {
+      title: "暴雨红色预警叫应",
+      text: "气象台发布暴雨红色预警，请立即组织巡查，人员撤离到位后回复。",
+      warningType: "rainstorm",
+      level: "red",
+      requiresReport: false,
+      rules: [],
+      personIds: cadres.map((p) => p.id),
+      remindEveryMinutes: 5,
+      maxReminders: 2,
+    });
+    await services.callouts.send(officer, draft.id);
+    await services.outboxWorker.drainOnce(clock.now());
+
+    const cards = fake.messages.filter((m) => m.msgtype === "template_card");
+    expect(cards).toHaveLength(1);
+    expect([...cards[0].delivered].sort()).toEqual(cadres.map((p) => p.wecomUserId).sort());
+    const [first, second] = cadres as [Person, Person, Person];
+
+    const click = cardClickXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid) });
+    const answer = await fake.deliverCallback(appUrl, click, sealedAt());
+    expect(answer.status).toBe(200);
+    const sealed = /<Encrypt><!\[CDATA\[(.+?)\]\]><\/Encrypt>/.exec(answer.body)?.[1] as string;
+    expect(decrypt(CORP.encodingAesKey, sealed).message).toContain("已收到");
+
+    const typed = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: second.wecomUserId as string, content: "收到", msgId: "7345678901234569001" });
+    expect((await fake.deliverCallback(appUrl, typed, sealedAt())).status).toBe(200);
+
+    let board = await boardWhen((answered) => answered === 2, draft.id);
+    expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });
+
+    const again = cardClickXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid), createTime: Math.floor(clock.now().getTime() / 1000) + 5 });
+    expect((await fake.deliverCallback(appUrl, again, sealedAt())).status).toBe(200);
+    await sleep(300);
+    board = await services.callouts.board(draft.id);
+    expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });
+    const firstRow = board.people.find((r) => r.personId === first.id);
+    expect(firstRow).toMatchObject({ state: "acknowledged", ackChannel: "wecom:card", late: false });
+  });
+});

@@ -1,0 +1,66 @@
+import type { InboundEvent } from "../../src/channels/channel";
+import { CalloutStep, type Person } from "../../src/db/entities";
+import { Person as PersonEntity } from "../../src/db/entities";
+import { CalloutService } from "../../src/domain/callouts";
+import type { DraftInput } from "../../src/domain/callouts";
+import { loadDemo } from "../../src/domain/demo/loadDemo";
+import { BotEngine } from "../../bots/engine";
+import { type OutboxHarness, openOutboxHarness } from "./outboxHarness";
+
+/** A demo county, the outbox with a recording WeChat Work, a callout service and the bot. */
+export interface CalloutHarness extends OutboxHarness {
+  callouts: CalloutService;
+  bot: BotEngine;
+  person(name: string): Promise<Person>;
+  /** Drains the outbox once at the clock's time. */
+  drain(): Promise<void>;
+  click(person: Person, taskId: string, buttonKey?: string): Promise<void>;
+  say(person: Person, text: string): Promise<void>;
+  steps(calloutId: number): Promise<CalloutStep[]>;
+  /** Lets the fault hook throw for the next `n` steps named `step`. */
+  failNext(step: string, n: number): void;
+}
+
+export const draft = (over: Partial<DraftInput> = {}): DraftInput => ({
+  title: "暴雨橙色预警叫应",
+  text: "县气象台发布暴雨橙色预警，请立即组织巡查，落实停工撤离措施。",
+  warningType: "rainstorm",
+  level: "orange",
+  requiresReport: true,
+  rules: [{ units: ["QH-DL", "QH-NC"], roles: ["village_cadre"] }],
+  personIds: [],
+  remindEveryMinutes: 5,
+  maxReminders: 2,
+  ...over,
+});
+
+export async function openCalloutHarness(): Promise<CalloutHarness> {
+  const h = await openOutboxHarness();
+  await loadDemo(h.stores.db, h.clock);
+  const faults = new Map<string, number>();
+  const fault = (step: string) => {
+    const left = faults.get(step) ?? 0;
+    if (left <= 0) return;
+    faults.set(step, left - 1);
+    throw new Error(`injected crash after enqueue (${step})`);
+  };
+  const callouts = new CalloutService({ db: h.stores.db, clock: h.clock, outbox: h.outbox, channels: ["wecom"], fault });
+  const bot = new BotEngine({ db: h.stores.db, outbox: h.outbox, clock: h.clock, channels: ["wecom"], callouts });
+  const worker = h.worker();
+  let seq = 0;
+  const event = (p: Person, body: Partial<InboundEvent>): InboundEvent =>
+    ({ channel: "wecom", eventId: `ev-${++seq}`, senderId: p.wecomUserId as string, occurredAt: h.clock.now(), ...body }) as InboundEvent;
+  return {
+    ...h,
+    callouts,
+    bot,
+    person: (name) => h.stores.db.manager.findOneByOrFail(PersonEntity, { name }),
+    async drain() {
+      await worker.drainOnce(h.clock.now());
+    },
+    click: (p, taskId, buttonKey = "ack") => bot.handle(event(p, { kind: "card_click", taskId, buttonKey, responseCode: `rc-${seq}` })),
+    say: (p, text) => bot.handle(event(p, { kind: "text", text })),
+    steps: (calloutId) => h.stores.db.manager.find(CalloutStep, { where: { calloutId }, order: { id: "ASC" } }),
+    failNext: (step, n) => faults.set(step, n),
+  };
+}
