@@ -3,7 +3,7 @@ import type { Job, JobContext } from "./Job";
 
 const DEFAULT_LOCK_TTL_MS = 5 * 60_000;
 
-export type JobOutcome = { status: "ok"; ms: number; result: unknown } | { status: "failed"; ms: number; error: string } | { status: "skipped"; reason: "running" };
+export type JobOutcome = { status: "ok"; ms: number; result: unknown } | { status: "failed"; ms: number; error: string } | { status: "skipped"; reason: "running" | "kv_unavailable" };
 
 /**
  * Runs one job once: under a fleet-wide lock (so a slow run never overlaps the next tick on any
@@ -11,10 +11,13 @@ export type JobOutcome = { status: "ok"; ms: number; result: unknown } | { statu
  */
 export async function runJob<C extends JobContext>(job: Job<C>, ctx: C, kv: KeyValue): Promise<JobOutcome> {
   const log = ctx.log.child({ job: job.name });
-  const lock = await kv.acquireLock(`job:${job.name}`, job.lockTtlMs ?? DEFAULT_LOCK_TTL_MS).catch((err: Error) => {
-    log.error({ err: err.message }, "job lock unavailable");
-    return null;
-  });
+  let lock;
+  try {
+    lock = await kv.acquireLock(`job:${job.name}`, job.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+  } catch (err) {
+    log.error({ err }, "job run skipped: the kv store is unreachable");
+    return { status: "skipped", reason: "kv_unavailable" };
+  }
   if (!lock) {
     log.info({ status: "skipped" }, "job run skipped: previous run still going");
     return { status: "skipped", reason: "running" };

@@ -24,11 +24,15 @@ export interface Scheduler {
 export function startScheduler<C extends JobContext>(jobs: Job<C>[], ctx: C, kv: KeyValue, instanceId: string): Scheduler {
   const inFlight = new Set<Promise<unknown>>();
   const coordinator = kvRunCoordinator(kv, instanceId);
+  // node-cron may still call a task whose election was in flight when stop() began; such a late
+  // tick must not start work on stores that are about to close.
+  let stopped = false;
   const tasks: ScheduledTask[] = jobs.map((job) => {
     if (!cron.validate(job.cron)) throw new Error(`job ${job.name}: invalid cron expression "${job.cron}"`);
     return cron.schedule(
       job.cron,
       () => {
+        if (stopped) return undefined;
         const run = runJob(job, ctx, kv);
         inFlight.add(run);
         return run.finally(() => inFlight.delete(run));
@@ -38,8 +42,9 @@ export function startScheduler<C extends JobContext>(jobs: Job<C>[], ctx: C, kv:
   });
   return {
     async stop() {
+      stopped = true;
       await Promise.all(tasks.map((t) => t.stop()));
-      await Promise.all([...inFlight]);
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
       await Promise.all(tasks.map((t) => t.destroy()));
     },
   };

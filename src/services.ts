@@ -42,7 +42,7 @@ export interface Services {
 /** The composition root: the only place concrete channel adapters meet the domain. */
 export async function buildServices(config: Config, log: Logger, clock: Clock): Promise<Services> {
   const db = new Database(await openDataSource(config, { migrate: true }));
-  const kv = await openKv(config).catch(async (err) => {
+  const kv = await openKv(config, log.child({ area: "kv" })).catch(async (err) => {
     await db.close();
     throw err;
   });
@@ -65,7 +65,10 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     async handle(event: InboundEvent) {
       // Address-book changes update the directory; everything else is a conversation.
       if (event.kind === "contact_change") {
-        if (contacts) await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
+        if (!contacts) return;
+        const { problems } = await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
+        // Counts only: problems name members. `npm run sync:wecom` prints them in full.
+        if (problems.length > 0) log.warn({ change: event.change, problems: problems.length }, "contact change left problems");
         return;
       }
       await bot.handle(event);

@@ -26,7 +26,7 @@ export type InboundEvent = InboundBase &
     | { kind: "enter_agent" }
     /** A card button pressed: `responseCode` lets the card be updated once. */
     | { kind: "card_click"; taskId: string; buttonKey: string; responseCode?: string }
-    | { kind: "contact_change"; change: ContactChange; userId?: string; departmentId?: string }
+    | { kind: "contact_change"; change: ContactChange; userId?: string; newUserId?: string; departmentId?: string }
   );
 
 export type ContactChange = "create_user" | "update_user" | "delete_user" | "create_party" | "update_party" | "delete_party";
@@ -83,6 +83,11 @@ export class ChannelError extends Error {
     readonly retryable: boolean,
     /** The platform asked for at least this long a pause (WeChat Work 45009: its window resets after 60 s). */
     readonly retryAfterMs?: number,
+    /**
+     * Only an operator can fix this (untrusted IP, wrong secret, missing permission): it is about
+     * the channel, not the message, so the outbox pauses the channel instead of failing messages.
+     */
+    readonly configProblem = false,
   ) {
     super(message);
     this.name = "ChannelError";

@@ -26,6 +26,15 @@ export class Database {
     return run;
   }
 
+  /**
+   * One short write outside any transaction of the caller's. On MySQL it runs on the pool as is;
+   * on SQLite it takes its turn in the transaction queue, because the single connection would
+   * otherwise slip it into whatever transaction another caller has open (and roll it back with it).
+   */
+  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dialect === "mysql" ? work(this.manager) : this.transaction(work);
+  }
+
   /** Throws when the database cannot answer. */
   async ping(): Promise<void> {
     await this.dataSource.query("SELECT 1");

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
+import type { Logger } from "../log";
 import type { KeyValue, Lock } from "./KeyValue";
 
 // Compare-and-act scripts: only the owner token may release or extend a lock.
@@ -13,7 +14,13 @@ export class RedisKv implements KeyValue {
   private readonly redis: Redis;
   private everReady = false;
 
-  constructor(url: string, private readonly prefix = "as:") {
+  private lastErrorLoggedAt = 0;
+
+  constructor(
+    url: string,
+    private readonly prefix = "as:",
+    log?: Logger,
+  ) {
     this.redis = new Redis(url, {
       lazyConnect: true,
       // Fail calls quickly while Redis is away instead of queueing them without bound.
@@ -26,8 +33,13 @@ export class RedisKv implements KeyValue {
     this.redis.on("ready", () => {
       this.everReady = true;
     });
-    // Errors surface on the calls that fail; without a listener ioredis would print them itself.
-    this.redis.on("error", () => undefined);
+    // Calls that fail report their own errors; this line tells an operator the connection itself
+    // is in trouble, at most every 10 s so a reconnect storm cannot flood the log.
+    this.redis.on("error", (err: Error & { code?: string }) => {
+      if (!log || Date.now() - this.lastErrorLoggedAt < 10_000) return;
+      this.lastErrorLoggedAt = Date.now();
+      log.warn({ code: err.code, status: this.redis.status }, "redis connection error");
+    });
   }
 
   /** Connects now, so a wrong REDIS_URL is reported at start rather than on the first request. */

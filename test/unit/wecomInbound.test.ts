@@ -72,6 +72,8 @@ describe("events", () => {
   it("change_contact: users and departments; tag changes are not handled", () => {
     const user = convert(event("change_contact", "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[lisi]]></UserID><Name><![CDATA[李四]]></Name>", "sys"));
     expect(user).toMatchObject({ channel: "wecom", senderId: "sys", kind: "contact_change", change: "update_user", userId: "lisi" });
+    const renamed = convert(event("change_contact", "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[lisi]]></UserID><NewUserID><![CDATA[lisi2026]]></NewUserID>", "sys"));
+    expect(renamed).toMatchObject({ kind: "contact_change", change: "update_user", userId: "lisi", newUserId: "lisi2026" });
     const party = convert(event("change_contact", "<ChangeType><![CDATA[delete_party]]></ChangeType><Id>17</Id>", "sys"));
     expect(party).toMatchObject({ kind: "contact_change", change: "delete_party", departmentId: "17" });
     expect(convert(event("change_contact", "<ChangeType><![CDATA[update_tag]]></ChangeType><TagId>1</TagId>", "sys"))).toBeNull();

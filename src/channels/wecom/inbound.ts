@@ -89,7 +89,9 @@ function contactChange(xml: XmlRecord, base: Base): InboundEvent | null {
     ...base,
     kind: "contact_change",
     change: change as ContactChange,
-    ...(isUser ? { userId: required(xml, "UserID") } : { departmentId: required(xml, "Id") }),
+    // update_user carries NewUserID when the account itself was renamed; without it the person
+    // would look gone to the next sync.
+    ...(isUser ? { userId: required(xml, "UserID"), ...optional("newUserId", textOf(xml.NewUserID)) } : { departmentId: required(xml, "Id") }),
   };
 }
 

@@ -36,6 +36,6 @@ export async function personForToken(db: Database, clock: Clock, token: string):
   if (!person?.active) return null;
   // Last use is for the administrator's review of stale tokens; minute precision is plenty.
   const now = clock.now();
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await db.manager.update(ApiToken, { id: row.id }, { lastUsedAt: now });
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await db.write((m) => m.update(ApiToken, { id: row.id }, { lastUsedAt: now }));
   return person;
 }

@@ -1,3 +1,4 @@
+import { AppError } from "../../errors";
 import type { Database } from "../../db/Database";
 import { isDuplicateKeyError } from "../../db/dialect";
 import { HazardCounter } from "../../db/entities";
@@ -23,7 +24,7 @@ export function formatHazardNumber(year: number, seq: number): string {
 export async function ensureCounter(db: Database, year: number): Promise<void> {
   if (await db.manager.findOne(HazardCounter, { where: { year } })) return;
   try {
-    await db.manager.insert(HazardCounter, { year, lastSeq: 0 });
+    await db.write((m) => m.insert(HazardCounter, { year, lastSeq: 0 }));
   } catch (err) {
     // Another process created it first: just as good.
     if (!isDuplicateKeyError(err)) throw err;
@@ -42,7 +43,7 @@ export async function takeNextSeq(tx: EntityManager, year: number): Promise<numb
     .set({ lastSeq: () => "last_seq + 1" })
     .where("year = :year", { year })
     .execute();
-  if (!result.affected) throw new Error(`hazard counter for ${year} is missing (ensureCounter first)`);
+  if (!result.affected) throw new AppError("hazard_counter_missing", `${year} 年隐患编号计数器缺失，请重试`, 503);
   const row = await tx.findOneOrFail(HazardCounter, { where: { year } });
   return row.lastSeq;
 }

@@ -17,14 +17,9 @@ export interface RowState {
 
 const ERROR_MAX = 500;
 
-/**
- * One statement outside a transaction on MySQL (one round trip instead of three on the hot path);
- * on SQLite through the transaction queue, because its single connection would otherwise slip the
- * statement into whatever transaction another caller has open.
- */
-function write<T>(db: Database, work: (m: EntityManager) => Promise<T>): Promise<T> {
-  return db.dialect === "mysql" ? work(db.manager) : db.transaction(work);
-}
+// Every statement goes through db.write: one round trip on MySQL (the hot path), the transaction
+// queue on SQLite.
+const write = <T>(db: Database, work: (m: EntityManager) => Promise<T>): Promise<T> => db.write(work);
 
 /** Inserts a new pending row; throws the driver's duplicate-key error when the event is known. */
 export async function insertPending(db: Database, event: InboundEvent, receivedAt: Date, graceUntil: Date): Promise<void> {
