@@ -15,7 +15,7 @@ export interface ChannelLimits {
 export type LimitTable = Partial<Record<ChannelId, ChannelLimits>>;
 
 /**
- * WeChat Work's published limits (PROTOCOLS.md §2.6), the daily quota from WECOM_DAILY_QUOTA;
+ * WeChat Work's published limits (docs/PROTOCOLS.md §2.6), the daily quota from WECOM_DAILY_QUOTA;
  * other channels get theirs when they send.
  */
 export function defaultLimits(wecomDailyQuota = 200_000): LimitTable {

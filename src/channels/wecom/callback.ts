@@ -58,7 +58,7 @@ function refuse(ctx: Context, refusal: Refusal, reason: string): never {
 /**
  * `GET /wecom/callback` answers the URL check with the bare decrypted echostr; `POST` verifies,
  * decrypts and parses a message or event, stores it in the inbox and answers at once — an empty
- * 200, or for a card click the encrypted `update_button` reply (PROTOCOLS.md §2.2–2.5, §4).
+ * 200, or for a card click the encrypted `update_button` reply (docs/PROTOCOLS.md §2.2–2.5, §4).
  */
 export function wecomCallbackRouter(deps: WecomCallbackDeps): Router {
   const router = new Router();
@@ -89,7 +89,7 @@ export function wecomCallbackRouter(deps: WecomCallbackDeps): Router {
     checkFresh(ctx, q.timestamp);
     let echostr = q.echostr;
     if (!crypto.verify(q.msg_signature, q.timestamp, q.nonce, echostr)) {
-      // A proxy that decodes and re-encodes the query turns '+' into a space (PROTOCOLS.md §1.6).
+      // A proxy that decodes and re-encodes the query turns '+' into a space (docs/PROTOCOLS.md §1.6).
       const restored = echostr.replace(/ /g, "+");
       if (restored === echostr || !crypto.verify(q.msg_signature, q.timestamp, q.nonce, restored)) refuse(ctx, "signature", "signature");
       echostr = restored;

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * The WXBizMsgCrypt envelope shared by WeChat Work and DingTalk HTTP callbacks (PROTOCOLS.md §1):
+ * The WXBizMsgCrypt envelope shared by WeChat Work and DingTalk HTTP callbacks (docs/PROTOCOLS.md §1):
  * SHA-1 over the sorted (token, timestamp, nonce, ciphertext); AES-256-CBC with IV = key[0..16),
  * PKCS#7 padding to 32-byte blocks; plaintext = random16 ‖ uint32be(len) ‖ message ‖ receiverId.
  * Written on node:crypto rather than @wecom/crypto because that package accepts out-of-range pad

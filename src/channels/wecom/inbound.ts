@@ -3,7 +3,7 @@ import type { ContactChange, InboundEvent } from "../channel";
 import { textOf, type XmlRecord, type XmlValue } from "./xml";
 
 /**
- * Decrypted WeChat Work messages and events (PROTOCOLS.md §2.4) → channel-neutral `InboundEvent`s.
+ * Decrypted WeChat Work messages and events (docs/PROTOCOLS.md §2.4) → channel-neutral `InboundEvent`s.
  * Types the bots have no use for come back as null: the caller logs and ignores them.
  */
 
@@ -96,7 +96,7 @@ function contactChange(xml: XmlRecord, base: Base): InboundEvent | null {
 }
 
 /**
- * Messages: `AgentID:MsgId`. MsgId alone has collided across users and apps (PROTOCOLS.md §2.3),
+ * Messages: `AgentID:MsgId`. MsgId alone has collided across users and apps (docs/PROTOCOLS.md §2.3),
  * and it stays a string end to end because it does not fit in a double.
  */
 function messageKey(xml: XmlRecord): string {

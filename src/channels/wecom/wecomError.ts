@@ -2,7 +2,7 @@ import { ChannelError } from "../channel";
 
 /**
  * WeChat Work's error codes as this client treats them. Sources: 全局错误码
- * https://developer.work.weixin.qq.com/document/path/90313 and PROTOCOLS.md §2.6.
+ * https://developer.work.weixin.qq.com/document/path/90313 and docs/PROTOCOLS.md §2.6.
  */
 
 /** Worth retrying with back-off: the platform was busy or rate-limited us. */
@@ -65,16 +65,14 @@ export class WecomError extends ChannelError {
   readonly errcode?: number;
   readonly httpStatus?: number;
   readonly errmsg?: string;
-  readonly configProblem: boolean;
 
   constructor(code: string, message: string, retryable: boolean, details: WecomErrorDetails) {
-    super("wecom", code, message, retryable, details.retryAfterMs);
+    super("wecom", code, message, retryable, details.retryAfterMs, details.configProblem ?? false);
     this.name = "WecomError";
     this.api = details.api;
     this.errcode = details.errcode;
     this.httpStatus = details.httpStatus;
     this.errmsg = details.errmsg;
-    this.configProblem = details.configProblem ?? false;
   }
 }
 
