@@ -18,7 +18,8 @@ export interface BotDeps {
 }
 
 /** Kinds a person sends on purpose; opening the app or a location report is no reason to answer. */
-const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "location", "menu_click"]);
+// A card click that no feature claimed (an old card, someone not in the directory) still deserves an answer.
+const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "location", "menu_click", "card_click"]);
 
 /**
  * The bot's first turn: it knows who is writing and answers through the outbox. Conversation

@@ -27,7 +27,9 @@ export async function runJob<C extends JobContext>(job: Job<C>, ctx: C, kv: KeyV
   try {
     const result = await job.run({ ...ctx, log });
     const outcome = { status: "ok" as const, ms: ms(), result };
-    log.info({ status: outcome.status, ms: outcome.ms, result }, "job run");
+    // A run that finished but reports items it could not do (`failed: [...]`) needs an operator's eye.
+    const partial = Array.isArray((result as { failed?: unknown } | undefined)?.failed) && (result as { failed: unknown[] }).failed.length > 0;
+    log[partial ? "warn" : "info"]({ status: outcome.status, ms: outcome.ms, result }, partial ? "job run left items undone" : "job run");
     return outcome;
   } catch (err) {
     const outcome = { status: "failed" as const, ms: ms(), error: (err as Error).message };

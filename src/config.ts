@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -72,6 +73,7 @@ const envSchema = z.object({
     .string()
     .regex(/^-?\d+,-?\d+,-?\d+,-?\d+$/, "应为四个以逗号分隔的天数（提醒、提醒单、督办单、挂牌督办），例如 -1,0,3,7")
     .default("-1,0,3,7"),
+  BOARD_LINK_SECRET: optionalString.pipe(z.string().min(32, "至少 32 个字符").optional()),
   QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
 });
 
@@ -144,6 +146,13 @@ export function loadConfig(env: Env = process.env) {
       repeatWindowDays: e.HAZARD_REPEAT_WINDOW_DAYS,
       /** Days from the deadline for: reminder, 提醒单, 督办单, 挂牌督办. */
       ladderDays: e.HAZARD_LADDER_DAYS.split(",").map(Number) as [number, number, number, number],
+    }),
+    callouts: Object.freeze({
+      /**
+       * Signs the 叫应 board links. Unset: a random key for this process, so links die with a
+       * restart and do not work across instances — set it in production.
+       */
+      boardLinkSecret: e.BOARD_LINK_SECRET ?? randomBytes(32).toString("hex"),
     }),
     media: Object.freeze({ dir: e.MEDIA_DIR, maxBytes: e.MEDIA_MAX_MB * 1024 * 1024 }),
     outbox: Object.freeze({

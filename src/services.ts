@@ -10,6 +10,7 @@ import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
 import { CalloutService, calloutButtonLabel } from "./domain/callouts";
 import { HazardService } from "./domain/hazards";
+import { WarningService } from "./domain/warnings";
 import { HazardNudges } from "./domain/hazards/nudges";
 import { type InboundHandler, InboxService } from "./domain/inbox";
 import { applyContactChange, syncContacts } from "./domain/org/contactSync";
@@ -19,7 +20,9 @@ import type { Logger } from "./log";
 import { LocalMediaStore } from "./media/localMediaStore";
 import { calloutRoutes } from "./http/routes/callouts";
 import { hazardRoutes } from "./http/routes/hazards";
+import { warningRoutes } from "./http/routes/warnings";
 import { OutboxWorker } from "./outbox/worker";
+import { calloutBoardRoutes } from "./web/calloutBoard";
 import { BotEngine } from "../bots/engine";
 import type { AppJobContext } from "../jobs/Job";
 
@@ -59,6 +62,7 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
   const hazards = new HazardService({ db, outbox, clock, config: config.hazards, channels });
   const hazardNudges = new HazardNudges({ db, outbox, clock, ladderDays: config.hazards.ladderDays, channels });
   const callouts = new CalloutService({ db, clock, outbox, channels });
+  const warnings = new WarningService({ db, callouts });
 
   const bot = new BotEngine({ db, outbox, clock, channels, callouts });
   const handler: InboundHandler = {
@@ -80,6 +84,8 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock, buttonLabel: calloutButtonLabel }),
     hazardRoutes({ db, clock, hazards }),
     calloutRoutes({ db, clock, callouts }),
+    warningRoutes({ db, clock, warnings }),
+    calloutBoardRoutes({ db, clock, callouts, linkSecret: config.callouts.boardLinkSecret }),
   ];
   const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
 

@@ -34,7 +34,9 @@ export function buildDataSourceOptions(config: Pick<Config, "db">, flavour: "mys
     // Dates go in and come out as UTC whatever the server's own time zone is.
     timezone: "Z",
     connectTimeout: 5000,
-    extra: { connectionLimit: 10 },
+    // trace: false spares mysql2 a stack capture per query (≈ 5 % of the callback path's CPU, see
+    // bench/README.md); our logs never print driver stacks anyway.
+    extra: { connectionLimit: 10, trace: false },
   };
 }
 

@@ -31,6 +31,8 @@ export interface Failure {
   /** Stored in `last_error`; never message contents. */
   message: string;
   retryAfterMs?: number;
+  /** Only an operator can fix it (see ChannelError): the channel pauses, the message is not at fault. */
+  configProblem?: boolean;
 }
 
 /** The worker gave up waiting; the platform may or may not have accepted the call. */
@@ -48,7 +50,7 @@ export class SendTimeoutError extends Error {
  */
 export function classifyFailure(err: unknown): Failure {
   if (err instanceof ChannelError) {
-    return { retryable: err.retryable, code: err.code.slice(0, 32), message: `${err.code}：${err.message}`, retryAfterMs: err.retryAfterMs };
+    return { retryable: err.retryable, code: err.code.slice(0, 32), message: `${err.code}：${err.message}`, retryAfterMs: err.retryAfterMs, ...(err.configProblem ? { configProblem: true } : {}) };
   }
   if (err instanceof SendTimeoutError) return { retryable: true, code: "timeout", message: err.message };
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -42,6 +42,12 @@ export interface ClaimOptions {
   maxGroups: number;
   /** LANE_PRIORITY values allowed now (routine is left alone during quiet hours). */
   priorities: number[];
+  /**
+   * The channels this worker has a sender for. Only their deliveries are taken: a worker that
+   * cannot send a channel (not configured here, paused by an operator) must leave its deliveries
+   * to one that can, not fail them. Empty: nothing is claimed.
+   */
+  channels: readonly ChannelId[];
 }
 
 const UPDATE_CHUNK = 500;
@@ -54,6 +60,7 @@ const UPDATE_CHUNK = 500;
  */
 export async function claimDue(db: Database, o: ClaimOptions): Promise<Claim> {
   const until = new Date(o.now.getTime() + o.leaseMs);
+  if (o.channels.length === 0) return { token: o.token, until, groups: [] };
   const groups = await shortTransaction(db, async (tx) => {
     // A few due rows name the groups (≤ maxGroups rows, so ≤ maxGroups groups). Only ids are
     // read under the lock, so the due index covers the scan and it stops at the LIMIT: every row
@@ -94,6 +101,7 @@ function dueRows(tx: EntityManager, o: ClaimOptions) {
     .where("d.status = 'pending'")
     .andWhere("d.next_attempt_at <= :now", { now: o.now })
     .andWhere("d.priority IN (:...priorities)", { priorities: o.priorities })
+    .andWhere("d.channel IN (:...channels)", { channels: o.channels })
     .orderBy("d.priority", "ASC")
     .addOrderBy("d.nextAttemptAt", "ASC")
     .addOrderBy("d.id", "ASC");

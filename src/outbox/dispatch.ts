@@ -1,12 +1,11 @@
 import type { ChannelId, ChannelSender, OutboundMessage, SendResult } from "../channels/channel";
 import type { Database } from "../db/Database";
-import { channelName } from "../domain/outbox/recipients";
 import { deferForQuietHours, type QuietHours } from "../domain/outbox/quietHours";
 import type { Logger } from "../log";
 import { type BackoffPolicy, classifyFailure, retryDelayMs, SendTimeoutError } from "./backoff";
 import type { Claim, ClaimedGroup, ClaimedRow } from "./claim";
 import type { RateLimiter } from "./rateLimits";
-import { recordFailed, recordRetry, recordSent, release } from "./record";
+import { recordFailed, recordPaused, recordRetry, recordSent, release } from "./record";
 import { chunk, shortTransaction } from "./shortTx";
 
 /** What sending one claimed group needs from the worker. */
@@ -34,20 +33,31 @@ export interface Tally {
   retrying: number;
   deferred: number;
   released: number;
+  /** Put back because the channel's settings are wrong (see CHANNEL_PAUSE_MS). */
+  paused: number;
 }
 
 // When the kv that holds the rate counters is unreachable, sending blind risks WeChat Work's
 // silent drops; waiting a little is the safe side.
 const KV_DOWN_RETRY_MS = 5_000;
 
+/**
+ * How long a channel's deliveries wait after a configuration error (WeChat Work 60020 untrusted
+ * IP, 40001 wrong secret, 48002 no permission…). Every message would fail the same way until an
+ * operator fixes the setting, so failing them would lose every 叫应 sent meanwhile; they wait,
+ * uncounted, and one call per message every 5 minutes finds out when the fix is in — soon enough
+ * for a 叫应, cheap for the platform (the token cache also holds back gettoken after such errors).
+ */
+export const CHANNEL_PAUSE_MS = 5 * 60_000;
+
 /** Sends one group in calls of ≤ maxRecipientsPerCall, honouring the lease, shutdown and rate limits. */
 export async function dispatchGroup(ctx: DispatchContext, claim: Claim, group: ClaimedGroup, tally: Tally): Promise<void> {
   const sender = group.channel === null ? undefined : ctx.senders.get(group.channel);
   if (!sender) {
-    const reason = `渠道“${group.channel ? channelName(group.channel) : "无"}”未启用，消息无法发送`;
-    await shortTransaction(ctx.db, (tx) => recordFailed(tx, claim.token, group.rows, "channel_disabled", reason, ctx.at()));
-    tally.failed += group.rows.length;
-    logCall(ctx.log, group, group.rows.length, 0, "channel_disabled");
+    // The claim takes only channels this worker can send; should one slip through, an instance
+    // that can send it must still get the chance, so it goes back untouched.
+    tally.released += await shortTransaction(ctx.db, (tx) => release(tx, claim.token, group.rows, ctx.at(), ctx.at()));
+    ctx.log.error({ channel: group.channel, messageId: group.messageId }, "outbox claimed a delivery without a sender; released");
     return;
   }
   const message = JSON.parse(group.payload) as OutboundMessage;
@@ -76,6 +86,14 @@ async function sendCall(ctx: DispatchContext, claim: Claim, group: ClaimedGroup,
     const failure = classifyFailure(err);
     const now = ctx.at();
     tally.calls += 1;
+    if (failure.configProblem) {
+      const until = deferForQuietHours(new Date(now.getTime() + CHANNEL_PAUSE_MS), group.lane, ctx.quiet);
+      tally.paused += await shortTransaction(ctx.db, (tx) => recordPaused(tx, claim.token, allowed, failure, until, now));
+      // The code only: the message text is for the rows, and operators find the meaning by code.
+      ctx.log.error({ channel: sender.id, code: failure.code, recipients: allowed.length, messageId: group.messageId, until }, "outbox channel paused: configuration problem");
+      logCall(ctx.log, group, allowed.length, ms(), "paused", failure.code);
+      return;
+    }
     if (!failure.retryable) {
       await shortTransaction(ctx.db, (tx) => recordFailed(tx, claim.token, allowed, failure.code, failure.message, now));
       tally.failed += allowed.length;

@@ -82,3 +82,18 @@ export async function recordRetry(
 export function release(tx: EntityManager, token: string, rows: readonly ClaimedRow[], until: Date, now: Date): Promise<number> {
   return settle(tx, token, rows, { status: "pending", nextAttemptAt: until, attempts: () => "attempts - 1", updatedAt: now });
 }
+
+/**
+ * The channel cannot send at all until an operator fixes a setting: back to `pending` at `until`,
+ * the attempt not counted, so messages wait out the fix instead of using up their attempts.
+ */
+export function recordPaused(tx: EntityManager, token: string, rows: readonly ClaimedRow[], failure: Failure, until: Date, now: Date): Promise<number> {
+  return settle(tx, token, rows, {
+    status: "pending",
+    nextAttemptAt: until,
+    attempts: () => "attempts - 1",
+    errorCode: failure.code,
+    lastError: `渠道配置有误，暂停发送，修正后自动补发：${failure.message}`.slice(0, 500),
+    updatedAt: now,
+  });
+}

@@ -17,7 +17,7 @@ import { defaultLimits, type LimitTable, RateLimiter } from "./rateLimits";
 export interface OutboxWorkerOptions {
   /** How long a claim holds its rows; after it a crashed worker's rows are taken over. */
   leaseMs: number;
-  /** The worker stops waiting for a send after this; must be well under `leaseMs`. */
+  /** The worker stops waiting for a send after this; longer than a sender's worst call chain, well under `leaseMs`. */
   sendTimeoutMs: number;
   backoff: BackoffPolicy;
   limits: LimitTable;
@@ -31,7 +31,10 @@ export interface OutboxWorkerDeps {
   kv: KeyValue;
   clock: Clock;
   log: Logger;
-  /** The enabled channels' senders; deliveries for any other channel fail as `channel_disabled`. */
+  /**
+   * The enabled channels' senders. Only their deliveries are claimed: another channel's stay
+   * `pending` for an instance that has its sender (or for this one once it is configured).
+   */
   senders: ReadonlyMap<ChannelId, ChannelSender>;
   config: Pick<Config, "outbox" | "wecom" | "instanceId">;
   options?: Partial<OutboxWorkerOptions>;
@@ -45,6 +48,21 @@ export interface DrainReport extends Tally {
 }
 
 const MAX_ROUNDS_PER_DRAIN = 1000;
+
+/**
+ * Giving up on a call that then succeeds means a resend, so the worker outwaits the sender's
+ * longest chain. WeChat Work allows HTTP_TIMEOUT_MS = 10 s per HTTP call (api.ts), and one send
+ * may make four: gettoken when no token is cached (10 s), the send (10 s), and after a refused
+ * token a second gettoken (10 s) and the retried send (10 s) = 40 s, plus kv reads and the token
+ * lock: 45 s. A file send's uploads can still outlast it; then the resend's duplicate check is
+ * the guard. The dispatcher starts no call with less than this left of the 60 s lease, so no
+ * other worker takes the rows over while the call may still land.
+ */
+export const SEND_TIMEOUT_MS = 45_000;
+
+/** How long a claim holds its rows: a send timeout plus room for recording the result. */
+export const LEASE_MS = 60_000;
+
 const SINGLE_WORKER_LOCK = "outbox:worker";
 
 /**
@@ -65,8 +83,8 @@ export class OutboxWorker {
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.options = {
-      leaseMs: 60_000,
-      sendTimeoutMs: 10_000,
+      leaseMs: LEASE_MS,
+      sendTimeoutMs: SEND_TIMEOUT_MS,
       backoff: DEFAULT_BACKOFF,
       limits: defaultLimits(deps.config.wecom?.dailyQuota),
       maxRowsPerClaim: Math.max(1, ...[...deps.senders.values()].map((s) => s.maxRecipientsPerCall)),
@@ -104,7 +122,7 @@ export class OutboxWorker {
 
   private async drain(now: Date | undefined): Promise<DrainReport> {
     const at = () => now ?? this.deps.clock.now();
-    const report: DrainReport = { rounds: 0, recovered: 0, calls: 0, sent: 0, invalid: 0, failed: 0, retrying: 0, deferred: 0, released: 0 };
+    const report: DrainReport = { rounds: 0, recovered: 0, calls: 0, sent: 0, invalid: 0, failed: 0, retrying: 0, deferred: 0, released: 0, paused: 0 };
     if (this.stopping) return report;
     if (!(await this.ownsOutbox())) return { ...report, skipped: "another_worker" };
     const { maxAttempts, batch } = this.deps.config.outbox;
@@ -117,7 +135,8 @@ export class OutboxWorker {
       const quiet = quietUntil(claimedAt, this.quiet) !== null;
       const priorities = (quiet ? QUIET_HOURS_LANES : LANES).map((lane) => LANE_PRIORITY[lane]);
       const token = this.nextToken();
-      const claim = await claimDue(this.deps.db, { now: claimedAt, token, leaseMs: this.options.leaseMs, maxRows: this.options.maxRowsPerClaim, maxGroups: batch, priorities });
+      const channels = [...this.deps.senders.keys()];
+      const claim = await claimDue(this.deps.db, { now: claimedAt, token, leaseMs: this.options.leaseMs, maxRows: this.options.maxRowsPerClaim, maxGroups: batch, priorities, channels });
       if (claim.groups.length === 0) break;
       report.rounds += 1;
       for (const group of claim.groups) {

@@ -89,6 +89,14 @@ describe(`callout admin API (${backend()})`, () => {
     const unknownUnit = await call("POST", "/api/callouts", officer, { title: "t", text: "x", warningType: "暴雨", level: "红", rules: [{ units: ["NOPE"], roles: ["village_cadre"] }] });
     expect(unknownUnit.status).toBe(400);
     expect(unknownUnit.body.message).toContain("找不到以下单位：NOPE");
+    // zod's own checks (integers, list sizes) answer in Chinese too, field by field.
+    const odd = await call("POST", "/api/callouts", officer, { title: "t", text: "x", warningType: "暴雨", level: "红", personIds: [1.5], maxReminders: 2.5, rules: "全部" });
+    expect(odd.status).toBe(400);
+    expect(odd.body.message).toContain("人员编号应为整数");
+    expect(odd.body.message).not.toMatch(/[A-Za-z]/);
+    const problems = (odd.body.details as { problems: { where: string; message: string }[] }).problems;
+    expect(problems.map((p) => p.where).sort()).toEqual(["maxReminders", "personIds.0", "rules"]);
+    expect(problems.every((p) => /[\u4e00-\u9fff]/.test(p.message))).toBe(true);
     expect((await call("GET", "/api/callouts/abc", officer)).status).toBe(400);
     expect((await call("GET", "/api/callouts/9999", officer)).status).toBe(404);
   });

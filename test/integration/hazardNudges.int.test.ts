@@ -71,7 +71,7 @@ describe(`hazard nudges (${backend()})`, () => {
       await h.hazard({ deadline, enterpriseId: gas.id, unitId: gas.supervisingUnitId, ownerId: owner.id, supervisorId: supervisor.id, category: `检查项${i}` });
     }
     const first = await h.nudges().runDue(now);
-    expect(first).toEqual({ hazards: 10, steps: 20, messages: 2 }); // reminders are recorded, superseded by the 提醒单
+    expect(first).toEqual({ hazards: 10, steps: 20, messages: 2, failed: [] }); // reminders are recorded, superseded by the 提醒单
     const sent = await h.sent();
     expect(sent.map((s) => [s.step, s.personId]).sort()).toEqual([
       ["notice", supervisor.id],
@@ -81,7 +81,7 @@ describe(`hazard nudges (${backend()})`, () => {
     expect(sent[0]?.markdown).toContain("以下 10 项隐患已超过整改时限");
     expect((await h.steps()).filter((s) => s.skipped).map((s) => s.step)).toEqual(Array(10).fill("reminder"));
     // The same tick again, on another instance: nothing left to do.
-    expect(await h.nudges().runDue(now)).toEqual({ hazards: 0, steps: 0, messages: 0 });
+    expect(await h.nudges().runDue(now)).toEqual({ hazards: 0, steps: 0, messages: 0, failed: [] });
   });
 
   it("holds a step due at 23:00 in Shanghai until 08:00", async () => {
@@ -100,7 +100,7 @@ describe(`hazard nudges (${backend()})`, () => {
     const owner = await h.person(35);
     const deadline = new Date(h.clock.now().getTime() - 10 * DAY);
     for (const state of ["closed", "verified", "submitted"] as const) await h.hazard({ deadline, state, ownerId: owner.id, unitId: owner.unitId });
-    expect(await h.nudges().runDue(h.clock.now())).toEqual({ hazards: 0, steps: 0, messages: 0 });
+    expect(await h.nudges().runDue(h.clock.now())).toEqual({ hazards: 0, steps: 0, messages: 0, failed: [] });
     expect(await h.sent()).toEqual([]);
   });
 

@@ -1,6 +1,8 @@
+import type { ChannelId, ChannelSender } from "../../src/channels/channel";
 import { OutboxDelivery, OutboxMessage } from "../../src/db/entities";
 import { resolveRecipients } from "../../src/domain/outbox";
 import { openOutboxHarness, type OutboxHarness, text } from "../support/outboxHarness";
+import { RecordingSender } from "../support/recordingSender";
 
 // Enqueue and send: transactions, idempotency, lanes, chunking, answers, failures.
 describe("outbox: enqueue and send", () => {
@@ -120,13 +122,62 @@ describe("outbox: enqueue and send", () => {
     expect(ds[0]).toMatchObject({ messageId: message.id, platformMessageId: "msg-1", responseCode: "rc-1", sentAt: h.clock.now() });
   });
 
-  it("fails deliveries for a channel without a sender as channel_disabled", async () => {
-    const { message } = await h.enqueue({ idempotencyKey: "ding", lane: "reply", message: text("你好"), recipients: [{ channel: "dingtalk", userId: "d1" }] });
+  it("leaves deliveries of a channel it has no sender for pending, for a worker that has one", async () => {
+    const { message } = await h.enqueue({ idempotencyKey: "nowecom", lane: "callout", message: text("叫应"), recipients: ["u1", "u2"] });
+    // Started without WECOM_* settings: no sender at all, then only another channel's.
+    const none = h.worker({}, { senders: new Map() });
+    expect(await none.drainOnce(h.clock.now())).toMatchObject({ rounds: 0, failed: 0 });
+    await none.stop();
+    const ding = new RecordingSender("dingtalk");
+    const other = h.worker({}, { senders: new Map<ChannelId, ChannelSender>([["dingtalk", ding]]) });
+    await other.drainOnce(h.clock.now());
+    await other.stop(); // frees the SQLite single-worker lock for the next one
+    let ds = await h.outbox.deliveriesOfMessage(message.id);
+    expect(ds.map((d) => [d.status, d.attempts, d.errorCode])).toEqual([
+      ["pending", 0, null],
+      ["pending", 0, null],
+    ]);
+    expect(ding.calls).toHaveLength(0);
+
     await h.worker().drainOnce(h.clock.now());
-    const [d] = await h.outbox.deliveriesOfMessage(message.id);
-    expect(d).toMatchObject({ status: "failed", errorCode: "channel_disabled", outcome: "unreachable" });
-    expect(d.error).toContain("钉钉");
-    expect(h.sender.calls).toHaveLength(0);
+    ds = await h.outbox.deliveriesOfMessage(message.id);
+    expect(ds.map((d) => d.status)).toEqual(["sent", "sent"]);
+    expect(h.sender.calls.map((c) => c.recipients)).toEqual([["u1", "u2"]]);
+  });
+
+  it("pauses a channel whose settings are wrong: the messages wait uncounted and go out once fixed", async () => {
+    const { message } = await h.enqueue({ idempotencyKey: "ip", lane: "callout", message: text("叫应"), recipients: ["u1", "u2"] });
+    h.sender.failConfigNext(2);
+    const worker = h.worker();
+    const start = h.clock.now().getTime();
+    for (const minutes of [0, 5]) {
+      h.clock.set(new Date(start + minutes * 60_000));
+      const report = await worker.drainOnce(h.clock.now());
+      expect(report).toMatchObject({ calls: 1, paused: 2, failed: 0, retrying: 0 });
+      const ds = await h.outbox.deliveriesOfMessage(message.id);
+      expect(ds.map((d) => [d.status, d.attempts, d.errorCode])).toEqual([
+        ["pending", 0, "wecom_60020"],
+        ["pending", 0, "wecom_60020"],
+      ]);
+      expect(ds[0].nextAttemptAt).toEqual(new Date(start + (minutes + 5) * 60_000));
+      expect(ds[0].error).toContain("暂停发送");
+      // Nothing goes out before the pause ends.
+      await worker.drainOnce(new Date(start + (minutes + 4) * 60_000));
+      expect(h.sender.calls).toHaveLength(minutes === 0 ? 1 : 2);
+    }
+    const paused = h.logs.filter((l) => l.msg === "outbox channel paused: configuration problem");
+    expect(paused).toHaveLength(2);
+    expect(paused[0]).toMatchObject({ level: 50, channel: "wecom", code: "wecom_60020", recipients: 2 });
+    expect(JSON.stringify(paused)).not.toContain("可信IP");
+
+    h.clock.set(new Date(start + 10 * 60_000));
+    await worker.drainOnce(h.clock.now());
+    const ds = await h.outbox.deliveriesOfMessage(message.id);
+    expect(ds.map((d) => [d.status, d.attempts])).toEqual([
+      ["sent", 1],
+      ["sent", 1],
+    ]);
+    expect([h.sender.copiesFor("u1"), h.sender.copiesFor("u2")]).toEqual([1, 1]);
   });
 
   it("records people without an account as failed deliveries with a Chinese reason", async () => {
@@ -177,5 +228,30 @@ describe("outbox: enqueue and send", () => {
 
   it("refuses a message without recipients", async () => {
     await expect(h.enqueue({ idempotencyKey: "empty", lane: "reply", message: text("x"), recipients: [] })).rejects.toMatchObject({ code: "outbox_no_recipients" });
+  });
+
+  it("withdraws a source's pending deliveries, leaving rows mid-send and the excepted messages alone", async () => {
+    const card = await h.enqueue({ idempotencyKey: "callout:9:send:1", lane: "callout", message: text("叫应卡片"), recipients: ["a", "b", "c"], source: "callout:9" });
+    await h.enqueue({ idempotencyKey: "callout:9:remind:1:1", lane: "callout", message: text("第 1 次提醒"), recipients: ["a"], source: "callout:9", notBefore: new Date(h.clock.now().getTime() + 60_000) });
+    await h.enqueue({ idempotencyKey: "callout:9:cancel:0", lane: "callout", message: text("已取消"), recipients: ["a", "b", "c"], source: "callout:9" });
+    await h.enqueue({ idempotencyKey: "other", lane: "callout", message: text("别的消息"), recipients: ["a"], source: "callout:10" });
+    // "b" is mid-call to the platform (claimed), "c" already went out.
+    const rows = await h.outbox.deliveriesOfMessage(card.message.id);
+    await h.stores.db.manager.update(OutboxDelivery, { id: rows[1]?.id }, { status: "sending", claimedUntil: new Date(h.clock.now().getTime() + 3_600_000) });
+    await h.stores.db.manager.update(OutboxDelivery, { id: rows[2]?.id }, { status: "sent" });
+
+    const cancelled = await h.stores.db.transaction((tx) => h.outbox.cancelSource(tx, "callout:9", { exceptKeys: ["callout:9:cancel:0"] }));
+    expect(cancelled).toBe(2);
+    expect((await h.outbox.deliveriesOfMessage(card.message.id)).map((d) => [d.recipient, d.status, d.outcome])).toEqual([
+      ["a", "cancelled", "cancelled"],
+      ["b", "sending", "pending"],
+      ["c", "sent", "sent"],
+    ]);
+    await expect(h.outbox.cancelSource(h.stores.db.manager, "callout:9")).rejects.toThrow("inside the caller's transaction");
+
+    h.clock.advance(120_000);
+    await h.worker().drainOnce(h.clock.now());
+    expect(h.sender.delivered.map((d) => (d.message.kind === "text" ? `${d.recipient}:${d.message.text}` : "")).sort()).toEqual(["a:别的消息", "a:已取消", "b:已取消", "c:已取消"]);
+    expect(await h.outbox.deliveriesOfSource("callout:9", undefined, { statuses: ["cancelled"] })).toHaveLength(2);
   });
 });

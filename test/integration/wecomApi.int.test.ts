@@ -162,6 +162,22 @@ describe(`WeChat Work API client against the fake (${backend()})`, () => {
       await expect(s.send(["ZhangWei"], { kind: "card_update", responseCode: fake.clickCard(sent.platformMessageId as string), replaceText: "已由张伟确认" })).resolves.toBeTruthy();
     });
 
+    it("a card sent in several calls gets a task_id per recipient group; a resend of a group repeats its own", async () => {
+      const s = sender();
+      const card = { taskId: "co7-100", title: "暴雨预警 叫应", buttons: [{ key: "ack", label: "收到" }] };
+      const first = await s.send(["ZhangWei", "LiNa"], { kind: "card", card });
+      const second = await s.send(["WangQiang"], { kind: "card", card });
+      const again = await s.send(["ZhangWei", "LiNa"], { kind: "card", card }, { resend: true });
+      const ids = fake.messages.map((m) => m.taskId);
+      expect(ids[0]).toMatch(/^co7-100-[0-9a-f]{8}$/);
+      expect(ids[1]).toMatch(/^co7-100-[0-9a-f]{8}$/);
+      expect(ids[1]).not.toBe(ids[0]);
+      expect(second.platformMessageId).not.toBe(first.platformMessageId);
+      // The resend is the first request again, so the platform drops it instead of refusing its task_id.
+      expect(again.platformMessageId).toBe(first.platformMessageId);
+      expect(fake.messages[2].duplicateOf).toBe(first.platformMessageId);
+    });
+
     it("recalls a message by its msgid", async () => {
       const s = sender();
       const sent = await s.send(["ZhangWei"], text("发错了"));

@@ -45,6 +45,11 @@ export class RecordingSender implements ChannelSender {
     for (let i = 0; i < n; i++) this.plan.push({ kind: "fail", error: new ChannelError(this.id, code, retryable ? "系统繁忙" : "无权限", retryable, retryAfterMs) });
   }
 
+  /** The next `n` calls are refused for a setting only an operator can fix (e.g. WeChat Work 60020, untrusted IP). */
+  failConfigNext(n: number, code = "wecom_60020"): void {
+    for (let i = 0; i < n; i++) this.plan.push({ kind: "fail", error: new ChannelError(this.id, code, "服务器 IP 不在应用的“企业可信IP”列表中", false, undefined, true) });
+  }
+
   /** The next call is accepted, then hangs until `releaseHung()`: a process dying mid-send. */
   hangNext(): void {
     this.plan.push({ kind: "hang" });

@@ -1,4 +1,5 @@
 import { ChannelError } from "../../src/channels/channel";
+import { errcodeError } from "../../src/channels/wecom/wecomError";
 import { classifyFailure, DEFAULT_BACKOFF, retryDelayMs, SendTimeoutError } from "../../src/outbox/backoff";
 
 describe("outbox back-off", () => {
@@ -46,5 +47,12 @@ describe("outbox back-off", () => {
     expect(classifyFailure(new SendTimeoutError(10_000))).toMatchObject({ retryable: true, code: "timeout" });
     expect(classifyFailure(new TypeError("fetch failed"))).toMatchObject({ retryable: true, code: "error", message: "发送出错：TypeError: fetch failed" });
     expect(classifyFailure("boom")).toMatchObject({ retryable: true, code: "error" });
+  });
+
+  it("marks a setting only an operator can fix as a configuration problem, and nothing else", () => {
+    expect(classifyFailure(errcodeError("message/send", 60020))).toMatchObject({ retryable: false, code: "wecom_60020", configProblem: true });
+    expect(classifyFailure(errcodeError("gettoken", 40001))).toMatchObject({ code: "wecom_40001", configProblem: true });
+    expect(classifyFailure(errcodeError("message/send", 45002)).configProblem).toBeUndefined();
+    expect(classifyFailure(new ChannelError("wecom", "60011", "无权限", false)).configProblem).toBeUndefined();
   });
 });

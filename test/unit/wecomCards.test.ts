@@ -1,5 +1,5 @@
 import { ChannelError, type Card } from "../../src/channels/channel";
-import { cardWarnings, templateCard } from "../../src/channels/wecom/cards";
+import { callTaskId, cardWarnings, templateCard } from "../../src/channels/wecom/cards";
 import { sendPayload } from "../../src/channels/wecom/messages";
 
 const ackCard: Card = {
@@ -83,6 +83,19 @@ describe("Card → template_card", () => {
 
   it("accepts the longest legal task id and button key", () => {
     expect(() => templateCard({ ...ackCard, taskId: "a-_@".repeat(32), buttons: [{ key: "k".repeat(1024), label: "收到" }] })).not.toThrow();
+  });
+
+  it("gives each recipient group of a card a task id of its own, the same one for the same group", () => {
+    const id = callTaskId("co12-345", ["lisi", "zhangsan"]);
+    expect(id).toMatch(/^co12-345-[0-9a-f]{8}$/);
+    expect(callTaskId("co12-345", ["zhangsan", "lisi"])).toBe(id); // order does not matter: a resend repeats it
+    expect(callTaskId("co12-345", ["zhangsan"])).not.toBe(id);
+    expect(callTaskId("co12-346", ["lisi", "zhangsan"])).not.toBe(id);
+    const longest = callTaskId("a-_@".repeat(29) + "abc", ["u1"]);
+    expect(Buffer.byteLength(longest)).toBe(128);
+    expect(() => templateCard({ ...ackCard, taskId: longest })).not.toThrow();
+    expect(() => callTaskId("a".repeat(120), ["u1"])).toThrow("119");
+    expect(() => callTaskId("带中文", ["u1"])).toThrow("taskId");
   });
 
   it("warns (without refusing) about text the client would shorten", () => {

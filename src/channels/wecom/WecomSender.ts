@@ -2,6 +2,7 @@ import type { KeyValue } from "../../kv";
 import type { MediaStore } from "../../media/MediaStore";
 import type { ChannelSender, OutboundMessage, SendOptions as ChannelSendOptions, SendResult } from "../channel";
 import type { WecomApi, WecomReply } from "./api";
+import { callTaskId } from "./cards";
 import { joinRecipients } from "./limits";
 import { uploadMedia } from "./media";
 import { recallPayload, type SendableMessage, type SendOptions, sendPayload, updateCardPayload } from "./messages";
@@ -43,7 +44,12 @@ export class WecomSender implements ChannelSender {
 
   async send(recipients: string[], message: OutboundMessage, options: ChannelSendOptions = {}): Promise<SendResult> {
     const { api } = this.options;
-    // A resend may repeat a request the platform already accepted: let it drop the identical body.
+    // The duplicate check is on for resends only: it compares whole bodies, so on a first send it
+    // would also suppress a deliberate repeat — the same reminder text to the same person within
+    // the window (4 h) would never arrive. A resend may repeat a request the platform already
+    // accepted, so there the identical body must be dropped. Unconfirmed: whether the platform
+    // matches a flagged resend against a first request that went out WITHOUT the flag; the fake
+    // assumes it does (it ignores the two check fields when comparing).
     const sendOptions = { duplicateCheckS: options.resend ? RESEND_DUPLICATE_CHECK_S : this.options.duplicateCheckS };
     switch (message.kind) {
       case "recall":
@@ -55,6 +61,11 @@ export class WecomSender implements ChannelSender {
       }
       case "file":
         return this.sendFile(recipients, message, sendOptions);
+      case "card": {
+        // task_id must be unique per app, and one card may go out in several calls: one id per recipient group.
+        const card = message.card.buttons?.length ? { ...message.card, taskId: callTaskId(message.card.taskId, recipients) } : message.card;
+        return this.post(sendPayload(api.agentId, recipients, { kind: "card", card }, sendOptions));
+      }
       default:
         return this.post(sendPayload(api.agentId, recipients, message, sendOptions));
     }

@@ -4,6 +4,12 @@ import type { Logger } from "../../log";
 import { AccessTokenCache, type FetchedToken } from "./token";
 import { TOKEN_ERRCODES, WecomError, errcodeError, httpStatusError, transportError } from "./wecomError";
 
+/**
+ * Per HTTP call. One send may make up to four calls (see the outbox worker's SEND_TIMEOUT_MS,
+ * which must stay above their sum).
+ */
+export const HTTP_TIMEOUT_MS = 10_000;
+
 /** Every reply of the server API carries these; business fields come alongside. */
 export interface WecomReply {
   errcode?: number;
@@ -50,7 +56,7 @@ export class WecomApi {
     this.agentId = options.agentId;
     this.secret = options.secret;
     this.log = options.log;
-    const timeout = options.timeoutMs ?? 10_000;
+    const timeout = options.timeoutMs ?? HTTP_TIMEOUT_MS;
     // Statuses are judged here, not by axios, so that an error never carries the request URL around.
     this.http = axios.create({ baseURL: `${options.apiBase.replace(/\/+$/, "")}/cgi-bin`, timeout, validateStatus: () => true });
     this.tokens = new AccessTokenCache({

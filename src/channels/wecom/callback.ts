@@ -114,9 +114,12 @@ export function wecomCallbackRouter(deps: WecomCallbackDeps): Router {
       noteIgnored(ctx, typeOf(xml), ignoredTypes);
       return answerEmpty(ctx);
     }
-    const outcome = await store(ctx, deps.sink, event);
     // 'close' fires once the answer is out (or the caller went away): processing never delays it.
-    if (outcome === "new") ctx.res.once("close", () => deps.sink.dispatchSoon(event));
+    // Listen before storing: a caller that gives up while we store would otherwise leave the event
+    // to the redrive job a minute later.
+    const answered = new Promise<void>((resolve) => ctx.res.once("close", resolve));
+    const outcome = await store(ctx, deps.sink, event);
+    if (outcome === "new") void answered.then(() => deps.sink.dispatchSoon(event));
     if (event.kind !== "card_click") return answerEmpty(ctx);
     // Duplicates get the reply too: a retry means WeCom did not see our first answer.
     const now = Math.floor(deps.clock.now().getTime() / 1000);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Card } from "../channel";
 import { LIMITS, requireBytes, requireText, utf8Bytes } from "./limits";
 import { invalidMessage } from "./wecomError";
@@ -48,6 +49,24 @@ export function templateCard(card: Card): Record<string, unknown> {
     task_id: taskId(card.taskId),
     button_list: buttonList(card),
   };
+}
+
+/** `-` and 8 hex digits: 32 bits keep the groups of one card apart; the rest of the 128 bytes is the card's own. */
+const CALL_SUFFIX_CHARS = 9;
+
+/**
+ * The task_id of one send call of a button card: `card.taskId` plus a hash of the sorted
+ * recipients (`co12-345` → `co12-345-1a2b3c4d`). WeChat Work refuses a task_id it has seen before
+ * in the app, yet the outbox may send one card in several calls (claim batches, rate-limit
+ * hold-backs, lease cuts, resends), so each recipient group needs an id of its own; the same group
+ * gets the same id, so a resend's body still equals the first request's for the duplicate check.
+ */
+export function callTaskId(id: string, recipients: readonly string[]): string {
+  if (!TASK_ID.test(id) || utf8Bytes(id) > LIMITS.taskIdBytes - CALL_SUFFIX_CHARS) {
+    throw invalidMessage(`卡片任务号（taskId）只能由字母、数字和“_-@”组成，最长 ${LIMITS.taskIdBytes - CALL_SUFFIX_CHARS} 字节（其余留给发送批次编号）。`);
+  }
+  const digest = createHash("sha256").update([...recipients].sort().join("|")).digest("hex");
+  return `${id}-${digest.slice(0, CALL_SUFFIX_CHARS - 1)}`;
 }
 
 function taskId(id: string): string {

@@ -2,6 +2,7 @@ import { In, Not, IsNull } from "typeorm";
 import type { ChannelId, InboundEvent } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
+import { failureCode } from "../../db/dialect";
 import { Callout, CalloutRecipient, Person } from "../../db/entities";
 import { Conflict, Forbidden, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
@@ -12,7 +13,7 @@ import { createDraft, type DraftInput, editDraft, markSent, type PreviewRow, pre
 import { type BoardCounts, type BoardRow, countBoard, loadBoard } from "./figures";
 import { lockCallout } from "./lock";
 import { cancelText } from "./messages";
-import { runDue, type TickResult } from "./tick";
+import { type CampaignRun, runCampaign, runDue, type TickDeps, type TickResult } from "./tick";
 import { DEFAULT_ANSWER_MINUTES, sourceOf, type WarningLevel } from "./vocabulary";
 
 export interface CalloutServiceDeps {
@@ -25,6 +26,16 @@ export interface CalloutServiceDeps {
   answerMinutes?: Partial<Record<WarningLevel, number>>;
   /** Tests only: throws inside a step's transaction after its messages are enqueued. */
   fault?: (step: string) => void;
+}
+
+/** A sent campaign and how its first cards fared. */
+export interface SendResult {
+  callout: Callout;
+  /**
+   * The campaign's own first passes, run at once: `failed` holds a short code when they threw.
+   * The campaign is sent either way (its rows stay due) and the minute tick retries the cards.
+   */
+  dispatch: CampaignRun & { failed: string | null };
 }
 
 export interface Board {
@@ -58,17 +69,24 @@ export class CalloutService {
     return previewRows(this.deps.db.manager, id);
   }
 
-  /** Sends a draft; the cards go out in the same call (and the minute tick finishes any rest). */
-  async send(actor: Person, id: number): Promise<Callout> {
+  /**
+   * Sends a draft and enqueues its cards at once, running only this campaign's passes. Once the
+   * state change has committed the campaign IS sent, so a failure of the cards is not the
+   * request's failure: it comes back in `dispatch.failed` for the caller to log, and the minute
+   * tick sends what is still due.
+   */
+  async send(actor: Person, id: number): Promise<SendResult> {
     const now = this.deps.clock.now();
-    const c = await this.deps.db.transaction(async (tx) => {
+    const callout = await this.deps.db.transaction(async (tx) => {
       const sent = await markSent(tx, actor, id, now);
       await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.send", entityType: "callout", entityId: id, after: { deadlineAt: sent.deadlineAt } });
       return sent;
     });
-    // Best effort: a failure here leaves the rows due, and the minute tick sends them.
-    await this.runDue(now).catch(() => undefined);
-    return c;
+    try {
+      return { callout, dispatch: { ...(await runCampaign(this.tickDeps(), id, now)), failed: null } };
+    } catch (err) {
+      return { callout, dispatch: { steps: 0, closed: false, failed: failureCode(err) } };
+    }
   }
 
   /** The initiator stops the campaign: nothing more is sent and everyone called is told. */
@@ -81,10 +99,15 @@ export class CalloutService {
       if (c.state !== "draft" && c.state !== "sent") throw Conflict("该叫应已结束，不能取消", "callout_not_open");
       const called = await tx.find(CalloutRecipient, { where: { calloutId: id, sentAt: Not(IsNull()) }, select: { personId: true } });
       const people = called.length ? await tx.find(Person, { where: { id: In(called.map((r) => r.personId)) } }) : [];
+      const notices: string[] = [];
       for (let i = 0; i < people.length; i += 1000) {
         const batch = people.slice(i, i + 1000);
+        notices.push(`callout:${id}:cancel:${i}`);
         await this.deps.outbox.enqueue(tx, { idempotencyKey: `callout:${id}:cancel:${i}`, lane: "callout", message: cancelText(c), recipients: resolveRecipients(batch, this.deps.channels), source: sourceOf(id) });
       }
+      // Cards held back by rate limits, queued reminders and escalations must not follow the
+      // notice: withdrawn with the state change, in this transaction.
+      await this.deps.outbox.cancelSource(tx, sourceOf(id), { exceptKeys: notices });
       await tx.update(CalloutRecipient, { calloutId: id }, { nextActionAt: null });
       const before = c.state;
       c.state = "cancelled";
@@ -103,7 +126,11 @@ export class CalloutService {
 
   /** The minute tick's work (jobs/calloutTick.job.ts). */
   runDue(now: Date): Promise<TickResult> {
-    return runDue({ db: this.deps.db, outbox: this.deps.outbox, channels: this.deps.channels, fault: this.deps.fault }, now);
+    return runDue(this.tickDeps(), now);
+  }
+
+  private tickDeps(): TickDeps {
+    return { db: this.deps.db, outbox: this.deps.outbox, channels: this.deps.channels, fault: this.deps.fault };
   }
 
   /** A card click or a text as a callout answer; false when it is none (the bot goes on). */

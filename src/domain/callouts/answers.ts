@@ -26,7 +26,9 @@ export async function takeAnswer(tx: EntityManager, outbox: OutboxService, event
   const calloutId = event.kind === "card_click" ? calloutIdOfTask(event.taskId) : null;
   if (event.kind === "card_click" && calloutId === null) return false;
   const person = await findByChannelAccount(tx, event.channel, event.senderId);
-  if (!person) return event.kind === "card_click";
+  // Unknown account: not an answer we can record, so the bot answers the person (it says it
+  // does not know them) rather than the click vanishing without a word.
+  if (!person) return false;
   const reply = (text: string) =>
     outbox.enqueue(tx, {
       idempotencyKey: `reply:${event.channel}:${event.eventId}`,

@@ -31,8 +31,16 @@ export function reminderText(c: Callout, k: number): OutboundMessage {
   return { kind: "text", text: `第 ${k} 次提醒：${heading(c)} 尚未收到您的回应。${how}。` };
 }
 
-export function escalationText(c: Callout, silentName: string): OutboundMessage {
-  return { kind: "text", text: `${heading(c)}：${silentName} 未在规定时间内回应，已升级至您。请督促其回应，并点击卡片「收到」或回复“收到”确认。` };
+/** Names listed in one escalation; the rest are counted, keeping the text far below WeChat Work's 2048 bytes. */
+const MAX_ESCALATION_NAMES = 30;
+
+/** One superior's escalation: everyone whose silence called them in this pass. */
+export function escalationText(c: Callout, silentNames: readonly string[]): OutboundMessage {
+  const ask = "请督促其回应，并点击卡片「收到」或回复“收到”确认。";
+  if (silentNames.length === 1) return { kind: "text", text: `${heading(c)}：${silentNames[0]} 未在规定时间内回应，已升级至您。${ask}` };
+  const shown = silentNames.slice(0, MAX_ESCALATION_NAMES).join("、");
+  const more = silentNames.length > MAX_ESCALATION_NAMES ? " 等" : "";
+  return { kind: "text", text: `${heading(c)}：${shown}${more}（共 ${silentNames.length} 人）未在规定时间内回应，已升级至您。${ask}` };
 }
 
 export function cancelText(c: Callout): OutboundMessage {

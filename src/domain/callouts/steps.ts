@@ -64,34 +64,47 @@ export async function remindBatch(tx: EntityManager, deps: StepDeps, c: Callout,
 }
 
 /**
- * Escalates one silent row to the person's superior, who joins the campaign (pending: the next
- * pass sends their card) unless already in it, and is told whose silence called them in.
+ * Escalates silent rows to each person's superior, who joins the campaign (pending: the next pass
+ * sends their card) unless already in it. Each superior gets ONE message naming everyone whose
+ * silence called them in: WeChat Work allows 30 messages a minute per member, and a town head
+ * with 40 silent villages must not lose the later ones to the limit. The step rows stay one per
+ * recipient, so each escalation still happens exactly once.
  */
-export async function escalate(tx: EntityManager, deps: StepDeps, c: Callout, row: CalloutRecipient, now: Date): Promise<void> {
-  const person = await tx.findOneOrFail(Person, { where: { id: row.personId } });
-  const superior = person.superiorId === null ? null : await tx.findOne(Person, { where: { id: person.superiorId, active: true } });
-  await claim(tx, c, [row], () => "escalate", now, superior?.id ?? null);
-  await tx.update(CalloutRecipient, { id: row.id }, { state: row.state === "unreachable" ? "unreachable" : "escalated", nextActionAt: null });
-  if (!superior) return;
-  const known = await tx.findOne(CalloutRecipient, { where: { calloutId: c.id, personId: superior.id } });
-  if (!known) {
-    await tx.insert(CalloutRecipient, {
-      calloutId: c.id,
-      personId: superior.id,
-      state: "pending",
-      escalatedFrom: row.id,
-      awaitingReport: false,
-      remindersSent: 0,
-      late: false,
-      nextActionAt: now,
+export async function escalateBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
+  const people = new Map((await tx.find(Person, { where: { id: In(rows.map((r) => r.personId)) } })).map((p) => [p.id, p]));
+  const superiorIds = [...new Set([...people.values()].map((p) => p.superiorId).filter((id): id is number => id !== null))];
+  const superiors = new Map((superiorIds.length ? await tx.find(Person, { where: { id: In(superiorIds), active: true } }) : []).map((p) => [p.id, p]));
+  const superiorOf = (r: CalloutRecipient): Person | null => superiors.get(people.get(r.personId)?.superiorId ?? -1) ?? null;
+  const values = rows.map((r) => ({ calloutId: c.id, recipientId: r.id, step: "escalate", at: now, targetPersonId: superiorOf(r)?.id ?? null }));
+  await tx.createQueryBuilder().insert().into(CalloutStep).values(values).updateEntity(false).execute();
+  const silent = rows.filter((r) => r.state !== "unreachable").map((r) => r.id);
+  const lost = rows.filter((r) => r.state === "unreachable").map((r) => r.id);
+  if (silent.length) await tx.update(CalloutRecipient, { id: In(silent) }, { state: "escalated", nextActionAt: null });
+  if (lost.length) await tx.update(CalloutRecipient, { id: In(lost) }, { nextActionAt: null });
+
+  const groups = new Map<number, CalloutRecipient[]>();
+  for (const r of rows) {
+    const superior = superiorOf(r);
+    if (!superior) continue;
+    const group = groups.get(superior.id);
+    if (group) group.push(r);
+    else groups.set(superior.id, [r]);
+  }
+  if (groups.size === 0) return;
+  const known = new Set((await tx.find(CalloutRecipient, { where: { calloutId: c.id, personId: In([...groups.keys()]) }, select: { id: true, personId: true } })).map((r) => r.personId));
+  for (const [superiorId, group] of [...groups].sort((a, b) => a[0] - b[0])) {
+    const first = group[0] as CalloutRecipient;
+    if (!known.has(superiorId)) {
+      await tx.insert(CalloutRecipient, { calloutId: c.id, personId: superiorId, state: "pending", escalatedFrom: first.id, awaitingReport: false, remindersSent: 0, late: false, nextActionAt: now });
+    }
+    await deps.outbox.enqueue(tx, {
+      // The group's first row is escalated only once (its step key), so the key is new per bundle.
+      idempotencyKey: `callout:${c.id}:escalate:${superiorId}:${first.id}`,
+      lane: "callout",
+      message: escalationText(c, group.map((r) => people.get(r.personId)?.name ?? `#${r.personId}`)),
+      recipients: resolveRecipients([superiors.get(superiorId) as Person], deps.channels),
+      source: sourceOf(c.id),
     });
   }
-  await deps.outbox.enqueue(tx, {
-    idempotencyKey: `callout:${c.id}:escalate:${row.id}`,
-    lane: "callout",
-    message: escalationText(c, person.name),
-    recipients: resolveRecipients([superior], deps.channels),
-    source: sourceOf(c.id),
-  });
   deps.fault?.("escalate");
 }

@@ -1,12 +1,11 @@
 import { type EntityManager, In } from "typeorm";
 import type { Database } from "../../db/Database";
-import { isDuplicateKeyError, isMysqlFamily } from "../../db/dialect";
-import { Callout, CalloutRecipient, OutboxDelivery, OutboxMessage } from "../../db/entities";
-import { outcomeOf } from "../outbox";
+import { failureCode, isLostRace, isMysqlFamily } from "../../db/dialect";
+import { Callout, CalloutRecipient } from "../../db/entities";
 import { closeCallout } from "./close";
 import { lockCallout } from "./lock";
 import { actionFor } from "./schedule";
-import { escalate, remindBatch, sendBatch, type StepDeps } from "./steps";
+import { escalateBatch, remindBatch, sendBatch, type StepDeps } from "./steps";
 import { sourceOf } from "./vocabulary";
 
 export interface TickDeps extends StepDeps {
@@ -15,9 +14,23 @@ export interface TickDeps extends StepDeps {
   batch?: number;
 }
 
+/** A campaign the tick could not move forward: its id and a short code, never message text. */
+export interface CampaignFailure {
+  id: number;
+  code: string;
+}
+
 export interface TickResult {
   steps: number;
   closed: number;
+  /** Campaigns whose passes threw; the others went on, and the next tick tries these again. */
+  failed: CampaignFailure[];
+}
+
+/** What one campaign's passes did. */
+export interface CampaignRun {
+  steps: number;
+  closed: boolean;
 }
 
 /** Passes per campaign per tick; bounds the work after a long outage (the next tick goes on). */
@@ -26,22 +39,39 @@ const MAX_PASSES = 50;
 /**
  * The tick: for every sent campaign, platform refusals become unreachable rows, due rows get
  * their step (send, remind, escalate), and campaigns past their deadline close with a report.
- * Each pass is one transaction holding the campaign's row lock on MariaDB, so two instances take
- * turns; the unique step key is the backstop that makes a lost race a no-op.
+ * Campaigns are isolated: one that throws is reported in `failed` and the others still get their
+ * reminders — a red warning must not wait on a broken blue one.
  */
 export async function runDue(deps: TickDeps, now: Date): Promise<TickResult> {
-  const result: TickResult = { steps: 0, closed: 0 };
-  const open = await deps.db.manager.find(Callout, { where: { state: "sent" }, select: { id: true } });
+  const result: TickResult = { steps: 0, closed: 0, failed: [] };
+  const open = await deps.db.manager.find(Callout, { where: { state: "sent" }, select: { id: true }, order: { id: "ASC" } });
   for (const { id } of open) {
-    await noteRefusals(deps, id, now);
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const done = await guarded(() => deps.db.transaction((tx) => onePass(tx, deps, id, now)));
-      result.steps += done;
-      if (done === 0) break;
+    try {
+      const run = await runCampaign(deps, id, now);
+      result.steps += run.steps;
+      if (run.closed) result.closed += 1;
+    } catch (err) {
+      result.failed.push({ id, code: failureCode(err) });
     }
-    if (await guarded(() => deps.db.transaction((tx) => closeCallout(tx, deps, id, now)))) result.closed += 1;
   }
   return result;
+}
+
+/**
+ * One campaign's work: each pass is one transaction holding the campaign's row lock on MariaDB,
+ * so two instances take turns; the unique step key is the backstop that makes a lost race a
+ * no-op. Throws what is not a lost race.
+ */
+export async function runCampaign(deps: TickDeps, id: number, now: Date): Promise<CampaignRun> {
+  await noteRefusals(deps, id, now);
+  let steps = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const done = await guarded(() => deps.db.transaction((tx) => onePass(tx, deps, id, now)));
+    steps += done;
+    if (done === 0) break;
+  }
+  const closed = await guarded(() => deps.db.transaction((tx) => closeCallout(tx, deps, id, now)));
+  return { steps, closed: closed === true };
 }
 
 /** One transaction's worth of due rows of one campaign; returns how many steps were taken. */
@@ -62,7 +92,7 @@ async function onePass(tx: EntityManager, deps: TickDeps, calloutId: number, now
     return pending.length;
   }
   const esc = rows.filter((r) => actionFor(c, r, now) === "escalate");
-  for (const r of esc) await escalate(tx, deps, c, r, now);
+  if (esc.length) await escalateBatch(tx, deps, c, esc, now);
   const remind = rows.filter((r) => actionFor(c, r, now) === "remind");
   for (const k of [...new Set(remind.map((r) => r.remindersSent + 1))]) {
     await remindBatch(tx, deps, c, remind.filter((r) => r.remindersSent + 1 === k), k, now);
@@ -77,23 +107,18 @@ async function onePass(tx: EntityManager, deps: TickDeps, calloutId: number, now
  * makes a waiting row unreachable and due, so the next pass escalates it at once.
  */
 async function noteRefusals(deps: TickDeps, calloutId: number, now: Date): Promise<void> {
-  const failed = await deps.db.manager
-    .createQueryBuilder(OutboxDelivery, "d")
-    .innerJoin(OutboxMessage, "m", "m.id = d.message_id")
-    .where("m.source = :source AND d.status IN (:...statuses) AND d.person_id IS NOT NULL", { source: sourceOf(calloutId), statuses: ["invalid", "failed"] })
-    .getMany();
-  const people = [...new Set(failed.filter((d) => outcomeOf(d.status, d.errorCode) === "unreachable").map((d) => d.personId as number))];
+  const refused = await deps.outbox.deliveriesOfSource(sourceOf(calloutId), deps.db.manager, { statuses: ["invalid", "failed"] });
+  const people = [...new Set(refused.filter((d) => d.outcome === "unreachable" && d.personId !== null).map((d) => d.personId as number))];
   if (people.length === 0) return;
   await deps.db.manager.update(CalloutRecipient, { calloutId, personId: In(people), state: "sent" }, { state: "unreachable", nextActionAt: now });
 }
 
-/** A lost race (duplicate step key, deadlock) means another instance did the work: not an error. */
+/** A lost race (duplicate step key, deadlock, lock timeout, busy) means another instance did the work. */
 async function guarded<T>(work: () => Promise<T>): Promise<T | 0> {
   try {
     return await work();
   } catch (err) {
-    const code = (err as { driverError?: { code?: string } }).driverError?.code;
-    if (isDuplicateKeyError(err) || code === "ER_LOCK_DEADLOCK") return 0;
+    if (isLostRace(err)) return 0;
     throw err;
   }
 }

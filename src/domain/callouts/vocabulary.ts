@@ -32,8 +32,12 @@ export const BUTTON_DONE = "done";
 /** `co12-345`: the campaign and the first recipient row of the batch (unique per app, as WeCom requires). */
 export const taskIdOf = (calloutId: number, batchFirstRowId: number): string => `co${calloutId}-${batchFirstRowId}`;
 
+/**
+ * The campaign of a clicked card. WeChat Work's sender may add a per-call suffix (`co12-345-1a2b3c4d`,
+ * src/channels/wecom/cards.ts callTaskId), and the click reports the id as sent.
+ */
 export function calloutIdOfTask(taskId: string): number | null {
-  const match = /^co(\d+)-\d+$/.exec(taskId);
+  const match = /^co(\d+)-\d+(?:-[0-9a-f]{8})?$/.exec(taskId);
   return match ? Number(match[1]) : null;
 }
 

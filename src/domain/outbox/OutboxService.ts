@@ -2,9 +2,10 @@ import type { EntityManager } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import type { OutboxMessage } from "../../db/entities";
+import { cancelSource, type CancelOptions } from "./cancel";
 import { enqueueMessage, type EnqueueRequest, type EnqueueResult, findByKey } from "./enqueue";
 import { parseQuietHours, type QuietHours } from "./quietHours";
-import { deliveriesOfMessage, deliveriesOfSource, type DeliveryView } from "./queries";
+import { deliveriesOfMessage, deliveriesOfSource, type DeliveryView, type SourceFilter } from "./queries";
 
 export interface OutboxServiceDeps {
   db: Database;
@@ -39,8 +40,16 @@ export class OutboxService {
     return deliveriesOfMessage(tx, messageId);
   }
 
-  /** Per-recipient status of every message one source caused (e.g. `callout:7`). */
-  deliveriesOfSource(source: string, tx: EntityManager = this.deps.db.manager): Promise<DeliveryView[]> {
-    return deliveriesOfSource(tx, source);
+  /** Per-recipient status of every message one source caused (e.g. `callout:7`), optionally only some statuses. */
+  deliveriesOfSource(source: string, tx: EntityManager = this.deps.db.manager, filter?: SourceFilter): Promise<DeliveryView[]> {
+    return deliveriesOfSource(tx, source, filter);
+  }
+
+  /**
+   * Withdraws a source's still-pending deliveries in `tx` (they become `cancelled` and are never
+   * sent), except the messages named in `exceptKeys`; returns how many were withdrawn.
+   */
+  cancelSource(tx: EntityManager, source: string, options?: CancelOptions): Promise<number> {
+    return cancelSource(tx, source, this.deps.clock.now(), options);
   }
 }

@@ -3,5 +3,6 @@ export { OutboxService, type OutboxServiceDeps } from "./OutboxService";
 export type { EnqueueRequest, EnqueueResult } from "./enqueue";
 export { LANES, LANE_PRIORITY, type Lane, type DeliveryStatus } from "./lanes";
 export { resolveRecipients, channelName, type Recipient, type ReachableRecipient, type UnreachableRecipient, type PersonContact } from "./recipients";
-export { outcomeOf, summarize, type DeliveryView, type DeliveryOutcome } from "./queries";
+export { outcomeOf, summarize, type DeliveryView, type DeliveryOutcome, type SourceFilter } from "./queries";
+export type { CancelOptions } from "./cancel";
 export { parseQuietHours, quietUntil, deferForQuietHours, type QuietHours } from "./quietHours";

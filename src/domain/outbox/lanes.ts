@@ -15,13 +15,15 @@ export const QUIET_HOURS_LANES: readonly Lane[] = ["callout", "reply"];
 
 /**
  * pending → sending (claimed) → sent | invalid | failed; a transient failure or a rate-limit
- * deferral goes back to pending with a later `next_attempt_at`.
+ * deferral goes back to pending with a later `next_attempt_at`. pending → cancelled when what
+ * caused the message was withdrawn (a cancelled 叫应): the worker claims only pending rows, so a
+ * cancelled one is never sent.
  */
-export const DELIVERY_STATUSES = ["pending", "sending", "sent", "invalid", "failed"] as const;
+export const DELIVERY_STATUSES = ["pending", "sending", "sent", "invalid", "failed", "cancelled"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** States nothing will change any more. */
-export const FINAL_STATUSES: readonly DeliveryStatus[] = ["sent", "invalid", "failed"];
+export const FINAL_STATUSES: readonly DeliveryStatus[] = ["sent", "invalid", "failed", "cancelled"];
 
 export function isLane(value: string): value is Lane {
   return (LANES as readonly string[]).includes(value);

@@ -27,9 +27,9 @@ export interface DeliveryView {
 /**
  * pending: still on its way; sent: the platform accepted it; unreachable: the person cannot get it
  * on any messenger (unknown to the platform, no account, inactive, channel off) — try another way;
- * failed: the platform kept refusing or erroring.
+ * failed: the platform kept refusing or erroring; cancelled: withdrawn before it was sent.
  */
-export type DeliveryOutcome = "pending" | "sent" | "unreachable" | "failed";
+export type DeliveryOutcome = "pending" | "sent" | "unreachable" | "failed" | "cancelled";
 
 const UNREACHABLE_CODES = new Set(["no_account", "inactive", "channel_disabled"]);
 
@@ -37,6 +37,7 @@ export function outcomeOf(status: DeliveryStatus, errorCode: string | null): Del
   if (status === "pending" || status === "sending") return "pending";
   if (status === "sent") return "sent";
   if (status === "invalid") return "unreachable";
+  if (status === "cancelled") return "cancelled";
   return errorCode !== null && UNREACHABLE_CODES.has(errorCode) ? "unreachable" : "failed";
 }
 
@@ -46,21 +47,29 @@ export async function deliveriesOfMessage(manager: EntityManager, messageId: num
   return rows.map(toView);
 }
 
+/** Narrows `deliveriesOfSource`, e.g. to the refusals a feature reacts to. */
+export interface SourceFilter {
+  statuses?: readonly DeliveryStatus[];
+}
+
 /** The deliveries of every message a source caused (e.g. `callout:7`), oldest message first. */
-export async function deliveriesOfSource(manager: EntityManager, source: string): Promise<DeliveryView[]> {
-  const rows = await manager
+export async function deliveriesOfSource(manager: EntityManager, source: string, filter: SourceFilter = {}): Promise<DeliveryView[]> {
+  const query = manager
     .createQueryBuilder(OutboxDelivery, "d")
     .innerJoin(OutboxMessage, "m", "m.id = d.message_id")
     .where("m.source = :source", { source })
     .orderBy("d.message_id", "ASC")
-    .addOrderBy("d.id", "ASC")
-    .getMany();
-  return rows.map(toView);
+    .addOrderBy("d.id", "ASC");
+  if (filter.statuses) {
+    if (filter.statuses.length === 0) return [];
+    query.andWhere("d.status IN (:...statuses)", { statuses: [...filter.statuses] });
+  }
+  return (await query.getMany()).map(toView);
 }
 
 /** Counts by outcome, e.g. for "3 of 5 reached" on a callout. */
 export function summarize(deliveries: readonly DeliveryView[]): Record<DeliveryOutcome, number> {
-  const counts: Record<DeliveryOutcome, number> = { pending: 0, sent: 0, unreachable: 0, failed: 0 };
+  const counts: Record<DeliveryOutcome, number> = { pending: 0, sent: 0, unreachable: 0, failed: 0, cancelled: 0 };
   for (const d of deliveries) counts[d.outcome] += 1;
   return counts;
 }

@@ -2,21 +2,28 @@ import { z } from "zod";
 import { roles } from "../../domain/org/vocabulary";
 import { parseLevel, parseWarningType } from "../../domain/callouts";
 import { Invalid } from "../../errors";
+import { parseListed } from "../validate";
 
 /** Request bodies of the callout API, with the messages a person reads in Chinese. */
 
-const role = z.string().transform((s, ctx) => {
+const role = z.string({ error: "角色应为文字" }).transform((s, ctx) => {
   const code = roles.parse(s);
   if (!code) ctx.addIssue({ code: "custom", message: `未知角色“${s}”，可选：${roles.choices()}` });
   return code as NonNullable<typeof code>;
 });
 
-const rule = z.object({
-  units: z.array(z.string().min(1, "单位编码不能为空")).min(1, "每条规则至少选择一个单位"),
-  roles: z.array(role).min(1, "每条规则至少选择一个角色"),
-});
+const rule = z.object(
+  {
+    units: z.array(z.string({ error: "单位编码应为文字" }).min(1, "单位编码不能为空"), { error: "请选择单位" }).min(1, "每条规则至少选择一个单位"),
+    roles: z.array(role, { error: "请选择角色" }).min(1, "每条规则至少选择一个角色"),
+  },
+  { error: "规则应包含单位和角色" },
+);
 
-const personIds = z.array(z.number({ error: "人员编号必须是数字" }).int().positive()).max(20000);
+const personIds = z
+  .array(z.number({ error: "人员编号必须是数字" }).int("人员编号应为整数").positive("人员编号应为正整数"), { error: "人员应为编号列表" })
+  .max(20000, "一次最多指定 20000 人");
+const rules = z.array(rule, { error: "规则应为列表" }).max(50, "规则不超过 50 条");
 
 export const createCalloutBody = z
   .object({
@@ -33,26 +40,23 @@ export const createCalloutBody = z
       return l as NonNullable<typeof l>;
     }),
     requiresReport: z.boolean({ error: "是否要求报告落实措施须为 true 或 false" }).default(false),
-    rules: z.array(rule).max(50).default([]),
+    rules: rules.default([]),
     personIds: personIds.default([]),
-    answerMinutes: z.number({ error: "回复时限须为分钟数" }).int().min(1, "回复时限至少 1 分钟").max(1440, "回复时限不超过 1440 分钟").optional(),
-    remindEveryMinutes: z.number({ error: "提醒间隔须为分钟数" }).int().min(1, "提醒间隔至少 1 分钟").max(120, "提醒间隔不超过 120 分钟").default(5),
-    maxReminders: z.number({ error: "提醒次数须为整数" }).int().min(0, "提醒次数不能为负").max(10, "提醒次数不超过 10 次").default(2),
+    answerMinutes: z.number({ error: "回复时限须为分钟数" }).int("回复时限须为整数分钟").min(1, "回复时限至少 1 分钟").max(1440, "回复时限不超过 1440 分钟").optional(),
+    remindEveryMinutes: z.number({ error: "提醒间隔须为分钟数" }).int("提醒间隔须为整数分钟").min(1, "提醒间隔至少 1 分钟").max(120, "提醒间隔不超过 120 分钟").default(5),
+    maxReminders: z.number({ error: "提醒次数须为整数" }).int("提醒次数须为整数").min(0, "提醒次数不能为负").max(10, "提醒次数不超过 10 次").default(2),
   })
   .refine((b) => b.rules.length > 0 || b.personIds.length > 0, { message: "请按单位和角色选择人员，或直接指定人员", path: ["rules"] });
 
 export const editRecipientsBody = z.object({
-  rules: z.array(rule).max(50).default([]),
+  rules: rules.default([]),
   add: personIds.default([]),
   remove: personIds.default([]),
 });
 
-/** Parses a body or throws 400 with every problem by field. */
+/** Parses a body or throws 400 with every problem by field, in Chinese, also listed in the message. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => ({ where: i.path.join(".") || "body", message: i.message }));
-  throw Invalid(`请求内容有误：${problems.map((p) => p.message).join("；")}`, problems);
+  return parseListed(schema, body ?? {});
 }
 
 export function parseId(raw: string): number {

@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import type { Person } from "../../db/entities";
+import type { Logger } from "../../log";
 import type { Board, CalloutService } from "../../domain/callouts";
 import { authenticate, requireRole } from "../middleware/auth";
 import { createCalloutBody, editRecipientsBody, parseBody, parseId } from "./callouts.schema";
@@ -41,8 +42,12 @@ export function calloutRoutes(deps: CalloutRoutesDeps): Router {
   });
 
   router.post("/:id/send", async (ctx) => {
-    const c = await deps.callouts.send(me(ctx.state), parseId(ctx.params.id as string));
-    ctx.body = { data: { id: c.id, state: c.state, sentAt: c.sentAt, deadlineAt: c.deadlineAt } };
+    const { callout: c, dispatch } = await deps.callouts.send(me(ctx.state), parseId(ctx.params.id as string));
+    // The campaign is sent; its cards failed to enqueue and the minute tick will retry them. Not
+    // the request's failure, but someone must see it.
+    if (dispatch.failed) (ctx.state.log as Logger).warn({ calloutId: c.id, code: dispatch.failed }, "callout cards left to the minute tick");
+    const cards = dispatch.failed ? { notice: "叫应已发送，卡片将在一分钟内由定时任务发出" } : {};
+    ctx.body = { data: { id: c.id, state: c.state, sentAt: c.sentAt, deadlineAt: c.deadlineAt, ...cards } };
   });
 
   router.post("/:id/cancel", async (ctx) => {

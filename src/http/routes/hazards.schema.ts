@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { type FieldProblem, Invalid } from "../../errors";
 import { HAZARD_LEVELS, HAZARD_SOURCES, HAZARD_STATES } from "../../domain/hazards";
 
 // Input shapes of the hazard API. Messages a person reads are Chinese; zod's own (English) ones
-// are replaced by `problemsOf` below.
+// are replaced by `problemsOf` (src/http/validate.ts).
 
 const text = (max: number, label: string) => z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
 const optionalText = (max: number, label: string) => z.string().trim().max(max, `${label}不能超过 ${max} 个字`).nullish();
@@ -75,25 +74,5 @@ export const ListQuery = z.object({
 
 export const IdParam = z.coerce.number({ error: "隐患编号应为数字" }).int("隐患编号应为整数").positive("隐患编号应为正整数");
 
-/** Parses `value` or throws a 400 listing every problem, in Chinese, by field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw Invalid("填写有误，请检查后重试", problemsOf(result.error));
-}
-
-const CJK = /[\u4e00-\u9fff]/;
-
-function problemsOf(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    where: issue.path.join(".") || "body",
-    message: CJK.test(issue.message) ? issue.message : fallbackMessage(issue),
-  }));
-}
-
-function fallbackMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") return issue.input === undefined ? "必填" : "类型不正确";
-  if (issue.code === "unrecognized_keys") return `不认识的字段：${issue.keys.join("、")}`;
-  if (issue.code === "too_small" || issue.code === "too_big") return "超出允许的范围";
-  return "格式不正确";
-}
+// Shared with the other admin routes (src/http/validate.ts); re-exported for the hazard routes.
+export { parseInput, problemsOf } from "../validate";

@@ -14,18 +14,17 @@ export interface Candidate {
 }
 
 /**
- * Open hazards in ladder range with their steps taken, oldest deadline first. On MySQL/MariaDB the
- * hazards are then locked and re-read with locking reads, which see the latest commits: a second
+ * The given candidates (from `candidateIds`) with their steps taken. On MySQL/MariaDB the
+ * hazards are locked and re-read with locking reads, which see the latest commits: a second
  * instance on the same tick waits here for the first, then finds its steps taken, instead of
  * racing it to the unique key (InnoDB's repeatable-read snapshot would otherwise hide them).
  */
-export async function loadCandidates(tx: EntityManager, now: Date, ladder: LadderDays, limit: number): Promise<Candidate[]> {
-  const ids = await candidateIds(tx, now, ladder, limit);
+export async function loadCandidates(tx: EntityManager, ids: readonly number[]): Promise<Candidate[]> {
   if (ids.length === 0) return [];
   const locking = isMysqlFamily(tx);
-  const hazards = await tx.find(Hazard, { where: { id: In(ids) }, order: { id: "ASC" }, lock: locking ? { mode: "pessimistic_write" } : undefined });
+  const hazards = await tx.find(Hazard, { where: { id: In([...ids]) }, order: { id: "ASC" }, lock: locking ? { mode: "pessimistic_write" } : undefined });
   const open = hazards.filter((h) => NUDGE_STATES.includes(h.state) && h.deadline !== null);
-  const taken = await tx.find(HazardNudge, { where: { hazardId: In(ids) }, lock: locking ? { mode: "pessimistic_read" } : undefined });
+  const taken = await tx.find(HazardNudge, { where: { hazardId: In([...ids]) }, lock: locking ? { mode: "pessimistic_read" } : undefined });
   await attachPlaces(tx, open);
   return open.map((hazard) => {
     const deadline = hazard.deadline as Date;
@@ -35,8 +34,11 @@ export async function loadCandidates(tx: EntityManager, now: Date, ladder: Ladde
   });
 }
 
-/** Ids of open hazards in ladder range whose steps for the current deadline are not all recorded. */
-async function candidateIds(tx: EntityManager, now: Date, ladder: LadderDays, limit: number): Promise<number[]> {
+/**
+ * Ids of open hazards in ladder range whose steps for the current deadline are not all recorded,
+ * oldest deadline first: a plain read, the locks are taken by `loadCandidates`.
+ */
+export async function candidateIds(tx: EntityManager, now: Date, ladder: LadderDays, limit: number): Promise<number[]> {
   const latest = new Date(now.getTime() - earliestOffsetDays(ladder) * DAY_MS);
   const rows = await tx
     .createQueryBuilder(Hazard, "h")

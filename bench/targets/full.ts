@@ -1,0 +1,44 @@
+import type { Server } from "node:http";
+import { createApp } from "../../src/app";
+import { wecomCallbackRouter } from "../../src/channels/wecom/callback";
+import { systemClock } from "../../src/clock";
+import { loadConfig } from "../../src/config";
+import { openDataSource } from "../../src/db/dataSource";
+import { Database } from "../../src/db/Database";
+import { type InboundHandler, InboxService } from "../../src/domain/inbox";
+import { openKv } from "../../src/kv";
+import { createLogger } from "../../src/log";
+
+/**
+ * D. Anshao's callback path as the server wires it: createApp (request log, error handler, body
+ * reader, routers) with the WeChat Work router and the real InboxService on MariaDB + Redis —
+ * verify, decrypt, parse, de-duplicate (kv check, INSERT, kv SET NX), answer, then dispatch after
+ * the answer (claim UPDATE, handler, finish UPDATE). The handler does nothing: what the bot does
+ * with a message is not the callback path (and must not send anything anywhere from a benchmark).
+ * The environment (bench database, Redis prefix, WECOM_* of the bench app) comes from the parent.
+ */
+export async function startFull(): Promise<{ port: number; stop(): Promise<void> }> {
+  const config = loadConfig(process.env);
+  const log = createLogger({ level: config.log.level });
+  // The parent created and migrated the bench database.
+  const db = new Database(await openDataSource(config, { migrate: false }));
+  const kv = await openKv(config);
+  const handler: InboundHandler = { handle: async () => undefined };
+  const inbox = new InboxService({ db, kv, clock: systemClock, log: log.child({ area: "inbox" }), handler });
+  const wecom = wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock: systemClock });
+  const app = createApp({ config, log, db, kv, routers: [wecom] });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
+  });
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : 0,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await inbox.drain();
+      await kv.close();
+      await db.close();
+    },
+  };
+}
