@@ -1,56 +1,31 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { decrypt } from "@wecom/crypto";
-import { createApp } from "../../src/app";
 import { ManualClock } from "../../src/clock";
 import { Person } from "../../src/db/entities";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
-import { createLogger } from "../../src/log";
-import { buildServices, type Services } from "../../src/services";
-import { cardClickXml, FakeWecom, textMessageXml } from "../fakes/fakeWecom";
-import { backend, dropTestDatabase, testConfig } from "../support/backend";
-
-const CORP = { corpId: "ww5c2f1e8d7a6b3c90", agentId: 1000002, secret: "fake-secret-2026", token: "AnshaoToken2026", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" };
+import type { Services } from "../../src/services";
+import { cardClickXml, type FakeWecom, textMessageXml } from "../fakes/fakeWecom";
+import { backend } from "../support/backend";
+import { CORP, startWecomApp, type WecomApp } from "../support/wecomApp";
 
 describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
-  const fake = new FakeWecom(CORP);
   const clock = new ManualClock("2026-11-26T19:00:00Z"); // 03:00 in Shanghai: 叫应 ignores quiet hours
-  const sealedAt = () => ({ timestamp: Math.floor(clock.now().getTime() / 1000) });
+  let app: WecomApp;
   let services: Services;
-  let server: Server;
-  let appUrl: string;
-  let dropDb: () => Promise<void>;
+  let fake: FakeWecom;
   let cadres: Person[];
   let officer: Person;
 
   beforeAll(async () => {
-    const config = await testConfig({
-      WECOM_CORP_ID: CORP.corpId,
-      WECOM_AGENT_ID: String(CORP.agentId),
-      WECOM_SECRET: CORP.secret,
-      WECOM_TOKEN: CORP.token,
-      WECOM_ENCODING_AES_KEY: CORP.encodingAesKey,
-      WECOM_API_BASE: await fake.start(),
-    });
-    dropDb = () => dropTestDatabase(config);
-    const log = createLogger({ level: "silent" });
-    services = await buildServices(config, log, clock);
+    app = await startWecomApp(clock);
+    ({ services, fake } = app);
     await loadDemo(services.db, clock);
     const people = await services.db.manager.find(Person, { where: { active: true }, order: { id: "ASC" } });
     cadres = people.filter((p) => p.roles.includes("village_cadre") && p.wecomUserId).slice(0, 3);
     officer = people.find((p) => p.roles.includes("duty_officer")) as Person;
     for (const p of cadres) fake.addUser({ userid: p.wecomUserId as string, name: p.name, department: [1] });
-    server = createApp({ config, log, db: services.db, kv: services.kv, routers: services.routers }).listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    await services.close();
-    await fake.stop();
-    await dropDb();
-  });
+  afterAll(() => app.close());
 
   async function boardWhen(done: (answered: number) => boolean, id: number) {
     for (let i = 0; i < 100; i++) {
@@ -82,19 +57,19 @@ describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
     const [first, second] = cadres as [Person, Person, Person];
 
     const click = cardClickXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid) });
-    const answer = await fake.deliverCallback(appUrl, click, sealedAt());
+    const answer = await fake.deliverCallback(app.url, click, app.sealedAt());
     expect(answer.status).toBe(200);
     const sealed = /<Encrypt><!\[CDATA\[(.+?)\]\]><\/Encrypt>/.exec(answer.body)?.[1] as string;
     expect(decrypt(CORP.encodingAesKey, sealed).message).toContain("已收到");
 
     const typed = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: second.wecomUserId as string, content: "收到", msgId: "7345678901234569001" });
-    expect((await fake.deliverCallback(appUrl, typed, sealedAt())).status).toBe(200);
+    expect((await fake.deliverCallback(app.url, typed, app.sealedAt())).status).toBe(200);
 
     let board = await boardWhen((answered) => answered === 2, draft.id);
     expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });
 
     const again = cardClickXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid), createTime: Math.floor(clock.now().getTime() / 1000) + 5 });
-    expect((await fake.deliverCallback(appUrl, again, sealedAt())).status).toBe(200);
+    expect((await fake.deliverCallback(app.url, again, app.sealedAt())).status).toBe(200);
     await sleep(300);
     board = await services.callouts.board(draft.id);
     expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });
