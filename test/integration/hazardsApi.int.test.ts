@@ -71,6 +71,23 @@ describe(`hazard admin API (${backend()})`, () => {
     expect(detail.photos.after.map((p: Json) => p.storageKey)).toEqual([photo(2)]);
   });
 
+  it("shows an enterprise's own responsible person only their enterprise's hazards", async () => {
+    const owner = await stores.db.manager.findOneByOrFail(Person, { name: "潘德明" });
+    const own = ent.get("青禾燃气有限公司")!;
+    const other = [...ent.values()].find((e) => e.enterpriseOwnerId !== owner.id) as Enterprise;
+    const mine = (await report("唐亮", own.name)).json.data;
+    const theirs = (await report("唐亮", other.name)).json.data;
+    const listed = (await call("潘德明", "GET", "/api/hazards?pageSize=100")).json;
+    expect(listed.data.length).toBeGreaterThan(0);
+    expect(listed.data.every((h: Json) => h.enterprise?.id === own.id)).toBe(true);
+    expect((await call("潘德明", "GET", `/api/hazards/${mine.id}`)).status).toBe(200);
+    const hidden = await call("潘德明", "GET", `/api/hazards/${theirs.id}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.json).toMatchObject({ code: "hazard_not_found" });
+    // Supervising staff see both.
+    expect((await call("郭强", "GET", `/api/hazards/${theirs.id}`)).status).toBe(200);
+  });
+
   it("refuses callers without a token (401) or without the role (403)", async () => {
     expect((await call(null, "GET", "/api/hazards")).status).toBe(401);
     const h = (await report("唐亮", "东岭农贸市场")).json.data;

@@ -6,7 +6,7 @@ import { activePersonFor, checkFivePoints, chooseVerifier, requireNotRectifier, 
 import { hazardNotices, type NoticeFacts } from "./messages";
 import { notifyHazard } from "./notify";
 import { addPhotos, checkPhotoKeys } from "./photos";
-import { APPROVER_ROLES, holdsRole } from "./policy";
+import { APPROVER_ROLES, holdsRole, STAFF_ROLES } from "./policy";
 import { hazardDetail, listHazards, type HazardDetail, type HazardFilter, type HazardPage } from "./queries";
 import { factsOf, reportHazard } from "./report";
 import type { HazardAction } from "./stateMachine";
@@ -147,14 +147,14 @@ export class HazardService {
     });
   }
 
-  /** A page of hazards matching `filter`. */
-  list(filter: HazardFilter): Promise<HazardPage> {
-    return listHazards(this.deps.db.manager, filter, this.deps.clock.now());
+  /** A page of the hazards `viewer` may see that match `filter`. */
+  list(viewer: Person, filter: HazardFilter): Promise<HazardPage> {
+    return listHazards(this.deps.db.manager, { ...filter, visibleTo: visibilityOf(viewer) }, this.deps.clock.now());
   }
 
-  /** One hazard with its ledger timeline and photos. */
-  detail(id: number): Promise<HazardDetail> {
-    return hazardDetail(this.deps.db.manager, id, this.deps.clock.now());
+  /** One hazard with its ledger timeline and photos, if `viewer` may see it. */
+  detail(viewer: Person, id: number): Promise<HazardDetail> {
+    return hazardDetail(this.deps.db.manager, id, this.deps.clock.now(), visibilityOf(viewer));
   }
 
   private change(id: number, actor: Person, input: ChangeInput, step: Step): Promise<Hazard> {
@@ -184,3 +184,11 @@ interface Step {
 }
 
 const trimmed = (v: string | null | undefined): string | null => (v && v.trim() ? v.trim() : null);
+
+/**
+ * Supervising staff see every hazard; anyone else (an enterprise's own responsible person) only
+ * their own enterprise's and what they own or reported.
+ */
+function visibilityOf(viewer: Person): number | undefined {
+  return holdsRole(viewer, STAFF_ROLES) ? undefined : viewer.id;
+}

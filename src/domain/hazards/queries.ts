@@ -23,7 +23,16 @@ export interface HazardFilter {
   to?: Date;
   page?: number;
   pageSize?: number;
+  /**
+   * Only what this person may see: hazards they own or reported, or at an enterprise they are the
+   * 企业单位负责人 of. Set for people outside the supervising staff (see `canSeeAllHazards`).
+   */
+  visibleTo?: number;
 }
+
+/** The SQL condition behind `visibleTo`, shared by the list and the detail check. */
+const VISIBLE_TO =
+  "(h.owner_id = :me OR h.reporter_id = :me OR h.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.enterprise_owner_id = :me))";
 
 /** Names of the people, unit and enterprise a hazard refers to, by id. */
 export interface HazardNames {
@@ -65,6 +74,7 @@ export async function listHazards(manager: EntityManager, filter: HazardFilter, 
     if (!unit) throw NotFound("该单位", "unit_not_found");
     q.andWhere("h.unit_id IN (SELECT u.id FROM org_units u WHERE u.path LIKE :prefix)", { prefix: `${unit.path}%` });
   }
+  if (filter.visibleTo !== undefined) q.andWhere(VISIBLE_TO, { me: filter.visibleTo });
   if (filter.enterpriseId !== undefined) q.andWhere("h.enterprise_id = :enterpriseId", { enterpriseId: filter.enterpriseId });
   if (filter.level) q.andWhere("h.level = :level", { level: filter.level });
   if (filter.states?.length) q.andWhere("h.state IN (:...states)", { states: [...filter.states] });
@@ -82,8 +92,11 @@ export async function listHazards(manager: EntityManager, filter: HazardFilter, 
 }
 
 /** One hazard with its timeline (oldest first) and photos. */
-export async function hazardDetail(manager: EntityManager, id: number, now: Date): Promise<HazardDetail> {
-  const hazard = await manager.findOne(Hazard, { where: { id } });
+export async function hazardDetail(manager: EntityManager, id: number, now: Date, visibleTo?: number): Promise<HazardDetail> {
+  const q = manager.createQueryBuilder(Hazard, "h").where("h.id = :id", { id });
+  // Someone who may not see it learns nothing, not even that it exists.
+  if (visibleTo !== undefined) q.andWhere(VISIBLE_TO, { me: visibleTo });
+  const hazard = await q.getOne();
   if (!hazard) throw NotFound("该隐患", "hazard_not_found");
   const [ledger, photos] = await Promise.all([ledgerOf(manager, id), photosOf(manager, id)]);
   const extra = [...ledger.map((e) => e.actorId), ...photos.map((p) => p.uploadedBy)];

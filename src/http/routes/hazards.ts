@@ -49,19 +49,19 @@ export function hazardRoutes(deps: HazardRouteDeps): Router {
 
   router.get("/", auth, async (ctx) => {
     const q = T.parseInput(T.ListQuery, ctx.query);
-    ctx.body = presentHazardPage(await deps.hazards.list({ ...q, states: q.state }));
+    ctx.body = presentHazardPage(await deps.hazards.list(actor(ctx), { ...q, states: q.state }));
   });
 
   router.get("/:id", auth, async (ctx) => {
     const id = T.parseInput(T.IdParam, ctx.params.id);
-    ctx.body = { data: presentHazardDetail(await deps.hazards.detail(id)) };
+    ctx.body = { data: presentHazardDetail(await deps.hazards.detail(actor(ctx), id)) };
   });
 
   router.post("/", auth, requireRole(...ACTION_ROLES.report), async (ctx) => {
     const body = T.parseInput(T.ReportBody, ctx.request.body);
     const hazard = await deps.hazards.report(actor(ctx), body);
     ctx.status = 201;
-    ctx.body = { data: presentHazardDetail(await deps.hazards.detail(hazard.id)) };
+    ctx.body = { data: presentHazardDetail(await deps.hazards.detail(actor(ctx), hazard.id)) };
   });
 
   for (const t of TRANSITIONS) {
@@ -69,7 +69,7 @@ export function hazardRoutes(deps: HazardRouteDeps): Router {
       const id = T.parseInput(T.IdParam, ctx.params.id);
       const body = T.parseInput(t.schema, ctx.request.body ?? {});
       const hazard = await t.run(deps.hazards, id, actor(ctx), body);
-      ctx.body = { data: presentHazardDetail(await deps.hazards.detail(hazard.id)) };
+      ctx.body = { data: presentHazardDetail(await deps.hazards.detail(actor(ctx), hazard.id)) };
     });
   }
   return router;
