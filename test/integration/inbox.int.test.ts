@@ -3,6 +3,7 @@ import type { InboundEvent } from "../../src/channels/channel";
 import { ManualClock } from "../../src/clock";
 import { InboundEventRow } from "../../src/db/entities";
 import { InboxService, type InboundHandler } from "../../src/domain/inbox";
+import { insertPending } from "../../src/domain/inbox/inboxRows";
 import type { KeyValue } from "../../src/kv";
 import { inboxRedrive } from "../../jobs/inboxRedrive.job";
 import { runJob } from "../../jobs/runJob";
@@ -65,7 +66,8 @@ describe(`inbox (${backend()})`, () => {
     kv.down = false;
     await stores.kv.del(`dedupe:wecom:${event.eventId}`);
     expect(await inbox.accept(event)).toBe("duplicate");
-    expect(await row(event)).toMatchObject({ status: "pending", attempts: 0, kind: "text", senderId: "zhangsan" });
+    // Stored already claimed for the dispatch after the answer: attempt 1, leased for a minute.
+    expect(await row(event)).toMatchObject({ status: "processing", attempts: 1, kind: "text", senderId: "zhangsan", nextAttemptAt: new Date(clock.now().getTime() + MINUTE) });
     expect(await stores.db.manager.countBy(InboundEventRow, { eventKey: event.eventId })).toBe(1);
   });
 
@@ -85,6 +87,43 @@ describe(`inbox (${backend()})`, () => {
     expect(await row(event)).toMatchObject({ status: "done", attempts: 1, nextAttemptAt: null, lastError: null, processedAt: clock.now() });
   });
 
+  it("dispatches without a claim statement: the insert was the claim, so one write to store and one to finish", async () => {
+    const handler = scriptedHandler();
+    const inbox = inboxWith(handler);
+    const event = textEvent();
+    const writes = jest.spyOn(stores.db, "write");
+    try {
+      await inbox.accept(event);
+      expect(writes).toHaveBeenCalledTimes(1);
+      inbox.dispatchSoon(event);
+      inbox.dispatchSoon(event); // a second call for the same event runs nothing
+      await inbox.drain();
+      expect(writes).toHaveBeenCalledTimes(2);
+    } finally {
+      writes.mockRestore();
+    }
+    expect(handler.calls).toEqual([event.eventId]);
+    expect(await row(event)).toMatchObject({ status: "done", attempts: 1 });
+  });
+
+  it("leaves an event a crash caught between accept and dispatch to the redrive, which runs it once its lease has passed", async () => {
+    const handler = scriptedHandler();
+    const event = textEvent();
+    await inboxWith(handler).accept(event); // …and the process dies before dispatching it
+    expect(await row(event)).toMatchObject({ status: "processing", attempts: 1 });
+    const restarted = inboxWith(handler);
+    restarted.dispatchSoon(event); // not stored by this instance: not its to run
+    await restarted.drain();
+    clock.advance(MINUTE - 1);
+    expect(await restarted.redrivePending(clock.now())).toMatchObject({ due: 0 });
+    expect(handler.calls).toEqual([]);
+    clock.advance(1);
+    expect(await restarted.redrivePending(clock.now())).toEqual({ due: 1, done: 1, failed: 0, gaveUp: 0, errors: 0 });
+    expect(await restarted.redrivePending(clock.now())).toMatchObject({ due: 0 });
+    expect(handler.calls).toEqual([event.eventId]);
+    expect(await row(event)).toMatchObject({ status: "done", attempts: 2, nextAttemptAt: null });
+  });
+
   it("backs off after a failure and the redrive retries once it is due", async () => {
     const handler = scriptedHandler(1);
     const inbox = inboxWith(handler);
@@ -100,14 +139,13 @@ describe(`inbox (${backend()})`, () => {
     expect(await row(event)).toMatchObject({ status: "done", attempts: 2 });
   });
 
-  it("redrives events a crash left pending or processing for over a minute", async () => {
+  it("redrives events a crash left pending (stored before the pre-claimed insert) or processing for over a minute", async () => {
     const handler = scriptedHandler();
     const inbox = inboxWith(handler);
     const neverDispatched = textEvent();
     const crashedMidRun = textEvent();
-    await inbox.accept(neverDispatched);
-    await inbox.accept(crashedMidRun);
-    await stores.db.manager.update(InboundEventRow, { eventKey: crashedMidRun.eventId }, { status: "processing", attempts: 1, nextAttemptAt: new Date(clock.now().getTime() + MINUTE) });
+    await insertPending(stores.db, neverDispatched, clock.now(), new Date(clock.now().getTime() + MINUTE));
+    await inbox.accept(crashedMidRun); // stored processing, attempt 1, leased for a minute; never dispatched
     clock.advance(30_000);
     expect((await inbox.redrivePending(clock.now())).due).toBe(0);
     clock.advance(31_000);
@@ -141,13 +179,23 @@ describe(`inbox (${backend()})`, () => {
   it("runs an event once when the dispatch and a redrive race for it", async () => {
     const handler = scriptedHandler();
     const inbox = inboxWith(handler);
-    const event = textEvent();
-    await inbox.accept(event);
+    // Within the lease the dispatch owns attempt 1: the redrive does not see the row as due.
+    const inLease = textEvent();
+    await inbox.accept(inLease);
+    clock.advance(MINUTE - 1);
+    inbox.dispatchSoon(inLease);
+    await Promise.all([inbox.redrivePending(clock.now()), inbox.redrivePending(clock.now()), inbox.drain()]);
+    expect(handler.calls).toEqual([inLease.eventId]);
+    // Once the lease has passed the row is the redrive's: the late dispatch runs nothing, and of
+    // two redrives only one wins the compare-and-set.
+    const late = textEvent();
+    await inbox.accept(late);
     clock.advance(MINUTE);
-    inbox.dispatchSoon(event);
+    inbox.dispatchSoon(late);
     await Promise.all([inbox.redrivePending(clock.now()), inbox.redrivePending(clock.now()), inbox.drain()]);
     await inbox.drain();
-    expect(handler.calls.filter((id) => id === event.eventId)).toHaveLength(1);
+    expect(handler.calls.filter((id) => id === late.eventId)).toHaveLength(1);
+    expect(await row(late)).toMatchObject({ status: "done", attempts: 2 });
   });
 
   it("runs as the every-minute inboxRedrive job", async () => {

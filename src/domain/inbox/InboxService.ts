@@ -5,7 +5,7 @@ import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
 import type { InboundHandler } from "./InboundHandler";
 import { isDuplicateKeyError } from "../../db/dialect";
-import { claim, dueRows, eventOf, finish, giveUp, insertPending, type RowState } from "./inboxRows";
+import { claim, dueRows, eventOf, finish, giveUp, insertClaimed, type RowState } from "./inboxRows";
 
 /** Whether `accept` stored the event or had seen it before. */
 export type AcceptOutcome = "new" | "duplicate";
@@ -32,7 +32,7 @@ export interface InboxOptions {
 }
 
 const DEDUPE_TTL_MS = 24 * 3600_000;
-/** How long a pending row waits for its first dispatch, and a running one may take, before a redrive. */
+/** How long a stored row waits for its first dispatch, and a running one may take, before a redrive. */
 const LEASE_MS = 60_000;
 const REDRIVE_BATCH = 100;
 /** A slow kv must not eat the platform's 5-second deadline; the database decides without it. */
@@ -46,6 +46,12 @@ const MINUTE = 60_000;
  */
 export class InboxService {
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * When the lease of each event `accept` stored runs out (ms). The insert claimed attempt 1, so
+   * `dispatchSoon` owns it without a claim statement, but only until then: from that moment on the
+   * row is due and a redrive may take it. Keyed by the event object, so nothing outlives it.
+   */
+  private readonly leases = new WeakMap<InboundEvent, number>();
   private readonly maxAttempts: number;
 
   constructor(private readonly o: InboxOptions) {
@@ -56,27 +62,37 @@ export class InboxService {
    * Stores the event unless it was seen before. The kv mark is a cache read first and written only
    * after the row is committed: marking first would make a crash (or a database error) between
    * the two lose the event for 24 h, because the platform's retry would be taken for a duplicate.
-   * The unique (channel, event_key) decides when the kv is down or two retries race.
+   * The unique (channel, event_key) decides when the kv is down or two retries race. A new row is
+   * stored already claimed for the dispatch that follows the answer (see `leases`).
    */
   async accept(event: InboundEvent): Promise<AcceptOutcome> {
     const mark = `dedupe:${event.channel}:${event.eventId}`;
     if (await this.kvSeen(mark)) return "duplicate";
     const now = this.o.clock.now();
+    const leaseUntil = now.getTime() + LEASE_MS;
     try {
-      await insertPending(this.o.db, event, now, new Date(now.getTime() + LEASE_MS));
+      await insertClaimed(this.o.db, event, now, new Date(leaseUntil));
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err; // insert-or-ignore on both SQLite and MySQL
       await this.kvMark(mark);
       return "duplicate";
     }
+    this.leases.set(event, leaseUntil);
     await this.kvMark(mark);
     return "new";
   }
 
-  /** Runs the handler for a freshly accepted event on the next turn of the loop; never throws. */
+  /**
+   * Runs the handler for an event `accept` just stored, on the next turn of the loop; never throws.
+   * The insert was the claim of attempt 1: no claim statement, but nothing runs once the lease has
+   * passed (the redrive owns the row then), nor for an event this instance did not store.
+   */
   dispatchSoon(event: InboundEvent): void {
+    const leaseUntil = this.leases.get(event);
+    this.leases.delete(event);
+    if (leaseUntil === undefined) return;
     const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.attempt(event, { status: "pending", attempts: 0 }))
+      .then(() => this.dispatchClaimed(event, leaseUntil))
       .then(
         () => undefined,
         (err: Error) => this.o.log.error({ channel: event.channel, eventKey: event.eventId, err: err.name, code: codeOf(err) }, "inbound dispatch failed; redrive will retry"),
@@ -117,10 +133,24 @@ export class InboxService {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  private async dispatchClaimed(event: InboundEvent, leaseUntil: number): Promise<void> {
+    // The redrive takes a row once now >= next_attempt_at: from then on attempt 1 is no longer ours.
+    if (this.o.clock.now().getTime() >= leaseUntil) {
+      this.o.log.warn({ channel: event.channel, eventKey: event.eventId }, "inbound dispatch came after its lease; redrive will run it");
+      return;
+    }
+    await this.run(event, 1);
+  }
+
+  /** Claims the row's next attempt (a compare-and-set on where it was seen) and runs it. */
   private async attempt(event: InboundEvent, from: RowState): Promise<"done" | "failed" | "skipped"> {
-    const now = this.o.clock.now();
-    const attempt = await claim(this.o.db, event, from, new Date(now.getTime() + LEASE_MS));
+    const attempt = await claim(this.o.db, event, from, new Date(this.o.clock.now().getTime() + LEASE_MS));
     if (attempt === null) return "skipped"; // another dispatch or instance owns it
+    return this.run(event, attempt);
+  }
+
+  /** Runs an attempt this instance owns and records how it ended (compare-and-set on attempt). */
+  private async run(event: InboundEvent, attempt: number): Promise<"done" | "failed"> {
     try {
       await this.o.handler.handle(event);
     } catch (err) {

@@ -1,6 +1,7 @@
 import { type EntityManager, In, LessThanOrEqual } from "typeorm";
 import type { InboundEvent } from "../../channels/channel";
 import type { Database } from "../../db/Database";
+import { isMysqlFamily } from "../../db/dialect";
 import { InboundEventRow, type InboundStatus } from "../../db/entities";
 
 /**
@@ -21,22 +22,41 @@ const ERROR_MAX = 500;
 // queue on SQLite.
 const write = <T>(db: Database, work: (m: EntityManager) => Promise<T>): Promise<T> => db.write(work);
 
-/** Inserts a new pending row; throws the driver's duplicate-key error when the event is known. */
-export async function insertPending(db: Database, event: InboundEvent, receivedAt: Date, graceUntil: Date): Promise<void> {
+const COLUMNS = "channel, event_key, kind, sender_id, payload, status, attempts, received_at, processed_at, next_attempt_at, last_error";
+
+/**
+ * Inserts a new row that is already claimed: `processing`, attempt 1, leased until `leaseUntil`.
+ * The insert is the claim, so the dispatch right after the answer runs the handler without a claim
+ * statement; if it never runs (a crash), the redrive takes the row over once the lease has passed.
+ * Throws the driver's duplicate-key error when the event is known.
+ */
+export function insertClaimed(db: Database, event: InboundEvent, receivedAt: Date, leaseUntil: Date): Promise<void> {
+  return insertRow(db, event, { status: "processing", attempts: 1 }, receivedAt, leaseUntil);
+}
+
+/** Inserts an unclaimed row, as rows were stored before the pre-claimed insert (tests and bench/breakdown.ts). */
+export function insertPending(db: Database, event: InboundEvent, receivedAt: Date, graceUntil: Date): Promise<void> {
+  return insertRow(db, event, { status: "pending", attempts: 0 }, receivedAt, graceUntil);
+}
+
+// The hot path's statements are plain SQL on MySQL/MariaDB (TypeORM's builder costs more CPU than
+// the statement itself); SQLite keeps the builder.
+async function insertRow(db: Database, event: InboundEvent, state: RowState, receivedAt: Date, nextAttemptAt: Date): Promise<void> {
+  const row = { channel: event.channel, eventKey: event.eventId, kind: event.kind, senderId: event.senderId, payload: JSON.stringify(event) };
   await write(db, (m) =>
-    m.insert(InboundEventRow, {
-      channel: event.channel,
-      eventKey: event.eventId,
-      kind: event.kind,
-      senderId: event.senderId,
-      payload: JSON.stringify(event),
-      status: "pending",
-      attempts: 0,
-      receivedAt,
-      processedAt: null,
-      nextAttemptAt: graceUntil,
-      lastError: null,
-    }),
+    isMysqlFamily(m)
+      ? m.query(`INSERT INTO inbound_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)`, [
+          row.channel,
+          row.eventKey,
+          row.kind,
+          row.senderId,
+          row.payload,
+          state.status,
+          state.attempts,
+          receivedAt,
+          nextAttemptAt,
+        ])
+      : m.insert(InboundEventRow, { ...row, ...state, receivedAt, processedAt: null, nextAttemptAt, lastError: null }),
   );
 }
 
@@ -60,9 +80,15 @@ export async function finish(
   const changes =
     outcome.status === "done"
       ? { status: "done" as const, processedAt: outcome.at, nextAttemptAt: null, lastError: null }
-      : { status: "failed" as const, nextAttemptAt: outcome.retryAt, lastError: outcome.error.slice(0, ERROR_MAX) };
-  const result = await write(db, (m) => keyed(m, event, { status: "processing", attempts: attempt }).set(changes).execute());
-  return result.affected === 1;
+      : { status: "failed" as const, processedAt: null, nextAttemptAt: outcome.retryAt, lastError: outcome.error.slice(0, ERROR_MAX) };
+  return write(db, async (m) => {
+    if (!isMysqlFamily(m)) return (await keyed(m, event, { status: "processing", attempts: attempt }).set(changes).execute()).affected === 1;
+    const result = (await m.query(
+      "UPDATE inbound_events SET status = ?, processed_at = ?, next_attempt_at = ?, last_error = ? WHERE channel = ? AND event_key = ? AND status = 'processing' AND attempts = ?",
+      [changes.status, changes.processedAt, changes.nextAttemptAt, changes.lastError, event.channel, event.eventId, attempt],
+    )) as { affectedRows: number };
+    return result.affectedRows === 1;
+  });
 }
 
 /** Marks a row that used up its attempts as failed for good (nothing retries it afterwards). */
