@@ -1,10 +1,11 @@
+import { DISPLAY_TIME_ZONE } from "../../clock";
 import { AppError } from "../../errors";
 import type { Database } from "../../db/Database";
 import { isDuplicateKeyError } from "../../db/dialect";
 import { HazardCounter } from "../../db/entities";
 import type { EntityManager } from "typeorm";
 
-const yearFormat = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", year: "numeric" });
+const yearFormat = new Intl.DateTimeFormat("en-US", { timeZone: DISPLAY_TIME_ZONE, year: "numeric" });
 
 /** The year a hazard is numbered in: the county's (Asia/Shanghai) calendar year, not UTC's. */
 export function numberingYear(at: Date): number {

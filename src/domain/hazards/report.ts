@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { Enterprise, Hazard, type Person } from "../../db/entities";
+import { Enterprise, Hazard, type OrgUnit, type Person } from "../../db/entities";
 import { Forbidden, Invalid } from "../../errors";
 import { appendLedger } from "./ledger";
 import { hazardNotices, type NoticeFacts } from "./messages";
@@ -87,9 +87,13 @@ function newHazardFields(input: ReportInput, clean: CleanReport, route: Route, r
   };
 }
 
-/** The enterprise's name, or the free location, for notices. */
-export function placeOf(hazard: Hazard, enterprise: Pick<Enterprise, "name"> | null | undefined): string {
-  return enterprise?.name ?? hazard.locationText ?? "未填写";
+/** Where a hazard is, in words, the same in every notice: its enterprise, else the place written down, else its unit. */
+export function placeOf(
+  hazard: Hazard,
+  enterprise: Pick<Enterprise, "name"> | null | undefined,
+  unit?: Pick<OrgUnit, "name"> | null,
+): string {
+  return enterprise?.name ?? hazard.locationText ?? unit?.name ?? "未注明地点";
 }
 
 /** The notice facts of a hazard, loading its enterprise's name. */

@@ -1,6 +1,7 @@
 import { type EntityManager, In, IsNull } from "typeorm";
 import { OrgUnit, Person } from "../../../db/entities";
 import type { RoleCode } from "../../org/vocabulary";
+import { LEADER_ROLES } from "../policy";
 import type { NudgeStep } from "./ladder";
 
 /**
@@ -28,7 +29,6 @@ export interface AudienceHazard {
 }
 
 const HEAD_ROLES: readonly RoleCode[] = ["admin_owner", "deputy_leader", "chief"];
-const LEADER_ROLES: readonly RoleCode[] = ["deputy_leader", "chief"];
 
 /** Loads the units, heads and leaders the given hazards need, in a handful of queries. */
 export async function loadAudience(tx: EntityManager, hazards: readonly AudienceHazard[]): Promise<Audience> {

@@ -3,7 +3,8 @@ import type { Hazard } from "../../../db/entities";
 import type { Audience } from "./audience";
 import { dueSteps, type DueStep, type LadderDays, NUDGE_STEPS, type NudgeStep } from "./ladder";
 import type { NudgeItem } from "./messages";
-import { type Candidate, placeOf } from "./queries";
+import { placeOf } from "../report";
+import type { Candidate } from "./queries";
 
 /** One step to take for one hazard in this tick. */
 export interface PlannedStep {
@@ -48,7 +49,7 @@ export function bundleSteps(planned: readonly PlannedStep[], audience: Audience)
 
 function toItem(p: PlannedStep): NudgeItem {
   const h = p.hazard;
-  return { hazardId: h.id, number: h.number, place: placeOf(h), category: h.category, level: h.level, deadline: p.deadline };
+  return { hazardId: h.id, number: h.number, place: placeOf(h, h.enterprise, h.unit), category: h.category, level: h.level, deadline: p.deadline };
 }
 
 function keyOf(step: NudgeStep, personId: number, steps: readonly PlannedStep[]): string {

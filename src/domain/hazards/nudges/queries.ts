@@ -1,6 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { isMysqlFamily } from "../../../db/dialect";
 import { Enterprise, Hazard, HazardNudge, OrgUnit } from "../../../db/entities";
+import { placeOf } from "../report";
 import type { HazardLevel, HazardState } from "../vocabulary";
 import { daysOverdue, earliestOffsetDays, type LadderDays, NUDGE_STATES, NUDGE_STEPS, type NudgeStep } from "./ladder";
 
@@ -64,10 +65,6 @@ async function attachPlaces(tx: EntityManager, hazards: Hazard[]): Promise<void>
   }
 }
 
-/** Where a hazard is, in words: its enterprise, else the place written down, else its unit. */
-export function placeOf(hazard: Hazard): string {
-  return hazard.enterprise?.name ?? hazard.locationText ?? hazard.unit?.name ?? "未注明地点";
-}
 
 /** A 挂牌督办 hazard that is overdue: one line of the daily digest. */
 export interface ListedOverdue {
@@ -100,7 +97,7 @@ export async function listedOverdue(manager: EntityManager, now: Date): Promise<
     .getMany();
   return rows.map((h) => {
     const deadline = h.deadline as Date;
-    const item = { hazardId: h.id, number: h.number, level: h.level, state: h.state, category: h.category, place: placeOf(h), unitId: h.unitId };
+    const item = { hazardId: h.id, number: h.number, level: h.level, state: h.state, category: h.category, place: placeOf(h, h.enterprise, h.unit), unitId: h.unitId };
     return { ...item, deadline, daysOverdue: daysOverdue(deadline, now) };
   });
 }
