@@ -4,11 +4,10 @@ import { helloApp } from "./hello";
 import { minimalApp } from "./minimal";
 import { peerApp } from "./peer";
 import { startFull } from "./full";
-import { startPrototype } from "./prototypes";
 
 /**
  * One benchmark target in a process of its own (forked by bench/callbacks.ts with an IPC channel):
- * `node server.js hello|minimal|peer|full|route|lean|batched`. It listens on 127.0.0.1 on a free port, reports
+ * `node server.js hello|minimal|peer|full|unbatched|route`. It listens on 127.0.0.1 on a free port, reports
  * `{ ready: port }`, and stops on "stop" or when the parent goes away.
  */
 
@@ -18,7 +17,7 @@ export interface BenchApp {
   encodingAesKey: string;
 }
 
-export type TargetName = "hello" | "minimal" | "peer" | "full" | "route" | "lean" | "batched";
+export type TargetName = "hello" | "minimal" | "peer" | "full" | "unbatched" | "route";
 
 function benchApp(): BenchApp {
   const { WECOM_CORP_ID: corpId, WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAesKey } = process.env;
@@ -51,11 +50,9 @@ async function main(): Promise<void> {
         ? await listen(minimalApp(benchApp()))
         : target === "peer"
           ? await listen(peerApp(benchApp()))
-          : target === "full"
-            ? await startFull()
-            : target === "route" || target === "lean" || target === "batched"
-              ? await startPrototype(target)
-              : undefined;
+          : target === "full" || target === "unbatched" || target === "route"
+            ? await startFull(target)
+            : undefined;
   if (!running) throw new Error(`unknown target ${target}`);
   let stopping = false;
   const stop = () => {

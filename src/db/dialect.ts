@@ -9,6 +9,14 @@ export function isMysqlFamily(manager: EntityManager): boolean {
   return type === "mysql" || type === "mariadb";
 }
 
+/**
+ * True on MariaDB, which has `INSERT … RETURNING` (MySQL 8 has not). The data source's type says
+ * so: `openDataSource` asks the server what it is before building it.
+ */
+export function isMariaDb(manager: EntityManager): boolean {
+  return manager.connection.options.type === "mariadb";
+}
+
 /** A unique-key violation, as MySQL/MariaDB and SQLite report it. */
 export function isDuplicateKeyError(err: unknown): boolean {
   const driver = (err as { driverError?: { code?: string; errno?: number } } | null)?.driverError;

@@ -7,6 +7,10 @@ export interface KeyValue {
   /** Stores `value` only if `key` is absent; true when this call stored it (the first to see it). */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   get(key: string): Promise<string | null>;
+  /** `get` for many keys in one round trip; null where a key is absent. */
+  getMany(keys: string[]): Promise<(string | null)[]>;
+  /** `setIfAbsent` for many keys in one round trip, all with the same value and time to live. */
+  setManyIfAbsent(keys: string[], value: string, ttlMs: number): Promise<boolean[]>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   del(key: string): Promise<void>;
   /** Takes a lock with an owner token; null when someone else holds it. Expires after `ttlMs`. */

@@ -29,6 +29,18 @@ export class MemoryKv implements KeyValue {
     return this.read(key);
   }
 
+  async getMany(keys: string[]): Promise<(string | null)[]> {
+    return keys.map((key) => this.read(key));
+  }
+
+  async setManyIfAbsent(keys: string[], value: string, ttlMs: number): Promise<boolean[]> {
+    return keys.map((key) => {
+      if (this.read(key) !== null) return false;
+      this.write(key, value, ttlMs);
+      return true;
+    });
+  }
+
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     this.write(key, value, ttlMs);
   }

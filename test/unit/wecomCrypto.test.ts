@@ -5,6 +5,8 @@ import vectors from "../fixtures/protocol/vectors.json";
 import {
   aesDecrypt,
   CallbackCrypto,
+  compareUtf8,
+  isPaddedBase64,
   openEnvelope,
   parseAesKey,
   sealEnvelope,
@@ -157,5 +159,20 @@ describe("refusals", () => {
     expect(box.verify(`${good.slice(0, -1)}${good.endsWith("0") ? "1" : "0"}`, "1411525903", "461056294", sealed)).toBe(false);
     expect(signatureMatches(good, good.slice(0, 20))).toBe(false);
     expect(signatureMatches(good, "")).toBe(false);
+  });
+});
+
+describe("compareUtf8", () => {
+  it("orders strings as their UTF-8 bytes do, astral characters and lone surrogates included", () => {
+    const samples = ["", "a", "ab", "b", "Z", "~", "é", "中", "\uD7FF", "\uE000", "\uFFFF", "😀", "😀a", "\uD800", "\uDC00", "a\uFFFF", "a😀", "1409304348", "xmBdJv1t"];
+    for (const a of samples) for (const b of samples) expect(Math.sign(compareUtf8(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+});
+
+describe("isPaddedBase64", () => {
+  it("accepts exactly what the canonical base64 expression accepts", () => {
+    const expression = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    const samples = ["", "QQ==", "QUI=", "QUJD", "QUJDRA==", "Q===", "=QQ=", "QQ=A", "QQ", "QUJ", "A-_B", "QU J", "QUJD\n", "QUJ😀", "Q\u0000==", Buffer.alloc(48, 7).toString("base64")];
+    for (const text of samples) expect(isPaddedBase64(text)).toBe(text.length > 0 && expression.test(text));
   });
 });

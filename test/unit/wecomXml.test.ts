@@ -89,3 +89,28 @@ describe("buildXml", () => {
     expect(parseMessageXml(`<xml><Content>${cdata("a]]>b")}</Content></xml>`).Content).toBe("a]]>b");
   });
 });
+
+describe("parseMessageXml, the reader's edges", () => {
+  it("skips the declaration, comments, processing instructions and attributes, and reads self-closing tags as empty", () => {
+    const xml = parseMessageXml('\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<!-- sent by WeCom -->\n<xml lang="zh"><A x=\'1\' y="2"><![CDATA[a]]></A><!-- note --><B/><C></C><D>  </D><?pi x?></xml>\n');
+    expect(xml).toEqual({ A: "a", B: "", C: "", D: "" });
+  });
+
+  it("keeps a leaf's text and CDATA apart: text trimmed and entity-decoded, CDATA exact", () => {
+    expect(parseMessageXml("<xml><A> x &lt;1&gt; <![CDATA[ <y> ]]></A></xml>").A).toBe("x <1> <y> ");
+  });
+
+  it("refuses documents that are not well formed: unclosed, closed by another name, stray markup, text around the root, another root", () => {
+    for (const bad of ["<xml><A>1</B></xml>", "<xml><A>1</xml>", "<xml><A>1</A>", "<xml><A x=1>1</A></xml>", "<xml><A>1<</A></xml>", "<xml><![CDATA[x</xml>", "<xml><!ELEMENT a ANY></xml>", "x<xml><A>1</A></xml>", "<xml><A>1</A></xml>x", "<other><A>1</A></other>", "<xml><A>1</A></xml><xml><A>2</A></xml>"]) {
+      expect(reason(() => parseMessageXml(bad))).toBe("not_xml");
+    }
+  });
+
+  it("refuses a tag that would set a record's prototype, and nesting deeper than any message", () => {
+    expect(reason(() => parseMessageXml("<xml><__proto__><A>1</A></__proto__></xml>"))).toBe("not_xml");
+    expect(parseMessageXml("<xml><constructor>1</constructor><constructor>2</constructor></xml>")).toEqual({ constructor: ["1", "2"] });
+    const deep = (n: number) => `<xml>${"<A>".repeat(n)}1${"</A>".repeat(n)}</xml>`;
+    expect(reason(() => parseMessageXml(deep(40)))).toBe("not_xml");
+    expect(reason(() => parseMessageXml(deep(20)))).toBe("no error");
+  });
+});

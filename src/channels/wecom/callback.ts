@@ -143,8 +143,9 @@ function answerEmpty(ctx: Context): void {
 
 function queryParams<K extends string>(ctx: Context, names: K[]): Record<K, string> {
   const out = {} as Record<K, string>;
+  const query = ctx.query; // a getter that parses the URL each time it is read
   for (const name of names) {
-    const value = ctx.query[name];
+    const value = query[name];
     if (typeof value !== "string" || value === "") refuse(ctx, "params", `missing_${name}`);
     out[name] = value;
   }

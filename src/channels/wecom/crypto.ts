@@ -21,9 +21,9 @@ export class WecomCryptoError extends Error {
 const BLOCK = 32;
 const RANDOM_BYTES = 16;
 const HEADER_BYTES = RANDOM_BYTES + 4;
-// Canonical base64 only: Buffer.from(…, "base64") silently skips junk, which would let a mangled
-// body decrypt into something else instead of being refused.
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// The base64 alphabet, by character code.
+const BASE64_CHARS = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") BASE64_CHARS[c.charCodeAt(0)] = 1;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface AesKey {
@@ -41,9 +41,28 @@ export function parseAesKey(encodingAesKey: string): AesKey {
 
 /** `msg_signature`: SHA-1 hex over the four strings sorted byte-wise and concatenated. */
 export function signature(token: string, timestamp: string, nonce: string, encrypted: string): string {
-  const parts = [token, timestamp, nonce, encrypted].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const parts = [token, timestamp, nonce, encrypted].sort(compareUtf8);
   return createHash("sha1").update(parts.join("")).digest("hex");
 }
+
+/**
+ * Orders two strings as their UTF-8 bytes would sort, without encoding them: UTF-16 units sort
+ * the same way up to the first difference unless a surrogate is involved (U+10000 and above come
+ * after U+E000–U+FFFF in UTF-8 but before them in UTF-16), and only then are the bytes compared.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (!isSurrogate(x) && !isSurrogate(y)) return x - y;
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  }
+  return a.length - b.length;
+}
+
+const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
 
 /** Compares in constant time, so response timing reveals nothing about the expected value. */
 export function constantTimeEqual(expected: string, given: string): boolean {
@@ -64,7 +83,7 @@ export function signatureMatches(expected: string, given: string): boolean {
 
 /** AES-256-CBC decrypt with library padding off, then strip a PKCS#7 pad of 1..32 bytes. */
 export function aesDecrypt(aes: AesKey, base64: string): Buffer {
-  if (base64.length === 0 || !BASE64.test(base64)) throw new WecomCryptoError("bad_base64");
+  if (!isPaddedBase64(base64)) throw new WecomCryptoError("bad_base64");
   const cipher = Buffer.from(base64, "base64");
   // WeCom pads to 32; the DingTalk Rust sample pads to 16, which 32-aware decoders still accept.
   if (cipher.length < BLOCK || cipher.length % 16 !== 0) throw new WecomCryptoError("bad_length");
@@ -75,6 +94,23 @@ export function aesDecrypt(aes: AesKey, base64: string): Buffer {
   if (pad < 1 || pad > BLOCK) throw new WecomCryptoError("bad_padding");
   for (let i = padded.length - pad; i < padded.length; i++) if (padded[i] !== pad) throw new WecomCryptoError("bad_padding");
   return padded.subarray(0, padded.length - pad);
+}
+
+/**
+ * Padded base64 and nothing else: Buffer.from(…, "base64") silently skips junk, which would let a
+ * mangled body decrypt into something else instead of being refused. The same test as
+ * /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/ on a non-empty string, in a
+ * loop that costs a fraction of the expression on a callback's ciphertext.
+ */
+export function isPaddedBase64(text: string): boolean {
+  const length = text.length;
+  if (length === 0 || length % 4 !== 0) return false;
+  const pad = text.charCodeAt(length - 1) !== 0x3d /* = */ ? 0 : text.charCodeAt(length - 2) === 0x3d ? 2 : 1;
+  for (let i = 0; i < length - pad; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || BASE64_CHARS[code] !== 1) return false;
+  }
+  return true;
 }
 
 /** The framed content of an envelope, before the receiver id is checked. */

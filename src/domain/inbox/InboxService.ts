@@ -4,8 +4,10 @@ import type { Database } from "../../db/Database";
 import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
 import type { InboundHandler } from "./InboundHandler";
-import { isDuplicateKeyError } from "../../db/dialect";
-import { claim, dueRows, eventOf, finish, giveUp, insertClaimed, type RowState } from "./inboxRows";
+import { isDuplicateKeyError, isMysqlFamily } from "../../db/dialect";
+import { Batcher } from "./batcher";
+import { type DoneItem, finishDoneMany, fitsBatch, insertMany } from "./inboxBatches";
+import { claim, claimedRow, dueRows, eventOf, finish, giveUp, insertRow, type NewRow, type RowState } from "./inboxRows";
 
 /** Whether `accept` stored the event or had seen it before. */
 export type AcceptOutcome = "new" | "duplicate";
@@ -29,6 +31,12 @@ export interface InboxOptions {
   handler: InboundHandler;
   /** Attempts before an event is marked failed for good; 5 by default. */
   maxAttempts?: number;
+  /**
+   * On MySQL/MariaDB, share one INSERT among the events accepted in the same turn of the event
+   * loop and one UPDATE among the dispatches that end together (true by default). SQLite always
+   * writes row by row: its one connection gains nothing from it.
+   */
+  batching?: boolean;
 }
 
 const DEDUPE_TTL_MS = 24 * 3600_000;
@@ -38,14 +46,34 @@ const REDRIVE_BATCH = 100;
 /** A slow kv must not eat the platform's 5-second deadline; the database decides without it. */
 const KV_TIMEOUT_MS = 300;
 const MINUTE = 60_000;
+/** Rows per batched statement, and the payload (UTF-16 units, ≤ 3 bytes each) one INSERT may carry. */
+const BATCH_ROWS = 100;
+const BATCH_PAYLOAD = 256 * 1024;
+/**
+ * What nobody waits for — a row marked done, a kv mark — gathers this long before it is written:
+ * under load one statement then covers many dispatches. A done row is no one's concern until its
+ * lease (a minute) has run out, and the kv mark only spares the database a duplicate it would catch.
+ */
+const LAZY_BATCH_MS = 50;
 
 /**
  * The durable inbox every channel hands its verified events to. `accept` stores an event before
  * the platform is answered (so a crash after answering loses nothing); `dispatchSoon` runs the
  * handler after the answer; `redrivePending` picks up whatever a crash or a failure left behind.
+ *
+ * On MySQL/MariaDB the callbacks that arrive together are stored by one multi-row INSERT (one
+ * commit for all of them instead of one each), and each caller still learns whether its own event
+ * was new and still waits for that row to be committed before the platform is answered.
  */
 export class InboxService {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Accepts under way, so `drain` can wait for the batches they are about to join. */
+  private readonly accepting = new Set<Promise<AcceptOutcome>>();
+  private readonly inserts: Batcher<NewRow, boolean> | undefined;
+  private readonly finishes: Batcher<DoneItem, boolean> | undefined;
+  /** The kv marks are read a turn's worth at a time, and written lazily in batches (`LAZY_BATCH_MS`). */
+  private readonly seen: Batcher<string, boolean>;
+  private readonly marks: Batcher<string, void>;
   /**
    * When the lease of each event `accept` stored runs out (ms). The insert claimed attempt 1, so
    * `dispatchSoon` owns it without a claim statement, but only until then: from that moment on the
@@ -56,6 +84,12 @@ export class InboxService {
 
   constructor(private readonly o: InboxOptions) {
     this.maxAttempts = o.maxAttempts ?? 5;
+    this.seen = new Batcher({ run: (keys) => this.kvSeen(keys), maxItems: BATCH_ROWS });
+    this.marks = new Batcher({ run: (keys) => this.kvMark(keys), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
+    if ((o.batching ?? true) && isMysqlFamily(o.db.manager)) {
+      this.inserts = new Batcher({ run: (rows) => insertMany(o.db, rows), maxItems: BATCH_ROWS, weigh: (row) => row.payload.length, maxWeight: BATCH_PAYLOAD });
+      this.finishes = new Batcher({ run: (items) => finishDoneMany(o.db, items), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
+    }
   }
 
   /**
@@ -65,21 +99,12 @@ export class InboxService {
    * The unique (channel, event_key) decides when the kv is down or two retries race. A new row is
    * stored already claimed for the dispatch that follows the answer (see `leases`).
    */
-  async accept(event: InboundEvent): Promise<AcceptOutcome> {
-    const mark = `dedupe:${event.channel}:${event.eventId}`;
-    if (await this.kvSeen(mark)) return "duplicate";
-    const now = this.o.clock.now();
-    const leaseUntil = now.getTime() + LEASE_MS;
-    try {
-      await insertClaimed(this.o.db, event, now, new Date(leaseUntil));
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err; // insert-or-ignore on both SQLite and MySQL
-      await this.kvMark(mark);
-      return "duplicate";
-    }
-    this.leases.set(event, leaseUntil);
-    await this.kvMark(mark);
-    return "new";
+  accept(event: InboundEvent): Promise<AcceptOutcome> {
+    const work = this.acceptNow(event);
+    this.accepting.add(work);
+    const settled = () => this.accepting.delete(work);
+    work.then(settled, settled);
+    return work;
   }
 
   /**
@@ -128,9 +153,46 @@ export class InboxService {
     return result;
   }
 
-  /** Waits for the dispatches in progress; the server calls this when shutting down. */
+  /**
+   * Waits for the accepts and dispatches in progress and sends any batch still waiting for its
+   * turn; the server calls this when shutting down. A dispatch that ends queues its finish, so
+   * this goes round until nothing is left.
+   */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    const batchers = [this.seen, this.inserts, this.marks, this.finishes];
+    // Meanwhile the lazy batches (done-updates, kv marks) do not wait for their delay.
+    const releases = batchers.map((b) => b?.hurry());
+    try {
+      while (this.accepting.size > 0 || this.inFlight.size > 0 || batchers.some((b) => b?.busy)) {
+        await Promise.allSettled([...this.accepting, ...this.inFlight, ...batchers.map((b) => b?.drain())]);
+      }
+    } finally {
+      for (const release of releases) release?.();
+    }
+  }
+
+  private async acceptNow(event: InboundEvent): Promise<AcceptOutcome> {
+    const mark = `dedupe:${event.channel}:${event.eventId}`;
+    if (await this.seen.add(mark)) return "duplicate";
+    const now = this.o.clock.now();
+    const leaseUntil = now.getTime() + LEASE_MS;
+    const stored = await this.store(claimedRow(event, now, new Date(leaseUntil)));
+    if (stored) this.leases.set(event, leaseUntil);
+    // Not awaited: the answer need not wait for a cache (and kvMark never throws).
+    void this.marks.add(mark);
+    return stored ? "new" : "duplicate";
+  }
+
+  /** Inserts the row, in this turn's batch when there is one; false when the key was known. */
+  private async store(row: NewRow): Promise<boolean> {
+    if (this.inserts && fitsBatch(this.o.db, row)) return this.inserts.add(row);
+    try {
+      await insertRow(this.o.db, row);
+      return true;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err; // insert-or-ignore on both SQLite and MySQL
+      return false;
+    }
   }
 
   private async dispatchClaimed(event: InboundEvent, leaseUntil: number): Promise<void> {
@@ -139,7 +201,7 @@ export class InboxService {
       this.o.log.warn({ channel: event.channel, eventKey: event.eventId }, "inbound dispatch came after its lease; redrive will run it");
       return;
     }
-    await this.run(event, 1);
+    await this.run(event, 1, true);
   }
 
   /** Claims the row's next attempt (a compare-and-set on where it was seen) and runs it. */
@@ -149,8 +211,12 @@ export class InboxService {
     return this.run(event, attempt);
   }
 
-  /** Runs an attempt this instance owns and records how it ended (compare-and-set on attempt). */
-  private async run(event: InboundEvent, attempt: number): Promise<"done" | "failed"> {
+  /**
+   * Runs an attempt this instance owns and records how it ended (compare-and-set on attempt). The
+   * dispatches after the answer share their done-updates (`batched`); a redrive, which goes row
+   * by row, records each at once.
+   */
+  private async run(event: InboundEvent, attempt: number, batched = false): Promise<"done" | "failed"> {
     try {
       await this.o.handler.handle(event);
     } catch (err) {
@@ -160,26 +226,32 @@ export class InboxService {
       this.o.log.warn({ channel: event.channel, kind: event.kind, eventKey: event.eventId, attempt, retryAt, err: (err as Error)?.name }, "inbound event failed");
       return "failed";
     }
-    const recorded = await finish(this.o.db, event, attempt, { status: "done", at: this.o.clock.now() });
+    const at = this.o.clock.now();
+    const recorded =
+      batched && this.finishes
+        ? await this.finishes.add({ channel: event.channel, eventKey: event.eventId, attempt, at })
+        : await finish(this.o.db, event, attempt, { status: "done", at });
     if (!recorded) this.o.log.warn({ channel: event.channel, eventKey: event.eventId, attempt }, "inbound event finished after its lease ran out");
     return "done";
   }
 
-  private async kvSeen(key: string): Promise<boolean> {
+  // A kv failure is never the caller's: the database decides without it.
+  private async kvSeen(keys: string[]): Promise<boolean[]> {
     try {
-      return (await withTimeout(this.o.kv.get(key))) !== null;
+      return (await withTimeout(this.o.kv.getMany(keys))).map((value) => value !== null);
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, "dedupe kv unavailable; relying on the database");
-      return false;
+      return keys.map(() => false);
     }
   }
 
-  private async kvMark(key: string): Promise<void> {
+  private async kvMark(keys: string[]): Promise<void[]> {
     try {
-      await withTimeout(this.o.kv.setIfAbsent(key, "1", DEDUPE_TTL_MS));
+      await withTimeout(this.o.kv.setManyIfAbsent(keys, "1", DEDUPE_TTL_MS));
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, "dedupe kv unavailable; relying on the database");
     }
+    return keys.map(() => undefined);
   }
 }
 

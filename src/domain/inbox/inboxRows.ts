@@ -22,7 +22,32 @@ const ERROR_MAX = 500;
 // queue on SQLite.
 const write = <T>(db: Database, work: (m: EntityManager) => Promise<T>): Promise<T> => db.write(work);
 
-const COLUMNS = "channel, event_key, kind, sender_id, payload, status, attempts, received_at, processed_at, next_attempt_at, last_error";
+export const COLUMNS = "channel, event_key, kind, sender_id, payload, status, attempts, received_at, processed_at, next_attempt_at, last_error";
+/** One row's placeholders, in the order of `COLUMNS` (processed_at and last_error start empty). */
+export const ROW_PLACEHOLDERS = "(?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)";
+
+/** A row about to be inserted, with its payload serialised once. */
+export interface NewRow {
+  channel: string;
+  eventKey: string;
+  kind: string;
+  senderId: string;
+  payload: string;
+  status: InboundStatus;
+  attempts: number;
+  receivedAt: Date;
+  nextAttemptAt: Date;
+}
+
+/** The row `accept` stores for an event it is about to dispatch: `processing`, attempt 1, leased until `leaseUntil`. */
+export function claimedRow(event: InboundEvent, receivedAt: Date, leaseUntil: Date): NewRow {
+  return newRow(event, { status: "processing", attempts: 1 }, receivedAt, leaseUntil);
+}
+
+/** The parameters of one row, in the order of `ROW_PLACEHOLDERS`. */
+export function rowParams(row: NewRow): unknown[] {
+  return [row.channel, row.eventKey, row.kind, row.senderId, row.payload, row.status, row.attempts, row.receivedAt, row.nextAttemptAt];
+}
 
 /**
  * Inserts a new row that is already claimed: `processing`, attempt 1, leased until `leaseUntil`.
@@ -31,33 +56,29 @@ const COLUMNS = "channel, event_key, kind, sender_id, payload, status, attempts,
  * Throws the driver's duplicate-key error when the event is known.
  */
 export function insertClaimed(db: Database, event: InboundEvent, receivedAt: Date, leaseUntil: Date): Promise<void> {
-  return insertRow(db, event, { status: "processing", attempts: 1 }, receivedAt, leaseUntil);
+  return insertRow(db, claimedRow(event, receivedAt, leaseUntil));
 }
 
 /** Inserts an unclaimed row, as rows were stored before the pre-claimed insert (tests and bench/breakdown.ts). */
 export function insertPending(db: Database, event: InboundEvent, receivedAt: Date, graceUntil: Date): Promise<void> {
-  return insertRow(db, event, { status: "pending", attempts: 0 }, receivedAt, graceUntil);
+  return insertRow(db, newRow(event, { status: "pending", attempts: 0 }, receivedAt, graceUntil));
 }
 
-// The hot path's statements are plain SQL on MySQL/MariaDB (TypeORM's builder costs more CPU than
-// the statement itself); SQLite keeps the builder.
-async function insertRow(db: Database, event: InboundEvent, state: RowState, receivedAt: Date, nextAttemptAt: Date): Promise<void> {
-  const row = { channel: event.channel, eventKey: event.eventId, kind: event.kind, senderId: event.senderId, payload: JSON.stringify(event) };
+/**
+ * Inserts one row; throws the driver's duplicate-key error when (channel, event_key) is known.
+ * Plain SQL on MySQL/MariaDB (TypeORM's builder costs more CPU than the statement itself); SQLite
+ * keeps the builder.
+ */
+export async function insertRow(db: Database, row: NewRow): Promise<void> {
   await write(db, (m) =>
     isMysqlFamily(m)
-      ? m.query(`INSERT INTO inbound_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)`, [
-          row.channel,
-          row.eventKey,
-          row.kind,
-          row.senderId,
-          row.payload,
-          state.status,
-          state.attempts,
-          receivedAt,
-          nextAttemptAt,
-        ])
-      : m.insert(InboundEventRow, { ...row, ...state, receivedAt, processedAt: null, nextAttemptAt, lastError: null }),
+      ? m.query(`INSERT INTO inbound_events (${COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`, rowParams(row))
+      : m.insert(InboundEventRow, { ...row, processedAt: null, lastError: null }),
   );
+}
+
+function newRow(event: InboundEvent, state: RowState, receivedAt: Date, nextAttemptAt: Date): NewRow {
+  return { channel: event.channel, eventKey: event.eventId, kind: event.kind, senderId: event.senderId, payload: JSON.stringify(event), ...state, receivedAt, nextAttemptAt };
 }
 
 /** Takes the next attempt if the row is still where it was seen; returns the new attempt number. */

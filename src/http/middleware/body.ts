@@ -20,7 +20,8 @@ export function body(limitBytes: number): Middleware {
     if (!["POST", "PUT", "PATCH"].includes(ctx.method)) return next();
     const raw = await getRawBody(ctx.req, { limit: limitBytes, length: ctx.get("content-length") || undefined });
     ctx.request.rawBody = raw;
-    if (ctx.is("application/json") && raw.length > 0) {
+    // The header test first: ctx.is parses the header, and most bodies here are callback XML.
+    if (raw.length > 0 && /json/i.test(ctx.get("content-type")) && ctx.is("application/json")) {
       try {
         ctx.request.body = JSON.parse(raw.toString("utf8"));
       } catch {

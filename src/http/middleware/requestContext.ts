@@ -9,18 +9,35 @@ const SAFE_ID = /^[\w.-]{1,64}$/;
  * when the response is done. Only the path is logged: query strings carry callback signatures.
  */
 export function requestContext(log: Logger): Middleware {
+  // The request line holds only flat values of ours (id, method, path, status, ms), which no
+  // redact path (`*.password`, `req.headers.cookie`, …) can reach; checking them anyway cost more
+  // than writing the line. Every other line, the request's child logger's included, is redacted.
+  const lines = log.child({}, { redact: [] });
   return async (ctx, next) => {
     const incoming = ctx.get("x-request-id");
     const requestId = SAFE_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = log.child({ requestId });
+    // Most requests never log anything but their request line: the child logger is made the first
+    // time a handler asks for it, not for every request.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, "log", {
+      get: () => (child ??= log.child({ requestId })),
+      set: (replacement: Logger) => {
+        child = replacement;
+      },
+      enumerable: true,
+      configurable: true,
+    });
     ctx.set("X-Request-Id", requestId);
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, "request");
+      // Without a child yet, the id goes first among the fields: the same line the child would write.
+      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
+      if (child) child.info(line, "request");
+      else lines.info({ requestId, ...line }, "request");
     }
   };
 }
