@@ -30,6 +30,8 @@ export const messageSend: FakeHandler = (req, state, config) => {
   const valid = named.filter((u) => state.user(u)).map((u) => (state.user(u) as { userid: string }).userid);
   if (valid.length === 0 && !body.toparty && !body.totag) return fail(81013, "user & party & tag all invalid");
 
+  if (!withinDailyQuota(state, config.dailyQuota, valid.length)) return fail(45009, "api freq out of limit, the app's daily message quota is used up");
+
   const message: FakeMessage = { msgid: randomId(32), msgtype: str(body.msgtype), body, at: state.now(), delivered: [], dropped: [], invalid, recalled: false, updates: [] };
   for (const user of valid) (withinMemberLimits(state, user) ? message.delivered : message.dropped).push(user);
   const card = obj(body.template_card);
@@ -124,6 +126,20 @@ function withinMemberLimits(state: FakeState, userid: string): boolean {
   if (allowed) recent.push(now);
   state.deliveries.set(userid, recent);
   return allowed;
+}
+
+/** Person-times sent per Shanghai day, per fake: a call to 1,000 people counts 1,000. */
+const quotaUsed = new WeakMap<FakeState, { day: number; used: number }>();
+
+/** The app's daily quota: the whole call is refused when it would pass it (the platform blocks the rest of the day). */
+function withinDailyQuota(state: FakeState, quota: number | undefined, persons: number): boolean {
+  if (quota === undefined) return true;
+  const day = Math.floor((state.now() + 8 * 3600_000) / 86_400_000);
+  const seen = quotaUsed.get(state);
+  const used = seen && seen.day === day ? seen.used : 0;
+  if (used + persons > quota) return false;
+  quotaUsed.set(state, { day, used: used + persons });
+  return true;
 }
 
 /**

@@ -9,6 +9,11 @@ export interface FakeConfig {
   tokenTtlS: number;
   /** When false, user/get leaves mobile out, as for apps created after 2022-06-20 without consent. */
   revealMobile: boolean;
+  /**
+   * Person-times the app may send per natural day (Asia/Shanghai): licensed headcount × 200 on
+   * the real platform. Past it message/send answers 45009 until the next day. Unset: no quota.
+   */
+  dailyQuota?: number;
 }
 
 /** One API request as the handlers see it. */

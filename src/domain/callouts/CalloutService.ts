@@ -1,20 +1,21 @@
-import { In, Not, IsNull } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { ChannelId, InboundEvent } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { failureCode } from "../../db/dialect";
-import { Callout, CalloutRecipient, Person } from "../../db/entities";
+import { Callout, type Person } from "../../db/entities";
 import { Conflict, Forbidden, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
-import { type OutboxService, resolveRecipients } from "../outbox";
+import type { OutboxService } from "../outbox";
+import { recordAckClick } from "./ackClick";
 import { takeAnswer } from "./answers";
 import type { AudienceRule } from "./audience";
 import { createDraft, type DraftInput, editDraft, markSent, type PreviewRow, previewRows } from "./drafts";
 import { type BoardCounts, type BoardRow, countBoard, loadBoard } from "./figures";
 import { lockCallout } from "./lock";
-import { cancelText } from "./messages";
 import { type CampaignRun, runCampaign, runDue, type TickDeps, type TickResult } from "./tick";
-import { DEFAULT_ANSWER_MINUTES, sourceOf, type WarningLevel } from "./vocabulary";
+import { type CalloutState, calloutIdOfTask, DEFAULT_ANSWER_MINUTES, type WarningLevel } from "./vocabulary";
+import { withdraw } from "./withdraw";
 
 export interface CalloutServiceDeps {
   db: Database;
@@ -52,13 +53,16 @@ export class CalloutService {
     this.minutes = { ...DEFAULT_ANSWER_MINUTES, ...deps.answerMinutes };
   }
 
-  async create(actor: Person, input: DraftInput): Promise<Callout> {
+  create(actor: Person, input: DraftInput): Promise<Callout> {
+    return this.deps.db.transaction((tx) => this.createIn(tx, actor, input));
+  }
+
+  /** `create` inside the caller's transaction, for a change that must commit with the draft (a warning's record). */
+  async createIn(tx: EntityManager, actor: Person, input: DraftInput): Promise<Callout> {
     const now = this.deps.clock.now();
-    return this.deps.db.transaction(async (tx) => {
-      const c = await createDraft(tx, actor, input, now, this.minutes);
-      await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.create", entityType: "callout", entityId: c.id, after: { title: c.title, level: c.level } });
-      return c;
-    });
+    const c = await createDraft(tx, actor, input, now, this.minutes);
+    await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.create", entityType: "callout", entityId: c.id, after: { title: c.title, level: c.level } });
+    return c;
   }
 
   editRecipients(actor: Person, id: number, change: { rules: AudienceRule[]; add: number[]; remove: number[] }): Promise<void> {
@@ -91,30 +95,27 @@ export class CalloutService {
 
   /** The initiator stops the campaign: nothing more is sent and everyone called is told. */
   async cancel(actor: Person, id: number): Promise<void> {
-    const now = this.deps.clock.now();
     await this.deps.db.transaction(async (tx) => {
       const c = await lockCallout(tx, id);
       if (!c) throw NotFound("该叫应", "callout_not_found");
       if (c.initiatorId !== actor.id && !actor.roles.includes("admin")) throw Forbidden("只有发起人可以取消该叫应", "callout_not_initiator");
       if (c.state !== "draft" && c.state !== "sent") throw Conflict("该叫应已结束，不能取消", "callout_not_open");
-      const called = await tx.find(CalloutRecipient, { where: { calloutId: id, sentAt: Not(IsNull()) }, select: { personId: true } });
-      const people = called.length ? await tx.find(Person, { where: { id: In(called.map((r) => r.personId)) } }) : [];
-      const notices: string[] = [];
-      for (let i = 0; i < people.length; i += 1000) {
-        const batch = people.slice(i, i + 1000);
-        notices.push(`callout:${id}:cancel:${i}`);
-        await this.deps.outbox.enqueue(tx, { idempotencyKey: `callout:${id}:cancel:${i}`, lane: "callout", message: cancelText(c), recipients: resolveRecipients(batch, this.deps.channels), source: sourceOf(id) });
-      }
-      // Cards held back by rate limits, queued reminders and escalations must not follow the
-      // notice: withdrawn with the state change, in this transaction.
-      await this.deps.outbox.cancelSource(tx, sourceOf(id), { exceptKeys: notices });
-      await tx.update(CalloutRecipient, { calloutId: id }, { nextActionAt: null });
-      const before = c.state;
-      c.state = "cancelled";
-      c.closedAt = now;
-      await tx.save(c);
-      await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.cancel", entityType: "callout", entityId: id, before: { state: before }, after: { state: "cancelled" } });
+      await withdraw(tx, this.tickDeps(), c, `person:${actor.id}`, "initiator", this.deps.clock.now());
     });
+  }
+
+  /**
+   * Ends a campaign because its warning was lifted (CAP Cancel) or an unsent draft was replaced by
+   * the warning's update, inside the caller's transaction. The publisher's message is the
+   * authority here, so any duty officer relaying it may do so, not only the initiator. Returns the
+   * state before: only a draft or a sent campaign is ended; a closed or cancelled one is left be.
+   */
+  async endForWarning(tx: EntityManager, actor: Person, id: number, reason: "warning_lifted" | "warning_replaced"): Promise<CalloutState | null> {
+    const c = await lockCallout(tx, id);
+    if (!c) return null;
+    const before = c.state;
+    if (before === "draft" || before === "sent") await withdraw(tx, this.tickDeps(), c, `person:${actor.id}`, reason, this.deps.clock.now());
+    return before;
   }
 
   async board(id: number): Promise<Board> {
@@ -133,8 +134,15 @@ export class CalloutService {
     return { db: this.deps.db, outbox: this.deps.outbox, channels: this.deps.channels, fault: this.deps.fault };
   }
 
-  /** A card click or a text as a callout answer; false when it is none (the bot goes on). */
-  answer(event: InboundEvent): Promise<boolean> {
+  /**
+   * A card click or a text as a callout answer; false when it is none (the bot goes on). A first
+   * 「收到」 click is one statement (ackClick.ts); everything else takes the general path.
+   */
+  async answer(event: InboundEvent): Promise<boolean> {
+    if (event.kind === "card_click") {
+      const calloutId = calloutIdOfTask(event.taskId);
+      if (calloutId !== null && (await recordAckClick(this.deps.db, event, calloutId))) return true;
+    }
     return this.deps.db.transaction((tx) => takeAnswer(tx, this.deps.outbox, event));
   }
 }

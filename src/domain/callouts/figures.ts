@@ -1,6 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { In } from "typeorm";
-import { type Callout, CalloutRecipient, CalloutStep, Person } from "../../db/entities";
+import { type Callout, CalloutRecipient, CalloutStep } from "../../db/entities";
 import type { RecipientState } from "./vocabulary";
 
 /** One person on the board, exact. */
@@ -44,10 +43,16 @@ export interface CalloutFigures {
 
 /** Every recipient of a campaign with names and escalation targets, ordered by row id. */
 export async function loadBoard(tx: EntityManager, calloutId: number): Promise<BoardRow[]> {
-  const rows = await tx.find(CalloutRecipient, { where: { calloutId }, order: { id: "ASC" } });
-  const people = rows.length ? await tx.find(Person, { where: { id: In(rows.map((r) => r.personId)) }, select: { id: true, name: true } }) : [];
-  const names = new Map(people.map((p) => [p.id, p.name]));
-  const escalations = await tx.find(CalloutStep, { where: { calloutId, step: "escalate" } });
+  // Names by join rather than an IN list of every person: one statement whatever the campaign's size.
+  const rows = await tx
+    .createQueryBuilder(CalloutRecipient, "r")
+    .leftJoin("r.person", "p")
+    .addSelect(["p.id", "p.name"])
+    .where("r.callout_id = :calloutId", { calloutId })
+    .orderBy("r.id", "ASC")
+    .getMany();
+  const names = new Map(rows.map((r) => [r.personId, r.person?.name ?? String(r.personId)]));
+  const escalations = await tx.find(CalloutStep, { where: { calloutId, step: "escalate" }, select: { recipientId: true, targetPersonId: true } });
   const target = new Map(escalations.map((s) => [s.recipientId, s.targetPersonId]));
   const personOfRow = new Map(rows.map((r) => [r.id, r.personId]));
   return rows.map((r) => ({

@@ -47,6 +47,11 @@ export function cancelText(c: Callout): OutboundMessage {
   return { kind: "text", text: `${heading(c)} 已由发起人取消，无需再回应。` };
 }
 
+/** The publisher lifted the warning (CAP Cancel): the campaign ends for everyone called. */
+export function liftedText(c: Callout): OutboundMessage {
+  return { kind: "text", text: `${heading(c)}：预警已由发布单位解除，本次叫应结束，无需再回应。` };
+}
+
 export const answerReplies = {
   acknowledged: () => "已收到您的回应，谢谢。",
   lateAck: () => "已收到您的回应（已超过回复时限，记为超时回应）。",
@@ -68,10 +73,27 @@ export function reportText(c: Callout, f: CalloutFigures): OutboundMessage {
   if (f.silent.length === 0) lines.push("所有人员均已按时回应。");
   else {
     lines.push(`未回应 ${f.silent.length} 人：`);
-    f.silent.forEach((s, i) => lines.push(`${i + 1}. ${s.name}：${s.done}`));
+    // WeChat Work refuses a markdown message over 2,048 bytes, so a county-wide campaign with
+    // hundreds silent must not list them all: as many as fit, then a count and the board.
+    let bytes = Buffer.byteLength(lines.join("\n"), "utf8");
+    for (let i = 0; i < f.silent.length; i++) {
+      const s = f.silent[i] as CalloutFigures["silent"][number];
+      const line = `${i + 1}. ${s.name}：${s.done}`;
+      const more = `……另有 ${f.silent.length - i} 人未列出，完整名单见叫应看板`;
+      const rest = i === f.silent.length - 1 ? 0 : Buffer.byteLength(more, "utf8") + 1;
+      if (bytes + Buffer.byteLength(line, "utf8") + 1 + rest > REPORT_MAX_BYTES) {
+        lines.push(more);
+        break;
+      }
+      lines.push(line);
+      bytes += Buffer.byteLength(line, "utf8") + 1;
+    }
   }
   return { kind: "markdown", markdown: lines.join("\n") };
 }
+
+/** WeChat Work's markdown limit is 2,048 bytes; a margin for the channel's own framing. */
+const REPORT_MAX_BYTES = 2000;
 
 function minutes(ms: number | null): string {
   if (ms === null) return "—";

@@ -1,7 +1,7 @@
-import { type EntityManager, In } from "typeorm";
+import { type EntityManager, In, IsNull } from "typeorm";
 import type { ChannelId } from "../../channels/channel";
 import { type Callout, CalloutRecipient, CalloutStep, Person } from "../../db/entities";
-import { type OutboxService, resolveRecipients } from "../outbox";
+import { type OutboxService, type PersonContact, resolveRecipients } from "../outbox";
 import { calloutCard, escalationText, reminderText } from "./messages";
 import { nextActionAt } from "./schedule";
 import { sourceOf, taskIdOf } from "./vocabulary";
@@ -14,21 +14,50 @@ export interface StepDeps {
 }
 
 /**
+ * Rows per statement: IN lists and multi-row inserts stay well inside SQLite's 32,766 bound
+ * parameters (a step row binds five) and MySQL's packet, however many people a step takes.
+ */
+const CHUNK = 500;
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
  * Claims the steps: the unique (callout, recipient, step) key fails here if another tick or
  * instance took any of them, and the whole transaction — messages included — rolls back.
  */
-async function claim(tx: EntityManager, c: Callout, rows: readonly CalloutRecipient[], step: (r: CalloutRecipient) => string, now: Date, target: number | null = null): Promise<void> {
-  const values = rows.map((r) => ({ calloutId: c.id, recipientId: r.id, step: step(r), at: now, targetPersonId: target }));
-  await tx.createQueryBuilder().insert().into(CalloutStep).values(values).updateEntity(false).execute();
+async function claim(tx: EntityManager, c: Callout, rows: readonly CalloutRecipient[], step: string, now: Date, targetOf: (r: CalloutRecipient) => number | null = () => null): Promise<void> {
+  for (const part of chunks(rows)) {
+    const values = part.map((r) => ({ calloutId: c.id, recipientId: r.id, step, at: now, targetPersonId: targetOf(r) }));
+    await tx.createQueryBuilder().insert().into(CalloutStep).values(values).updateEntity(false).execute();
+  }
 }
+
+/** Only what decides where a message goes, in the rows' order. */
+async function contactsOf(tx: EntityManager, rows: readonly CalloutRecipient[]): Promise<PersonContact[]> {
+  const found = new Map<number, PersonContact>();
+  for (const part of chunks(rows)) {
+    const people = await tx.find(Person, { where: { id: In(part.map((r) => r.personId)) }, select: { id: true, wecomUserId: true, dingtalkUserId: true, active: true } });
+    for (const p of people) found.set(p.id, p);
+  }
+  return rows.map((r) => found.get(r.personId)).filter((p): p is PersonContact => p !== undefined);
+}
+
+/** The same change to many rows, in statements of ≤ CHUNK ids; `still` narrows to rows still in a state. */
+async function updateRows(tx: EntityManager, ids: readonly number[], still: Record<string, unknown>, change: Partial<CalloutRecipient>): Promise<void> {
+  for (const part of chunks(ids)) await tx.update(CalloutRecipient, { id: In(part), ...still }, change);
+}
+
+/** Still silent: an answer that landed since the pass read the rows keeps its state. */
+const SILENT = { state: "sent", acknowledgedAt: IsNull() };
 
 /** Cards for one batch of ≤ 1000 pending rows: one outbox message with its own task id. */
 export async function sendBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
-  await claim(tx, c, rows, () => "send", now);
-  const people = await tx.find(Person, { where: { id: In(rows.map((r) => r.personId)) } });
-  const byId = new Map(people.map((p) => [p.id, p]));
-  const ordered = rows.map((r) => byId.get(r.personId)).filter((p): p is Person => p !== undefined);
-  const recipients = resolveRecipients(ordered, deps.channels);
+  await claim(tx, c, rows, "send", now);
+  const recipients = resolveRecipients(await contactsOf(tx, rows), deps.channels);
   const first = rows[0] as CalloutRecipient;
   await deps.outbox.enqueue(tx, {
     idempotencyKey: `callout:${c.id}:send:${first.id}`,
@@ -42,45 +71,53 @@ export async function sendBatch(tx: EntityManager, deps: StepDeps, c: Callout, r
   const lost = rows.filter((r) => unreachable.has(r.personId)).map((r) => r.id);
   const reached = rows.filter((r) => !unreachable.has(r.personId)).map((r) => r.id);
   // People without an account are escalated at once: their row is due right away.
-  if (lost.length) await tx.update(CalloutRecipient, { id: In(lost) }, { state: "unreachable", sentAt: now, nextActionAt: now });
-  if (reached.length) await tx.update(CalloutRecipient, { id: In(reached) }, { state: "sent", sentAt: now, nextActionAt: nextActionAt(c, now, 0) });
+  await updateRows(tx, lost, { state: "pending" }, { state: "unreachable", sentAt: now, nextActionAt: now });
+  await updateRows(tx, reached, { state: "pending" }, { state: "sent", sentAt: now, nextActionAt: nextActionAt(c, now, 0) });
 }
 
-/** The k-th reminder to a batch of silent rows that all stand at k−1 reminders. */
+/**
+ * The k-th reminder to silent rows that all stand at k−1 reminders: the step rows, ONE message
+ * for all of them (the outbox sends it in calls of 1,000), and one update per distinct send time
+ * (a batch of cards shares one) — never a statement per person.
+ */
 export async function remindBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], k: number, now: Date): Promise<void> {
-  await claim(tx, c, rows, () => `remind:${k}`, now);
-  const people = await tx.find(Person, { where: { id: In(rows.map((r) => r.personId)) } });
+  await claim(tx, c, rows, `remind:${k}`, now);
   await deps.outbox.enqueue(tx, {
     idempotencyKey: `callout:${c.id}:remind:${k}:${(rows[0] as CalloutRecipient).id}`,
     lane: "callout",
     message: reminderText(c, k),
-    recipients: resolveRecipients(people, deps.channels),
+    recipients: resolveRecipients(await contactsOf(tx, rows), deps.channels),
     source: sourceOf(c.id),
   });
   deps.fault?.("remind");
+  const bySentAt = new Map<number, number[]>();
   for (const r of rows) {
-    await tx.update(CalloutRecipient, { id: r.id }, { remindersSent: k, nextActionAt: nextActionAt(c, r.sentAt as Date, k) });
+    const t = (r.sentAt as Date).getTime();
+    const ids = bySentAt.get(t);
+    if (ids) ids.push(r.id);
+    else bySentAt.set(t, [r.id]);
   }
+  for (const [sentAt, ids] of bySentAt) await updateRows(tx, ids, SILENT, { remindersSent: k, nextActionAt: nextActionAt(c, new Date(sentAt), k) });
 }
 
 /**
  * Escalates silent rows to each person's superior, who joins the campaign (pending: the next pass
  * sends their card) unless already in it. Each superior gets ONE message naming everyone whose
  * silence called them in: WeChat Work allows 30 messages a minute per member, and a town head
- * with 40 silent villages must not lose the later ones to the limit. The step rows stay one per
+ * with 400 silent village cadres must not get a message for each. The step rows stay one per
  * recipient, so each escalation still happens exactly once.
  */
 export async function escalateBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
-  const people = new Map((await tx.find(Person, { where: { id: In(rows.map((r) => r.personId)) } })).map((p) => [p.id, p]));
+  const people = new Map<number, Pick<Person, "id" | "name" | "superiorId">>();
+  for (const part of chunks(rows)) {
+    for (const p of await tx.find(Person, { where: { id: In(part.map((r) => r.personId)) }, select: { id: true, name: true, superiorId: true } })) people.set(p.id, p);
+  }
   const superiorIds = [...new Set([...people.values()].map((p) => p.superiorId).filter((id): id is number => id !== null))];
   const superiors = new Map((superiorIds.length ? await tx.find(Person, { where: { id: In(superiorIds), active: true } }) : []).map((p) => [p.id, p]));
   const superiorOf = (r: CalloutRecipient): Person | null => superiors.get(people.get(r.personId)?.superiorId ?? -1) ?? null;
-  const values = rows.map((r) => ({ calloutId: c.id, recipientId: r.id, step: "escalate", at: now, targetPersonId: superiorOf(r)?.id ?? null }));
-  await tx.createQueryBuilder().insert().into(CalloutStep).values(values).updateEntity(false).execute();
-  const silent = rows.filter((r) => r.state !== "unreachable").map((r) => r.id);
-  const lost = rows.filter((r) => r.state === "unreachable").map((r) => r.id);
-  if (silent.length) await tx.update(CalloutRecipient, { id: In(silent) }, { state: "escalated", nextActionAt: null });
-  if (lost.length) await tx.update(CalloutRecipient, { id: In(lost) }, { nextActionAt: null });
+  await claim(tx, c, rows, "escalate", now, (r) => superiorOf(r)?.id ?? null);
+  await updateRows(tx, rows.filter((r) => r.state !== "unreachable").map((r) => r.id), SILENT, { state: "escalated", nextActionAt: null });
+  await updateRows(tx, rows.filter((r) => r.state === "unreachable").map((r) => r.id), {}, { nextActionAt: null });
 
   const groups = new Map<number, CalloutRecipient[]>();
   for (const r of rows) {
@@ -92,11 +129,13 @@ export async function escalateBatch(tx: EntityManager, deps: StepDeps, c: Callou
   }
   if (groups.size === 0) return;
   const known = new Set((await tx.find(CalloutRecipient, { where: { calloutId: c.id, personId: In([...groups.keys()]) }, select: { id: true, personId: true } })).map((r) => r.personId));
-  for (const [superiorId, group] of [...groups].sort((a, b) => a[0] - b[0])) {
+  const ordered = [...groups].sort((a, b) => a[0] - b[0]);
+  const joining = ordered
+    .filter(([superiorId]) => !known.has(superiorId))
+    .map(([superiorId, group]) => ({ calloutId: c.id, personId: superiorId, state: "pending" as const, escalatedFrom: (group[0] as CalloutRecipient).id, awaitingReport: false, remindersSent: 0, late: false, nextActionAt: now }));
+  for (const part of chunks(joining)) await tx.createQueryBuilder().insert().into(CalloutRecipient).values(part).updateEntity(false).execute();
+  for (const [superiorId, group] of ordered) {
     const first = group[0] as CalloutRecipient;
-    if (!known.has(superiorId)) {
-      await tx.insert(CalloutRecipient, { calloutId: c.id, personId: superiorId, state: "pending", escalatedFrom: first.id, awaitingReport: false, remindersSent: 0, late: false, nextActionAt: now });
-    }
     await deps.outbox.enqueue(tx, {
       // The group's first row is escalated only once (its step key), so the key is new per bundle.
       idempotencyKey: `callout:${c.id}:escalate:${superiorId}:${first.id}`,

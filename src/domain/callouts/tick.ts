@@ -1,6 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import type { Database } from "../../db/Database";
-import { failureCode, isLostRace, isMysqlFamily } from "../../db/dialect";
+import { failureCode, isLostRace } from "../../db/dialect";
 import { Callout, CalloutRecipient } from "../../db/entities";
 import { closeCallout } from "./close";
 import { lockCallout } from "./lock";
@@ -10,8 +10,10 @@ import { sourceOf } from "./vocabulary";
 
 export interface TickDeps extends StepDeps {
   db: Database;
-  /** Rows per transaction and per card (WeChat Work: ≤ 1000 users a call). */
+  /** Rows per card message and its transaction (WeChat Work: ≤ 1000 users a call). */
   batch?: number;
+  /** Most reminders and escalations one transaction takes (STEP_BATCH). */
+  stepBatch?: number;
 }
 
 /** A campaign the tick could not move forward: its id and a short code, never message text. */
@@ -35,6 +37,12 @@ export interface CampaignRun {
 
 /** Passes per campaign per tick; bounds the work after a long outage (the next tick goes on). */
 const MAX_PASSES = 50;
+
+/**
+ * Reminders and escalations per pass: a county-wide campaign's whole round in one transaction
+ * (so each superior gets one bundle), yet bounded for a bigger one (the next pass goes on).
+ */
+const STEP_BATCH = 10_000;
 
 /**
  * The tick: for every sent campaign, platform refusals become unreachable rows, due rows get
@@ -74,32 +82,48 @@ export async function runCampaign(deps: TickDeps, id: number, now: Date): Promis
   return { steps, closed: closed === true };
 }
 
-/** One transaction's worth of due rows of one campaign; returns how many steps were taken. */
+/**
+ * One transaction's worth of due rows of one campaign; returns how many steps were taken. Cards
+ * go first, ≤ 1,000 people a pass (one card message, one task id). Then everything else due, up
+ * to STEP_BATCH rows read by one query: each step kind is one set of statements and one message
+ * (a reminder) or one per superior (escalations), so a 10,000-person campaign's reminder round
+ * is a single pass rather than ten thousand updates. The campaign's row lock makes passes take
+ * turns; the due rows themselves are read without locks — a locking scan of a whole campaign
+ * would hold every answer to it until commit — and each update applies only to rows still
+ * silent, so an answer landing meanwhile stands.
+ */
 async function onePass(tx: EntityManager, deps: TickDeps, calloutId: number, now: Date): Promise<number> {
   const c = await lockCallout(tx, calloutId);
   if (!c || c.state !== "sent") return 0;
-  const query = tx
-    .createQueryBuilder(CalloutRecipient, "r")
-    .where("r.callout_id = :id AND r.next_action_at <= :now", { id: calloutId, now })
-    .orderBy("r.id", "ASC")
-    .take(deps.batch ?? 1000);
-  if (isMysqlFamily(tx)) query.setLock("pessimistic_write");
-  const rows = await query.getMany();
-  if (rows.length === 0) return 0;
-  const pending = rows.filter((r) => actionFor(c, r, now) === "send");
+  const pending = await dueRows(tx, calloutId, now, "pending", deps.batch ?? 1000);
   if (pending.length) {
     await sendBatch(tx, deps, c, pending, now);
     return pending.length;
   }
-  const esc = rows.filter((r) => actionFor(c, r, now) === "escalate");
+  const rows = await dueRows(tx, calloutId, now, "other", deps.stepBatch ?? STEP_BATCH);
+  if (rows.length === 0) return 0;
+  const action = new Map(rows.map((r) => [r.id, actionFor(c, r, now)]));
+  const esc = rows.filter((r) => action.get(r.id) === "escalate");
   if (esc.length) await escalateBatch(tx, deps, c, esc, now);
-  const remind = rows.filter((r) => actionFor(c, r, now) === "remind");
+  const remind = rows.filter((r) => action.get(r.id) === "remind");
   for (const k of [...new Set(remind.map((r) => r.remindersSent + 1))]) {
     await remindBatch(tx, deps, c, remind.filter((r) => r.remindersSent + 1 === k), k, now);
   }
-  const idle = rows.filter((r) => actionFor(c, r, now) === "none").map((r) => r.id);
-  if (idle.length) await tx.update(CalloutRecipient, { id: In(idle) }, { nextActionAt: null });
-  return esc.length + remind.length + idle.length;
+  const idle = rows.filter((r) => action.get(r.id) === "none").map((r) => r.id);
+  for (let i = 0; i < idle.length; i += 500) await tx.update(CalloutRecipient, { id: In(idle.slice(i, i + 500)) }, { nextActionAt: null });
+  return rows.length;
+}
+
+/** Due rows of a campaign, oldest first: those waiting for their card, or all the others. */
+function dueRows(tx: EntityManager, calloutId: number, now: Date, which: "pending" | "other", limit: number): Promise<CalloutRecipient[]> {
+  return tx
+    .createQueryBuilder(CalloutRecipient, "r")
+    .select(["r.id", "r.personId", "r.state", "r.sentAt", "r.remindersSent"])
+    .where("r.callout_id = :id AND r.next_action_at <= :now", { id: calloutId, now })
+    .andWhere(which === "pending" ? "r.state = 'pending'" : "r.state <> 'pending'")
+    .orderBy("r.id", "ASC")
+    .limit(limit)
+    .getMany();
 }
 
 /**

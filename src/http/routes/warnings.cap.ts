@@ -1,6 +1,16 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { AppError, Invalid } from "../../errors";
-import { levelFromText, splitAreas, typeFromText, type WarningInput } from "../../domain/warnings";
+import {
+  levelFromText,
+  MAX_ID_LENGTH,
+  parseReferences,
+  splitAreas,
+  typeFromText,
+  type WarningIdentity,
+  type WarningInput,
+  type WarningMessageInput,
+  type WarningMsgType,
+} from "../../domain/warnings";
 
 /**
  * CAP 1.2 (Common Alerting Protocol) XML to a warning. Documents with a DTD are refused before
@@ -29,17 +39,57 @@ interface Pair {
   value?: unknown;
 }
 
+/** A CAP alert or update as a warning; a cancellation, acknowledgement or error report is refused. */
 export function parseCap(xml: string): WarningInput {
+  const alert = readAlert(xml);
+  const msgType = text(alert.msgType) ?? "Alert";
+  if (msgType !== "Alert" && msgType !== "Update") throw new AppError("warning_not_alert", `该 CAP 消息类型为 ${msgType}（解除、确认或错误报告），不生成叫应`, 422);
+  return warningOf(alert);
+}
+
+/**
+ * A CAP message with its identity (`<sender>`, `<identifier>`, `<msgType>`, `<references>`): an
+ * Alert or Update carries its warning; a Cancel only names what it lifts. Ack and Error reports
+ * are refused (422). A message without an identifier has no identity and acts as an alert.
+ */
+export function parseCapMessage(xml: string): WarningMessageInput {
+  const alert = readAlert(xml);
+  const msgType = text(alert.msgType) ?? "Alert";
+  if (msgType !== "Alert" && msgType !== "Update" && msgType !== "Cancel") {
+    throw new AppError("warning_not_alert", `该 CAP 消息类型为 ${msgType}（确认或错误报告），不生成叫应`, 422);
+  }
+  const identity = identityOf(alert, msgType);
+  if (msgType === "Cancel") {
+    if (!identity?.references.length) throw new AppError("warning_reference_unknown", "该 CAP 解除消息没有注明所解除的预警（references），无法确定要取消的叫应", 422);
+    return { identity, warning: null };
+  }
+  return { identity, warning: warningOf(alert) };
+}
+
+/** The `<alert>` element of a CAP 1.2 document, refusing DTDs before any parsing. */
+function readAlert(xml: string): Node {
   if (DTD.test(xml)) throw Invalid("CAP 文件不能包含 DOCTYPE 或 ENTITY 声明，已拒绝", undefined, "cap_dtd_refused");
   if (XMLValidator.validate(xml) !== true) throw Invalid("CAP 文件不是有效的 XML，请检查文件是否完整", undefined, "cap_invalid_xml");
   const alert = (parser.parse(xml) as Node).alert as Node | undefined;
   if (!alert || typeof alert !== "object" || !CAP_NS.test(xml)) {
     throw Invalid("不是 CAP 1.2 预警：根元素应为 urn:oasis:names:tc:emergency:cap:1.2 命名空间下的 alert", undefined, "cap_not_alert");
   }
-  const msgType = text(alert.msgType);
-  if (msgType && msgType !== "Alert" && msgType !== "Update") {
-    throw new AppError("warning_not_alert", `该 CAP 消息类型为 ${msgType}（解除、确认或错误报告），不生成叫应`, 422);
-  }
+  return alert;
+}
+
+function identityOf(alert: Node, msgType: WarningMsgType): WarningIdentity | null {
+  const sender = text(alert.sender) ?? "";
+  const identifier = text(alert.identifier);
+  const references = parseReferences(text(alert.references), sender);
+  const long = [sender, identifier ?? "", ...references.flatMap((r) => [r.sender, r.identifier])].some((v) => v.length > MAX_ID_LENGTH);
+  if (long) throw Invalid(`CAP 预警的 sender、identifier 或 references 过长（每项不超过 ${MAX_ID_LENGTH} 个字符）`, undefined, "cap_identifier_too_long");
+  // Without its own identifier a message cannot be recognised when it comes again; a cancellation
+  // still names what it lifts.
+  if (!identifier) return msgType === "Cancel" ? { sender, identifier: "", msgType, references } : null;
+  return { sender, identifier, msgType, references };
+}
+
+function warningOf(alert: Node): WarningInput {
   const info = pickInfo(alert.info);
   const headline = text(info.headline);
   const event = text(info.event);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseLevel, parseWarningType } from "../../domain/callouts";
-import type { WarningInput } from "../../domain/warnings";
+import { MAX_ID_LENGTH, type WarningInput, type WarningMessageInput } from "../../domain/warnings";
 import { parseBody } from "./callouts.schema";
 
 /** The simple JSON form of a warning, with the messages a person reads in Chinese. */
@@ -29,10 +29,18 @@ const warningJson = z
     validTo: instant("失效时间"),
     title: z.string({ error: "标题须为文字" }).trim().min(1).max(100, "标题不超过 100 个字").optional(),
     text: z.string({ error: "请填写预警内容" }).trim().min(1, "请填写预警内容").max(2000, "内容不超过 2000 个字"),
+    // The client's own key for this warning: the same identifier (from the same sender) posted
+    // again starts no second 叫应 and answers with the first one's.
+    identifier: z.string({ error: "预警标识须为文字" }).trim().min(1, "预警标识不能为空").max(MAX_ID_LENGTH - 8, `预警标识不超过 ${MAX_ID_LENGTH - 8} 个字符`).optional(),
+    sender: z.string({ error: "发布单位须为文字" }).trim().min(1, "发布单位不能为空").max(MAX_ID_LENGTH - 8, `发布单位不超过 ${MAX_ID_LENGTH - 8} 个字符`).optional(),
   })
   .refine((b) => !b.validFrom || !b.validTo || b.validTo > b.validFrom, { message: "失效时间应晚于生效时间", path: ["validTo"] });
 
-export function parseWarningJson(body: unknown): WarningInput {
+/** The JSON form as a warning message: an alert, identified when the client names an `identifier`. */
+export function parseWarningJson(body: unknown): WarningMessageInput {
   const b = parseBody(warningJson, body);
-  return { type: b.type, level: b.level, areas: b.areas, validFrom: b.validFrom ?? null, validTo: b.validTo ?? null, headline: b.title ?? null, text: b.text };
+  const warning: WarningInput = { type: b.type, level: b.level, areas: b.areas, validFrom: b.validFrom ?? null, validTo: b.validTo ?? null, headline: b.title ?? null, text: b.text };
+  // `json:` keeps JSON clients' keys apart from CAP publishers' (a sender may use both).
+  const identity = b.identifier ? { sender: `json:${b.sender ?? ""}`, identifier: b.identifier, msgType: "Alert" as const, references: [] } : null;
+  return { identity, warning };
 }
