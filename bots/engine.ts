@@ -1,64 +1,271 @@
+import { randomBytes } from "node:crypto";
 import type { InboundEvent } from "../src/channels/channel";
-import type { Clock } from "../src/clock";
-import type { Database } from "../src/db/Database";
+import { parseAnswer } from "../src/domain/callouts/answers";
 import type { InboundHandler } from "../src/domain/inbox";
-import { activeWithRole, findByChannelAccount } from "../src/domain/org/people";
-import { channelName, type OutboxService, resolveRecipients } from "../src/domain/outbox";
-import type { ChannelId } from "../src/channels/channel";
+import { findByChannelAccount } from "../src/domain/org/people";
+import type { OutboxService } from "../src/domain/outbox";
+import { AppError } from "../src/errors";
+import type { KeyValue, Lock } from "../src/kv";
+import { HELP_MENU_KEY } from "./appMenu";
+import { type Conversation, ConversationStore } from "./conversation";
+import { choiceOf, type Flow, type FlowInput, type Next, type Question } from "./flow";
+import { inputOf } from "./input";
+import { renderQuestion } from "./render";
 import { replies } from "./replies";
+import type { BotServices } from "./services";
+import { answerStranger } from "./strangers";
+import { Turn } from "./turn";
 
 export interface BotDeps {
-  db: Database;
+  kv: KeyValue;
   outbox: OutboxService;
-  clock: Clock;
-  /** Enabled channels in order of preference, for messages to people other than the sender. */
-  channels: readonly ChannelId[];
+  services: BotServices;
+  flows: readonly Flow[];
   /** 叫应 answers (src/domain/callouts): takes a card click or 收到/1/2 from someone called. */
   callouts?: { answer(event: InboundEvent): Promise<boolean> };
 }
 
 /** Kinds a person sends on purpose; opening the app or a location report is no reason to answer. */
-// A card click that no feature claimed (an old card, someone not in the directory) still deserves an answer.
 const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "location", "menu_click", "card_click"]);
+const CANCEL = new Set(["取消", "退出", "算了", "cancel", "quit"]);
+const HELP = new Set(["帮助", "菜单", "help", "menu", "?", "？", "你好", "您好"]);
+/** The menu is a question like any other: its pseudo-flow name keeps the choice pending. */
+const MENU = "menu";
+/** 巡查打卡 → 隐患随手拍 is one hop; more would be a loop. */
+const MAX_HANDOVERS = 3;
+/** A person's messages are handled one at a time (three photos sent together arrive together). */
+const TURN_LOCK_MS = 30_000;
+const TURN_LOCK_WAIT_MS = 5_000;
 
 /**
- * The bot's first turn: it knows who is writing and answers through the outbox. Conversation
- * flows plug in here as they arrive. Replies carry the inbound event's id as their idempotency
- * key, so a redelivered or redriven event never produces a second reply.
+ * The conversation engine. It knows who is writing, keeps each person's conversation in the kv,
+ * turns buttons, numbers and photos into flow inputs, handles 取消 / 帮助 / expiry itself, and
+ * sends every reply through the outbox with the inbound event's id in its idempotency key, so
+ * a redelivered or redriven event never produces a second reply.
  */
 export class BotEngine implements InboundHandler {
-  constructor(private readonly deps: BotDeps) {}
+  private readonly conversations: ConversationStore;
+  private readonly flowsByName: Map<string, Flow>;
+
+  constructor(private readonly deps: BotDeps) {
+    this.conversations = new ConversationStore(deps.kv);
+    this.flowsByName = new Map(deps.flows.map((f) => [f.name, f]));
+  }
 
   async handle(event: InboundEvent): Promise<void> {
-    // A callout answer is not a conversation: the callout service records it and replies itself.
-    if (this.deps.callouts && (await this.deps.callouts.answer(event))) return;
     if (!CONVERSATIONAL.has(event.kind)) return;
-    const { db, outbox } = this.deps;
-    await db.transaction(async (tx) => {
-      const person = await findByChannelAccount(tx, event.channel, event.senderId);
-      const sender = { channel: event.channel, userId: event.senderId, personId: person?.id ?? null };
-      const reply = (text: string) =>
-        outbox.enqueue(tx, {
-          idempotencyKey: `reply:${event.channel}:${event.eventId}`,
-          lane: "reply",
-          message: { kind: "text", text },
-          recipients: [sender],
-          source: person ? `person:${person.id}` : undefined,
-        });
-      if (person) {
-        await reply(person.active ? replies.received(person.name) : replies.deactivated());
-        return;
+    // A 叫应 card click is the callout's, whatever the conversation.
+    if (event.kind === "card_click" && (await this.deps.callouts?.answer(event))) return;
+    const person = await findByChannelAccount(this.deps.services.db.manager, event.channel, event.senderId);
+    if (!person || !person.active) return answerStranger(this.deps.services, this.deps.outbox, event, person);
+
+    const lock = await this.lockTurn(person.id);
+    try {
+      const turn = new Turn(event, person, this.deps.services);
+      await this.converse(turn);
+      await this.send(turn);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async converse(turn: Turn): Promise<void> {
+    const { event, person } = turn;
+    const conversation = await this.conversations.get(person.id);
+    const text = event.kind === "text" ? event.text.trim() : null;
+
+    if (text !== null && CANCEL.has(text.toLowerCase())) {
+      if (!conversation) return turn.say(replies.nothingToCancel());
+      await this.conversations.end(person.id);
+      return turn.say(replies.cancelled(this.labelOf(conversation.flow)));
+    }
+    if (text !== null && HELP.has(text.toLowerCase())) return this.showMenu(turn);
+    if (text !== null && mayAnswerCallout(text, conversation) && (await this.deps.callouts?.answer(event))) return;
+    if (event.kind === "menu_click") {
+      if (event.key === HELP_MENU_KEY) return this.showMenu(turn);
+      return this.startNamed(turn, event.key.replace(/^flow:/, ""), undefined);
+    }
+    if (event.kind === "card_click") {
+      const choice = conversation?.taskId && isSameCard(conversation.taskId, event.taskId) ? conversation.question.choices?.find((c) => c.key === event.buttonKey) : undefined;
+      if (!conversation || !choice) return turn.say(replies.staleCard());
+      return this.answer(turn, conversation, { kind: "choice", key: choice.key, label: choice.label });
+    }
+
+    let input: FlowInput | null;
+    try {
+      input = await inputOf(event, this.deps.services);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      turn.say(err.message);
+      if (conversation) this.reask(turn, conversation);
+      return;
+    }
+    if (!input) return;
+    if (conversation) return this.answer(turn, conversation, input);
+    return this.openingTurn(turn, input);
+  }
+
+  /** A message outside any conversation: a flow's keyword, a photo (随手拍), or the menu. */
+  private async openingTurn(turn: Turn, input: FlowInput): Promise<void> {
+    const expired = await this.conversations.takeExpired(turn.person.id);
+    if (expired) {
+      turn.say(replies.expired(this.labelOf(expired)));
+      return this.showMenu(turn);
+    }
+    if (input.kind === "text") {
+      const flow = this.flowFor(input.text);
+      if (flow) return this.start(turn, flow, undefined);
+    }
+    if (input.kind === "photo") {
+      const flow = this.flowsByName.get("hazard_photo");
+      if (flow?.allowed(turn.person)) return this.start(turn, flow, { photoKeys: [input.storageKey] });
+    }
+    turn.say(replies.notUnderstood());
+    return this.showMenu(turn);
+  }
+
+  private async answer(turn: Turn, conversation: Conversation, raw: FlowInput): Promise<void> {
+    const choices = conversation.question.choices ?? [];
+    const picked = raw.kind === "text" && choices.length > 0 ? choiceOf(raw.text, choices) : undefined;
+    const input: FlowInput = picked ? { kind: "choice", key: picked.key, label: picked.label } : raw;
+    if (conversation.flow === MENU) {
+      if (input.kind !== "choice") return this.reask(turn, conversation, replies.notUnderstood());
+      return this.startNamed(turn, input.key, undefined);
+    }
+    const flow = this.flowsByName.get(conversation.flow);
+    if (!flow || !flow.allowed(turn.person)) {
+      await this.conversations.end(turn.person.id);
+      return this.showMenu(turn);
+    }
+    await this.follow(turn, flow, () => flow.reply(turn.context(), conversation.state, input), conversation);
+  }
+
+  private async startNamed(turn: Turn, name: string, seed: Record<string, unknown> | undefined): Promise<void> {
+    const flow = this.flowsByName.get(name);
+    if (!flow) return this.showMenu(turn);
+    return this.start(turn, flow, seed);
+  }
+
+  private async start(turn: Turn, flow: Flow, seed: Record<string, unknown> | undefined): Promise<void> {
+    if (!flow.allowed(turn.person)) return turn.say(replies.notAllowed(flow.label));
+    await this.follow(turn, flow, () => flow.start(turn.context(), seed), null);
+  }
+
+  /**
+   * Runs a flow step and acts on where it leads. A domain refusal (an AppError) is shown in its
+   * own Chinese words and the question on screen stays; anything else fails the turn, which the
+   * inbox retries — no reply has gone out yet, so the retry starts clean.
+   */
+  private async follow(turn: Turn, flow: Flow, step: () => Promise<Next>, current: Conversation | null, hops = 0): Promise<void> {
+    if (flow.confidential) turn.confidential = true;
+    let next: Next;
+    try {
+      next = await step();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      turn.say(err.message);
+      // A conflict means someone else changed the thing meanwhile: asking again cannot help.
+      if (current && err.status !== 409) this.reask(turn, current);
+      else await this.conversations.end(turn.person.id);
+      return;
+    }
+    if ("done" in next) return this.conversations.end(turn.person.id);
+    if ("goto" in next) {
+      const target = this.flowsByName.get(next.goto);
+      if (!target || hops >= MAX_HANDOVERS) return this.conversations.end(turn.person.id);
+      if (!target.allowed(turn.person)) {
+        await this.conversations.end(turn.person.id);
+        return turn.say(replies.notAllowed(target.label));
       }
-      await reply(replies.unknownSender());
-      // Once per account, ever: the key makes every later attempt a no-op.
-      const admins = await activeWithRole(tx, "admin");
-      if (admins.length === 0) return;
-      await outbox.enqueue(tx, {
-        idempotencyKey: `unknown-sender:${event.channel}:${event.senderId}`,
-        lane: "routine",
-        message: { kind: "text", text: replies.adminUnknownSender(channelName(event.channel), event.senderId) },
-        recipients: resolveRecipients(admins, this.deps.channels),
-      });
+      const seed = next.seed;
+      return this.follow(turn, target, () => target.start(turn.context(), seed), null, hops + 1);
+    }
+    const conversation: Conversation = { flow: flow.name, state: next.state, question: next.ask };
+    await this.ask(turn, conversation, next.retry);
+  }
+
+  private async showMenu(turn: Turn): Promise<void> {
+    const flows = this.deps.flows.filter((f) => f.allowed(turn.person));
+    if (flows.length === 0) return turn.say(replies.nothingAllowed(turn.person.name));
+    const question: Question = {
+      text: [replies.menuTitle(turn.person.name), ...flows.map((f, i) => `${i + 1}. ${f.label}：${f.summary}`), replies.menuFooter()].join("\n"),
+      choices: flows.map((f) => ({ key: f.name, label: f.label })),
+    };
+    await this.ask(turn, { flow: MENU, state: { step: MENU, data: {} }, question });
+  }
+
+  private async ask(turn: Turn, conversation: Conversation, retry?: string): Promise<void> {
+    const taskId = `bot_${turn.person.id}_${randomBytes(6).toString("hex")}`;
+    const message = renderQuestion(turn.event.channel, conversation.question, taskId, retry);
+    turn.send(message);
+    await this.conversations.save(turn.person.id, { ...conversation, ...(message.kind === "card" ? { taskId } : { taskId: undefined }) });
+  }
+
+  /** The question on screen again; the conversation (and its card) stays as it was. */
+  private reask(turn: Turn, conversation: Conversation, retry?: string): void {
+    const taskId = conversation.taskId ?? `bot_${turn.person.id}_${randomBytes(6).toString("hex")}`;
+    const message = renderQuestion(turn.event.channel, conversation.question, taskId, retry);
+    // A card keeps its task id so its buttons stay live; a text question needs nothing stored.
+    turn.send(message);
+  }
+
+  private flowFor(text: string): Flow | undefined {
+    const t = text.trim();
+    return this.deps.flows.find((f) => f.label === t || f.keywords.some((k) => t === k || t.startsWith(k)));
+  }
+
+  private labelOf(name: string): string {
+    return name === MENU ? "菜单" : (this.flowsByName.get(name)?.label ?? "当前事项");
+  }
+
+  private async lockTurn(personId: number): Promise<Lock> {
+    const deadline = Date.now() + TURN_LOCK_WAIT_MS;
+    for (;;) {
+      const lock = await this.deps.kv.acquireLock(`bot:turn:${personId}`, TURN_LOCK_MS);
+      if (lock) return lock;
+      // The inbox retries a failed turn with back-off; nothing has been said or stored yet.
+      if (Date.now() > deadline) throw new AppError("bot_turn_busy", replies.busy(), 503);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The turn's replies, in order, in one transaction; the event id makes each exactly-once. */
+  private async send(turn: Turn): Promise<void> {
+    if (turn.outgoing.length === 0) return;
+    const { event, person } = turn;
+    await this.deps.services.db.transaction(async (tx) => {
+      for (const [i, message] of turn.outgoing.entries()) {
+        await this.deps.outbox.enqueue(tx, {
+          idempotencyKey: `reply:${event.channel}:${event.eventId}:${i}`,
+          lane: "reply",
+          message,
+          recipients: [{ channel: event.channel, userId: event.senderId, personId: person.id }],
+          // A confidential turn names no source: the outbox must not join a tipster to the tip.
+          ...(turn.confidential ? {} : { source: `person:${person.id}` }),
+        });
+      }
     });
   }
+
+}
+
+/**
+ * Whether a text may be a 叫应 answer. Outside a conversation the callout decides (it also takes a
+ * free-text report of measures when it asked for one). Inside one, only an unmistakable 收到 /
+ * 已落实 is, and not a number that picks a choice of the question on screen: a description typed
+ * into a flow must never be filed as a callout report.
+ */
+function mayAnswerCallout(text: string, conversation: Conversation | null): boolean {
+  if (!conversation) return true;
+  if (parseAnswer(text) === null) return false;
+  const choices = conversation.question.choices ?? [];
+  return !(choices.length > 0 && choiceOf(text, choices));
+}
+
+/**
+ * Whether a click came from the card we sent. A channel may send one card in several calls and
+ * give each its own task id (WeChat Work: the card's id plus `-<8 hex>`, see its cards.ts).
+ */
+function isSameCard(sent: string, clicked: string): boolean {
+  return clicked === sent || (clicked.startsWith(`${sent}-`) && /^[0-9a-f]{8}$/.test(clicked.slice(sent.length + 1)));
 }

@@ -1,9 +1,17 @@
-/** What the bot says, in one place so the wording can be reviewed together. */
+/** What the bot says outside any flow, in one place so the wording can be reviewed together. */
 export const replies = {
-  received: (name: string) =>
-    `您好，${name}。安哨已收到您的消息。\n巡查打卡、隐患随手拍、整改反馈等对话功能正在陆续上线，上线后直接在这里回复即可使用。`,
   unknownSender: () => "您好，您的账号尚未登记在安哨人员名单中，暂时无法使用。已通知管理员，请联系所在单位管理员添加。",
   deactivated: () => "您好，您在安哨中的账号已停用，暂时无法使用。如有疑问请联系所在单位管理员。",
   adminUnknownSender: (channelName: string, userId: string) =>
     `有未登记的${channelName}用户（账号：${userId}）正在使用安哨，请在人员名单中添加此人，或确认其不应使用。`,
+  menuTitle: (name: string) => `${name}，您好！请选择要办理的事项`,
+  menuFooter: () => "随时回复「取消」退出当前操作，回复「帮助」再次查看本菜单。",
+  nothingAllowed: (name: string) => `${name}，您好！您当前的角色暂无可在对话中办理的事项。如需开通，请联系所在单位管理员。`,
+  cancelled: (label: string) => `已退出「${label}」，刚才填写的内容未保存。`,
+  nothingToCancel: () => "当前没有正在办理的事项。",
+  expired: (label: string) => `「${label}」已超过 30 分钟未回复，本次办理已自动结束，填写的内容未保存。请重新开始：`,
+  notUnderstood: () => "抱歉，没有看懂您的意思。",
+  notAllowed: (label: string) => `您当前的角色不能办理「${label}」。如需开通，请联系所在单位管理员。`,
+  staleCard: () => "这张卡片已失效（对话已结束或已有新的问题），请按最新消息操作。",
+  busy: () => "正在处理您上一条消息，请稍候再发。",
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 
 /**
@@ -38,6 +39,35 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+type CalloutLevel = "red" | "orange" | "yellow" | "blue";
+const CALLOUT_LEVEL_WORDS: Record<string, CalloutLevel> = { red: "red", 红: "red", orange: "orange", 橙: "orange", yellow: "yellow", 黄: "yellow", blue: "blue", 蓝: "blue" };
+
+/** `red:15,orange:30,yellow:60,blue:120` (or 红:15,…): minutes to answer a 叫应 by warning level; unnamed levels keep their default. */
+const calloutAnswerMinutes = z
+  .string()
+  .default("red:15,orange:30,yellow:60,blue:120")
+  .transform((v, ctx) => {
+    const minutes: Partial<Record<CalloutLevel, number>> = {};
+    for (const part of v.split(/[,，]/).map((s) => s.trim()).filter(Boolean)) {
+      const m = /^([a-z]+|[红橙黄蓝])色?\s*[:：=]\s*(\d{1,4})$/i.exec(part);
+      const level = m ? CALLOUT_LEVEL_WORDS[(m[1] as string).toLowerCase()] : undefined;
+      const n = m ? Number(m[2]) : NaN;
+      const problem = !level
+        ? `叫应回复时限“${part}”无法识别，应为 等级:分钟 并以逗号分隔，例如 red:15,orange:30,yellow:60,blue:120（等级也可写 红/橙/黄/蓝）`
+        : n < 1 || n > 1440
+          ? `叫应回复时限“${part}”应在 1–1440 分钟之间`
+          : minutes[level] !== undefined
+            ? `叫应回复时限的等级“${m?.[1]}”重复设置`
+            : undefined;
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+        return z.NEVER;
+      }
+      minutes[level as CalloutLevel] = n;
+    }
+    return minutes;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { message: "应为 development、production 或 test" }).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -73,8 +103,12 @@ const envSchema = z.object({
     .string()
     .regex(/^-?\d+,-?\d+,-?\d+,-?\d+$/, "应为四个以逗号分隔的天数（提醒、提醒单、督办单、挂牌督办），例如 -1,0,3,7")
     .default("-1,0,3,7"),
+  INSPECTION_FAR_METRES: positiveInt.default(500),
+  CALLOUT_ANSWER_MINUTES: calloutAnswerMinutes,
   BOARD_LINK_SECRET: optionalString.pipe(z.string().min(32, "至少 32 个字符").optional()),
+  TIP_IDENTITY_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "应为 32 字节密钥的 base64 编码（44 个字符），可用 openssl rand -base64 32 生成").optional()),
   QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
+  CONSOLE_ENABLED: booleanFlag.optional(),
 });
 
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
@@ -112,6 +146,11 @@ export function loadConfig(env: Env = process.env) {
     throw new ConfigError(missing.map((k) => `${k}: 启用企业微信需同时设置 ${WECOM_KEYS.join("、")}，此项缺失`));
   }
   const embedded = e.DATABASE_URL === undefined;
+  // A generated key is fine next to an embedded SQLite file; a production database must not
+  // depend on a file that a redeploy loses.
+  if (!embedded && e.TIP_IDENTITY_KEY === undefined) {
+    throw new ConfigError(["TIP_IDENTITY_KEY: 使用 DATABASE_URL（生产部署）时必须设置举报人身份加密密钥（32 字节的 base64，可用 openssl rand -base64 32 生成），并另行妥善备份"]);
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     instanceId: e.INSTANCE_ID ?? `${process.pid}`,
@@ -147,12 +186,22 @@ export function loadConfig(env: Env = process.env) {
       /** Days from the deadline for: reminder, 提醒单, 督办单, 挂牌督办. */
       ladderDays: e.HAZARD_LADDER_DAYS.split(",").map(Number) as [number, number, number, number],
     }),
+    /** A check-in further than this from the enterprise is flagged (never refused). */
+    inspections: Object.freeze({ farMetres: e.INSPECTION_FAR_METRES }),
+    tips: Object.freeze({
+      /** TIP_IDENTITY_KEY (base64): seals tipsters' identities. */
+      identityKey: e.TIP_IDENTITY_KEY,
+      /** Embedded mode without the setting: a key generated once and kept next to the SQLite file (0600). */
+      keyFile: embedded && e.TIP_IDENTITY_KEY === undefined && e.SQLITE_PATH !== ":memory:" ? join(dirname(e.SQLITE_PATH), "tip-identity.key") : undefined,
+    }),
     callouts: Object.freeze({
       /**
        * Signs the 叫应 board links. Unset: a random key for this process, so links die with a
        * restart and do not work across instances — set it in production.
        */
       boardLinkSecret: e.BOARD_LINK_SECRET ?? randomBytes(32).toString("hex"),
+      /** Minutes to answer by warning level (CALLOUT_ANSWER_MINUTES); levels not named keep 红 15, 橙 30, 黄 60, 蓝 120. */
+      answerMinutes: Object.freeze(e.CALLOUT_ANSWER_MINUTES),
     }),
     media: Object.freeze({ dir: e.MEDIA_DIR, maxBytes: e.MEDIA_MAX_MB * 1024 * 1024 }),
     outbox: Object.freeze({
@@ -161,6 +210,16 @@ export function loadConfig(env: Env = process.env) {
       batch: e.OUTBOX_BATCH,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       quietHours: e.QUIET_HOURS,
+    }),
+    console: Object.freeze({
+      /**
+       * The local console messenger (/console). On by default in the embedded mode without WeChat
+       * Work, where it is the only channel; elsewhere only with CONSOLE_ENABLED=true, because as a
+       * channel it also receives the messages of everyone without a messenger account.
+       */
+      enabled: e.CONSOLE_ENABLED ?? (embedded && wecomSet.length === 0),
+      /** Outside a laptop's embedded mode the console acts as anyone: an administrator must log in. */
+      requireLogin: !embedded || e.NODE_ENV === "production",
     }),
   });
 }

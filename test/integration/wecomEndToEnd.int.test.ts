@@ -38,19 +38,26 @@ describe(`WeChat Work end to end (${backend()})`, () => {
     throw new Error(`no reply queued under ${key}`);
   }
 
-  const textsTo = (userid: string) => fake.messages.filter((m) => m.delivered.includes(userid)).map((m) => (m.body.text as { content: string }).content);
+  /** What each message to `userid` says: a text's content, a card's title and subtitle. */
+  const textsTo = (userid: string) =>
+    fake.messages
+      .filter((m) => m.delivered.includes(userid))
+      .map((m) => {
+        const card = m.body.template_card as { main_title: { title: string }; sub_title_text?: string } | undefined;
+        return card ? `${card.main_title.title}\n${card.sub_title_text ?? ""}` : (m.body.text as { content: string }).content;
+      });
 
   it("answers a known person exactly once, though the callback comes 4 times and the platform says 45009 twice", async () => {
     fake.failNext({ errcode: 45009 }, { times: 2, api: "message/send" });
-    const xml = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: "ZhangWei", content: "东关村加油站消防通道堵塞", msgId: "7345678901234567001" });
+    const xml = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: "ZhangWei", content: "帮助", msgId: "7345678901234567001" });
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await fake.deliverCallback(app.url, xml, app.sealedAt()));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
 
-    await waitForReply(`reply:wecom:${CORP.agentId}:7345678901234567001`);
+    await waitForReply(`reply:wecom:${CORP.agentId}:7345678901234567001:0`);
     await sendEverything();
 
-    expect(textsTo("ZhangWei")).toEqual([expect.stringContaining("您好，张伟。安哨已收到您的消息。")]);
+    expect(textsTo("ZhangWei")).toEqual([expect.stringContaining("张伟，您好！请选择要办理的事项")]);
     expect(fake.calls("message/send")).toHaveLength(3);
   });
 

@@ -17,6 +17,9 @@ export function backend(): Backend {
  * here, dropped by `dropTestDatabase`), so files run in parallel without sharing rows; on Redis
  * every file gets a key prefix of its own.
  */
+/** The tipster-identity key of the MariaDB test runs (production must set its own; see .env.example). */
+export const TEST_TIP_KEY = randomBytes(32).toString("base64");
+
 export async function testConfig(overrides: Record<string, string> = {}): Promise<Config> {
   const suffix = randomBytes(4).toString("hex");
   if (backend() === "embedded") {
@@ -34,6 +37,7 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     DATABASE_URL: server.toString(),
     REDIS_URL: requireEnv("TEST_REDIS_URL"),
     KV_PREFIX: `as:test:${suffix}:`,
+    TIP_IDENTITY_KEY: TEST_TIP_KEY,
     JOBS_ENABLED: "false",
     DEMO: "false",
     ...overrides,

@@ -5,12 +5,17 @@ import { CalloutService } from "../../src/domain/callouts";
 import type { DraftInput } from "../../src/domain/callouts";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { BotEngine } from "../../bots/engine";
+import { FLOWS } from "../../bots/flows";
+import type { BotServices } from "../../bots/services";
+import { botServicesFor } from "./botServices";
 import { type OutboxHarness, openOutboxHarness } from "./outboxHarness";
 
 /** A demo county, the outbox with a recording WeChat Work, a callout service and the bot. */
 export interface CalloutHarness extends OutboxHarness {
   callouts: CalloutService;
   bot: BotEngine;
+  /** What the bot's flows act through (its media store takes the photos a test sends). */
+  botServices: BotServices;
   person(name: string): Promise<Person>;
   /** Drains the outbox once at the clock's time. */
   drain(): Promise<void>;
@@ -45,7 +50,8 @@ export async function openCalloutHarness(): Promise<CalloutHarness> {
     throw new Error(`injected crash after enqueue (${step})`);
   };
   const callouts = new CalloutService({ db: h.stores.db, clock: h.clock, outbox: h.outbox, channels: ["wecom"], fault });
-  const bot = new BotEngine({ db: h.stores.db, outbox: h.outbox, clock: h.clock, channels: ["wecom"], callouts });
+  const botServices = botServicesFor(h.stores.db, h.clock, h.outbox);
+  const bot = new BotEngine({ kv: h.stores.kv, outbox: h.outbox, services: botServices, flows: FLOWS, callouts });
   const worker = h.worker();
   let seq = 0;
   const event = (p: Person, body: Partial<InboundEvent>): InboundEvent =>
@@ -54,6 +60,7 @@ export async function openCalloutHarness(): Promise<CalloutHarness> {
     ...h,
     callouts,
     bot,
+    botServices,
     person: (name) => h.stores.db.manager.findOneByOrFail(PersonEntity, { name }),
     async drain() {
       await worker.drainOnce(h.clock.now());

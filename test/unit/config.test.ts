@@ -31,10 +31,15 @@ describe("loadConfig", () => {
   });
 
   it("selects MySQL and Redis from their URLs and turns demo data off", () => {
-    const config = loadConfig({ DATABASE_URL: "mysql://u:p@db:3306/anshao", REDIS_URL: "redis://cache:6379/1" });
+    const config = loadConfig({ DATABASE_URL: "mysql://u:p@db:3306/anshao", REDIS_URL: "redis://cache:6379/1", TIP_IDENTITY_KEY: "q".repeat(43) + "=" });
     expect(config.db).toEqual({ kind: "mysql", url: "mysql://u:p@db:3306/anshao" });
     expect(config.kv).toMatchObject({ kind: "redis", url: "redis://cache:6379/1" });
     expect(config.demo).toBe(false);
+  });
+
+  it("refuses a production database without the tipsters' identity key, which a redeploy must not lose", () => {
+    const problems = problemsOf({ DATABASE_URL: "mysql://u:p@db:3306/anshao" });
+    expect(problems).toEqual([expect.stringMatching(/^TIP_IDENTITY_KEY: .*必须设置举报人身份加密密钥/)]);
   });
 
   it("treats empty values as unset", () => {

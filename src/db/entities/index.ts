@@ -3,6 +3,7 @@ import { AuditEntry } from "./AuditEntry";
 import { Callout } from "./Callout";
 import { CalloutRecipient } from "./CalloutRecipient";
 import { CalloutStep } from "./CalloutStep";
+import { ConsoleMessage } from "./ConsoleMessage";
 import { Enterprise } from "./Enterprise";
 import { Hazard } from "./Hazard";
 import { HazardLedgerEntry } from "./HazardLedgerEntry";
@@ -10,10 +11,16 @@ import { HazardNudge } from "./HazardNudge";
 import { HazardCounter } from "./HazardCounter";
 import { HazardPhoto } from "./HazardPhoto";
 import { InboundEventRow } from "./InboundEventRow";
+import { Inspection } from "./Inspection";
+import { InspectionPhoto } from "./InspectionPhoto";
 import { OrgUnit } from "./OrgUnit";
 import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
 import { Person } from "./Person";
+import { Tip } from "./Tip";
+import { TipCounter } from "./TipCounter";
+import { TipPhoto } from "./TipPhoto";
+import { WarningMessage } from "./WarningMessage";
 
 export { ApiToken, AuditEntry, Enterprise, Hazard, HazardLedgerEntry, OrgUnit, Person };
 export { InboundEventRow };
@@ -22,6 +29,11 @@ export { OutboxDelivery, OutboxMessage };
 export { HazardCounter, HazardPhoto };
 export { HazardNudge };
 export { Callout, CalloutRecipient, CalloutStep };
+export { ConsoleMessage };
+export type { ConsoleDirection } from "./ConsoleMessage";
+export { Inspection, InspectionPhoto };
+export { Tip, TipCounter, TipPhoto };
+export { WarningMessage };
 
 /** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge, Callout, CalloutRecipient, CalloutStep];
+export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import Koa from "koa";
 import getRawBody from "raw-body";
 import { type CallbackAnswer, type CallbackOptions, deliverCallback, verifyCallbackUrl } from "./callbacks";
+import { menuCreate } from "./menuApi";
 import { agentGet, departmentGet, departmentSimplelist, userGet, userListId, userSimplelist } from "./directoryApi";
 import { mediaGet, mediaUpload } from "./mediaApi";
 import { messageSend, recall, updateTemplateCard } from "./messaging";
@@ -46,6 +47,7 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: FakeHandler }> =
   "user/get": { method: "GET", handler: userGet },
   "user/list_id": { method: "POST", handler: userListId },
   "agent/get": { method: "GET", handler: agentGet },
+  "menu/create": { method: "POST", handler: menuCreate },
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,6 +72,7 @@ export class FakeWecom {
       secret: options.secret ?? "fake-secret",
       tokenTtlS: options.tokenTtlS ?? 7200,
       revealMobile: options.revealMobile ?? true,
+      dailyQuota: options.dailyQuota,
     };
     this.state = new FakeState(options.now ?? Date.now);
     this.state.setDirectory(options.directory ?? SAMPLE_DIRECTORY);

@@ -69,6 +69,18 @@ export function textMessageXml(m: { corpId: string; agentId: number; from: strin
   return `<xml><ToUserName>${cdata(m.corpId)}</ToUserName><FromUserName>${cdata(m.from)}</FromUserName><CreateTime>${m.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType>${cdata("text")}</MsgType><Content>${cdata(m.content)}</Content><MsgId>${msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`;
 }
 
+/** The decrypted XML of a member's photo (its MediaId from `FakeWecom.addMedia`). */
+export function imageMessageXml(m: { corpId: string; agentId: number; from: string; mediaId: string; msgId?: string; createTime?: number }): string {
+  const msgId = m.msgId ?? `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  return `<xml><ToUserName>${cdata(m.corpId)}</ToUserName><FromUserName>${cdata(m.from)}</FromUserName><CreateTime>${m.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType>${cdata("image")}</MsgType><PicUrl>${cdata("https://wework.qpic.cn/fake.jpg")}</PicUrl><MediaId>${cdata(m.mediaId)}</MediaId><MsgId>${msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`;
+}
+
+/** The decrypted XML of a shared location (Location_X is the latitude). */
+export function locationMessageXml(m: { corpId: string; agentId: number; from: string; latitude: number; longitude: number; label?: string; msgId?: string; createTime?: number }): string {
+  const msgId = m.msgId ?? `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  return `<xml><ToUserName>${cdata(m.corpId)}</ToUserName><FromUserName>${cdata(m.from)}</FromUserName><CreateTime>${m.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType>${cdata("location")}</MsgType><Location_X>${m.latitude}</Location_X><Location_Y>${m.longitude}</Location_Y><Scale>15</Scale><Label>${cdata(m.label ?? "")}</Label><MsgId>${msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`;
+}
+
 /** The decrypted XML of a click on an interactive card's button. */
 export function cardClickXml(c: { corpId: string; agentId: number; from: string; taskId: string; key: string; responseCode: string; createTime?: number }): string {
   return `<xml><ToUserName>${cdata(c.corpId)}</ToUserName><FromUserName>${cdata(c.from)}</FromUserName><CreateTime>${c.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType>${cdata("event")}</MsgType><Event>${cdata("template_card_event")}</Event><EventKey>${cdata(c.key)}</EventKey><TaskId>${cdata(c.taskId)}</TaskId><CardType>${cdata("button_interaction")}</CardType><ResponseCode>${cdata(c.responseCode)}</ResponseCode><AgentID>${c.agentId}</AgentID></xml>`;

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { nearestEnterprises } from "../org/enterprises";
 import { Enterprise, OrgUnit, Person } from "../../db/entities";
 import { Invalid, NotFound } from "../../errors";
 import { type RoleCode, roles } from "../org/vocabulary";
@@ -70,21 +71,8 @@ async function unitForPlace(tx: EntityManager, place: HazardPlace, reporter: Per
 }
 
 async function nearestEnterprise(tx: EntityManager, lat: number, lng: number): Promise<{ enterprise: Enterprise; metres: number } | null> {
-  const all = await tx.find(Enterprise, { where: { active: true }, order: { id: "ASC" } });
-  let best: { enterprise: Enterprise; metres: number } | null = null;
-  for (const e of all) {
-    if (e.latitude == null || e.longitude == null) continue;
-    const metres = haversineMetres(lat, lng, e.latitude, e.longitude);
-    if (!best || metres < best.metres) best = { enterprise: e, metres };
-  }
-  return best;
-}
-
-/** Great-circle distance in metres. */
-export function haversineMetres(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const rad = (d: number) => (d * Math.PI) / 180;
-  const a = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lng2 - lng1) / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+  const [nearest] = await nearestEnterprises(tx, lat, lng, 1);
+  return nearest && nearest.metres !== null ? { enterprise: nearest.enterprise, metres: nearest.metres } : null;
 }
 
 async function activePerson(tx: EntityManager, id: number | null): Promise<Person | null> {

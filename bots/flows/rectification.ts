@@ -1,0 +1,94 @@
+import { Hazard } from "../../src/db/entities";
+import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
+import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
+import { hazardChoices, hazardFacts, hazardLines, hazardsToFix, pickedHazardId } from "./hazardPicks";
+
+/**
+ * 整改反馈: the responsible person picks one of their open hazards, sends after-photos and a note,
+ * and it goes to 复查 (the hazard service notifies the verifier).
+ */
+
+interface Draft {
+  offered?: number[];
+  hazardId?: number;
+  number?: string;
+  version?: number;
+  photoKeys?: string[];
+}
+
+const DONE = "done";
+
+const q = {
+  pick: (lines: string[], hazards: Hazard[]): Question => ({ text: ["请选择要反馈的隐患", ...lines.map((l, i) => `${i + 1}. ${l}`)].join("\n"), choices: hazardChoices(hazards) }),
+  photos: (count: number): Question => ({
+    text: count === 0 ? "请发送整改后的照片（可多张）\n发完后点「照片已发完」" : `已收到 ${count} 张整改照片，可继续发送\n发完后点「照片已发完」`,
+    choices: [{ key: DONE, label: "照片已发完" }],
+  }),
+  note: (): Question => ({ text: "请简要说明整改情况", examples: "例如：已清理通道杂物，安全出口解锁并张贴警示" }),
+};
+
+export const rectificationFlow: Flow = {
+  name: "rectification",
+  label: "整改反馈",
+  summary: "提交隐患整改后的照片和说明",
+  keywords: ["整改反馈", "整改", "反馈"],
+  allowed: (person) => person.active,
+
+  async start(ctx, seed) {
+    if (typeof seed?.hazardId === "number") return chosen(ctx, seed.hazardId);
+    const hazards = await hazardsToFix(ctx);
+    if (hazards.length === 0) {
+      ctx.say("您当前没有待整改的隐患。");
+      return next.done();
+    }
+    if (hazards.length === 1) return chosen(ctx, hazards[0]!.id);
+    return next.ask(q.pick(await hazardLines(ctx, hazards), hazards), "pick", { offered: hazards.map((h) => h.id) });
+  },
+
+  async reply(ctx, state, input) {
+    const draft = state.data as Draft;
+    if (state.step === "pick") {
+      const id = input.kind === "choice" ? pickedHazardId(input.key, draft.offered ?? []) : undefined;
+      if (id === undefined) return next.retry({ text: "请回复要反馈的隐患序号" }, state, "没有找到这个序号");
+      return chosen(ctx, id);
+    }
+    if (state.step === "photos") return photos(state, draft, input);
+    if (state.step === "note") return submit(ctx, state, draft, input);
+    return next.done();
+  },
+};
+
+async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
+  const hazard = await ctx.services.db.manager.findOneBy(Hazard, { id: hazardId });
+  if (!hazard || hazard.ownerId !== ctx.person.id || !["assigned", "rectifying"].includes(hazard.state)) {
+    ctx.say("这条隐患当前不需要您整改（可能已提交或已被调整）。");
+    return next.done();
+  }
+  ctx.card({ title: `整改隐患 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
+  return next.ask(q.photos(0), "photos", { hazardId, number: hazard.number, version: hazard.version, photoKeys: [] });
+}
+
+function photos(state: FlowState, draft: Draft, input: FlowInput): Next {
+  const keys = draft.photoKeys ?? [];
+  if (input.kind === "photo") {
+    if (keys.length >= MAX_PHOTOS) return next.retry(q.photos(keys.length), state, `照片最多 ${MAX_PHOTOS} 张，这张未保存`);
+    return next.ask(q.photos(keys.length + 1), "photos", { ...draft, photoKeys: [...keys, input.storageKey] });
+  }
+  const finished = (input.kind === "choice" && input.key === DONE) || (input.kind === "text" && /^(完成|好了|发完了)$/.test(input.text.trim()));
+  if (!finished) return next.retry(q.photos(keys.length), state, "请发送整改后的照片");
+  if (keys.length === 0) return next.retry(q.photos(0), state, "整改反馈至少需要一张整改后的照片");
+  return next.ask(q.note(), "note", { ...draft });
+}
+
+async function submit(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {
+  const note = input.kind === "text" ? input.text.trim() : "";
+  if (note.length < 2) return next.retry(q.note(), state, "请用一句话说明整改情况");
+  const { hazards } = ctx.services;
+  let version = draft.version;
+  const current = await ctx.services.db.manager.findOneBy(Hazard, { id: draft.hazardId! });
+  // 已交办 → 整改中 is implied by sending the rectification; both steps stay in the ledger.
+  if (current?.state === "assigned") version = (await hazards.startRectifying(current.id, ctx.person, { expectedVersion: version })).version;
+  const hazard = await hazards.submitRectification(draft.hazardId!, ctx.person, { note: note.slice(0, 2000), photoKeys: draft.photoKeys ?? [], expectedVersion: version });
+  ctx.say(`隐患 ${hazard.number} 的整改反馈已提交，等待复查。复查结果会在这里通知您。`);
+  return next.done();
+}

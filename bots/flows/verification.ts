@@ -1,0 +1,89 @@
+import { Hazard } from "../../src/db/entities";
+import { photosOf } from "../../src/domain/hazards/photos";
+import { VERIFIER_ROLES, holdsRole } from "../../src/domain/hazards/policy";
+import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
+import { hazardChoices, hazardFacts, hazardLines, hazardsToVerify, pickedHazardId } from "./hazardPicks";
+
+/**
+ * 复查: the verifier sees the hazard's before and after photos and the owner's note, then passes
+ * it or sends it back with a reason (the hazard service tells the owner either way).
+ */
+
+interface Draft {
+  offered?: number[];
+  hazardId?: number;
+  version?: number;
+}
+
+const PASS = "pass";
+const FAIL = "fail";
+
+const q = {
+  pick: (lines: string[], hazards: Hazard[]): Question => ({ text: ["请选择要复查的隐患", ...lines.map((l, i) => `${i + 1}. ${l}`)].join("\n"), choices: hazardChoices(hazards) }),
+  verdict: (): Question => ({ text: "复查结论", choices: [{ key: PASS, label: "复查通过" }, { key: FAIL, label: "不通过" }] }),
+  reason: (): Question => ({ text: "请说明不通过的原因（将发给整改责任人）", examples: "例如：安全出口仍被货物遮挡" }),
+};
+
+export const verificationFlow: Flow = {
+  name: "verification",
+  label: "复查",
+  summary: "核对整改前后照片，通过或退回",
+  keywords: ["复查", "验收"],
+  allowed: (person) => person.active && holdsRole(person, VERIFIER_ROLES),
+
+  async start(ctx, seed) {
+    if (typeof seed?.hazardId === "number") return chosen(ctx, seed.hazardId);
+    const hazards = await hazardsToVerify(ctx);
+    if (hazards.length === 0) {
+      ctx.say("您当前没有待复查的隐患。");
+      return next.done();
+    }
+    if (hazards.length === 1) return chosen(ctx, hazards[0]!.id);
+    return next.ask(q.pick(await hazardLines(ctx, hazards), hazards), "pick", { offered: hazards.map((h) => h.id) });
+  },
+
+  async reply(ctx, state, input) {
+    const draft = state.data as Draft;
+    if (state.step === "pick") {
+      const id = input.kind === "choice" ? pickedHazardId(input.key, draft.offered ?? []) : undefined;
+      if (id === undefined) return next.retry({ text: "请回复要复查的隐患序号" }, state, "没有找到这个序号");
+      return chosen(ctx, id);
+    }
+    if (state.step === "verdict") return verdict(ctx, state, draft, input);
+    if (state.step === "reason") return reject(ctx, state, draft, input);
+    return next.done();
+  },
+};
+
+async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
+  const hazard = await ctx.services.db.manager.findOneBy(Hazard, { id: hazardId });
+  if (!hazard || hazard.state !== "submitted") {
+    ctx.say("这条隐患当前不在待复查状态（可能已被他人复查）。");
+    return next.done();
+  }
+  const photos = await photosOf(ctx.services.db.manager, hazard.id);
+  const before = photos.filter((p) => p.stage === "before");
+  const after = photos.filter((p) => p.stage === "after");
+  ctx.card({ title: `复查隐患 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
+  if (before.length > 0) ctx.say(`整改前照片 ${before.length} 张：`);
+  for (const p of before) ctx.file(p.storageKey);
+  ctx.say(`整改后照片 ${after.length} 张：`);
+  for (const p of after) ctx.file(p.storageKey);
+  return next.ask(q.verdict(), "verdict", { hazardId, version: hazard.version });
+}
+
+async function verdict(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {
+  if (input.kind !== "choice") return next.retry(q.verdict(), state, "请选择复查通过或不通过");
+  if (input.key === FAIL) return next.ask(q.reason(), "reason", { ...draft });
+  const hazard = await ctx.services.hazards.verify(draft.hazardId!, ctx.person, { expectedVersion: draft.version });
+  ctx.say(`隐患 ${hazard.number} 复查通过，已通知整改责任人和监管人员。`);
+  return next.done();
+}
+
+async function reject(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {
+  const reason = input.kind === "text" ? input.text.trim() : "";
+  if (reason.length < 2) return next.retry(q.reason(), state, "请写明不通过的原因");
+  const hazard = await ctx.services.hazards.reject(draft.hazardId!, ctx.person, { reason: reason.slice(0, 2000), expectedVersion: draft.version });
+  ctx.say(`已退回隐患 ${hazard.number} 重新整改，原因已发给整改责任人。`);
+  return next.done();
+}

@@ -1,0 +1,89 @@
+import { type EntityManager, In } from "typeorm";
+import { Enterprise, Inspection, InspectionPhoto, OrgUnit, Person } from "../../db/entities";
+import { NotFound } from "../../errors";
+import type { InspectionFilter } from "./types";
+
+/** Names of the people, units and enterprises check-ins refer to, by id. */
+export interface InspectionNames {
+  people: Map<number, string>;
+  units: Map<number, string>;
+  enterprises: Map<number, string>;
+}
+
+export interface InspectionPage {
+  items: Inspection[];
+  /** Photo storage keys of each listed check-in, oldest first. */
+  photos: Map<number, string[]>;
+  names: InspectionNames;
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** A page of check-ins, newest first. */
+export async function listInspections(manager: EntityManager, filter: InspectionFilter): Promise<InspectionPage> {
+  const page = Math.max(1, filter.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, filter.pageSize ?? 20));
+  const q = manager.createQueryBuilder(Inspection, "i");
+  if (filter.unitId !== undefined) {
+    const unit = await manager.findOne(OrgUnit, { where: { id: filter.unitId } });
+    if (!unit) throw NotFound("该单位", "unit_not_found");
+    q.andWhere("i.unit_id IN (SELECT u.id FROM org_units u WHERE u.path LIKE :prefix)", { prefix: `${unit.path}%` });
+  }
+  if (filter.inspectorId !== undefined) q.andWhere("i.inspector_id = :inspectorId", { inspectorId: filter.inspectorId });
+  if (filter.enterpriseId !== undefined) q.andWhere("i.enterprise_id = :enterpriseId", { enterpriseId: filter.enterpriseId });
+  if (filter.kind) q.andWhere("i.kind = :kind", { kind: filter.kind });
+  if (filter.result) q.andWhere("i.result = :result", { result: filter.result });
+  if (filter.farFromSite !== undefined) q.andWhere("i.far_from_site = :far", { far: filter.farFromSite });
+  if (filter.from) q.andWhere("i.checked_in_at >= :from", { from: filter.from });
+  if (filter.to) q.andWhere("i.checked_in_at < :to", { to: filter.to });
+  const [items, total] = await q
+    .orderBy("i.checked_in_at", "DESC")
+    .addOrderBy("i.id", "DESC")
+    .skip((page - 1) * pageSize)
+    .take(pageSize)
+    .getManyAndCount();
+  const [photos, names] = await Promise.all([photosOf(manager, items.map((i) => i.id)), namesFor(manager, items)]);
+  return { items, photos, names, total, page, pageSize };
+}
+
+/** One check-in with its names and photos. */
+export interface InspectionDetail {
+  inspection: Inspection;
+  photoKeys: string[];
+  names: InspectionNames;
+}
+
+/** One check-in by id. */
+export async function inspectionDetail(manager: EntityManager, id: number): Promise<InspectionDetail> {
+  const inspection = await manager.findOne(Inspection, { where: { id } });
+  if (!inspection) throw NotFound("该巡查记录", "inspection_not_found");
+  const [photos, names] = await Promise.all([photosOf(manager, [id]), namesFor(manager, [inspection])]);
+  return { inspection, photoKeys: photos.get(id) ?? [], names };
+}
+
+/** Photo keys by check-in id, oldest first. */
+async function photosOf(manager: EntityManager, ids: number[]): Promise<Map<number, string[]>> {
+  const byId = new Map<number, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byId;
+  const rows = await manager.find(InspectionPhoto, { where: { inspectionId: In(ids) }, order: { id: "ASC" } });
+  for (const row of rows) byId.get(row.inspectionId)?.push(row.storageKey);
+  return byId;
+}
+
+async function namesFor(manager: EntityManager, items: Inspection[]): Promise<InspectionNames> {
+  const ids = (list: number[]) => [...new Set(list)];
+  const peopleIds = ids(items.map((i) => i.inspectorId));
+  const unitIds = ids(items.map((i) => i.unitId));
+  const enterpriseIds = ids(items.map((i) => i.enterpriseId));
+  const [people, units, enterprises] = await Promise.all([
+    peopleIds.length ? manager.find(Person, { where: { id: In(peopleIds) } }) : [],
+    unitIds.length ? manager.find(OrgUnit, { where: { id: In(unitIds) } }) : [],
+    enterpriseIds.length ? manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [],
+  ]);
+  return {
+    people: new Map(people.map((p) => [p.id, p.name])),
+    units: new Map(units.map((u) => [u.id, u.name])),
+    enterprises: new Map(enterprises.map((e) => [e.id, e.name])),
+  };
+}

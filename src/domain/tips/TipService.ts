@@ -1,0 +1,161 @@
+import type { EntityManager } from "typeorm";
+import { type Enterprise, type Person, Person as PersonEntity, type Tip, Tip as TipEntity } from "../../db/entities";
+import { Invalid, NotFound } from "../../errors";
+import { searchEnterprises } from "../org/enterprises";
+import { personSubject } from "./keys";
+import { tipNotices } from "./messages";
+import { notifyTip, tipFactsOf } from "./notify";
+import { isStaff, isTipOfficer, requireTipOfficer } from "./policy";
+import { listTips, tipDetail, tipsByLookup, type TipDetail, type TipFilter, type TipPage, type TipViewer } from "./queries";
+import { reportTipByPerson } from "./report";
+import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
+import { applyTipChange, tipNotFound, type TipChangeSpec } from "./transition";
+import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
+import { TIP_RESULTS } from "./vocabulary";
+
+const MAX_NOTE_CHARS = 1000;
+
+/**
+ * Tips (举报): received → verifying → closed (属实 / 不属实), or rejected; rewards for substantiated
+ * ones. Who tipped is sealed at rest; only a tip officer can reveal it, and every reveal is audited.
+ * Every verb is one transaction: the tip, its audit line and its notices commit together.
+ */
+export class TipService {
+  constructor(private readonly deps: TipServiceDeps) {}
+
+  /** A tip from someone in the directory; they are told its number, handlers see only its pseudonym. */
+  async report(reporter: Person, input: ReportTipInput): Promise<Tip> {
+    return reportTipByPerson(this.deps, reporter, input);
+  }
+
+  /** 受理: names the handler (the officer by default) and, if given, the 办理时限. */
+  async accept(id: number, actor: Person, input: AcceptTipInput = {}): Promise<Tip> {
+    return this.change(id, actor, input, {
+      action: "accept",
+      guard: () => requireTipOfficer(actor, "受理举报"),
+      patch: async (_tip, tx) => ({ handlerId: (await this.handler(tx, input.handlerId ?? actor.id)).id, dueAt: this.dueAt(input.dueAt), acceptedAt: this.deps.clock.now() }),
+      after: (tx, tip) => this.tellHandler(tx, tip, actor),
+    });
+  }
+
+  /** 改派: another handler for a tip being verified. */
+  async assign(id: number, actor: Person, input: AssignTipInput): Promise<Tip> {
+    return this.change(id, actor, input, {
+      action: "assign",
+      guard: () => requireTipOfficer(actor, "改派举报"),
+      patch: async (tip, tx) => ({ handlerId: (await this.handler(tx, input.handlerId)).id, dueAt: input.dueAt === undefined ? tip.dueAt : this.dueAt(input.dueAt) }),
+      after: (tx, tip, before) => (tip.handlerId !== before.handlerId ? this.tellHandler(tx, tip, actor) : Promise.resolve()),
+    });
+  }
+
+  /** 办结 with what verification found, by the handler or a tip officer; a handler's result goes to the officers. */
+  async close(id: number, actor: Person, input: CloseTipInput): Promise<Tip> {
+    if (!TIP_RESULTS.includes(input.result)) throw Invalid("核查结果应为属实或不属实", [{ where: "result", message: "应为 substantiated 或 unsubstantiated" }], "tip_result_invalid");
+    const note = requireText(input.note, "note", "请填写核查情况");
+    return this.change(id, actor, input, {
+      action: "close",
+      guard: (tip) => {
+        if (!isTipOfficer(actor) && tip.handlerId !== actor.id) throw tipNotFound();
+      },
+      patch: () => ({ result: input.result, resolution: note, closedAt: this.deps.clock.now() }),
+      after: async (tx, tip) => {
+        if (isTipOfficer(actor)) return;
+        await notifyTip(tx, this.deps.outbox, this.deps.channels, { tip, action: "close", text: tipNotices.closed(await tipFactsOf(tx, tip)), to: "officers" });
+      },
+    });
+  }
+
+  /** 不予受理, with the reason (the tipster sees it under 我的举报). */
+  async reject(id: number, actor: Person, input: RejectTipInput): Promise<Tip> {
+    const reason = requireText(input.reason, "reason", "请填写不予受理的原因");
+    return this.change(id, actor, input, {
+      action: "reject",
+      guard: () => requireTipOfficer(actor, "决定不予受理"),
+      patch: () => ({ resolution: reason, closedAt: this.deps.clock.now() }),
+    });
+  }
+
+  /** 决定奖励 for a substantiated tip, in whole yuan. */
+  async reward(id: number, actor: Person, input: RewardTipInput): Promise<Tip> {
+    if (!Number.isInteger(input.amount) || input.amount <= 0) throw Invalid("奖励金额应为正整数（元）", [{ where: "amount", message: "应为正整数" }], "tip_reward_amount_invalid");
+    return this.change(id, actor, input, {
+      action: "reward",
+      guard: () => requireTipOfficer(actor, "决定举报奖励"),
+      patch: () => ({ rewardState: "pending", rewardAmount: input.amount }),
+    });
+  }
+
+  /** 奖励兑现: the reward has been paid to the tipster. */
+  async markRewardPaid(id: number, actor: Person, input: TipChangeInput = {}): Promise<Tip> {
+    return this.change(id, actor, input, {
+      action: "reward_paid",
+      guard: () => requireTipOfficer(actor, "登记奖励兑现"),
+      patch: () => ({ rewardState: "paid", rewardPaidAt: this.deps.clock.now() }),
+    });
+  }
+
+  /** Who tipped, for a tip officer with a reason; audited (who, when, why), never logged. */
+  async revealReporter(id: number, actor: Person, input: RevealInput): Promise<RevealedReporter> {
+    return revealReporter(this.deps, id, actor, input);
+  }
+
+  /** A page of the tips `viewer` may see: all for tip officers, the ones they handle for anyone else. */
+  async list(viewer: Person, filter: TipFilter = {}): Promise<TipPage> {
+    return listTips(this.deps.db.manager, viewerOf(viewer), filter, this.deps.clock.now());
+  }
+
+  /** One tip with photos and timeline, if `viewer` may see it. */
+  async detail(viewer: Person, id: number): Promise<TipDetail> {
+    return tipDetail(this.deps.db.manager, viewerOf(viewer), id, this.deps.clock.now());
+  }
+
+  /** 我的举报: the tips this person submitted, newest first. */
+  async mine(person: Person, limit = 10): Promise<Tip[]> {
+    return tipsByLookup(this.deps.db.manager, this.deps.keys.lookup(personSubject(person.id)), limit);
+  }
+
+  /** How many tips were sealed under a key other than the current one (their tipsters cannot be revealed). */
+  async sealedUnderOtherKeys(): Promise<number> {
+    return this.deps.db.manager.createQueryBuilder(TipEntity, "t").where("t.identity_key_id IS NOT NULL AND t.identity_key_id <> :keyId", { keyId: this.deps.keys.keyId }).getCount();
+  }
+
+  /** Enterprises a tipster may mean by `text`. */
+  async findEnterprises(text: string, limit: number): Promise<Enterprise[]> {
+    return searchEnterprises(this.deps.db.manager, text, limit);
+  }
+
+  private change(id: number, actor: Person, input: TipChangeInput, spec: Omit<TipChangeSpec, "actor" | "expectedVersion">): Promise<Tip> {
+    return applyTipChange(this.deps, id, { ...spec, actor, expectedVersion: input.expectedVersion });
+  }
+
+  /** A handler must be active staff: an enterprise's own people never verify tips (they may be what the tip is about). */
+  private async handler(tx: EntityManager, id: number): Promise<Person> {
+    const person = await tx.findOne(PersonEntity, { where: { id } });
+    if (!person) throw NotFound("该人员", "person_not_found");
+    if (!person.active) throw Invalid(`${person.name} 已停用，不能核查举报`, [{ where: "handlerId", message: "人员已停用" }], "person_inactive");
+    if (!isStaff(person)) throw Invalid(`${person.name} 不是监管工作人员，不能核查举报`, [{ where: "handlerId", message: "需为工作人员" }], "tip_handler_not_staff");
+    return person;
+  }
+
+  private dueAt(dueAt: Date | null | undefined): Date | null {
+    if (!dueAt) return null;
+    if (dueAt.getTime() <= this.deps.clock.now().getTime()) throw Invalid("办理时限须晚于当前时间", [{ where: "dueAt", message: "须晚于当前时间" }], "tip_due_in_past");
+    return dueAt;
+  }
+
+  private async tellHandler(tx: EntityManager, tip: Tip, actor: Person): Promise<void> {
+    if (tip.handlerId === null || tip.handlerId === actor.id) return;
+    await notifyTip(tx, this.deps.outbox, this.deps.channels, { tip, action: "assign", text: tipNotices.assigned(await tipFactsOf(tx, tip)), to: [tip.handlerId] });
+  }
+}
+
+function viewerOf(person: Person): TipViewer {
+  return { personId: person.id, officer: isTipOfficer(person) };
+}
+
+function requireText(value: string | undefined | null, field: string, message: string): string {
+  const text = value?.trim() ?? "";
+  if (!text) throw Invalid(message, [{ where: field, message: "不能为空" }], "tip_text_required");
+  if ([...text].length > MAX_NOTE_CHARS) throw Invalid(`不能超过 ${MAX_NOTE_CHARS} 个字`, [{ where: field, message: "过长" }]);
+  return text;
+}

@@ -1,0 +1,100 @@
+import { type EntityManager, In } from "typeorm";
+import { AuditEntry, Enterprise, Person, Tip, TipPhoto } from "../../db/entities";
+import { tipNotFound } from "./transition";
+import { OPEN_TIP_STATES, type TipState } from "./vocabulary";
+
+/** What the list can be narrowed by; every field is optional. */
+export interface TipFilter {
+  states?: readonly TipState[];
+  /** Only open tips past their 办理时限 (true), or only those that are not (false). */
+  overdue?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Who is looking: a tip officer sees every tip, anyone else only the tips they handle. */
+export interface TipViewer {
+  personId: number;
+  officer: boolean;
+}
+
+/** Names of the people and enterprises a tip refers to, by id. */
+export interface TipNames {
+  people: Map<number, string>;
+  enterprises: Map<number, string>;
+}
+
+export interface TipPage {
+  items: Tip[];
+  names: TipNames;
+  total: number;
+  page: number;
+  pageSize: number;
+  now: Date;
+}
+
+export interface TipDetail {
+  tip: Tip;
+  names: TipNames;
+  photos: TipPhoto[];
+  /** The audit lines of the tip's lifecycle, oldest first (reveals not among them). */
+  timeline: AuditEntry[];
+  /** Who revealed the tipster, when and why — for tip officers only; null for anyone else. */
+  reveals: AuditEntry[] | null;
+  now: Date;
+}
+
+const REVEAL_ACTIONS = ["tip.reveal", "tip.reveal_refused"];
+
+/** True when the tip is open and past its 办理时限. */
+export function isTipOverdue(tip: Pick<Tip, "state" | "dueAt">, now: Date): boolean {
+  return OPEN_TIP_STATES.includes(tip.state) && tip.dueAt !== null && tip.dueAt.getTime() < now.getTime();
+}
+
+/** A page of the tips `viewer` may see, newest first. */
+export async function listTips(manager: EntityManager, viewer: TipViewer, filter: TipFilter, now: Date): Promise<TipPage> {
+  const page = filter.page ?? 1;
+  const pageSize = filter.pageSize ?? 20;
+  const q = manager.createQueryBuilder(Tip, "t");
+  if (!viewer.officer) q.andWhere("t.handler_id = :me", { me: viewer.personId });
+  if (filter.states?.length) q.andWhere("t.state IN (:...states)", { states: filter.states });
+  const overdue = "(t.state IN (:...open) AND t.due_at IS NOT NULL AND t.due_at < :now)";
+  if (filter.overdue !== undefined) q.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, { open: OPEN_TIP_STATES, now });
+  const [items, total] = await q.orderBy("t.reported_at", "DESC").addOrderBy("t.id", "DESC").skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+  return { items, names: await namesOf(manager, items, []), total, page, pageSize, now };
+}
+
+/** One tip with its photos and timeline, if `viewer` may see it; otherwise 404, as if it did not exist. */
+export async function tipDetail(manager: EntityManager, viewer: TipViewer, id: number, now: Date): Promise<TipDetail> {
+  const tip = await manager.findOne(Tip, { where: { id } });
+  if (!tip || !(viewer.officer || tip.handlerId === viewer.personId)) throw tipNotFound();
+  const photos = await manager.find(TipPhoto, { where: { tipId: id }, order: { at: "ASC", id: "ASC" } });
+  const lines = await manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(id) }, order: { at: "ASC", id: "ASC" } });
+  const timeline = lines.filter((l) => !REVEAL_ACTIONS.includes(l.action));
+  const reveals = viewer.officer ? lines.filter((l) => REVEAL_ACTIONS.includes(l.action)) : null;
+  return { tip, names: await namesOf(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, timeline, reveals, now };
+}
+
+/** A tipster's own tips, newest first, found by their lookup hash. */
+export function tipsByLookup(manager: EntityManager, lookup: string, limit: number): Promise<Tip[]> {
+  return manager.find(Tip, { where: { reporterLookup: lookup }, order: { reportedAt: "DESC", id: "DESC" }, take: limit });
+}
+
+/** The person id of an audit actor written as `person:12`; null for `tipster`, `system` and the like. */
+export function actorPersonId(actor: string): number | null {
+  const match = /^person:(\d+)$/.exec(actor);
+  return match ? Number(match[1]) : null;
+}
+
+async function namesOf(manager: EntityManager, tips: Tip[], lines: AuditEntry[]): Promise<TipNames> {
+  const personIds = new Set<number>();
+  for (const t of tips) if (t.handlerId !== null) personIds.add(t.handlerId);
+  for (const l of lines) {
+    const id = actorPersonId(l.actor);
+    if (id !== null) personIds.add(id);
+  }
+  const enterpriseIds = [...new Set(tips.map((t) => t.enterpriseId).filter((id): id is number => id !== null))];
+  const people = personIds.size ? await manager.find(Person, { where: { id: In([...personIds]) }, select: { id: true, name: true } }) : [];
+  const enterprises = enterpriseIds.length ? await manager.find(Enterprise, { where: { id: In(enterpriseIds) }, select: { id: true, name: true } }) : [];
+  return { people: new Map(people.map((p) => [p.id, p.name])), enterprises: new Map(enterprises.map((e) => [e.id, e.name])) };
+}

@@ -1,0 +1,135 @@
+import type { EntityManager } from "typeorm";
+import { Enterprise, OrgUnit, type Person, Tip, TipPhoto } from "../../db/entities";
+import { Forbidden, Invalid, NotFound } from "../../errors";
+import { appendAudit } from "../audit/auditLog";
+import { numberingYear } from "../hazards/numbering";
+import { type TipIdentity, personSubject } from "./keys";
+import { tipNotices } from "./messages";
+import { notifyTip, placeOfTip } from "./notify";
+import { ensureTipCounter, formatTipNumber, takeNextTipSeq } from "./numbering";
+import { sourceOf } from "./policy";
+import { newPseudonym } from "./pseudonym";
+import type { ReportTipInput, TipServiceDeps } from "./types";
+import type { TipChannel, TipSource } from "./vocabulary";
+
+/** Shortest content taken: "有隐患" tells a verifier nothing. */
+export const MIN_CONTENT_CHARS = 5;
+export const MAX_CONTENT_CHARS = 2000;
+/** Most photos one tip takes; a phone sends at most nine at once. */
+export const MAX_TIP_PHOTOS = 9;
+/** The media store's key shape; anything else never reaches the table. */
+const PHOTO_KEY = /^\d{8}-[0-9a-f]{32}\.[a-z0-9]{2,5}$/;
+
+/** The audit log's actor for what the tipster did: never their person id. */
+export const TIPSTER_ACTOR = "tipster";
+
+/** A tip from someone in the directory (chat): their identity sealed, their tips findable by them alone. */
+export async function reportTipByPerson(deps: TipServiceDeps, reporter: Person, input: ReportTipInput): Promise<Tip> {
+  if (!reporter.active) throw Forbidden("该人员已停用，不能提交举报", "person_inactive");
+  const unit = await deps.db.manager.findOne(OrgUnit, { where: { id: reporter.unitId } });
+  const identity: TipIdentity = {
+    personId: reporter.id,
+    name: reporter.name,
+    mobile: reporter.mobile,
+    unit: unit?.name ?? null,
+    accounts: { ...(reporter.wecomUserId ? { wecom: reporter.wecomUserId } : {}), ...(reporter.dingtalkUserId ? { dingtalk: reporter.dingtalkUserId } : {}) },
+  };
+  return createTip(deps, { source: sourceOf(reporter), channel: "chat", identity, lookupSubject: personSubject(reporter.id) }, input);
+}
+
+/** Who tipped and how, as `createTip` takes it; the public form will pass its own. */
+export interface TipOrigin {
+  source: TipSource;
+  channel: TipChannel;
+  /** Null for an anonymous tip. */
+  identity: TipIdentity | null;
+  /** What the tipster later finds their tips by (`person:12`, or a tracking code); null when nothing. */
+  lookupSubject: string | null;
+}
+
+/**
+ * Checks the tip, numbers it (gap-free), seals the identity bound to the number, and in one
+ * transaction writes the tip, its photos, its first audit line (actor `tipster`) and the notice
+ * to the tip officers.
+ */
+export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: ReportTipInput): Promise<Tip> {
+  const clean = checkTip(input);
+  const now = deps.clock.now();
+  const year = numberingYear(now);
+  await ensureTipCounter(deps.db, year);
+  return deps.db.transaction(async (tx) => {
+    const enterprise = clean.enterpriseId ? await enterpriseById(tx, clean.enterpriseId) : null;
+    const seq = await takeNextTipSeq(tx, year);
+    const number = formatTipNumber(year, seq);
+    const tip = await tx.save(
+      tx.create(Tip, {
+        number,
+        year,
+        seq,
+        source: origin.source,
+        channel: origin.channel,
+        state: "received",
+        content: clean.content,
+        enterpriseId: enterprise?.id ?? null,
+        locationText: clean.locationText,
+        latitude: clean.latitude ?? enterprise?.latitude ?? null,
+        longitude: clean.longitude ?? enterprise?.longitude ?? null,
+        pseudonym: newPseudonym(),
+        reporterSealed: origin.identity ? deps.keys.seal(origin.identity, number) : null,
+        identityKeyId: origin.identity ? deps.keys.keyId : null,
+        reporterLookup: origin.lookupSubject ? deps.keys.lookup(origin.lookupSubject) : null,
+        handlerId: null,
+        dueAt: null,
+        result: null,
+        resolution: null,
+        rewardState: null,
+        rewardAmount: null,
+        rewardPaidAt: null,
+        reportedAt: now,
+        acceptedAt: null,
+        closedAt: null,
+        updatedAt: now,
+      }),
+    );
+    if (clean.photoKeys.length) await tx.insert(TipPhoto, clean.photoKeys.map((storageKey) => ({ tipId: tip.id, storageKey, at: now })));
+    await appendAudit(tx, { at: now, actor: TIPSTER_ACTOR, action: "tip.report", entityType: "tip", entityId: tip.id, after: { number, source: tip.source, channel: tip.channel, state: tip.state, photos: clean.photoKeys.length } });
+    const facts = { tip, place: placeOfTip(tip, enterprise) };
+    await notifyTip(tx, deps.outbox, deps.channels, { tip, action: "report", text: tipNotices.received(facts), to: "officers" });
+    return tip;
+  });
+}
+
+interface CleanTip {
+  content: string;
+  enterpriseId: number | null;
+  locationText: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  photoKeys: string[];
+}
+
+/** Refuses what a verifier could not act on, with the field at fault; never quotes the content back. */
+export function checkTip(input: ReportTipInput): CleanTip {
+  const content = input.content?.trim() ?? "";
+  if ([...content].length < MIN_CONTENT_CHARS) throw Invalid(`请把举报的情况说清楚（至少 ${MIN_CONTENT_CHARS} 个字）`, [{ where: "content", message: "内容过短" }], "tip_content_too_short");
+  if ([...content].length > MAX_CONTENT_CHARS) throw Invalid(`举报内容不能超过 ${MAX_CONTENT_CHARS} 个字`, [{ where: "content", message: "内容过长" }], "tip_content_too_long");
+  const locationText = input.place?.locationText?.trim() || null;
+  if (locationText && [...locationText].length > 255) throw Invalid("地点描述不能超过 255 个字", [{ where: "place.locationText", message: "过长" }]);
+  const latitude = input.place?.latitude ?? null;
+  const longitude = input.place?.longitude ?? null;
+  if ((latitude === null) !== (longitude === null) || (latitude !== null && (Math.abs(latitude) > 90 || Math.abs(longitude as number) > 180))) {
+    throw Invalid("位置坐标不正确", [{ where: "place", message: "经纬度须成对且在有效范围内" }], "tip_location_invalid");
+  }
+  const photoKeys = [...(input.photoKeys ?? [])];
+  if (photoKeys.length > MAX_TIP_PHOTOS) throw Invalid(`照片最多 ${MAX_TIP_PHOTOS} 张`, [{ where: "photoKeys", message: `最多 ${MAX_TIP_PHOTOS} 张` }], "tip_photos_too_many");
+  const bad = photoKeys.findIndex((k) => !PHOTO_KEY.test(k));
+  if (bad >= 0) throw Invalid("照片存储键格式不正确", [{ where: `photoKeys.${bad}`, message: "不是有效的文件存储键" }], "tip_photo_key_invalid");
+  return { content, enterpriseId: input.enterpriseId ?? null, locationText, latitude, longitude, photoKeys };
+}
+
+// A tip about a deactivated enterprise still counts: a closed business may be operating illegally.
+async function enterpriseById(tx: EntityManager, id: number): Promise<Enterprise> {
+  const enterprise = await tx.findOne(Enterprise, { where: { id } });
+  if (!enterprise) throw NotFound("该企业", "enterprise_not_found");
+  return enterprise;
+}

@@ -1,0 +1,70 @@
+import type { ChannelId } from "../../channels/channel";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import type { OutboxService } from "../outbox";
+import type { TipKeys } from "./keys";
+import type { TipResult } from "./vocabulary";
+
+/** What TipService is built from. */
+export interface TipServiceDeps {
+  db: Database;
+  outbox: Pick<OutboxService, "enqueue">;
+  clock: Clock;
+  /** Derived from TIP_IDENTITY_KEY (see `loadTipKeys`). */
+  keys: TipKeys;
+  /** Enabled channels in order of preference, for notices to staff. */
+  channels: readonly ChannelId[];
+}
+
+/** Where a tip points, when not at an enterprise in the directory. */
+export interface TipPlace {
+  locationText?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+/** A tip as the tipster gives it. */
+export interface ReportTipInput {
+  /** What happened, in the tipster's words. */
+  content: string;
+  /** The enterprise it is about, if they picked one … */
+  enterpriseId?: number | null;
+  /** … and/or where. */
+  place?: TipPlace | null;
+  /** Storage keys of photos already in the media store. */
+  photoKeys?: readonly string[];
+}
+
+/** Fields every change to a tip carries. */
+export interface TipChangeInput {
+  /** The version the caller saw; a different current version is refused as a concurrent change. */
+  expectedVersion?: number;
+}
+
+/** 受理: who verifies (default: the officer) and by when (限期办理, optional). */
+export interface AcceptTipInput extends TipChangeInput {
+  handlerId?: number | null;
+  dueAt?: Date | null;
+}
+
+/** 改派: another handler, and optionally a new 办理时限. */
+export interface AssignTipInput extends TipChangeInput {
+  handlerId: number;
+  dueAt?: Date | null;
+}
+
+/** 办结: what verification found. */
+export interface CloseTipInput extends TipChangeInput {
+  result: TipResult;
+  note: string;
+}
+
+/** 不予受理, with the reason. */
+export interface RejectTipInput extends TipChangeInput {
+  reason: string;
+}
+
+/** 决定奖励 for a substantiated tip, in whole yuan. */
+export interface RewardTipInput extends TipChangeInput {
+  amount: number;
+}

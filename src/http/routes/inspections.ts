@@ -1,0 +1,46 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import type { Person } from "../../db/entities";
+import { INSPECTING_ROLES, INSPECTION_READER_ROLES, type InspectionService } from "../../domain/inspections";
+import { Unauthorized } from "../../errors";
+import { authenticate, requireRole } from "../middleware/auth";
+import { presentInspectionDetail, presentInspectionPage } from "./inspections.presenter";
+import * as T from "./inspections.schema";
+
+/** What the inspection API needs. */
+export interface InspectionRouteDeps {
+  db: Database;
+  clock: Clock;
+  inspections: InspectionService;
+}
+
+const actor = (ctx: Context): Person => {
+  if (!ctx.state.person) throw Unauthorized();
+  return ctx.state.person;
+};
+
+/** The admin API for check-ins: record one (as the caller), list them with filters and paging, read one. */
+export function inspectionRoutes(deps: InspectionRouteDeps): Router {
+  const router = new Router({ prefix: "/api/inspections" });
+  const auth = authenticate({ db: deps.db, clock: deps.clock });
+
+  router.get("/", auth, requireRole(...INSPECTION_READER_ROLES), async (ctx) => {
+    const q = T.parseInput(T.ListQuery, ctx.query);
+    ctx.body = presentInspectionPage(await deps.inspections.list(actor(ctx), q));
+  });
+
+  router.post("/", auth, requireRole(...INSPECTING_ROLES), async (ctx) => {
+    const body = T.parseInput(T.CheckInBody, ctx.request.body);
+    const inspection = await deps.inspections.checkIn(actor(ctx), body);
+    ctx.status = 201;
+    ctx.body = { data: presentInspectionDetail(await deps.inspections.detail(actor(ctx), inspection.id)) };
+  });
+
+  router.get("/:id", auth, requireRole(...INSPECTION_READER_ROLES), async (ctx) => {
+    const id = T.parseInput(T.IdParam, ctx.params.id);
+    ctx.body = { data: presentInspectionDetail(await deps.inspections.detail(actor(ctx), id)) };
+  });
+  return router;
+}

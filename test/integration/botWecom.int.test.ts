@@ -1,0 +1,148 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ManualClock } from "../../src/clock";
+import { Enterprise, Hazard, Inspection, OrgUnit, Person } from "../../src/db/entities";
+import type { Services } from "../../src/services";
+import { cardClickXml, type FakeMessage, type FakeWecom, imageMessageXml, locationMessageXml, textMessageXml } from "../fakes/fakeWecom";
+import { backend } from "../support/backend";
+import { JPEG } from "../support/botHarness";
+import { CORP, startWecomApp, type WecomApp } from "../support/wecomApp";
+
+/**
+ * 隐患随手拍 over WeChat Work as a member lives it: encrypted callbacks in (text, a photo the
+ * app downloads with media/get, button clicks), cards and texts out through the fake's message/send.
+ */
+describe(`bot conversations over WeChat Work (${backend()})`, () => {
+  const clock = new ManualClock("2026-11-26T02:00:00Z");
+  let app: WecomApp;
+  let services: Services;
+  let fake: FakeWecom;
+  let seq = 0;
+
+  beforeAll(async () => {
+    app = await startWecomApp(clock);
+    ({ services, fake } = app);
+    await services.jobContext.contactSync!.syncAll();
+    await services.db.manager.update(Person, { wecomUserId: "ZhangWei" }, { roles: ["inspector"] });
+  });
+  afterAll(() => app.close());
+
+  const to = (userid: string) => fake.messages.filter((m) => m.delivered.includes(userid));
+  const words = (m: FakeMessage) => {
+    const card = m.body.template_card as { main_title: { title: string }; sub_title_text?: string } | undefined;
+    return card ? `${card.main_title.title}\n${card.sub_title_text ?? ""}` : (m.body.text as { content: string }).content;
+  };
+
+  /** Delivers a callback from `member` and waits until the bot's answer has gone out through the outbox. */
+  async function send(xml: string, member = "ZhangWei"): Promise<FakeMessage[]> {
+    const before = to(member).length;
+    const answer = await fake.deliverCallback(app.url, xml, app.sealedAt());
+    expect(answer.status).toBe(200);
+    for (let i = 0; i < 100 && to(member).length === before; i++) {
+      await services.outboxWorker.drainOnce(clock.now());
+      await sleep(20);
+    }
+    // Past the fake's per-member limit window, so a long conversation is never throttled.
+    clock.advance(5_000);
+    return to(member).slice(before);
+  }
+
+  const sender = { corpId: CORP.corpId, agentId: CORP.agentId };
+  const text = (content: string, member = "ZhangWei") => send(textMessageXml({ ...sender, from: member, content, msgId: `88${++seq}` }), member);
+  const photo = (member = "ZhangWei") => {
+    const mediaId = fake.addMedia({ bytes: JPEG, contentType: "image/jpeg", filename: "photo.jpg" });
+    return send(imageMessageXml({ ...sender, from: member, mediaId, msgId: `88${++seq}` }), member);
+  };
+  const click = (label: string, member = "ZhangWei") => {
+    const card = to(member).filter((m) => m.taskId).at(-1)!;
+    const buttons = (card.body.template_card as { button_list: { text: string; key: string }[] }).button_list;
+    const key = buttons.find((b) => b.text === label)!.key;
+    return send(cardClickXml({ ...sender, from: member, taskId: card.taskId!, key, responseCode: card.responseCode! }), member);
+  };
+
+  it("reports a hazard with a photo downloaded from WeChat Work", async () => {
+    const menu = await text("随手拍");
+    expect(words(menu[0]!)).toContain("请拍摄或发送隐患照片");
+    expect(menu[0]!.msgtype).toBe("template_card");
+
+    const mediaId = fake.addMedia({ bytes: JPEG, contentType: "image/jpeg", filename: "hazard.jpg" });
+    const photo = await send(imageMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: "ZhangWei", mediaId, msgId: `88${++seq}` }));
+    expect(words(photo[0]!)).toContain("已收到 1 张照片");
+
+    expect(words((await click("照片已发完"))[0]!)).toContain("请描述隐患情况");
+    expect(words((await text("桥头配电箱门损坏，电线裸露"))[0]!)).toContain("隐患在哪里");
+    expect(words((await text("青禾桥东侧配电箱"))[0]!)).toContain("请选择隐患类别");
+    await click("用电安全");
+    const done = await click("一般隐患");
+    expect(words(done[0]!)).toMatch(/隐患已上报：YH-\d{4}-\d{6}/);
+
+    const hazard = await services.db.manager.findOneByOrFail(Hazard, { category: "用电安全" });
+    expect(hazard).toMatchObject({ source: "chat_photo", level: "general", locationText: "青禾桥东侧配电箱", description: "桥头配电箱门损坏，电线裸露" });
+    // The photo is ours now: stored under our own key, not WeChat Work's media id.
+    const photos = await services.db.manager.query("SELECT storage_key FROM hazard_photos WHERE hazard_id = ?", [hazard.id]);
+    expect(photos).toHaveLength(1);
+    expect(fake.calls("media/get")).toHaveLength(1);
+  });
+
+  it("checks in at an enterprise found by location, reports what was found, and sees it rectified and verified", async () => {
+    const { manager } = services.db;
+    await manager.update(Person, { wecomUserId: "WangQiang" }, { roles: ["enterprise_owner"] });
+    const owner = await manager.findOneByOrFail(Person, { wecomUserId: "WangQiang" });
+    const zhang = await manager.findOneByOrFail(Person, { wecomUserId: "ZhangWei" });
+    const unit = await manager.findOneByOrFail(OrgUnit, { id: zhang.unitId });
+    const enterprise = await manager.save(
+      manager.create(Enterprise, {
+        creditCode: "91330100MA2H00001X",
+        name: "青禾五金厂",
+        industry: "industry_trade",
+        scale: "small",
+        riskLevel: "yellow",
+        address: null,
+        latitude: 30.2741,
+        longitude: 120.1551,
+        supervisingUnitId: unit.id,
+        adminOwnerId: null,
+        supervisorOwnerId: zhang.id,
+        enterpriseOwnerId: owner.id,
+        active: true,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      }),
+    );
+
+    await text("巡查打卡");
+    // About 110 m north of the enterprise's door.
+    const near = await send(locationMessageXml({ ...sender, from: "ZhangWei", latitude: 30.2751, longitude: 120.1551, label: "青禾路 8 号", msgId: `88${++seq}` }));
+    expect(words(near[0]!)).toContain("青禾五金厂（约 111 米）");
+    await text("1");
+    await click("专项检查");
+    await click("发现隐患");
+    await photo();
+    await click("照片已发完");
+    // The note ends the check-in; the hazard flow goes on with the enterprise and the photo in hand.
+    const handedOver = (await text("配电房专项检查")).map(words).join("\n");
+    expect(handedOver).toContain("已收到 1 张照片");
+    expect(words((await click("照片已发完")).at(-1)!)).toContain("请描述隐患情况");
+    await text("车间配电柜未上锁，柜门敞开");
+    await click("用电安全");
+    const reported = await click("一般隐患");
+    const number = /隐患已上报：(YH-\d{4}-\d{6})/.exec(reported.map(words).join("\n"))?.[1];
+    expect(number).toBeDefined();
+
+    const hazard = await manager.findOneByOrFail(Hazard, { number: number! });
+    expect(hazard).toMatchObject({ source: "inspection", enterpriseId: enterprise.id, ownerId: owner.id });
+    const inspection = await manager.findOneByOrFail(Inspection, { enterpriseId: enterprise.id });
+    expect(inspection).toMatchObject({ kind: "special", result: "hazard_found", hazardId: hazard.id, farFromSite: false });
+    expect(inspection.distanceMetres).toBeGreaterThan(100);
+
+    await services.hazards.assign(hazard.id, zhang, { measures: "配电柜加锁，张贴警示", deadline: new Date(clock.now().getTime() + 3 * 86400_000), verifierId: zhang.id });
+    await text("整改反馈", "WangQiang");
+    await photo("WangQiang");
+    await click("照片已发完", "WangQiang");
+    expect(words((await text("已加锁并张贴警示标识", "WangQiang"))[0]!)).toContain("整改反馈已提交");
+
+    const review = await text("复查");
+    expect(review.filter((m) => m.msgtype === "file")).toHaveLength(2);
+    expect(words((await click("复查通过"))[0]!)).toContain("复查通过");
+    expect((await manager.findOneByOrFail(Hazard, { id: hazard.id })).state).toBe("verified");
+  });
+});

@@ -1,0 +1,56 @@
+import { appMenu } from "../../bots/appMenu";
+import { choiceOf, type Flow } from "../../bots/flow";
+import { renderInfo, renderQuestion } from "../../bots/render";
+
+const kinds = { key: "routine", label: "日常巡查" };
+const question = { text: "请选择检查类型\n可回复序号", choices: [kinds, { key: "special", label: "专项检查" }] };
+
+describe("how the bot asks", () => {
+  it("puts few short choices on buttons where the channel has cards, and numbers them everywhere else", () => {
+    const card = renderQuestion("wecom", question, "bot_1_ab", "请选择一项");
+    expect(card).toMatchObject({ kind: "card", card: { taskId: "bot_1_ab", title: "请选择检查类型", buttons: [{ key: "routine", label: "日常巡查" }, { key: "special", label: "专项检查" }] } });
+    expect(card.kind === "card" && card.card.description).toContain("请选择一项");
+    const text = renderQuestion("dingtalk", question, "bot_1_ab");
+    expect(text).toEqual({ kind: "text", text: expect.stringContaining("1. 日常巡查\n2. 专项检查") });
+  });
+
+  it("falls back to a numbered list when the choices would not fit on a card", () => {
+    const many = { text: "请选择", choices: Array.from({ length: 7 }, (_, i) => ({ key: `k${i}`, label: `选项${i}` })) };
+    expect(renderQuestion("wecom", many, "t").kind).toBe("text");
+    const long = { text: "请选择企业", choices: [{ key: "e0", label: "青禾建工集团东岭安置房项目" }] };
+    expect(renderQuestion("wecom", long, "t")).toEqual({ kind: "text", text: expect.stringContaining("1. 青禾建工集团东岭安置房项目") });
+  });
+
+  it("sends an information card as text on WeChat Work, whose notice cards need a link", () => {
+    const info = { taskId: "i", title: "隐患已上报：YH-2026-000001", fields: [{ label: "等级", value: "一般隐患" }] };
+    expect(renderInfo("wecom", info)).toEqual({ kind: "text", text: "隐患已上报：YH-2026-000001\n等级：一般隐患" });
+    expect(renderInfo("console", info).kind).toBe("card");
+  });
+});
+
+describe("reading a typed choice", () => {
+  const choices = [kinds, { key: "special", label: "专项检查" }];
+  it.each([
+    ["1", "routine"],
+    ["２", "special"],
+    ["2.", "special"],
+    ["专项检查", "special"],
+  ])("%s picks %s", (typed, key) => {
+    expect(choiceOf(typed, choices)?.key).toBe(key);
+  });
+  it("finds nothing for a number out of range or other words", () => {
+    expect(choiceOf("3", choices)).toBeUndefined();
+    expect(choiceOf("检查", choices)).toBeUndefined();
+  });
+});
+
+describe("the app menu", () => {
+  const flow = (name: string, label: string): Flow => ({ name, label, summary: "", keywords: [], allowed: () => true, start: async () => ({ done: true }), reply: async () => ({ done: true }) });
+  it("keeps the first two flows one tap away and the rest, then 帮助, under 更多 (at most 5)", () => {
+    const flows = ["a", "b", "c", "d", "e", "f", "g"].map((n) => flow(n, n.toUpperCase()));
+    const menu = appMenu(flows);
+    expect(menu.slice(0, 2)).toEqual([{ name: "A", key: "flow:a" }, { name: "B", key: "flow:b" }]);
+    expect(menu[2]!.sub!.map((s) => s.key)).toEqual(["flow:c", "flow:d", "flow:e", "flow:f", "flow:g"]);
+    expect(appMenu(flows.slice(0, 4))[2]!.sub!.map((s) => s.name)).toEqual(["C", "D", "帮助"]);
+  });
+});
