@@ -28,9 +28,11 @@ export class ConversationStore {
     return raw ? (JSON.parse(raw) as Conversation) : null;
   }
 
-  async save(personId: number, conversation: Conversation): Promise<void> {
+  /** Keeps the conversation for another idle period; `rememberExpiry` lets a late reply hear it timed out. */
+  async save(personId: number, conversation: Conversation, rememberExpiry = true): Promise<void> {
     await this.kv.set(key(personId), JSON.stringify(conversation), IDLE_MS);
-    await this.kv.set(openKey(personId), conversation.flow, EXPIRY_NOTICE_MS);
+    if (rememberExpiry) await this.kv.set(openKey(personId), conversation.flow, EXPIRY_NOTICE_MS);
+    else await this.kv.del(openKey(personId));
   }
 
   async end(personId: number): Promise<void> {

@@ -129,8 +129,10 @@ export class BotEngine implements InboundHandler {
     const picked = raw.kind === "text" && choices.length > 0 ? choiceOf(raw.text, choices) : undefined;
     const input: FlowInput = picked ? { kind: "choice", key: picked.key, label: picked.label } : raw;
     if (conversation.flow === MENU) {
-      if (input.kind !== "choice") return this.reask(turn, conversation, replies.notUnderstood());
-      return this.startNamed(turn, input.key, undefined);
+      if (input.kind === "choice") return this.startNamed(turn, input.key, undefined);
+      // Not a number from the menu: a flow's word or a photo still starts the flow it names.
+      await this.conversations.end(turn.person.id);
+      return this.openingTurn(turn, input);
     }
     const flow = this.flowsByName.get(conversation.flow);
     if (!flow || !flow.allowed(turn.person)) {
@@ -198,7 +200,9 @@ export class BotEngine implements InboundHandler {
     const taskId = `bot_${turn.person.id}_${randomBytes(6).toString("hex")}`;
     const message = renderQuestion(turn.event.channel, conversation.question, taskId, retry);
     turn.send(message);
-    await this.conversations.save(turn.person.id, { ...conversation, ...(message.kind === "card" ? { taskId } : { taskId: undefined }) });
+    // A menu left unanswered is no unfinished business: its expiry goes unmentioned.
+    const remember = conversation.flow !== MENU;
+    await this.conversations.save(turn.person.id, { ...conversation, ...(message.kind === "card" ? { taskId } : { taskId: undefined }) }, remember);
   }
 
   /** The question on screen again; the conversation (and its card) stays as it was. */

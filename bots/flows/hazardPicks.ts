@@ -2,7 +2,7 @@ import { In } from "typeorm";
 import { Enterprise, Hazard } from "../../src/db/entities";
 import { formatLocal } from "../../src/clock";
 import { OPEN_STATES, hazardLevelLabels, hazardStateLabels } from "../../src/domain/hazards";
-import type { Choice, FlowContext } from "../flow";
+import { type Choice, type FlowContext, type FlowInput, type FlowState, next, type Next } from "../flow";
 
 /** Most hazards one list shows; the rest wait for the next round (oldest first). */
 export const LIST_LIMIT = 9;
@@ -66,4 +66,37 @@ async function enterpriseNames(ctx: FlowContext, hazards: readonly Hazard[]): Pr
   if (ids.length === 0) return new Map();
   const rows = await ctx.services.db.manager.find(Enterprise, { where: { id: In(ids) } });
   return new Map(rows.map((e) => [e.id, e.name]));
+}
+
+/** How a flow that acts on one hazard words its list. */
+export interface HazardListWords {
+  /** Said when nothing waits on the person, e.g. `您当前没有待整改的隐患。` */
+  none: string;
+  /** The list's heading, e.g. `请选择要反馈的隐患`. */
+  heading: string;
+}
+
+/**
+ * The opening of 整改反馈 and 复查: a hazard named by the seed (from 我的待办) goes straight to
+ * `chosen`; otherwise the hazards waiting on the person — none said so, one taken at once, several
+ * offered by number.
+ */
+export async function startOnHazard(ctx: FlowContext, seed: Record<string, unknown> | undefined, waiting: (ctx: FlowContext) => Promise<Hazard[]>, words: HazardListWords, chosen: (ctx: FlowContext, hazardId: number) => Promise<Next>): Promise<Next> {
+  if (typeof seed?.hazardId === "number") return chosen(ctx, seed.hazardId);
+  const hazards = await waiting(ctx);
+  if (hazards.length === 0) {
+    ctx.say(words.none);
+    return next.done();
+  }
+  if (hazards.length === 1) return chosen(ctx, hazards[0]!.id);
+  const lines = await hazardLines(ctx, hazards);
+  return next.ask({ text: [words.heading, ...lines.map((l, i) => `${i + 1}. ${l}`)].join("\n"), choices: hazardChoices(hazards) }, "pick", { offered: hazards.map((h) => h.id) });
+}
+
+/** The hazard picked from the list `startOnHazard` offered, or a retry. */
+export function pickFromList(ctx: FlowContext, state: FlowState, input: FlowInput, chosen: (ctx: FlowContext, hazardId: number) => Promise<Next>): Promise<Next> | Next {
+  const offered = (state.data.offered ?? []) as number[];
+  const id = input.kind === "choice" ? pickedHazardId(input.key, offered) : undefined;
+  if (id === undefined) return next.retry({ text: "请回复隐患前的序号" }, state, "没有找到这个序号");
+  return chosen(ctx, id);
 }

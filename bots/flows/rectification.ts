@@ -1,7 +1,7 @@
 import { Hazard } from "../../src/db/entities";
 import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
-import { hazardChoices, hazardFacts, hazardLines, hazardsToFix, pickedHazardId } from "./hazardPicks";
+import { hazardFacts, hazardsToFix, pickFromList, startOnHazard } from "./hazardPicks";
 
 /**
  * 整改反馈: the responsible person picks one of their open hazards, sends after-photos and a note,
@@ -9,7 +9,6 @@ import { hazardChoices, hazardFacts, hazardLines, hazardsToFix, pickedHazardId }
  */
 
 interface Draft {
-  offered?: number[];
   hazardId?: number;
   number?: string;
   version?: number;
@@ -19,7 +18,6 @@ interface Draft {
 const DONE = "done";
 
 const q = {
-  pick: (lines: string[], hazards: Hazard[]): Question => ({ text: ["请选择要反馈的隐患", ...lines.map((l, i) => `${i + 1}. ${l}`)].join("\n"), choices: hazardChoices(hazards) }),
   photos: (count: number): Question => ({
     text: count === 0 ? "请发送整改后的照片（可多张）\n发完后点「照片已发完」" : `已收到 ${count} 张整改照片，可继续发送\n发完后点「照片已发完」`,
     choices: [{ key: DONE, label: "照片已发完" }],
@@ -34,24 +32,11 @@ export const rectificationFlow: Flow = {
   keywords: ["整改反馈", "整改", "反馈"],
   allowed: (person) => person.active,
 
-  async start(ctx, seed) {
-    if (typeof seed?.hazardId === "number") return chosen(ctx, seed.hazardId);
-    const hazards = await hazardsToFix(ctx);
-    if (hazards.length === 0) {
-      ctx.say("您当前没有待整改的隐患。");
-      return next.done();
-    }
-    if (hazards.length === 1) return chosen(ctx, hazards[0]!.id);
-    return next.ask(q.pick(await hazardLines(ctx, hazards), hazards), "pick", { offered: hazards.map((h) => h.id) });
-  },
+  start: (ctx, seed) => startOnHazard(ctx, seed, hazardsToFix, { none: "您当前没有待整改的隐患。", heading: "请选择要反馈的隐患" }, chosen),
 
   async reply(ctx, state, input) {
     const draft = state.data as Draft;
-    if (state.step === "pick") {
-      const id = input.kind === "choice" ? pickedHazardId(input.key, draft.offered ?? []) : undefined;
-      if (id === undefined) return next.retry({ text: "请回复要反馈的隐患序号" }, state, "没有找到这个序号");
-      return chosen(ctx, id);
-    }
+    if (state.step === "pick") return pickFromList(ctx, state, input, chosen);
     if (state.step === "photos") return photos(state, draft, input);
     if (state.step === "note") return submit(ctx, state, draft, input);
     return next.done();

@@ -2,7 +2,7 @@ import { Hazard } from "../../src/db/entities";
 import { photosOf } from "../../src/domain/hazards/photos";
 import { VERIFIER_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
-import { hazardChoices, hazardFacts, hazardLines, hazardsToVerify, pickedHazardId } from "./hazardPicks";
+import { hazardFacts, hazardsToVerify, pickFromList, startOnHazard } from "./hazardPicks";
 
 /**
  * 复查: the verifier sees the hazard's before and after photos and the owner's note, then passes
@@ -10,7 +10,6 @@ import { hazardChoices, hazardFacts, hazardLines, hazardsToVerify, pickedHazardI
  */
 
 interface Draft {
-  offered?: number[];
   hazardId?: number;
   version?: number;
 }
@@ -19,7 +18,6 @@ const PASS = "pass";
 const FAIL = "fail";
 
 const q = {
-  pick: (lines: string[], hazards: Hazard[]): Question => ({ text: ["请选择要复查的隐患", ...lines.map((l, i) => `${i + 1}. ${l}`)].join("\n"), choices: hazardChoices(hazards) }),
   verdict: (): Question => ({ text: "复查结论", choices: [{ key: PASS, label: "复查通过" }, { key: FAIL, label: "不通过" }] }),
   reason: (): Question => ({ text: "请说明不通过的原因（将发给整改责任人）", examples: "例如：安全出口仍被货物遮挡" }),
 };
@@ -31,24 +29,11 @@ export const verificationFlow: Flow = {
   keywords: ["复查", "验收"],
   allowed: (person) => person.active && holdsRole(person, VERIFIER_ROLES),
 
-  async start(ctx, seed) {
-    if (typeof seed?.hazardId === "number") return chosen(ctx, seed.hazardId);
-    const hazards = await hazardsToVerify(ctx);
-    if (hazards.length === 0) {
-      ctx.say("您当前没有待复查的隐患。");
-      return next.done();
-    }
-    if (hazards.length === 1) return chosen(ctx, hazards[0]!.id);
-    return next.ask(q.pick(await hazardLines(ctx, hazards), hazards), "pick", { offered: hazards.map((h) => h.id) });
-  },
+  start: (ctx, seed) => startOnHazard(ctx, seed, hazardsToVerify, { none: "您当前没有待复查的隐患。", heading: "请选择要复查的隐患" }, chosen),
 
   async reply(ctx, state, input) {
     const draft = state.data as Draft;
-    if (state.step === "pick") {
-      const id = input.kind === "choice" ? pickedHazardId(input.key, draft.offered ?? []) : undefined;
-      if (id === undefined) return next.retry({ text: "请回复要复查的隐患序号" }, state, "没有找到这个序号");
-      return chosen(ctx, id);
-    }
+    if (state.step === "pick") return pickFromList(ctx, state, input, chosen);
     if (state.step === "verdict") return verdict(ctx, state, draft, input);
     if (state.step === "reason") return reject(ctx, state, draft, input);
     return next.done();

@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import type { PassThrough } from "node:stream";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type { Clock } from "../clock";
@@ -11,6 +11,7 @@ import { parseId } from "../http/routes/callouts.schema";
 import { signBoardToken, verifyBoardToken } from "./boardLink";
 import { boardView } from "./boardView";
 import { renderBoardPage, renderLinkRefused } from "./calloutBoardPage";
+import { noStore, openStream } from "./sse";
 
 export interface CalloutBoardDeps {
   db: Database;
@@ -99,21 +100,5 @@ function pump(deps: CalloutBoardDeps, id: number, expires: Date, out: PassThroug
   // A failed read ends this stream; the browser reconnects after `retry`.
   const run = () => void tick().catch(stop);
   run();
-}
-
-function openStream(ctx: Context): PassThrough {
-  noStore(ctx);
-  ctx.set("Content-Type", "text/event-stream; charset=utf-8");
-  ctx.set("X-Accel-Buffering", "no"); // nginx would otherwise hold events back
-  ctx.req.socket.setTimeout(0);
-  const out = new PassThrough();
-  ctx.status = 200;
-  ctx.body = out;
-  return out;
-}
-
-function noStore(ctx: Context): void {
-  ctx.set("Cache-Control", "no-store");
-  ctx.set("Referrer-Policy", "no-referrer");
 }
 

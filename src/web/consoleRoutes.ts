@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import type { PassThrough } from "node:stream";
 import Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { CONSOLE_API } from "../channels/console/inbound";
@@ -12,6 +12,7 @@ import { NotFound } from "../errors";
 import { authenticate, requireRole } from "../http/middleware/auth";
 import type { MediaStore } from "../media/MediaStore";
 import { renderConsolePage } from "./consolePage";
+import { noStore, openStream } from "./sse";
 
 /** The messenger's app menu, as WeChat Work shows it: top entries that click, or open a sub-menu. */
 export interface ConsoleMenuTop {
@@ -180,20 +181,4 @@ function pump(deps: ConsoleRoutesDeps, ctx: Context, personId: number, after: nu
     void tick(first).catch(stop);
   };
   run();
-}
-
-function openStream(ctx: Context): PassThrough {
-  noStore(ctx);
-  ctx.set("Content-Type", "text/event-stream; charset=utf-8");
-  ctx.set("X-Accel-Buffering", "no"); // nginx would otherwise hold events back
-  ctx.req.socket.setTimeout(0);
-  const out = new PassThrough();
-  ctx.status = 200;
-  ctx.body = out;
-  return out;
-}
-
-function noStore(ctx: Context): void {
-  ctx.set("Cache-Control", "no-store");
-  ctx.set("Referrer-Policy", "no-referrer");
 }

@@ -40,6 +40,9 @@ describe("bot conversations", () => {
     // The menu is a question: its number starts the flow.
     const started = allText(await h.say("潘德明", "1"));
     expect(started).toContain("请拍摄或发送隐患照片");
+    // With the menu on screen, a flow's own word works too.
+    await h.say("张伟", "菜单");
+    expect(allText(await h.say("张伟", "随手拍"))).toContain("请拍摄或发送隐患照片");
   });
 
   it("starts a flow from the app menu, and shows the menu from its 帮助 entry", async () => {

@@ -1,6 +1,7 @@
-import { type EntityManager, In } from "typeorm";
-import { Enterprise, Hazard, type HazardLedgerEntry, type HazardPhoto, OrgUnit, Person } from "../../db/entities";
+import type { EntityManager } from "typeorm";
+import { Hazard, type HazardLedgerEntry, type HazardPhoto, OrgUnit } from "../../db/entities";
 import { NotFound } from "../../errors";
+import { type Names, namesOf } from "../org/names";
 import { ledgerOf } from "./ledger";
 import { photosOf } from "./photos";
 import type { HazardLevel, HazardState } from "./vocabulary";
@@ -35,11 +36,7 @@ const VISIBLE_TO =
   "(h.owner_id = :me OR h.reporter_id = :me OR h.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.enterprise_owner_id = :me))";
 
 /** Names of the people, unit and enterprise a hazard refers to, by id. */
-export interface HazardNames {
-  people: Map<number, string>;
-  units: Map<number, string>;
-  enterprises: Map<number, string>;
-}
+export type HazardNames = Names;
 
 export interface HazardPage {
   items: Hazard[];
@@ -103,19 +100,10 @@ export async function hazardDetail(manager: EntityManager, id: number, now: Date
   return { hazard, names: await namesFor(manager, [hazard], extra), ledger, photos, now };
 }
 
-async function namesFor(manager: EntityManager, hazards: Hazard[], extraPeople: (number | null)[]): Promise<HazardNames> {
-  const ids = (list: (number | null)[]) => [...new Set(list.filter((v): v is number => v !== null))];
-  const peopleIds = ids([...hazards.flatMap((h) => [h.reporterId, h.ownerId, h.supervisorId, h.verifierId, h.leaderSignoffBy]), ...extraPeople]);
-  const unitIds = ids(hazards.map((h) => h.unitId));
-  const enterpriseIds = ids(hazards.map((h) => h.enterpriseId));
-  const [people, units, enterprises] = await Promise.all([
-    peopleIds.length ? manager.find(Person, { where: { id: In(peopleIds) } }) : [],
-    unitIds.length ? manager.find(OrgUnit, { where: { id: In(unitIds) } }) : [],
-    enterpriseIds.length ? manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [],
-  ]);
-  return {
-    people: new Map(people.map((p) => [p.id, p.name])),
-    units: new Map(units.map((u) => [u.id, u.name])),
-    enterprises: new Map(enterprises.map((e) => [e.id, e.name])),
-  };
+function namesFor(manager: EntityManager, hazards: Hazard[], extraPeople: (number | null)[]): Promise<HazardNames> {
+  return namesOf(manager, {
+    people: [...hazards.flatMap((h) => [h.reporterId, h.ownerId, h.supervisorId, h.verifierId, h.leaderSignoffBy]), ...extraPeople],
+    units: hazards.map((h) => h.unitId),
+    enterprises: hazards.map((h) => h.enterpriseId),
+  });
 }

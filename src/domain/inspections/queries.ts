@@ -1,14 +1,11 @@
 import { type EntityManager, In } from "typeorm";
-import { Enterprise, Inspection, InspectionPhoto, OrgUnit, Person } from "../../db/entities";
+import { Inspection, InspectionPhoto, OrgUnit } from "../../db/entities";
 import { NotFound } from "../../errors";
+import { type Names, namesOf } from "../org/names";
 import type { InspectionFilter } from "./types";
 
 /** Names of the people, units and enterprises check-ins refer to, by id. */
-export interface InspectionNames {
-  people: Map<number, string>;
-  units: Map<number, string>;
-  enterprises: Map<number, string>;
-}
+export type InspectionNames = Names;
 
 export interface InspectionPage {
   items: Inspection[];
@@ -71,19 +68,6 @@ async function photosOf(manager: EntityManager, ids: number[]): Promise<Map<numb
   return byId;
 }
 
-async function namesFor(manager: EntityManager, items: Inspection[]): Promise<InspectionNames> {
-  const ids = (list: number[]) => [...new Set(list)];
-  const peopleIds = ids(items.map((i) => i.inspectorId));
-  const unitIds = ids(items.map((i) => i.unitId));
-  const enterpriseIds = ids(items.map((i) => i.enterpriseId));
-  const [people, units, enterprises] = await Promise.all([
-    peopleIds.length ? manager.find(Person, { where: { id: In(peopleIds) } }) : [],
-    unitIds.length ? manager.find(OrgUnit, { where: { id: In(unitIds) } }) : [],
-    enterpriseIds.length ? manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [],
-  ]);
-  return {
-    people: new Map(people.map((p) => [p.id, p.name])),
-    units: new Map(units.map((u) => [u.id, u.name])),
-    enterprises: new Map(enterprises.map((e) => [e.id, e.name])),
-  };
+function namesFor(manager: EntityManager, items: Inspection[]): Promise<InspectionNames> {
+  return namesOf(manager, { people: items.map((i) => i.inspectorId), units: items.map((i) => i.unitId), enterprises: items.map((i) => i.enterpriseId) });
 }

@@ -1,5 +1,6 @@
-import { type EntityManager, In } from "typeorm";
-import { AuditEntry, Enterprise, Person, Tip, TipPhoto } from "../../db/entities";
+import type { EntityManager } from "typeorm";
+import { AuditEntry, Tip, TipPhoto } from "../../db/entities";
+import { namesOf } from "../org/names";
 import { tipNotFound } from "./transition";
 import { OPEN_TIP_STATES, type TipState } from "./vocabulary";
 
@@ -61,7 +62,7 @@ export async function listTips(manager: EntityManager, viewer: TipViewer, filter
   const overdue = "(t.state IN (:...open) AND t.due_at IS NOT NULL AND t.due_at < :now)";
   if (filter.overdue !== undefined) q.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, { open: OPEN_TIP_STATES, now });
   const [items, total] = await q.orderBy("t.reported_at", "DESC").addOrderBy("t.id", "DESC").skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
-  return { items, names: await namesOf(manager, items, []), total, page, pageSize, now };
+  return { items, names: await tipNames(manager, items, []), total, page, pageSize, now };
 }
 
 /** One tip with its photos and timeline, if `viewer` may see it; otherwise 404, as if it did not exist. */
@@ -72,7 +73,7 @@ export async function tipDetail(manager: EntityManager, viewer: TipViewer, id: n
   const lines = await manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(id) }, order: { at: "ASC", id: "ASC" } });
   const timeline = lines.filter((l) => !REVEAL_ACTIONS.includes(l.action));
   const reveals = viewer.officer ? lines.filter((l) => REVEAL_ACTIONS.includes(l.action)) : null;
-  return { tip, names: await namesOf(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, timeline, reveals, now };
+  return { tip, names: await tipNames(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, timeline, reveals, now };
 }
 
 /** A tipster's own tips, newest first, found by their lookup hash. */
@@ -86,15 +87,10 @@ export function actorPersonId(actor: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-async function namesOf(manager: EntityManager, tips: Tip[], lines: AuditEntry[]): Promise<TipNames> {
-  const personIds = new Set<number>();
-  for (const t of tips) if (t.handlerId !== null) personIds.add(t.handlerId);
-  for (const l of lines) {
-    const id = actorPersonId(l.actor);
-    if (id !== null) personIds.add(id);
-  }
-  const enterpriseIds = [...new Set(tips.map((t) => t.enterpriseId).filter((id): id is number => id !== null))];
-  const people = personIds.size ? await manager.find(Person, { where: { id: In([...personIds]) }, select: { id: true, name: true } }) : [];
-  const enterprises = enterpriseIds.length ? await manager.find(Enterprise, { where: { id: In(enterpriseIds) }, select: { id: true, name: true } }) : [];
-  return { people: new Map(people.map((p) => [p.id, p.name])), enterprises: new Map(enterprises.map((e) => [e.id, e.name])) };
+async function tipNames(manager: EntityManager, tips: Tip[], lines: AuditEntry[]): Promise<TipNames> {
+  const { people, enterprises } = await namesOf(manager, {
+    people: [...tips.map((t) => t.handlerId), ...lines.map((l) => actorPersonId(l.actor))],
+    enterprises: tips.map((t) => t.enterpriseId),
+  });
+  return { people, enterprises };
 }
