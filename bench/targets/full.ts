@@ -16,8 +16,9 @@ export type FullVariant = "full" | "unbatched" | "route";
 /**
  * D. Anshao's callback path as the server wires it: createApp (request id and log line, error
  * handler, body reader, routers) with the WeChat Work router and the real InboxService on MariaDB +
- * Redis — verify, decrypt, parse, de-duplicate (kv read, INSERT of the row already claimed), answer,
- * then the dispatch after the answer (handler, done-UPDATE; the kv mark written lazily). The
+ * Redis — verify, decrypt, parse, de-duplicate and store (on MariaDB one `INSERT IGNORE … RETURNING`
+ * of the row already claimed, which is also the duplicate check: no kv read or mark), answer, then
+ * the dispatch after the answer (handler, done-UPDATE). The
  * callbacks that arrive together share one INSERT, and the dispatches that end together one UPDATE.
  * The handler does nothing: what the bot does with a message is not the callback path (and must
  * not send anything anywhere from a benchmark).

@@ -96,4 +96,40 @@ describe(`starting and stopping the server (${backend()})`, () => {
     expect(run.stderr).toContain("SQLite 数据库文件已损坏或不是数据库文件");
     expect(readFileSync(file).equals(garbage)).toBe(true);
   });
+
+  describe("log lines, which are buffered for speed", () => {
+    /** Runs a few lines of node against the built logger and returns what reached stdout. */
+    function runWithLogger(body: string): Run {
+      const script = `const { createLogger } = require(${JSON.stringify(join(outDir, "src/log.js"))}); const log = createLogger({ level: "info" }); ${body}`;
+      try {
+        return { code: 0, stdout: execFileSync(process.execPath, ["-e", script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }), stderr: "" };
+      } catch (err) {
+        const e = err as { status: number | null; stdout: string; stderr: string };
+        return { code: e.status, stdout: e.stdout, stderr: e.stderr };
+      }
+    }
+
+    it("still reach stdout when the process exits at once", () => {
+      const run = runWithLogger(`log.info({ step: 1 }, "first"); log.warn("second"); process.exit(3);`);
+      expect(run.code).toBe(3);
+      expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l).msg)).toEqual(["first", "second"]);
+    });
+
+    it("still reach stdout when the process dies of an uncaught exception", () => {
+      const run = runWithLogger(`log.error("before the crash"); setImmediate(() => { throw new Error("boom"); });`);
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toContain('"msg":"before the crash"');
+    });
+
+    it("reach stdout while a quiet process keeps running, before it ever exits", async () => {
+      const script = `const { createLogger } = require(${JSON.stringify(join(outDir, "src/log.js"))}); createLogger({ level: "info" }).info("quiet"); setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ["-e", script]);
+      let stdout = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      // Only the periodic flush can bring the line out: the process is then killed outright, which skips the exit flush.
+      while (!stdout.includes('"msg":"quiet"')) await sleep(50);
+      child.kill("SIGKILL");
+      expect(JSON.parse(stdout.trim()).msg).toBe("quiet");
+    });
+  });
 });
