@@ -6,11 +6,11 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { type Connection, createConnection } from "mysql2/promise";
-import { openDataSource } from "../src/db/dataSource";
 import { BENCH_APP, Cursor, type Envelope, EnvelopePool } from "./lib/envelopes";
 import { paced, type PacedResult, saturate, type SaturationResult } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
 import { removeKeys } from "./lib/redisKeys";
+import { createBenchDatabase, say, sleep, stamp, stopChild, waitForQuiet, warn } from "./lib/run";
 import { fmt, median, table } from "./lib/report";
 import { summarizeProfile } from "./profile";
 import type { TargetName } from "./targets/server";
@@ -158,20 +158,8 @@ interface Child {
   port: number;
 }
 
-async function createBenchDatabase(o: Options, r: Resources): Promise<void> {
-  const server = new URL(o.mysqlUrl);
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(server.hostname)) throw new Error("BENCH_MYSQL_URL must point at this machine");
-  r.admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
-  await r.admin.query(`CREATE DATABASE \`${r.dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  server.pathname = `/${r.dbName}`;
-  r.dbUrl = server.toString();
-  // The schema exactly as production gets it: the project's migrations.
-  const ds = await openDataSource({ db: { kind: "mysql", url: r.dbUrl } }, { migrate: true });
-  await ds.destroy();
-}
-
 async function cleanup(o: Options, r: Resources): Promise<void> {
-  await Promise.all([...r.children.values()].map((c) => stopChild(c)));
+  await Promise.all([...r.children.values()].map((c) => stopChild(c.proc, 15_000)));
   if (r.admin) {
     await r.admin.query(`DROP DATABASE IF EXISTS \`${r.dbName}\``).catch((err: Error) => warn(`could not drop ${r.dbName}: ${err.message}`));
     await r.admin.end().catch(() => undefined);
@@ -236,19 +224,6 @@ async function startChild(name: TargetName, o: Options, r: Resources): Promise<C
   const child = { name, proc, port };
   r.children.set(name, child);
   return child;
-}
-
-function stopChild(c: Child): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = setTimeout(() => c.proc.kill("SIGKILL"), 15_000);
-    c.proc.once("exit", () => {
-      clearTimeout(kill);
-      done();
-    });
-    if (c.proc.connected) c.proc.send("stop");
-    else c.proc.kill("SIGTERM");
-  });
 }
 
 // ————————————————————————————————————————————— checks
@@ -317,22 +292,6 @@ async function settle(name: TargetName, db: Connection | undefined): Promise<voi
     }
   }
   await sleep(500);
-}
-
-/**
- * Other people's work on this machine (test suites, compilers) is noise. Before a round, wait up
- * to `maxMs` for a half-second in which the machine is nearly idle; the round records how busy it
- * was with work that was not ours either way.
- */
-async function waitForQuiet(maxMs: number, thresholdPct = 12): Promise<{ waitedMs: number; quiet: boolean }> {
-  const t0 = Date.now();
-  for (;;) {
-    const w = watchCpu({});
-    await sleep(500);
-    const busyPct = w.stop().machineBusy * 100;
-    if (busyPct < thresholdPct) return { waitedMs: Date.now() - t0, quiet: true };
-    if (Date.now() - t0 > maxMs) return { waitedMs: Date.now() - t0, quiet: false };
-  }
 }
 
 // ————————————————————————————————————————————— main
@@ -404,7 +363,7 @@ async function main(): Promise<void> {
     );
 
     if (chosen.some((t) => t.backend)) {
-      await createBenchDatabase(o, r);
+      ({ admin: r.admin, dbUrl: r.dbUrl } = await createBenchDatabase(o.mysqlUrl, r.dbName));
       db = await createConnection({ uri: r.dbUrl });
       say(`database ${r.dbName} created and migrated; Redis key prefix ${r.kvPrefix}`);
     }
@@ -531,7 +490,7 @@ async function main(): Promise<void> {
 
     const full = r.children.get("full");
     if (o.profile && full) {
-      await stopChild(full);
+      await stopChild(full.proc, 15_000);
       await sleep(500);
       const latest = readdirSync(PROFILES_DIR).filter((f) => f.startsWith("full-")).sort().pop();
       if (latest) {
@@ -689,22 +648,6 @@ function buildReport(o: Options, m: Machine, rounds: Round[], fixed: Fixed[], ve
 /** Cores of the machine (not of this process's affinity, which pinning narrows to one). */
 function machineCores(): number {
   return os.cpus().length;
-}
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function warn(line: string): void {
-  process.stderr.write(`WARNING: ${line}\n`);
 }
 
 main().then(

@@ -19,6 +19,7 @@ import { BENCH_APP, Cursor } from "./lib/envelopes";
 import { paced, type PacedResult, type Percentiles } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
 import { removeKeys } from "./lib/redisKeys";
+import { createBenchDatabase, say, sleep, stamp, stopChild, waitForQuiet, warn } from "./lib/run";
 import { fmt, table } from "./lib/report";
 
 /**
@@ -129,18 +130,6 @@ interface MemSample {
 
 // ————————————————————————————————————————————— setup and teardown
 
-async function createBenchDatabase(o: Options, r: Resources): Promise<void> {
-  const server = new URL(o.mysqlUrl);
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(server.hostname)) throw new Error("BENCH_MYSQL_URL must point at this machine");
-  r.admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
-  await r.admin.query(`CREATE DATABASE \`${r.dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  server.pathname = `/${r.dbName}`;
-  r.dbUrl = server.toString();
-  // The schema exactly as production gets it: the project's migrations.
-  const ds = await openDataSource({ db: { kind: "mysql", url: r.dbUrl } }, { migrate: true });
-  await ds.destroy();
-}
-
 async function cleanup(o: Options, r: Resources): Promise<void> {
   if (r.child) await stopChild(r.child);
   r.child = undefined;
@@ -202,19 +191,6 @@ async function startChild(o: Options, r: Resources, fakeUrl: string, mem: MemSam
     });
   });
   return { proc, port };
-}
-
-function stopChild(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = setTimeout(() => proc.kill("SIGKILL"), 20_000);
-    proc.once("exit", () => {
-      clearTimeout(kill);
-      done();
-    });
-    if (proc.connected) proc.send("stop");
-    else proc.kill("SIGTERM");
-  });
 }
 
 // ————————————————————————————————————————————— the product's admin API
@@ -497,7 +473,7 @@ async function main(): Promise<void> {
     say(`machine: ${machine.nproc} × ${machine.cpu}, ${machine.memGiB} GiB, node ${machine.node}, ${machine.mariadb}, Redis ${machine.redis}`);
     say(`uptime: ${machine.uptime}`);
 
-    await createBenchDatabase(o, r);
+    ({ admin: r.admin, dbUrl: r.dbUrl } = await createBenchDatabase(o.mysqlUrl, r.dbName));
     db = await createConnection({ uri: r.dbUrl, timezone: "Z" });
     let t = performance.now();
     const county = await createCounty(db, { cadres: o.recipients, towns: o.towns, villagesPerTown: o.villagesPerTown });
@@ -754,34 +730,7 @@ async function describeMachine(o: Options): Promise<Machine> {
   };
 }
 
-/** Waits up to `maxMs` for half a second in which the machine is nearly idle (other people's work is noise). */
-async function waitForQuiet(maxMs: number, thresholdPct = 12): Promise<{ waitedMs: number; quiet: boolean }> {
-  const t0 = Date.now();
-  for (;;) {
-    const w = watchCpu({});
-    await sleep(500);
-    if (w.stop().machineBusy * 100 < thresholdPct) return { waitedMs: Date.now() - t0, quiet: true };
-    if (Date.now() - t0 > maxMs) return { waitedMs: Date.now() - t0, quiet: false };
-  }
-}
-
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MiB`;
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function warn(line: string): void {
-  process.stderr.write(`WARNING: ${line}\n`);
-}
 
 main().then(
   () => process.exit(0),
