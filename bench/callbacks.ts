@@ -10,7 +10,7 @@ import { BENCH_APP, Cursor, type Envelope, EnvelopePool } from "./lib/envelopes"
 import { paced, type PacedResult, saturate, type SaturationResult } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
 import { removeKeys } from "./lib/redisKeys";
-import { createBenchDatabase, say, sleep, stamp, stopChild, waitForQuiet, warn } from "./lib/run";
+import { createBenchDatabase, flags, say, sleep, stamp, stopChild, waitForQuiet, warn } from "./lib/run";
 import { fmt, median, table } from "./lib/report";
 import { summarizeProfile } from "./profile";
 import type { TargetName } from "./targets/server";
@@ -77,18 +77,7 @@ const RESULTS_DIR = join(BUILD_DIR, "results");
 const PROFILES_DIR = join(BUILD_DIR, "profiles");
 
 function parseArgs(argv: string[]): Options {
-  const has = (flag: string) => argv.includes(flag);
-  const value = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
-  };
-  const num = (flag: string, fallback: number) => {
-    const v = value(flag);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
-    return n;
-  };
+  const { has, value, num } = flags(argv);
   if (has("--help") || has("-h")) {
     process.stdout.write(
       [

@@ -19,7 +19,7 @@ import { BENCH_APP, Cursor } from "./lib/envelopes";
 import { paced, type PacedResult, type Percentiles } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
 import { removeKeys } from "./lib/redisKeys";
-import { createBenchDatabase, say, sleep, stamp, stopChild, waitForQuiet, warn } from "./lib/run";
+import { createBenchDatabase, flags, say, sleep, stamp, stopChild, waitForQuiet, warn } from "./lib/run";
 import { fmt, table } from "./lib/report";
 
 /**
@@ -53,18 +53,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const has = (flag: string) => argv.includes(flag);
-  const value = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
-  };
-  const num = (flag: string, fallback: number) => {
-    const v = value(flag);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
-    return n;
-  };
+  const { has, value, num } = flags(argv);
   if (has("--help") || has("-h")) {
     process.stdout.write(
       [

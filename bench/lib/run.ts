@@ -62,3 +62,20 @@ export async function createBenchDatabase(mysqlUrl: string, dbName: string): Pro
   await ds.destroy();
   return { admin, dbUrl };
 }
+
+/** Reads `--flag value` / `--flag=value` options; numbers must be positive. */
+export function flags(argv: string[]) {
+  const has = (flag: string) => argv.includes(flag);
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  };
+  const num = (flag: string, fallback: number) => {
+    const v = value(flag);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
+    return n;
+  };
+  return { has, value, num };
+}

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { createApp } from "../../src/app";
-import type { InboundSink } from "../../src/channels/wecom/callback";
+import type { InboundSink } from "../../src/channels/channel";
 import { wecomCallbackRouter } from "../../src/channels/wecom/callback";
 import { systemClock } from "../../src/clock";
 import { loadConfig } from "../../src/config";

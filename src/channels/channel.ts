@@ -65,6 +65,17 @@ export type OutboundMessage =
   /** Recall a message sent earlier, by the platform's message id. */
   | { kind: "recall"; platformMessageId: string };
 
+/**
+ * Where every channel hands its verified events. The server wires the durable inbox in; a channel
+ * knows no more of it.
+ */
+export interface InboundSink {
+  /** Stores the event durably unless it was seen before; resolves before the platform is answered. */
+  accept(event: InboundEvent): Promise<"new" | "duplicate">;
+  /** Starts processing a stored event after the answer has gone out; never throws. */
+  dispatchSoon(event: InboundEvent): void;
+}
+
 /** What the platform answered to a send. */
 export interface SendResult {
   platformMessageId?: string;

@@ -6,8 +6,7 @@ import { AppError, Conflict, Invalid, NotFound } from "../../errors";
 import type { Logger } from "../../log";
 import { allowedType } from "../../media/contentTypes";
 import type { MediaStore } from "../../media/MediaStore";
-import type { InboundEvent } from "../channel";
-import type { InboundSink } from "../wecom/callback";
+import type { InboundEvent, InboundSink } from "../channel";
 import type { ConsoleStore } from "./store";
 
 /** Where the console page's API lives; the page itself is served by src/web/consoleRoutes.ts. */

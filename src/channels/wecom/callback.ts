@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
-import type { InboundEvent } from "../channel";
+import type { InboundEvent, InboundSink } from "../channel";
 import type { Clock } from "../../clock";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
@@ -19,14 +19,6 @@ export interface WecomCallbackSettings {
   encodingAesKey: string;
   /** Refuse callbacks whose timestamp is further off than this many seconds; 0 turns it off. */
   replayWindowS: number;
-}
-
-/** Where verified events go. The server wires the durable inbox in; this module knows no more of it. */
-export interface InboundSink {
-  /** Stores the event durably unless it was seen before; resolves before the platform is answered. */
-  accept(event: InboundEvent): Promise<"new" | "duplicate">;
-  /** Starts processing a stored event after the answer has gone out; never throws. */
-  dispatchSoon(event: InboundEvent): void;
 }
 
 export interface WecomCallbackDeps {
