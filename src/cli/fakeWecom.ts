@@ -65,13 +65,13 @@ function repl(fake: FakeWecom, appUrl: string, app: { corpId: string; agentId: n
 async function command(fake: FakeWecom, appUrl: string, app: { corpId: string; agentId: number }, line: string): Promise<void> {
   const [verb, ...rest] = line.split(/\s+/);
   if (verb === "text" && rest.length >= 2) {
-    const answer = await fake.deliverCallback(appUrl, textMessageXml({ ...app, from: rest[0] as string, content: rest.slice(1).join(" ") }));
+    const answer = await fake.deliverCallback(appUrl, textMessageXml({ ...fake.stamp(), from: rest[0] as string, content: rest.slice(1).join(" ") }));
     console.log(`→ 回调已送达，安哨答复 HTTP ${answer.status}`);
   } else if (verb === "click" && rest.length === 3) {
     const [msgid, from, key] = rest as [string, string, string];
     const message = fake.messages.find((m) => m.msgid === msgid);
     if (!message?.taskId) return console.log("找不到该卡片消息（需要 messages 列出的 msgid）");
-    const xml = cardClickXml({ ...app, from, taskId: message.taskId, key, responseCode: fake.clickCard(msgid) });
+    const xml = cardClickXml({ ...fake.stamp(), from, taskId: message.taskId, key, responseCode: fake.clickCard(msgid) });
     console.log(`→ 点击已送达，安哨答复 HTTP ${(await fake.deliverCallback(appUrl, xml)).status}`);
   } else if (verb === "messages") {
     for (const m of fake.messages.slice(-20)) console.log(`  ${m.msgid}  ${m.msgtype}  → ${m.delivered.join("|") || "（无）"}${m.dropped.length ? `  超限丢弃：${m.dropped.join("|")}` : ""}`);

@@ -56,20 +56,20 @@ describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
     expect([...cards[0].delivered].sort()).toEqual(cadres.map((p) => p.wecomUserId).sort());
     const [first, second] = cadres as [Person, Person, Person];
 
-    const click = cardClickXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid) });
-    const answer = await fake.deliverCallback(app.url, click, app.sealedAt());
+    const click = cardClickXml({ ...fake.stamp(), from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid) });
+    const answer = await fake.deliverCallback(app.url, click);
     expect(answer.status).toBe(200);
     const sealed = /<Encrypt><!\[CDATA\[(.+?)\]\]><\/Encrypt>/.exec(answer.body)?.[1] as string;
     expect(decrypt(CORP.encodingAesKey, sealed).message).toContain("已收到");
 
-    const typed = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: second.wecomUserId as string, content: "收到", msgId: "7345678901234569001" });
-    expect((await fake.deliverCallback(app.url, typed, app.sealedAt())).status).toBe(200);
+    const typed = textMessageXml({ ...fake.stamp(), from: second.wecomUserId as string, content: "收到", msgId: "7345678901234569001" });
+    expect((await fake.deliverCallback(app.url, typed)).status).toBe(200);
 
     let board = await boardWhen((answered) => answered === 2, draft.id);
     expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });
 
-    const again = cardClickXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid), createTime: Math.floor(clock.now().getTime() / 1000) + 5 });
-    expect((await fake.deliverCallback(app.url, again, app.sealedAt())).status).toBe(200);
+    const again = cardClickXml({ ...fake.stamp(), from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid), createTime: fake.nowS() + 5 });
+    expect((await fake.deliverCallback(app.url, again)).status).toBe(200);
     await sleep(300);
     board = await services.callouts.board(draft.id);
     expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });

@@ -6,7 +6,7 @@ import getRawBody from "raw-body";
 import { createApp } from "../../src/app";
 import type { InboundEvent } from "../../src/channels/channel";
 import { wecomCallbackRouter } from "../../src/channels/wecom/callback";
-import { systemClock } from "../../src/clock";
+import { ManualClock } from "../../src/clock";
 import { createLogger } from "../../src/log";
 import { cardClickXml, contactChangeXml, FakeWecom, textMessageXml } from "../fakes/fakeWecom";
 import { openTestStores, type TestStores } from "../support/backend";
@@ -19,7 +19,9 @@ const listen = (app: Koa) =>
   });
 
 describe("the fake WeChat Work delivers callbacks sealed as the platform does", () => {
-  const fake = new FakeWecom({ corpId: APP.corpId, token: APP.token, encodingAesKey: APP.encodingAesKey });
+  // The fake and the app read one test clock: the seals agree on any day.
+  const clock = new ManualClock("2026-11-27T02:00:00Z");
+  const fake = new FakeWecom({ corpId: APP.corpId, token: APP.token, encodingAesKey: APP.encodingAesKey, now: () => clock.now().getTime() });
 
   it("signs the ciphertext with the app's token and seals it for the CorpID (checked independently)", async () => {
     const seen: { query: Record<string, string>; body: string }[] = [];
@@ -29,7 +31,7 @@ describe("the fake WeChat Work delivers callbacks sealed as the platform does", 
     });
     const { server, url } = await listen(receiver);
     try {
-      const xml = textMessageXml({ corpId: APP.corpId, agentId: 1000002, from: "ZhangWei", content: "东关村加油站有隐患", msgId: "7345678901234567890" });
+      const xml = textMessageXml({ ...fake.stamp(), from: "ZhangWei", content: "东关村加油站有隐患", msgId: "7345678901234567890" });
       expect(await fake.deliverCallback(url, xml)).toMatchObject({ status: 200 });
       const { query, body } = seen[0];
       const encrypt = /<Encrypt><!\[CDATA\[(.+?)\]\]><\/Encrypt>/.exec(body)?.[1] as string;
@@ -50,7 +52,7 @@ describe("the fake WeChat Work delivers callbacks sealed as the platform does", 
     beforeAll(async () => {
       stores = await openTestStores();
       const sink = { accept: async (e: InboundEvent) => (events.push(e), "new" as const), dispatchSoon: () => undefined };
-      const router = wecomCallbackRouter({ settings: { ...APP, replayWindowS: 3600 }, sink, clock: systemClock });
+      const router = wecomCallbackRouter({ settings: { ...APP, replayWindowS: 3600 }, sink, clock });
       const log = createLogger({ level: "silent" });
       app = await listen(createApp({ config: stores.config, log, db: stores.db, kv: stores.kv, routers: [router] }));
     });
@@ -61,13 +63,13 @@ describe("the fake WeChat Work delivers callbacks sealed as the platform does", 
 
     it("URL verification, a text message, a card click and a contact change", async () => {
       expect(await fake.verifyCallbackUrl(app.url, "4242")).toMatchObject({ status: 200, body: "4242" });
-      const text = textMessageXml({ corpId: APP.corpId, agentId: 1000002, from: "LiNa", content: "隐患" });
+      const text = textMessageXml({ ...fake.stamp(), from: "LiNa", content: "隐患" });
       expect((await fake.deliverCallback(app.url, text)).status).toBe(200);
-      const click = cardClickXml({ corpId: APP.corpId, agentId: 1000002, from: "LiNa", taskId: "callout-1", key: "ack", responseCode: "RC-1" });
+      const click = cardClickXml({ ...fake.stamp(), from: "LiNa", taskId: "callout-1", key: "ack", responseCode: "RC-1" });
       const answer = await fake.deliverCallback(app.url, click);
       expect(answer.status).toBe(200);
       expect(answer.body).toContain("<Encrypt>");
-      expect((await fake.deliverCallback(app.url, contactChangeXml({ corpId: APP.corpId, changeType: "create_user", userId: "ZhaoLei" }))).status).toBe(200);
+      expect((await fake.deliverCallback(app.url, contactChangeXml({ ...fake.stamp(), changeType: "create_user", userId: "ZhaoLei" }))).status).toBe(200);
       expect(events.map((e) => e.kind)).toEqual(["text", "card_click", "contact_change"]);
       expect(events[1]).toMatchObject({ taskId: "callout-1", buttonKey: "ack", responseCode: "RC-1", senderId: "LiNa" });
       expect(events[2]).toMatchObject({ change: "create_user", userId: "ZhaoLei" });

@@ -7,16 +7,18 @@ import { createApp } from "../../src/app";
 import type { InboundEvent } from "../../src/channels/channel";
 import { wecomCallbackRouter } from "../../src/channels/wecom/callback";
 import { parseMessageXml } from "../../src/channels/wecom/xml";
-import { systemClock } from "../../src/clock";
+import { ManualClock } from "../../src/clock";
 import { InboundEventRow } from "../../src/db/entities";
 import { InboxService } from "../../src/domain/inbox";
 import { backend, openTestStores, type TestStores } from "../support/backend";
-import { cardClick, encryptedPost, openPassiveReply, TEST_APP, textMessage, verificationQuery, wecomEnv } from "../support/wecomCallbacks";
+import { cardClick, encryptedPost, openPassiveReply, SEALED_AT, TEST_APP, textMessage, verificationQuery, wecomEnv } from "../support/wecomCallbacks";
 
 const PATH = "/wecom/callback";
 const BILLION_LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><xml><Encrypt>&lol3;</Encrypt></xml>`;
 
 describe(`WeChat Work callback (${backend()})`, () => {
+  // The app and the envelopes agree on the time: the real date never enters.
+  const clock = new ManualClock(SEALED_AT);
   let stores: TestStores;
   let server: Server;
   let base: string;
@@ -26,8 +28,8 @@ describe(`WeChat Work callback (${backend()})`, () => {
   beforeAll(async () => {
     stores = await openTestStores(wecomEnv());
     const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
-    const inbox = new InboxService({ db: stores.db, kv: stores.kv, clock: systemClock, log, handler: { handle: async (e) => void handled.push(e) } });
-    const router = wecomCallbackRouter({ settings: stores.config.wecom, sink: inbox, clock: systemClock });
+    const inbox = new InboxService({ db: stores.db, kv: stores.kv, clock, log, handler: { handle: async (e) => void handled.push(e) } });
+    const router = wecomCallbackRouter({ settings: stores.config.wecom, sink: inbox, clock });
     const app = createApp({ config: stores.config, log, db: stores.db, kv: stores.kv, routers: [router] });
     server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
@@ -60,7 +62,7 @@ describe(`WeChat Work callback (${backend()})`, () => {
   it("still verifies when a proxy has turned the echostr's '+' into spaces", async () => {
     let echostr = "";
     while (!echostr.includes("+")) echostr = encrypt(TEST_APP.encodingAesKey, "5927782489442352469", TEST_APP.corpId);
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    const timestamp = String(Math.floor(SEALED_AT.getTime() / 1000));
     const query = `msg_signature=${getSignature(TEST_APP.token, timestamp, "42", echostr)}&timestamp=${timestamp}&nonce=42&echostr=${echostr.replace(/\//g, "%2F").replace(/=/g, "%3D")}`;
     const res = await fetch(`${base}${PATH}?${query}`);
     expect(await res.text()).toBe("5927782489442352469");
@@ -70,7 +72,7 @@ describe(`WeChat Work callback (${backend()})`, () => {
     const inner = textMessage({ from: "zhangsan", content: "隐患：东门消防通道堵塞", msgId: "7290001234567890123" });
     // Each delivery is sealed afresh (new random, nonce and timestamp), as retries may be.
     for (let i = 0; i < 4; i++) {
-      const { query, body } = encryptedPost(TEST_APP, inner, { nonce: `retry${i}`, timestamp: Math.floor(Date.now() / 1000) - i });
+      const { query, body } = encryptedPost(TEST_APP, inner, { nonce: `retry${i}`, timestamp: Math.floor(SEALED_AT.getTime() / 1000) - i });
       const res = await post(query, body);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe("");
@@ -101,7 +103,7 @@ describe(`WeChat Work callback (${backend()})`, () => {
 
   it("refuses a stale timestamp (401) and stores nothing", async () => {
     const before = (await rows()).length;
-    const { query, body } = encryptedPost(TEST_APP, textMessage({ from: "zhangsan", content: "旧消息", msgId: "1" }), { timestamp: Math.floor(Date.now() / 1000) - 7200 });
+    const { query, body } = encryptedPost(TEST_APP, textMessage({ from: "zhangsan", content: "旧消息", msgId: "1" }), { timestamp: Math.floor(SEALED_AT.getTime() / 1000) - 7200 });
     const res = await post(query, body);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: "wecom_stale_timestamp" });
@@ -130,7 +132,7 @@ describe(`WeChat Work callback (${backend()})`, () => {
       expect(await res.json()).toMatchObject({ code: "wecom_malformed" });
     }
     // Correctly signed, but not base64 inside.
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    const timestamp = String(Math.floor(SEALED_AT.getTime() / 1000));
     const notBase64 = await post(`msg_signature=${getSignature(TEST_APP.token, timestamp, "7", "!!!!")}&timestamp=${timestamp}&nonce=7`, "<xml><Encrypt>!!!!</Encrypt></xml>");
     expect(notBase64.status).toBe(400);
     const missing = await post("timestamp=1", encryptedPost(TEST_APP, "<xml/>").body);
@@ -173,8 +175,8 @@ describe(`WeChat Work callback (${backend()})`, () => {
   it("is not mounted when the channel is disabled (404)", async () => {
     const disabled = await openTestStores();
     expect(disabled.config.wecom).toBeUndefined();
-    const inbox = new InboxService({ db: disabled.db, kv: disabled.kv, clock: systemClock, log: pino({ level: "silent" }), handler: { handle: async () => undefined } });
-    const app = createApp({ config: disabled.config, log: pino({ level: "silent" }), db: disabled.db, kv: disabled.kv, routers: [wecomCallbackRouter({ settings: disabled.config.wecom, sink: inbox, clock: systemClock })] });
+    const inbox = new InboxService({ db: disabled.db, kv: disabled.kv, clock, log: pino({ level: "silent" }), handler: { handle: async () => undefined } });
+    const app = createApp({ config: disabled.config, log: pino({ level: "silent" }), db: disabled.db, kv: disabled.kv, routers: [wecomCallbackRouter({ settings: disabled.config.wecom, sink: inbox, clock })] });
     const other = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => other.once("listening", resolve));
     try {

@@ -49,9 +49,9 @@ describe(`WeChat Work end to end (${backend()})`, () => {
 
   it("answers a known person exactly once, though the callback comes 4 times and the platform says 45009 twice", async () => {
     fake.failNext({ errcode: 45009 }, { times: 2, api: "message/send" });
-    const xml = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: "ZhangWei", content: "帮助", msgId: "7345678901234567001" });
+    const xml = textMessageXml({ ...fake.stamp(), from: "ZhangWei", content: "帮助", msgId: "7345678901234567001" });
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await fake.deliverCallback(app.url, xml, app.sealedAt()));
+    for (let i = 0; i < 4; i++) answers.push(await fake.deliverCallback(app.url, xml));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
 
     await waitForReply(`reply:wecom:${CORP.agentId}:7345678901234567001:0`);
@@ -65,8 +65,8 @@ describe(`WeChat Work end to end (${backend()})`, () => {
     // A member of the corp who joined after the last directory sync.
     fake.addUser({ userid: "Stranger", name: "新同事", department: [4] });
     for (const msgId of ["7345678901234567101", "7345678901234567102"]) {
-      const xml = textMessageXml({ corpId: CORP.corpId, agentId: CORP.agentId, from: "Stranger", content: "你好", msgId });
-      expect((await fake.deliverCallback(app.url, xml, app.sealedAt())).status).toBe(200);
+      const xml = textMessageXml({ ...fake.stamp(), from: "Stranger", content: "你好", msgId });
+      expect((await fake.deliverCallback(app.url, xml)).status).toBe(200);
       await waitForReply(`reply:wecom:${CORP.agentId}:${msgId}`);
     }
     await sendEverything();

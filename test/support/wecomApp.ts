@@ -17,8 +17,6 @@ export interface WecomApp {
   config: Config;
   /** The app's own base URL, where the fake delivers callbacks. */
   url: string;
-  /** The timestamp options for `fake.deliverCallback`, agreeing with the test's clock. */
-  sealedAt(): { timestamp: number };
   close(): Promise<void>;
 }
 
@@ -27,7 +25,8 @@ export interface WecomApp {
  * test with drainOnce) — against a fake WeChat Work on loopback, on this project's backend.
  */
 export async function startWecomApp(clock: Clock): Promise<WecomApp> {
-  const fake = new FakeWecom(CORP);
+  // The fake shares the test's clock: what it stamps and seals agrees with the app on any day.
+  const fake = new FakeWecom({ ...CORP, now: () => clock.now().getTime() });
   const config = await testConfig({
     WECOM_CORP_ID: CORP.corpId,
     WECOM_AGENT_ID: String(CORP.agentId),
@@ -45,7 +44,6 @@ export async function startWecomApp(clock: Clock): Promise<WecomApp> {
     services,
     config,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    sealedAt: () => ({ timestamp: Math.floor(clock.now().getTime() / 1000) }),
     async close() {
       await new Promise((r) => server.close(r));
       await services.close();

@@ -35,7 +35,12 @@ export interface Envelope {
   receiverId?: string;
 }
 
-const nowS = () => Math.floor(Date.now() / 1000);
+/**
+ * When these envelopes say they were sealed, unless told otherwise: a fixed instant, so a test whose
+ * app runs on `new ManualClock(SEALED_AT)` agrees with them on any day (the real date never enters).
+ */
+export const SEALED_AT = new Date("2026-11-27T02:00:00Z");
+const nowS = () => Math.floor(SEALED_AT.getTime() / 1000);
 const randomNonce = () => randomBytes(8).toString("hex");
 
 /** `GET` URL verification query for a given echo string. */

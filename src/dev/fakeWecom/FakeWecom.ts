@@ -157,14 +157,24 @@ export class FakeWecom {
     return this.state.issueResponseCode(msgid);
   }
 
-  /** POSTs an encrypted callback to the app, sealed with the app's Token and EncodingAESKey. */
-  deliverCallback(appUrl: string, xmlPlaintext: string, options?: CallbackOptions): Promise<CallbackAnswer> {
-    return deliverCallback(this.callbackApp(), appUrl, xmlPlaintext, options);
+  /** The fake's clock in whole seconds, as `CreateTime` and callback timestamps carry it. */
+  nowS(): number {
+    return Math.floor(this.state.now() / 1000);
+  }
+
+  /** The corp, app and time a member's message carries, for the `*Xml` builders. */
+  stamp(): { corpId: string; agentId: number; createTime: number } {
+    return { corpId: this.config.corpId, agentId: this.config.agentId, createTime: this.nowS() };
+  }
+
+  /** POSTs an encrypted callback to the app, sealed with the app's Token and EncodingAESKey at the fake's time. */
+  deliverCallback(appUrl: string, xmlPlaintext: string, options: Partial<CallbackOptions> = {}): Promise<CallbackAnswer> {
+    return deliverCallback(this.callbackApp(), appUrl, xmlPlaintext, { ...options, timestamp: options.timestamp ?? this.nowS() });
   }
 
   /** The console's GET URL verification against the app. */
-  verifyCallbackUrl(appUrl: string, echo?: string, options?: CallbackOptions): Promise<CallbackAnswer> {
-    return verifyCallbackUrl(this.callbackApp(), appUrl, echo, options);
+  verifyCallbackUrl(appUrl: string, echo: string, options: Partial<CallbackOptions> = {}): Promise<CallbackAnswer> {
+    return verifyCallbackUrl(this.callbackApp(), appUrl, echo, { ...options, timestamp: options.timestamp ?? this.nowS() });
   }
 
   private callbackApp() {
