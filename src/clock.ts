@@ -26,6 +26,24 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * A clock that starts at a chosen instant and then runs at the machine's pace (monotonic, so
+ * moving the machine's clock changes nothing): for tests that drive real timers and a browser but
+ * must not depend on the day or the hour they run at (quiet hours, deadlines).
+ */
+export class RunningClock implements Clock {
+  private readonly startedAt = performance.now();
+  private readonly start: number;
+
+  constructor(start: Date | string) {
+    this.start = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.start + Math.round(performance.now() - this.startedAt));
+  }
+}
+
 /** Everything a person reads is in the county's own time zone. */
 export const DISPLAY_TIME_ZONE = "Asia/Shanghai";
 

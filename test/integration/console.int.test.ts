@@ -133,7 +133,7 @@ describe(`hazard lifecycle on the console (${backend()})`, () => {
 
     // 交办 (the admin side, not a chat): the enterprise's own responsible person rectifies by a deadline, 张伟 verifies.
     const zhang = await app.person("张伟");
-    await app.services.hazards.assign(hazard.id, zhang, { deadline: new Date(Date.now() + 7 * 86_400_000), measures: "清理通道杂物，解锁安全出口", verifierId: zhang.id });
+    await app.services.hazards.assign(hazard.id, zhang, { deadline: new Date(app.clock.now().getTime() + 7 * 86_400_000), measures: "清理通道杂物，解锁安全出口", verifierId: zhang.id });
 
     // 杜海, responsible for 东岭化工, sends the rectification.
     await phone.pick("杜海");

@@ -1,6 +1,5 @@
 import { ConsoleSender } from "../../src/channels/console/ConsoleSender";
 import { ConsoleStore } from "../../src/channels/console/store";
-import { systemClock } from "../../src/clock";
 import { loadConfig } from "../../src/config";
 import { InboundEventRow, type Person } from "../../src/db/entities";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
@@ -106,7 +105,7 @@ describe(`console channel API (${backend()})`, () => {
   });
 
   it("shows a sent card with its buttons; a click greys it out once, a second click is refused", async () => {
-    const sender = new ConsoleSender(new ConsoleStore(app.services.db, systemClock), systemClock);
+    const sender = new ConsoleSender(new ConsoleStore(app.services.db, app.clock), app.clock);
     const card = { taskId: "test_card_1", title: "请确认今日巡查安排", description: "共 3 家企业", fields: [{ label: "片区", value: "大岭镇" }], buttons: [{ key: "ok", label: "确认" }, { key: "later", label: "稍后" }] };
     const result = await sender.send([String(gao.id), "999999", "abc"], { kind: "card", card });
     expect(result.invalidUsers).toEqual(["999999", "abc"]);
@@ -132,7 +131,7 @@ describe(`console channel API (${backend()})`, () => {
   });
 
   it("applies card updates and recalls to lines already shown, and resumes after the Last-Event-ID", async () => {
-    const sender = new ConsoleSender(new ConsoleStore(app.services.db, systemClock), systemClock);
+    const sender = new ConsoleSender(new ConsoleStore(app.services.db, app.clock), app.clock);
     const card = await sender.send([String(gao.id)], { kind: "card", card: { taskId: "test_card_2", title: "值班确认", buttons: [{ key: "ok", label: "确认" }] } });
     const note = await sender.send([String(gao.id)], { kind: "text", text: "这条消息将被撤回" });
     const res = await stream(app, gao);
@@ -153,7 +152,7 @@ describe(`console channel API (${backend()})`, () => {
   });
 
   it("does not show a resent message twice", async () => {
-    const sender = new ConsoleSender(new ConsoleStore(app.services.db, systemClock), systemClock);
+    const sender = new ConsoleSender(new ConsoleStore(app.services.db, app.clock), app.clock);
     const message = { kind: "text" as const, text: `重发测试 ${clientId()}` };
     const first = await sender.send([String(gao.id)], message);
     const resent = await sender.send([String(gao.id)], message, { resend: true });
@@ -183,7 +182,7 @@ describe(`console login (${backend()})`, () => {
     expect((await postJson(app, zhang, { kind: "text", eventId: clientId(), text: "冒充测试" }, null)).status).toBe(401);
     expect((await app.fetch(`/console/api/people/${zhang.id}/stream`, { token: null })).status).toBe(401);
 
-    const inspector = (await issueApiToken(app.services.db, systemClock, zhang.mobile, "巡查")).token;
+    const inspector = (await issueApiToken(app.services.db, app.clock, zhang.mobile, "巡查")).token;
     expect((await app.fetch("/console/api/people", { token: inspector })).status).toBe(403);
 
     const admin = await app.fetch("/console/api/people", { token: app.adminToken });

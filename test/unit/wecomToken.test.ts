@@ -22,7 +22,7 @@ describe("AccessTokenCache", () => {
     });
 
   beforeEach(() => {
-    now = Date.now();
+    now = Date.parse("2026-11-27T02:00:00Z");
     kv = new MemoryKv("t:", () => now);
     fetches = 0;
     release = undefined;
