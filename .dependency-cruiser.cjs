@@ -1,6 +1,7 @@
 // The dependency direction of ARCHITECTURE.md, checked on every `npm run lint`:
 //   http/jobs/bots → domain → db, kv;  channels know their platform, never the domain;
-//   the outbox worker → channels;  only src/server.ts composes everything.
+//   the outbox worker → channels;  src/features/<area>.ts ties an area's domain, routes, flows and jobs
+//   together above all of them;  only src/services.ts, src/server.ts and the CLIs compose everything.
 // Type-only imports are allowed where a layer names another's types (e.g. an entity column typed
 // with a domain vocabulary), since they vanish at run time.
 const notTypeOnly = { dependencyTypesNot: ["type-only"] };
@@ -46,8 +47,22 @@ module.exports = {
       name: "only-server-composes",
       comment: "Concrete adapters are wired together in src/services.ts, src/server.ts and the CLIs, not imported by features.",
       severity: "error",
-      from: { path: "^src/(domain|http|web|outbox)/|^bots/" },
+      from: { path: "^src/(domain|http|web|outbox|features)/|^bots/|^jobs/" },
       to: { path: "^src/(server|services|cli/)" },
+    },
+    {
+      name: "features-on-top",
+      comment: "A feature file ties its area's domain, routes, flows and jobs together; only the composition root (src/services.ts, the CLIs) reads the features list, so no layer below may reach up into it.",
+      severity: "error",
+      from: { path: "(^src/(domain|db|kv|media|channels|http|web|outbox)/|^bots/|^jobs/|^migrations/)" },
+      to: { path: "^src/features/" },
+    },
+    {
+      name: "features-meet-through-needs",
+      comment: "src/features/<area>.ts builds only its own area's domain (src/domain/<area>/); another area's services come through the feature it `needs`, so every dependency between features is declared where it is built.",
+      severity: "error",
+      from: { path: "^src/features/([^/.]+)[.]ts$", pathNot: "^src/features/(feature|compose|index)[.]ts$" },
+      to: { path: "^src/domain/", pathNot: "^src/domain/$1/" },
     },
     {
       name: "no-test-code-in-product",

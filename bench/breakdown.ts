@@ -11,6 +11,7 @@ import { toInboundEvent } from "../src/channels/wecom/inbound";
 import { extractEncrypt, parseMessageXml } from "../src/channels/wecom/xml";
 import { systemClock } from "../src/clock";
 import { openDataSource } from "../src/db/dataSource";
+import { entities } from "../src/features";
 import { Database } from "../src/db/Database";
 import { claim, finish, insertPending } from "../src/domain/inbox/inboxRows";
 import { InboxService } from "../src/domain/inbox";
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   let db: Database | undefined;
   const steps: Step[] = [];
   try {
-    db = new Database(await openDataSource({ db: { kind: "mysql", url: server.toString() } }, { migrate: true }));
+    db = new Database(await openDataSource({ db: { kind: "mysql", url: server.toString() } }, { migrate: true, entities }));
     await kv.connect();
     const pool = new EnvelopePool();
     pool.grow(N(40_000));

@@ -7,6 +7,7 @@ import Redis from "ioredis";
 import { type Connection, createConnection } from "mysql2/promise";
 import { ManualClock } from "../src/clock";
 import { openDataSource } from "../src/db/dataSource";
+import { entities } from "../src/features";
 import { Database } from "../src/db/Database";
 import { CalloutStep, OutboxMessage, Person } from "../src/db/entities";
 import { FakeWecom, type FakeMessage } from "../src/dev/fakeWecom";
@@ -382,7 +383,7 @@ interface TickPhase {
 
 /** The minute tick of a whole campaign, timed round by round with a manual clock (the product is stopped). */
 async function timeTick(o: Options, dbUrl: string, county: BenchCounty): Promise<TickPhase> {
-  const db = new Database(await openDataSource({ db: { kind: "mysql", url: dbUrl } }, { migrate: false }));
+  const db = new Database(await openDataSource({ db: { kind: "mysql", url: dbUrl } }, { migrate: false, entities }));
   try {
     const clock = new ManualClock(new Date());
     const outbox = new OutboxService({ db, clock, quietHours: "21:00-08:00" });
@@ -473,7 +474,7 @@ async function main(): Promise<void> {
     const fake = new FakeWecom({ corpId: BENCH_APP.corpId, agentId: Number(BENCH_APP.agentId), secret: BENCH_APP.secret, directory: county.directory, dailyQuota: 200_000 });
     r.fake = fake;
     const fakeUrl = await fake.start();
-    const dbForToken = new Database(await openDataSource({ db: { kind: "mysql", url: r.dbUrl } }, { migrate: false }));
+    const dbForToken = new Database(await openDataSource({ db: { kind: "mysql", url: r.dbUrl } }, { migrate: false, entities }));
     const token = (await issueApiToken(dbForToken, { now: () => new Date() }, county.officerMobile, "叫应基准")).token;
     await dbForToken.close();
 

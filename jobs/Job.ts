@@ -1,26 +1,13 @@
 import type { Clock } from "../src/clock";
-import type { RedriveResult } from "../src/domain/inbox";
-import type { ContactSyncResult } from "../src/domain/org/contactSync";
 import type { Logger } from "../src/log";
 
-/** What every job's `run` receives; the product's services go on `AppJobContext` below. */
+/**
+ * What every job's `run` receives. A job's own services are bound in when its feature declares it
+ * (see src/features), so this context never lists a feature.
+ */
 export interface JobContext {
   clock: Clock;
   log: Logger;
-}
-
-/**
- * What the product's own jobs receive: the base context plus the domain services they call.
- * Kept apart from `JobContext` so the scheduler (and its tests) need none of these services.
- */
-export interface AppJobContext extends JobContext {
-  inbox: { redrivePending(now: Date): Promise<RedriveResult> };
-  /** Absent while WeChat Work is not configured. */
-  contactSync?: { syncAll(): Promise<ContactSyncResult> };
-  /** The overdue ladder of hazards (src/domain/hazards/nudges). */
-  hazardNudges?: { runDue(now: Date): Promise<unknown> };
-  /** 叫应 campaigns' due steps (src/domain/callouts). */
-  callouts?: { runDue(now: Date): Promise<unknown> };
 }
 
 /**

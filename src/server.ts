@@ -6,7 +6,6 @@ import { type Config, ConfigError, loadConfig } from "./config";
 import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
 import { buildServices } from "./services";
 import { createLogger, type Logger } from "./log";
-import { jobs } from "../jobs";
 import { startScheduler } from "../jobs/scheduler";
 
 export interface RunningServer {
@@ -28,12 +27,12 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
     const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
   });
   outboxWorker.start();
-  const scheduler = config.jobs.enabled ? startScheduler(jobs, services.jobContext, kv, config.instanceId) : undefined;
+  const scheduler = config.jobs.enabled ? startScheduler(services.jobs, services.jobContext, kv, config.instanceId) : undefined;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.http.port;
   const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
   log.info(
-    { url, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? jobs.length : 0 },
+    { url, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? services.jobs.length : 0 },
     "anshao listening",
   );
 

@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import type { ChannelId, ChannelSender, InboundEvent } from "./channels/channel";
+import type { ChannelId, ChannelSender, InboundEvent, InboundSink } from "./channels/channel";
 import { ConsoleSender } from "./channels/console/ConsoleSender";
 import { consoleInboundRouter } from "./channels/console/inbound";
 import { ConsoleStore } from "./channels/console/store";
@@ -13,31 +13,27 @@ import type { Config } from "./config";
 import { AppError } from "./errors";
 import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
-import { CalloutService, calloutButtonLabel } from "./domain/callouts";
-import { HazardService } from "./domain/hazards";
-import { InspectionService } from "./domain/inspections";
-import { loadTipKeys, TipService } from "./domain/tips";
-import { WarningService } from "./domain/warnings";
-import { HazardNudges } from "./domain/hazards/nudges";
-import { type InboundHandler, InboxService } from "./domain/inbox";
-import { applyContactChange, syncContacts } from "./domain/org/contactSync";
+import { calloutButtonLabel, type CalloutService } from "./domain/callouts";
+import type { HazardService } from "./domain/hazards";
+import { InboxService } from "./domain/inbox";
+import { applyContactChange, type ContactSyncResult, syncContacts } from "./domain/org/contactSync";
 import { OutboxService } from "./domain/outbox";
+import type { TipService } from "./domain/tips";
+import { calloutsFeature, FEATURES, hazardsFeature, tipsFeature } from "./features";
+import { BuiltFeatures, entitiesOf } from "./features/compose";
+import type { AnyFeature, AppContext, Kernel } from "./features/feature";
 import { type KeyValue, openKv } from "./kv";
 import type { Logger } from "./log";
+import type { MediaStore, StoredMedia } from "./media/MediaStore";
 import { LocalMediaStore } from "./media/localMediaStore";
-import { calloutRoutes } from "./http/routes/callouts";
-import { hazardRoutes } from "./http/routes/hazards";
-import { inspectionRoutes } from "./http/routes/inspections";
-import { tipRoutes } from "./http/routes/tips";
-import { warningRoutes } from "./http/routes/warnings";
 import { OutboxWorker } from "./outbox/worker";
-import { calloutBoardRoutes } from "./web/calloutBoard";
 import { consoleGuard, consoleRoutes } from "./web/consoleRoutes";
+import { type AppMenuTop, appMenu } from "../bots/appMenu";
 import { BotEngine } from "../bots/engine";
-import { appMenu } from "../bots/appMenu";
-import { FLOWS } from "../bots/flows";
+import type { Flow } from "../bots/flow";
 import type { BotServices } from "../bots/services";
-import type { AppJobContext } from "../jobs/Job";
+import type { Job, JobContext } from "../jobs/Job";
+import { wecomContactSync } from "../jobs/wecomContactSync.job";
 
 /** Everything the process runs, built once from the config; the server and the tests share it. */
 export interface Services {
@@ -49,23 +45,108 @@ export interface Services {
   hazards: HazardService;
   callouts: CalloutService;
   tips: TipService;
-  /** Routers of the enabled channels, mounted by the app. */
+  /** Routers of the enabled channels and of the features, mounted by the app. */
   routers: Router[];
-  jobContext: AppJobContext;
+  /** Every conversation the bot offers, in menu order. */
+  flows: readonly Flow[];
+  /** Every scheduled job, each bound to the service it calls; run with `jobContext`. */
+  jobs: Job[];
+  jobContext: JobContext;
+  /** Reads the whole WeChat Work address book; absent while WeChat Work is not configured. */
+  contactSync?: { syncAll(): Promise<ContactSyncResult> };
   /** Closes pools; call after the HTTP server, the scheduler and the worker have stopped. */
   close(): Promise<void>;
 }
 
-/** The composition root: the only place concrete channel adapters meet the domain. */
-export async function buildServices(config: Config, log: Logger, clock: Clock): Promise<Services> {
-  // Before any pool opens: a damaged key file stops the start with nothing to close.
-  const tipKeys = loadTipKeys(config.tips, (path) => log.info({ path }, "generated the tip identity key; back it up apart from the database"));
-  const db = new Database(await openDataSource(config, { migrate: true }));
+/**
+ * The composition root: stores, channels and the features list meet here and nowhere else. What
+ * a feature contributes (services, routes, flows, jobs, entities) comes from its own file in
+ * src/features; `features` is the product's list unless a test brings its own.
+ */
+export async function buildServices(config: Config, log: Logger, clock: Clock, features: readonly AnyFeature[] = FEATURES): Promise<Services> {
+  const db = new Database(await openDataSource(config, { migrate: true, entities: entitiesOf(features) }));
   const kv = await openKv(config, log.child({ area: "kv" })).catch(async (err) => {
     await db.close();
     throw err;
   });
+  try {
+    return await compose({ config, log, clock, db, kv }, features);
+  } catch (err) {
+    // A feature refused to start (e.g. a damaged tip key file): nothing stays open behind the error.
+    await kv.close();
+    await db.close();
+    throw err;
+  }
+}
+
+async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv">, features: readonly AnyFeature[]): Promise<Services> {
+  const { config, log, clock, db, kv } = stores;
   const media = new LocalMediaStore({ dir: config.media.dir, maxBytes: config.media.maxBytes });
+  const channels = wireChannels({ ...stores, media });
+  const outbox = new OutboxService({ db, clock, quietHours: config.outbox.quietHours });
+  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders: channels.senders, config });
+
+  const kernel: Kernel = { ...stores, media, outbox, channels: channels.ids };
+  const built = await BuiltFeatures.build(features, kernel);
+  const flows = built.flows();
+  // `as`: each feature fills in the part of BotServices its own flows use (see Feature.botServices).
+  const botServices = { ...built.botServices(), db, clock, media, channels: channels.ids, inboundMedia: channels.inboundMedia } as BotServices;
+  const bot = new BotEngine({ kv, outbox, services: botServices, flows, callouts: { answer: built.botAnswers() } });
+  const inbox = new InboxService({
+    db,
+    kv,
+    clock,
+    log: log.child({ area: "inbox" }),
+    // Address-book changes update the directory; everything else is a conversation.
+    handler: { handle: (event) => (event.kind === "contact_change" ? channels.onContactChange(event) : bot.handle(event)) },
+  });
+  const app: AppContext = { ...kernel, inbox };
+
+  return {
+    db,
+    kv,
+    inbox,
+    outbox,
+    outboxWorker,
+    get hazards() {
+      return built.servicesOf(hazardsFeature).hazards;
+    },
+    get callouts() {
+      return built.servicesOf(calloutsFeature);
+    },
+    get tips() {
+      return built.servicesOf(tipsFeature);
+    },
+    routers: [...channels.routers(inbox, appMenu(flows)), ...built.routers(app)],
+    flows,
+    jobs: [...built.jobs(app), ...channels.jobs],
+    jobContext: { clock, log },
+    contactSync: channels.contactSync,
+    async close() {
+      await inbox.drain();
+      await kv.close();
+      await db.close();
+    },
+  };
+}
+
+// ─── Channel wiring ────────────────────────────────────────────────────────────────────────────
+// The one place concrete messengers are named; src/channels/registry.ts takes this block over.
+
+interface ChannelWiring {
+  /** Enabled channels in order of preference. */
+  ids: ChannelId[];
+  senders: Map<ChannelId, ChannelSender>;
+  inboundMedia(channel: ChannelId, mediaId: string): Promise<StoredMedia>;
+  contactSync?: { syncAll(): Promise<ContactSyncResult> };
+  onContactChange(event: Extract<InboundEvent, { kind: "contact_change" }>): Promise<void>;
+  /** Inbound routes (fed to `sink`) and the console's page (showing `menu`). */
+  routers(sink: InboundSink, menu: AppMenuTop[]): Router[];
+  jobs: Job[];
+}
+
+function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv"> & { media: MediaStore }): ChannelWiring {
+  const { config, log, clock, db, kv, media } = deps;
   const wecomApi = config.wecom ? new WecomApi({ ...config.wecom, kv, log: log.child({ area: "wecom" }) }) : undefined;
   const contacts = wecomApi ? new WecomContacts(wecomApi) : undefined;
 
@@ -74,85 +155,39 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
   // After WeChat Work: channels are preferred in this order, and every person has a console account.
   const consoleStore = config.console.enabled ? new ConsoleStore(db, clock) : undefined;
   if (consoleStore) senders.set("console", new ConsoleSender(consoleStore, clock));
-  const outbox = new OutboxService({ db, clock, quietHours: config.outbox.quietHours });
-  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders, config });
+  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
 
-  const channels = [...senders.keys()];
-  const hazards = new HazardService({ db, outbox, clock, config: config.hazards, channels });
-  const hazardNudges = new HazardNudges({ db, outbox, clock, ladderDays: config.hazards.ladderDays, channels });
-  const callouts = new CalloutService({ db, clock, outbox, channels, answerMinutes: config.callouts.answerMinutes });
-  const warnings = new WarningService({ db, callouts, clock });
-  const inspections = new InspectionService({ db, clock, config: config.inspections });
-  const tips = new TipService({ db, outbox, clock, keys: tipKeys, channels });
-  const foreignTips = await tips.sealedUnderOtherKeys();
-  if (foreignTips > 0) log.warn({ tips: foreignTips, keyId: tipKeys.keyId }, "tips sealed under another TIP_IDENTITY_KEY: their tipsters cannot be revealed");
-
-  const botServices: BotServices = {
-    db,
-    clock,
-    hazards,
-    inspections,
-    tips,
-    media,
-    channels,
+  return {
+    ids: [...senders.keys()],
+    senders,
     inboundMedia: (channel, mediaId) => {
       if (channel === "wecom" && wecomApi) return downloadMedia(wecomApi, mediaId, media);
       // The console uploads straight into our store: its media id is the storage key.
       if (channel === "console") return media.read(mediaId);
       throw new AppError("bot_media_channel", "暂不支持接收该渠道的文件", 400);
     },
-  };
-  const bot = new BotEngine({ kv, outbox, services: botServices, flows: FLOWS, callouts });
-  const handler: InboundHandler = {
-    async handle(event: InboundEvent) {
-      // Address-book changes update the directory; everything else is a conversation.
-      if (event.kind === "contact_change") {
-        if (!contacts) return;
-        const { problems } = await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
-        // Counts only: problems name members. `npm run sync:wecom` prints them in full.
-        if (problems.length > 0) log.warn({ change: event.change, problems: problems.length }, "contact change left problems");
-        return;
+    contactSync,
+    async onContactChange(event) {
+      if (!contacts) return;
+      const { problems } = await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
+      // Counts only: problems name members. `npm run sync:wecom` prints them in full.
+      if (problems.length > 0) log.warn({ change: event.change, problems: problems.length }, "contact change left problems");
+    },
+    routers(sink, menu) {
+      // A click on a 叫应 card greys its button out with "已收到" / "已落实" in the passive reply.
+      const routers = [wecomCallbackRouter({ settings: config.wecom, sink, clock, buttonLabel: calloutButtonLabel })];
+      if (consoleStore) {
+        // The console plays a messenger: its clicks grey a card out with the same label WeChat Work shows.
+        // Its app menu is the one `npm run menu:wecom` sets in WeChat Work.
+        const guard = consoleGuard({ db, clock }, config.console.requireLogin);
+        routers.push(
+          consoleInboundRouter({ sink, store: consoleStore, media, clock, guard, buttonLabel: calloutButtonLabel }),
+          consoleRoutes({ db, clock, store: consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }),
+        );
       }
-      await bot.handle(event);
+      return routers;
     },
-  };
-  const inbox = new InboxService({ db, kv, clock, log: log.child({ area: "inbox" }), handler });
-  const routers = [
-    // A click on a 叫应 card greys its button out with "已收到" / "已落实" in the passive reply.
-    wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock, buttonLabel: calloutButtonLabel }),
-    hazardRoutes({ db, clock, hazards }),
-    inspectionRoutes({ db, clock, inspections }),
-    tipRoutes({ db, clock, tips }),
-    calloutRoutes({ db, clock, callouts }),
-    warningRoutes({ db, clock, warnings }),
-    calloutBoardRoutes({ db, clock, callouts, linkSecret: config.callouts.boardLinkSecret }),
-  ];
-  if (consoleStore) {
-    // The console plays a messenger: its clicks grey a card out with the same label WeChat Work shows.
-    // Its app menu is the one `npm run menu:wecom` sets in WeChat Work.
-    const guard = consoleGuard({ db, clock }, config.console.requireLogin);
-    routers.push(
-      consoleInboundRouter({ sink: inbox, store: consoleStore, media, clock, guard, buttonLabel: calloutButtonLabel }),
-      consoleRoutes({ db, clock, store: consoleStore, media, guard, requireLogin: config.console.requireLogin, menu: appMenu(FLOWS) }),
-    );
-  }
-  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
-
-  return {
-    db,
-    kv,
-    inbox,
-    outbox,
-    outboxWorker,
-    hazards,
-    callouts,
-    tips,
-    routers,
-    jobContext: { clock, log, inbox, contactSync, hazardNudges, callouts },
-    async close() {
-      await inbox.drain();
-      await kv.close();
-      await db.close();
-    },
+    jobs: [wecomContactSync(contactSync)],
   };
 }
+// ─── End of channel wiring ─────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { type Connection, createConnection } from "mysql2/promise";
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { watchCpu } from "./proc";
 
 /** The plumbing both benchmarks share: output, waiting for a quiet machine, the throw-away database, child processes. */
@@ -58,7 +59,7 @@ export async function createBenchDatabase(mysqlUrl: string, dbName: string): Pro
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   server.pathname = `/${dbName}`;
   const dbUrl = server.toString();
-  const ds = await openDataSource({ db: { kind: "mysql", url: dbUrl } }, { migrate: true });
+  const ds = await openDataSource({ db: { kind: "mysql", url: dbUrl } }, { migrate: true, entities });
   await ds.destroy();
   return { admin, dbUrl };
 }

@@ -5,6 +5,7 @@ import { wecomCallbackRouter } from "../../src/channels/wecom/callback";
 import { systemClock } from "../../src/clock";
 import { loadConfig } from "../../src/config";
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { Database } from "../../src/db/Database";
 import { type InboundHandler, InboxService } from "../../src/domain/inbox";
 import { openKv } from "../../src/kv";
@@ -32,7 +33,7 @@ export async function startFull(variant: FullVariant = "full"): Promise<{ port: 
   const config = loadConfig(process.env);
   const log = createLogger({ level: config.log.level });
   // The parent created and migrated the bench database.
-  const db = new Database(await openDataSource(config, { migrate: false }));
+  const db = new Database(await openDataSource(config, { migrate: false, entities }));
   const kv = await openKv(config);
   const handler: InboundHandler = { handle: async () => undefined };
   const inbox = new InboxService({ db, kv, clock: systemClock, log: log.child({ area: "inbox" }), handler, batching: variant !== "unbatched" });

@@ -1,6 +1,7 @@
 import { systemClock } from "../clock";
 import { loadConfig } from "../config";
 import { openDataSource } from "../db/dataSource";
+import { entities } from "../features";
 import { Database } from "../db/Database";
 import { loadDemo } from "../domain/demo/loadDemo";
 import { formatSummary } from "../domain/directory";
@@ -8,7 +9,7 @@ import { runCli } from "./runCli";
 
 /** `npm run demo`: loads the demo county 青禾县 into the configured database; running it again changes nothing. */
 runCli(async () => {
-  const db = new Database(await openDataSource(loadConfig(), { migrate: true }));
+  const db = new Database(await openDataSource(loadConfig(), { migrate: true, entities }));
   try {
     const { units, people, enterprises, summary } = await loadDemo(db, systemClock);
     const changed = summary !== null && Object.values(summary).some((c) => c.created + c.updated > 0);

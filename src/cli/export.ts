@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadConfig } from "../config";
 import { openDataSource } from "../db/dataSource";
+import { entities } from "../features";
 import { Database } from "../db/Database";
 import { directoryTemplate, exportDirectory } from "../domain/directory";
 import { Invalid } from "../errors";
@@ -26,7 +27,7 @@ runCli(async () => {
     console.log(`已生成导入模板：${out}`);
     return;
   }
-  const db = new Database(await openDataSource(loadConfig(), { migrate: true }));
+  const db = new Database(await openDataSource(loadConfig(), { migrate: true, entities }));
   try {
     const { content, counts } = await exportDirectory(db);
     writeFileSync(out, content);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { systemClock } from "../clock";
 import { loadConfig } from "../config";
 import { openDataSource } from "../db/dataSource";
+import { entities } from "../features";
 import { Database } from "../db/Database";
 import { checkDirectoryFiles, type DirectoryFile, formatSummary, importDirectoryFiles } from "../domain/directory";
 import { type FieldProblem, Invalid } from "../errors";
@@ -22,7 +23,7 @@ runCli(async () => {
     throw Invalid(unknown.length > 0 ? `未知的选项：${unknown.join("、")}\n${USAGE}` : USAGE, undefined, "usage");
   }
   const files = readFiles(paths);
-  const db = new Database(await openDataSource(loadConfig(), { migrate: true }));
+  const db = new Database(await openDataSource(loadConfig(), { migrate: true, entities }));
   try {
     if (options.includes("--check")) {
       const problems = await checkDirectoryFiles(db, files);

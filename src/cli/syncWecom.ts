@@ -3,6 +3,7 @@ import { WecomContacts } from "../channels/wecom/contacts";
 import { systemClock } from "../clock";
 import { loadConfig } from "../config";
 import { openDataSource } from "../db/dataSource";
+import { entities } from "../features";
 import { Database } from "../db/Database";
 import { type ContactSyncResult, syncContacts } from "../domain/org/contactSync";
 import { AppError, Invalid } from "../errors";
@@ -22,7 +23,7 @@ runCli(async () => {
   if (unknown.length > 0) throw Invalid(`未知的参数：${unknown.join("、")}\n${USAGE}`, undefined, "usage");
   const config = loadConfig();
   if (!config.wecom) throw new AppError("wecom_disabled", "尚未配置企业微信（WECOM_CORP_ID 等），无法同步通讯录；可运行 npm run doctor 检查设置。", 400);
-  const db = new Database(await openDataSource(config, { migrate: true }));
+  const db = new Database(await openDataSource(config, { migrate: true, entities }));
   try {
     const kv = await openKv(config);
     try {

@@ -1,5 +1,5 @@
 import { appMenu } from "../../bots/appMenu";
-import { FLOWS } from "../../bots/flows";
+import { flows } from "../features";
 import { WecomApi } from "../channels/wecom/api";
 import { createAppMenu } from "../channels/wecom/menu";
 import { loadConfig } from "../config";
@@ -19,7 +19,7 @@ runCli(async () => {
   const kv = await openKv(config);
   try {
     const api = new WecomApi({ ...config.wecom, kv, log: createLogger({ level: "warn", name: "menu:wecom" }) });
-    const menu = appMenu(FLOWS);
+    const menu = appMenu(flows);
     await createAppMenu(api, menu);
     const lines = menu.map((top) => (top.sub ? `  ${top.name}：${top.sub.map((s) => s.name).join("、")}` : `  ${top.name}`));
     console.log(["企业微信应用菜单已更新：", ...lines].join("\n"));

@@ -7,14 +7,20 @@ import type { Config } from "../config";
 import { redactUrl } from "../config";
 import { AppError } from "../errors";
 import { migrations } from "../../migrations";
-import { entities } from "./entities";
+
+/**
+ * The entity classes to map: the features' (src/features), which the db layer does not know.
+ * Classes, not globs, so ts-jest and compiled code map the same set.
+ */
+export type EntityList = readonly (abstract new (...args: never[]) => object)[];
 
 /**
  * TypeORM options for the configured database. `synchronize` is never on: migrations own the schema.
  * `flavour` says whether a MySQL URL points at MariaDB, whose catalogue TypeORM reads differently.
  */
-export function buildDataSourceOptions(config: Pick<Config, "db">, flavour: "mysql" | "mariadb" = "mysql"): DataSourceOptions {
-  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+export function buildDataSourceOptions(config: Pick<Config, "db">, entities: EntityList, flavour: "mysql" | "mariadb" = "mysql"): DataSourceOptions {
+  const mapped: NonNullable<DataSourceOptions["entities"]> = [...entities];
+  const common = { entities: mapped, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   if (config.db.kind === "sqlite") {
     return {
       ...common,
@@ -41,11 +47,11 @@ export function buildDataSourceOptions(config: Pick<Config, "db">, flavour: "mys
 }
 
 /** Opens the database and, unless told otherwise, brings its schema up to date. */
-export async function openDataSource(config: Pick<Config, "db">, options: { migrate: boolean }): Promise<DataSource> {
+export async function openDataSource(config: Pick<Config, "db">, options: { migrate: boolean; entities: EntityList }): Promise<DataSource> {
   if (config.db.kind === "sqlite" && config.db.path !== ":memory:") mkdirSync(dirname(resolve(config.db.path)), { recursive: true });
   let dataSource: DataSource | undefined;
   try {
-    dataSource = new DataSource(buildDataSourceOptions(config, config.db.kind === "mysql" ? await detectFlavour(config.db.url) : undefined));
+    dataSource = new DataSource(buildDataSourceOptions(config, options.entities, config.db.kind === "mysql" ? await detectFlavour(config.db.url) : undefined));
     await dataSource.initialize();
     await dataSource.query("SELECT 1");
     if (options.migrate) await dataSource.runMigrations({ transaction: "each" });

@@ -21,7 +21,7 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
   beforeAll(async () => {
     app = await startWecomApp(clock);
     ({ services, fake } = app);
-    await services.jobContext.contactSync!.syncAll();
+    await services.contactSync!.syncAll();
     await services.db.manager.update(Person, { wecomUserId: "ZhangWei" }, { roles: ["inspector"] });
   });
   afterAll(() => app.close());

@@ -1,4 +1,5 @@
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { Database } from "../../src/db/Database";
 import { OutboxMessage } from "../../src/db/entities";
 import { CalloutService } from "../../src/domain/callouts";
@@ -16,7 +17,7 @@ describe(`叫应 with two instances ticking at once (${backend()})`, () => {
   beforeAll(async () => {
     h = await openCalloutHarness();
     // On MariaDB the second instance has its own pool; SQLite in memory is one process's database.
-    second = backend() === "mysql" ? new Database(await openDataSource(h.stores.config, { migrate: false })) : h.stores.db;
+    second = backend() === "mysql" ? new Database(await openDataSource(h.stores.config, { migrate: false, entities })) : h.stores.db;
   });
   afterAll(async () => {
     if (second !== h.stores.db) await second.close();

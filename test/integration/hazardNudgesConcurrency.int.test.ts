@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { Database } from "../../src/db/Database";
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { Hazard, HazardLedgerEntry, HazardNudge, OutboxMessage } from "../../src/db/entities";
 import type { NudgeOutbox, NudgeRunResult } from "../../src/domain/hazards/nudges";
 import { OutboxService } from "../../src/domain/outbox";
@@ -50,7 +51,7 @@ describe(`hazard nudges: concurrency and crashes (${backend()})`, () => {
   it("two instances running the same ticks take every step exactly once", async () => {
     await seedLadder();
     // On MariaDB the second instance has its own pool and outbox: truly concurrent transactions.
-    const db2 = backend() === "mysql" ? new Database(await openDataSource(h.stores.config, { migrate: false })) : h.db;
+    const db2 = backend() === "mysql" ? new Database(await openDataSource(h.stores.config, { migrate: false, entities })) : h.db;
     const outbox2 = new OutboxService({ db: db2, clock: h.clock, quietHours: h.stores.config.outbox.quietHours });
     const one = h.nudges();
     const two = h.nudges({ db: db2, outbox: outbox2 });

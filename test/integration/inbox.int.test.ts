@@ -214,8 +214,8 @@ describe(`inbox (${backend()})`, () => {
     const event = textEvent();
     await inbox.accept(event);
     clock.advance(2 * MINUTE);
-    expect(inboxRedrive.cron).toBe("* * * * *");
-    const outcome = await runJob(inboxRedrive, { clock, log, inbox }, stores.kv);
+    expect(inboxRedrive(inbox).cron).toBe("* * * * *");
+    const outcome = await runJob(inboxRedrive(inbox), { clock, log }, stores.kv);
     expect(outcome).toMatchObject({ status: "ok", result: { done: 1 } });
     expect(await row(event)).toMatchObject({ status: "done" });
   });

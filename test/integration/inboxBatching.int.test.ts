@@ -3,6 +3,7 @@ import { DataSource } from "typeorm";
 import type { InboundEvent } from "../../src/channels/channel";
 import { ManualClock } from "../../src/clock";
 import { buildDataSourceOptions } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { Database } from "../../src/db/Database";
 import { InboundEventRow } from "../../src/db/entities";
 import { InboxService, type InboundHandler } from "../../src/domain/inbox";
@@ -51,7 +52,7 @@ describe.each(flavours)(`inbox batching (%s, ${backend()})`, (flavour) => {
     stores = await openTestStores();
     db = stores.db;
     if (flavour === "mysql") {
-      const options = buildDataSourceOptions(stores.config, "mysql");
+      const options = buildDataSourceOptions(stores.config, entities, "mysql");
       db = new Database(await new DataSource(options).initialize());
     }
   });

@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import type { ChannelId, ChannelSender } from "../../src/channels/channel";
 import { Database } from "../../src/db/Database";
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { OutboxDelivery, OutboxMessage } from "../../src/db/entities";
 import { openKv } from "../../src/kv";
 import { backend } from "../support/backend";
@@ -31,7 +32,7 @@ describe(`outbox: concurrent workers (${backend()})`, () => {
     it("two instances draining the same table send every delivery exactly once", async () => {
       await enqueueMany(300);
       // A second instance: its own connection pool and Redis connection, the same database.
-      const db2 = new Database(await openDataSource(h.stores.config, { migrate: false }));
+      const db2 = new Database(await openDataSource(h.stores.config, { migrate: false, entities }));
       const kv2 = await openKv(h.stores.config);
       const one = new RecordingSender("wecom", 1000, 2);
       const two = new RecordingSender("wecom", 1000, 2);

@@ -1,5 +1,6 @@
 import { loadConfig } from "../../src/config";
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { backend, openTestStores, type TestStores } from "../support/backend";
 import { describeSchema } from "../support/schema";
 
@@ -24,7 +25,7 @@ describe(`schema (${backend()})`, () => {
   // The MariaDB project also holds the SQLite schema up against it; SQLite alone has nothing to compare with.
   if (backend() === "mysql")
     it("is the same on MariaDB as on SQLite", async () => {
-    const sqlite = await openDataSource(loadConfig({ SQLITE_PATH: ":memory:" }), { migrate: true });
+    const sqlite = await openDataSource(loadConfig({ SQLITE_PATH: ":memory:" }), { migrate: true, entities });
     try {
       expect(await describeSchema(stores.db.dataSource)).toEqual(await describeSchema(sqlite));
     } finally {

@@ -17,7 +17,7 @@ describe(`WeChat Work end to end (${backend()})`, () => {
     app = await startWecomApp(clock);
     ({ services, fake } = app);
     // The directory comes from the fake's address book, as it would from the real one.
-    await services.jobContext.contactSync!.syncAll();
+    await services.contactSync!.syncAll();
     await services.db.manager.update(Person, { wecomUserId: "LiNa" }, { roles: ["admin"] });
   });
   afterAll(() => app.close());

@@ -1,5 +1,5 @@
 import { appMenu } from "../../bots/appMenu";
-import { FLOWS } from "../../bots/flows";
+import { flows as FLOWS } from "../../src/features";
 import { WecomApi } from "../../src/channels/wecom/api";
 import { createAppMenu } from "../../src/channels/wecom/menu";
 import { FakeWecom } from "../fakes/fakeWecom";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createConnection } from "mysql2/promise";
 import { type Config, loadConfig } from "../../src/config";
 import { openDataSource } from "../../src/db/dataSource";
+import { entities } from "../../src/features";
 import { Database } from "../../src/db/Database";
 import { openKv, type KeyValue } from "../../src/kv";
 
@@ -63,7 +64,7 @@ export interface TestStores {
 /** A migrated database and a kv store on this project's backend, torn down by `close()`. */
 export async function openTestStores(overrides: Record<string, string> = {}): Promise<TestStores> {
   const config = await testConfig(overrides);
-  const db = new Database(await openDataSource(config, { migrate: true }));
+  const db = new Database(await openDataSource(config, { migrate: true, entities }));
   const kv = await openKv(config);
   return {
     config,

@@ -1,5 +1,5 @@
 import { BotEngine } from "../../bots/engine";
-import { FLOWS } from "../../bots/flows";
+import { flows as FLOWS } from "../../src/features";
 import type { BotServices } from "../../bots/services";
 import type { Card, InboundEvent, OutboundMessage } from "../../src/channels/channel";
 import { Hazard, Person } from "../../src/db/entities";

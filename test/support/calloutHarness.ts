@@ -5,7 +5,7 @@ import { CalloutService } from "../../src/domain/callouts";
 import type { DraftInput } from "../../src/domain/callouts";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { BotEngine } from "../../bots/engine";
-import { FLOWS } from "../../bots/flows";
+import { flows as FLOWS } from "../../src/features";
 import type { BotServices } from "../../bots/services";
 import { botServicesFor } from "./botServices";
 import { type OutboxHarness, openOutboxHarness } from "./outboxHarness";

@@ -35,5 +35,3 @@ export { Inspection, InspectionPhoto };
 export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 
-/** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];

@@ -1,0 +1,20 @@
+import { Callout, CalloutRecipient, CalloutStep } from "../db/entities";
+import { CalloutService } from "../domain/callouts";
+import { calloutRoutes } from "../http/routes/callouts";
+import { calloutBoardRoutes } from "../web/calloutBoard";
+import { calloutTick } from "../../jobs/calloutTick.job";
+import { defineFeature } from "./feature";
+
+/** 叫应: a campaign calls people to answer 收到 / 已落实, reminds, escalates and reports on a board. */
+export const calloutsFeature = defineFeature({
+  name: "callouts",
+  services: ({ db, clock, outbox, channels, config }) => new CalloutService({ db, clock, outbox, channels, answerMinutes: config.callouts.answerMinutes }),
+  entities: [Callout, CalloutRecipient, CalloutStep],
+  routes: (callouts, { db, clock, config }) => [
+    calloutRoutes({ db, clock, callouts }),
+    calloutBoardRoutes({ db, clock, callouts, linkSecret: config.callouts.boardLinkSecret }),
+  ],
+  // A card click or a typed 收到 from someone called is the callout's, whatever the conversation.
+  botAnswers: (callouts) => (event) => callouts.answer(event),
+  jobs: (callouts) => [calloutTick(callouts)],
+});

@@ -1,0 +1,24 @@
+import { Hazard, HazardCounter, HazardLedgerEntry, HazardNudge, HazardPhoto } from "../db/entities";
+import { HazardService } from "../domain/hazards";
+import { HazardNudges } from "../domain/hazards/nudges";
+import { hazardRoutes } from "../http/routes/hazards";
+import { hazardPhotoFlow } from "../../bots/flows/hazardPhoto";
+import { rectificationFlow } from "../../bots/flows/rectification";
+import { todoFlow } from "../../bots/flows/todo";
+import { verificationFlow } from "../../bots/flows/verification";
+import { hazardNudges } from "../../jobs/hazardNudges.job";
+import { defineFeature } from "./feature";
+
+/** 隐患: reported by photo, rectified, verified, and chased up the overdue ladder (nudges/). */
+export const hazardsFeature = defineFeature({
+  name: "hazards",
+  services: ({ db, outbox, clock, config, channels }) => ({
+    hazards: new HazardService({ db, outbox, clock, config: config.hazards, channels }),
+    nudges: new HazardNudges({ db, outbox, clock, ladderDays: config.hazards.ladderDays, channels }),
+  }),
+  entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge],
+  routes: ({ hazards }, { db, clock }) => [hazardRoutes({ db, clock, hazards })],
+  flows: [hazardPhotoFlow, rectificationFlow, verificationFlow, todoFlow],
+  botServices: ({ hazards }) => ({ hazards }),
+  jobs: ({ nudges }) => [hazardNudges(nudges)],
+});

@@ -1,0 +1,35 @@
+import { calloutsFeature } from "./callouts";
+import { entitiesOf, flowsOf } from "./compose";
+import { consoleFeature } from "./console";
+import { coreFeature } from "./core";
+import { directoryFeature } from "./directory";
+import type { AnyFeature } from "./feature";
+import { hazardsFeature } from "./hazards";
+import { inspectionsFeature } from "./inspections";
+import { tipsFeature } from "./tips";
+import { warningsFeature } from "./warnings";
+
+/**
+ * Every feature of the product: the one list the composition root builds, the data source maps,
+ * the bot offers and the scheduler runs. Adding a feature is a file in this folder, a line here
+ * and its migration (migrations/index.ts). The order is the bot menu's and the routers' order;
+ * a feature is built after the features it needs, wherever they stand.
+ */
+export const FEATURES: readonly AnyFeature[] = [
+  coreFeature,
+  directoryFeature,
+  consoleFeature,
+  inspectionsFeature,
+  hazardsFeature,
+  tipsFeature,
+  calloutsFeature,
+  warningsFeature,
+];
+
+/** Every entity the data source maps; listed by the features, not globbed, so ts-jest and compiled code agree. */
+export const entities = entitiesOf(FEATURES);
+
+/** Every conversation the bot offers, in menu order. */
+export const flows = flowsOf(FEATURES);
+
+export { hazardsFeature, calloutsFeature, tipsFeature };

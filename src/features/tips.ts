@@ -1,0 +1,22 @@
+import { Tip, TipCounter, TipPhoto } from "../db/entities";
+import { loadTipKeys, TipService } from "../domain/tips";
+import { tipRoutes } from "../http/routes/tips";
+import { myTipsFlow, tipFlow } from "../../bots/flows/tip";
+import { defineFeature } from "./feature";
+
+/** 举报: tips from the public and from staff, the tipster's identity sealed under the tip key. */
+export const tipsFeature = defineFeature({
+  name: "tips",
+  async services({ db, outbox, clock, config, log, channels }) {
+    // A damaged key file stops the start here; the composition root closes the pools it opened.
+    const keys = loadTipKeys(config.tips, (path) => log.info({ path }, "generated the tip identity key; back it up apart from the database"));
+    const tips = new TipService({ db, outbox, clock, keys, channels });
+    const foreign = await tips.sealedUnderOtherKeys();
+    if (foreign > 0) log.warn({ tips: foreign, keyId: keys.keyId }, "tips sealed under another TIP_IDENTITY_KEY: their tipsters cannot be revealed");
+    return tips;
+  },
+  entities: [Tip, TipPhoto, TipCounter],
+  routes: (tips, { db, clock }) => [tipRoutes({ db, clock, tips })],
+  flows: [tipFlow, myTipsFlow],
+  botServices: (tips) => ({ tips }),
+});
