@@ -32,7 +32,9 @@ import { tipRoutes } from "./http/routes/tips";
 import { warningRoutes } from "./http/routes/warnings";
 import { OutboxWorker } from "./outbox/worker";
 import { calloutBoardRoutes } from "./web/calloutBoard";
-import { consoleGuard, consoleRoutes } from "./web/consoleRoutes";
+import { loadBoardLinkKey } from "./web/boardLinkKey";
+import { consoleGuard } from "./web/consoleAccess";
+import { consoleRoutes } from "./web/consoleRoutes";
 import { BotEngine } from "../bots/engine";
 import { appMenu } from "../bots/appMenu";
 import { FLOWS } from "../bots/flows";
@@ -60,6 +62,7 @@ export interface Services {
 export async function buildServices(config: Config, log: Logger, clock: Clock): Promise<Services> {
   // Before any pool opens: a damaged key file stops the start with nothing to close.
   const tipKeys = loadTipKeys(config.tips, (path) => log.info({ path }, "generated the tip identity key; back it up apart from the database"));
+  const boardLinkKey = loadBoardLinkKey(config.callouts, (path) => log.info({ path }, "generated the 叫应 board link key"));
   const db = new Database(await openDataSource(config, { migrate: true }));
   const kv = await openKv(config, log.child({ area: "kv" })).catch(async (err) => {
     await db.close();
@@ -125,7 +128,7 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     tipRoutes({ db, clock, tips }),
     calloutRoutes({ db, clock, callouts }),
     warningRoutes({ db, clock, warnings }),
-    calloutBoardRoutes({ db, clock, callouts, linkSecret: config.callouts.boardLinkSecret }),
+    calloutBoardRoutes({ db, clock, callouts, linkSecret: boardLinkKey }),
   ];
   if (consoleStore) {
     // The console plays a messenger: its clicks grey a card out with the same label WeChat Work shows.

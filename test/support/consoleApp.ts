@@ -8,6 +8,7 @@ import { type BrowserContext, chromium, type Locator, type Page } from "playwrig
 import { createApp } from "../../src/app";
 import { systemClock } from "../../src/clock";
 import type { Config } from "../../src/config";
+import type { Database } from "../../src/db/Database";
 import { Person } from "../../src/db/entities";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
@@ -38,6 +39,9 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
   const log = createLogger({ level: "silent" });
   const services = await buildServices(config, log, systemClock);
   await loadDemo(services.db, systemClock);
+  // Outside the embedded demo the console acts only for people without a messenger account: the
+  // demo county's people become such test accounts there, as a county's trial users would be.
+  if (config.console.requireLogin) await setMessengerAccounts(services.db, "none");
   const chen = await services.db.manager.findOneByOrFail(Person, { name: "陈静" });
   const adminToken = (await issueApiToken(services.db, systemClock, chen.mobile, "控制台测试")).token;
   const server: Server = createApp({ config, log, db: services.db, kv: services.kv, routers: services.routers }).listen(0, "127.0.0.1");
@@ -68,6 +72,18 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
       await rm(mediaDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Gives people a WeChat Work account (`wecom:<id>` for each id) or takes every messenger account
+ * away ("none"). The one place tests write where messenger accounts are kept.
+ */
+export async function setMessengerAccounts(db: Database, accounts: "none" | number[]): Promise<void> {
+  if (accounts === "none") {
+    await db.manager.createQueryBuilder().update(Person).set({ wecomUserId: null, dingtalkUserId: null }).execute();
+    return;
+  }
+  for (const id of accounts) await db.manager.update(Person, { id }, { wecomUserId: `wecom${id}` });
 }
 
 /** A client event id as the page makes them. */
