@@ -38,7 +38,7 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
   const host = config.http.host;
   const url = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${port}`;
   log.info(
-    { url, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? jobs.length : 0 },
+    { url, host, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? jobs.length : 0 },
     "anshao listening",
   );
 

@@ -66,6 +66,23 @@ describe(`starting and stopping the server (${backend()})`, () => {
     }
   }, 60_000);
 
+  it("listens on loopback in the embedded mode, and warns when HOST opens the sign-in-free console beyond it", async () => {
+    const warning = "the console needs no sign-in and listens beyond this machine";
+    for (const [host, listens, warned] of [[undefined, "127.0.0.1", false], ["0.0.0.0", "0.0.0.0", true]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), "anshao-host-"));
+      const server = start({ SQLITE_PATH: join(dir, "anshao.sqlite"), MEDIA_DIR: join(dir, "media"), DEMO: "0", PORT: "0", ...(host ? { HOST: host } : {}) });
+      try {
+        await waitForUrl(server.output);
+        expect(server.output()).toContain(`"host":"${listens}"`);
+        expect(server.output().includes(warning)).toBe(warned);
+        server.child.kill("SIGTERM");
+        expect((await server.exited).code).toBe(0);
+      } finally {
+        server.child.kill("SIGKILL");
+      }
+    }
+  }, 60_000);
+
   it("refuses to start with bad settings, listing every problem", async () => {
     const run = await start({ PORT: "eighty", DATABASE_URL: "postgres://db/anshao" }).exited;
     expect(run.code).toBe(1);

@@ -170,19 +170,37 @@ export interface ConsoleBrowser {
   close(): Promise<void>;
 }
 
-/** Opens the console in a fresh headless Chromium profile. */
-export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
+/** Opens `url` in a fresh headless Chromium profile (Playwright's default window unless `viewport` says). */
+export async function openPage(url: string, viewport?: { width: number; height: number }): Promise<{ page: Page; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), "anshao-chromium-"));
   let context: BrowserContext;
   try {
     // A persistent context is how Playwright takes a profile directory (it refuses --user-data-dir as a flag).
-    context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS, locale: "zh-CN", timezoneId: "Asia/Shanghai", ...(viewport ? { viewport } : {}) });
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
     throw err;
   }
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${app.url}/console`);
+  await page.goto(url);
+  return {
+    page,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where a test leaves screenshots of the pages for a person to look at (`SCREENSHOT_DIR`); none when unset. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: join(dir, `web-${name}.png`), fullPage: true });
+}
+
+/** Opens the console in a fresh headless Chromium profile. */
+export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
+  const { page, close } = await openPage(`${app.url}/console`);
   const bot = () => page.locator("#log li.out");
   const mine = () => page.locator("#log li.in");
   let since = 0;
@@ -252,10 +270,7 @@ export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
     },
     cardWithButton: (label) => page.locator("#log li.out", { has: page.locator(".card .buttons button", { hasText: label }) }).last(),
     alert: () => page.locator("#alert"),
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    close,
   };
   return browser;
 }
