@@ -254,4 +254,16 @@ describe("console enablement", () => {
     expect(loadConfig({ ...mysql, CONSOLE_ENABLED: "true" }).console).toEqual({ enabled: true, requireLogin: true });
     expect(loadConfig({ CONSOLE_ENABLED: "false" }).console.enabled).toBe(false);
   });
+
+  it("asks for an administrator's token when WeChat Work is configured, even on SQLite", async () => {
+    const app = await startConsoleApp(wecom);
+    try {
+      expect(app.config.console.requireLogin).toBe(true);
+      expect(((await (await app.fetch("/console/api/settings", { token: null })).json()) as { data: unknown }).data).toEqual({ requireLogin: true });
+      expect((await app.fetch("/console/api/people", { token: null })).status).toBe(401);
+      expect((await app.fetch("/console/api/people", { token: app.adminToken })).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
 });
