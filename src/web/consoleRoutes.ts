@@ -6,10 +6,10 @@ import { lineView } from "../channels/console/view";
 import type { Clock } from "../clock";
 import type { Database } from "../db/Database";
 import { OrgUnit, Person } from "../db/entities";
+import { messengerAccountHolders } from "../domain/org/messengerAccounts";
 import { roles } from "../domain/org/vocabulary";
 import { NotFound } from "../errors";
 import type { MediaStore } from "../media/MediaStore";
-import { messengerAccountHolders } from "../domain/org/messengerAccounts";
 import { noStore, type SseFeed, streamEvents } from "./sse";
 import { sendPageFile, servePageAssets } from "./staticFiles";
 
