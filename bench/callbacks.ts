@@ -180,6 +180,7 @@ function childEnv(o: Options, r: Resources): NodeJS.ProcessEnv {
     WECOM_ENCODING_AES_KEY: BENCH_APP.encodingAesKey,
     // Required with DATABASE_URL; the callback path never seals an identity, so any key will do.
     TIP_IDENTITY_KEY: BENCH_TIP_KEY,
+    BOARD_LINK_SECRET: randomBytes(32).toString("hex"),
   };
 }
 

@@ -149,6 +149,7 @@ function childEnv(o: Options, r: Resources, fakeUrl: string): NodeJS.ProcessEnv 
     DEMO: "false",
     INSTANCE_ID: "bench-callouts",
     TIP_IDENTITY_KEY: randomBytes(32).toString("base64"),
+    BOARD_LINK_SECRET: randomBytes(32).toString("hex"),
     WECOM_CORP_ID: BENCH_APP.corpId,
     WECOM_AGENT_ID: BENCH_APP.agentId,
     WECOM_SECRET: BENCH_APP.secret,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 
@@ -70,7 +69,7 @@ const calloutAnswerMinutes = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { message: "应为 development、production 或 test" }).default("development"),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  HOST: optionalString,
   PORT: port.default(3000),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "应为 fatal/error/warn/info/debug/trace/silent" })
@@ -148,13 +147,27 @@ export function loadConfig(env: Env = process.env) {
   const embedded = e.DATABASE_URL === undefined;
   // A generated key is fine next to an embedded SQLite file; a production database must not
   // depend on a file that a redeploy loses.
+  const serverKeys: string[] = [];
   if (!embedded && e.TIP_IDENTITY_KEY === undefined) {
-    throw new ConfigError(["TIP_IDENTITY_KEY: 使用 DATABASE_URL（生产部署）时必须设置举报人身份加密密钥（32 字节的 base64，可用 openssl rand -base64 32 生成），并另行妥善备份"]);
+    serverKeys.push("TIP_IDENTITY_KEY: 使用 DATABASE_URL（生产部署）时必须设置举报人身份加密密钥（32 字节的 base64，可用 openssl rand -base64 32 生成），并另行妥善备份");
   }
+  // Links handed out before a restart, or by another instance, must still open the board.
+  if (!embedded && e.BOARD_LINK_SECRET === undefined) {
+    serverKeys.push("BOARD_LINK_SECRET: 使用 DATABASE_URL（生产部署）时必须设置叫应看板链接的签名密钥（至少 32 个字符，可用 openssl rand -hex 32 生成），各实例须相同");
+  }
+  if (serverKeys.length > 0) throw new ConfigError(serverKeys);
+  const consoleEnabled = e.CONSOLE_ENABLED ?? (embedded && wecomSet.length === 0);
+  // The demo on a laptop: SQLite, no messenger, not production. Only there is the console open to anyone who reaches it.
+  const consoleOpen = embedded && wecomSet.length === 0 && e.NODE_ENV !== "production";
   return Object.freeze({
     env: e.NODE_ENV,
     instanceId: e.INSTANCE_ID ?? `${process.pid}`,
-    http: Object.freeze({ host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_KB * 1024 }),
+    http: Object.freeze({
+      /** Embedded mode: loopback only, as its console may need no sign-in; a server deployment listens on every interface. */
+      host: e.HOST ?? (embedded ? "127.0.0.1" : "0.0.0.0"),
+      port: e.PORT,
+      bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+    }),
     log: Object.freeze({ level: e.LOG_LEVEL }),
     db: Object.freeze(
       embedded
@@ -195,11 +208,10 @@ export function loadConfig(env: Env = process.env) {
       keyFile: embedded && e.TIP_IDENTITY_KEY === undefined && e.SQLITE_PATH !== ":memory:" ? join(dirname(e.SQLITE_PATH), "tip-identity.key") : undefined,
     }),
     callouts: Object.freeze({
-      /**
-       * Signs the 叫应 board links. Unset: a random key for this process, so links die with a
-       * restart and do not work across instances — set it in production.
-       */
-      boardLinkSecret: e.BOARD_LINK_SECRET ?? randomBytes(32).toString("hex"),
+      /** BOARD_LINK_SECRET: signs the 叫应 board links; required with DATABASE_URL. */
+      boardLinkSecret: e.BOARD_LINK_SECRET,
+      /** Embedded mode without the setting: a key generated once and kept next to the SQLite file (0600), so links outlive a restart. */
+      boardLinkKeyFile: embedded && e.BOARD_LINK_SECRET === undefined && e.SQLITE_PATH !== ":memory:" ? join(dirname(e.SQLITE_PATH), "board-link.key") : undefined,
       /** Minutes to answer by warning level (CALLOUT_ANSWER_MINUTES); levels not named keep 红 15, 橙 30, 黄 60, 蓝 120. */
       answerMinutes: Object.freeze(e.CALLOUT_ANSWER_MINUTES),
     }),
@@ -217,9 +229,13 @@ export function loadConfig(env: Env = process.env) {
        * Work, where it is the only channel; elsewhere only with CONSOLE_ENABLED=true, because as a
        * channel it also receives the messages of everyone without a messenger account.
        */
-      enabled: e.CONSOLE_ENABLED ?? (embedded && wecomSet.length === 0),
-      /** Outside a laptop's embedded mode the console acts as anyone: an administrator must log in. */
-      requireLogin: !embedded || e.NODE_ENV === "production",
+      enabled: consoleEnabled,
+      /**
+       * Outside the laptop demo (a database server, NODE_ENV=production, or WeChat Work configured)
+       * an administrator must sign in, and the console then acts only as that administrator or for
+       * people without a messenger account (test accounts), each use audited.
+       */
+      requireLogin: !consoleOpen,
     }),
   });
 }

@@ -5,6 +5,7 @@ import { systemClock } from "./clock";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
 import { buildServices } from "./services";
+import { consoleOpenBeyondLoopback } from "./web/consoleAccess";
 import { createLogger, type Logger } from "./log";
 import { startScheduler } from "../jobs/scheduler";
 
@@ -26,13 +27,17 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
   });
+  if (consoleOpenBeyondLoopback({ host: config.http.host, consoleEnabled: config.console.enabled, requireLogin: config.console.requireLogin })) {
+    log.warn({ host: config.http.host }, "the console needs no sign-in and listens beyond this machine: anyone who reaches it acts as anyone; set HOST=127.0.0.1 unless that is meant");
+  }
   outboxWorker.start();
   const scheduler = config.jobs.enabled ? startScheduler(services.jobs, services.jobContext, kv, config.instanceId) : undefined;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.http.port;
-  const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
+  const host = config.http.host;
+  const url = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${port}`;
   log.info(
-    { url, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? services.jobs.length : 0 },
+    { url, host, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? services.jobs.length : 0 },
     "anshao listening",
   );
 

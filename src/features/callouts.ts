@@ -2,6 +2,7 @@ import { Callout, CalloutRecipient, CalloutStep } from "../db/entities";
 import { CalloutService } from "../domain/callouts";
 import { calloutRoutes } from "../http/routes/callouts";
 import { calloutBoardRoutes } from "../web/calloutBoard";
+import { loadBoardLinkKey } from "../web/boardLinkKey";
 import { calloutTick } from "../../jobs/calloutTick.job";
 import { defineFeature } from "./feature";
 
@@ -10,9 +11,10 @@ export const calloutsFeature = defineFeature({
   name: "callouts",
   services: ({ db, clock, outbox, channels, config }) => new CalloutService({ db, clock, outbox, channels, answerMinutes: config.callouts.answerMinutes }),
   entities: [Callout, CalloutRecipient, CalloutStep],
-  routes: (callouts, { db, clock, config }) => [
+  routes: (callouts, { db, clock, config, log }) => [
     calloutRoutes({ db, clock, callouts }),
-    calloutBoardRoutes({ db, clock, callouts, linkSecret: config.callouts.boardLinkSecret }),
+    // Read (or made) once at start: a board link handed out before a restart still opens the board.
+    calloutBoardRoutes({ db, clock, callouts, linkSecret: loadBoardLinkKey(config.callouts, (path) => log.info({ path }, "generated the 叫应 board link key")) }),
   ],
   // A card click or a typed 收到 from someone called is the callout's, whatever the conversation.
   botAnswers: (callouts) => (event) => callouts.answer(event),

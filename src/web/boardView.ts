@@ -21,8 +21,6 @@ export interface BoardView {
 
 export type BoardGroup = "notYet" | "escalated" | "unreachable" | "answered";
 
-export const GROUP_LABELS: Record<BoardGroup, string> = { notYet: "未回应", escalated: "已升级", unreachable: "无法送达", answered: "已回应" };
-
 const CAMPAIGN_STATES: Record<string, string> = { draft: "草稿（未发送）", sent: "进行中", closed: "已截止", cancelled: "已取消" };
 
 const groupOf = (s: RecipientState): BoardGroup =>

@@ -1,6 +1,4 @@
-import type { PassThrough } from "node:stream";
 import Router from "@koa/router";
-import type { Context } from "koa";
 import type { Clock } from "../clock";
 import type { Database } from "../db/Database";
 import { Callout } from "../db/entities";
@@ -10,8 +8,8 @@ import { authenticate, requireRole } from "../http/middleware/auth";
 import { parseId } from "../http/routes/callouts.schema";
 import { signBoardToken, verifyBoardToken } from "./boardLink";
 import { boardView } from "./boardView";
-import { renderBoardPage, renderLinkRefused } from "./calloutBoardPage";
-import { noStore, openStream } from "./sse";
+import { noStore, type SseFeed, streamEvents } from "./sse";
+import { sendPageFile, servePageAssets } from "./staticFiles";
 
 export interface CalloutBoardDeps {
   db: Database;
@@ -29,7 +27,8 @@ export interface CalloutBoardDeps {
 
 /**
  * The live 叫应 board: `GET /api/callouts/:id/board-link` (duty staff) issues a signed, expiring
- * URL; `GET /callouts/:id/board?t=` is the page and `GET /api/callouts/:id/board/stream?t=` its SSE.
+ * URL; `GET /callouts/:id/board?t=` is the page (src/web/board/), `GET /api/callouts/:id/board?t=`
+ * its data and `GET /api/callouts/:id/board/stream?t=` the same, live (SSE).
  */
 export function calloutBoardRoutes(deps: CalloutBoardDeps): Router {
   const router = new Router();
@@ -48,57 +47,51 @@ export function calloutBoardRoutes(deps: CalloutBoardDeps): Router {
   router.get("/callouts/:id/board", async (ctx) => {
     const id = parseId(ctx.params.id as string);
     noStore(ctx);
-    if (!verifyBoardToken(deps.linkSecret, id, ctx.query.t, deps.clock.now())) {
-      ctx.status = 401;
-      ctx.type = "text/html; charset=utf-8";
-      ctx.body = renderLinkRefused();
-      return;
-    }
-    const view = boardView(await deps.callouts.board(id));
-    ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'");
-    ctx.type = "text/html; charset=utf-8";
-    ctx.body = renderBoardPage(view, `/api/callouts/${id}/board/stream?t=${encodeURIComponent(String(ctx.query.t))}`);
+    const valid = verifyBoardToken(deps.linkSecret, id, ctx.query.t, deps.clock.now());
+    ctx.set("Content-Security-Policy", PAGE_POLICY);
+    await sendPageFile(ctx, "board", valid ? "index.html" : "refused.html", "no-store", valid ? 200 : 401);
+  });
+
+  // What the page shows first; the stream then keeps it current.
+  router.get("/api/callouts/:id/board", async (ctx) => {
+    const id = parseId(ctx.params.id as string);
+    noStore(ctx);
+    if (!verifyBoardToken(deps.linkSecret, id, ctx.query.t, deps.clock.now())) throw linkInvalid();
+    ctx.body = { data: boardView(await deps.callouts.board(id)) };
   });
 
   router.get("/api/callouts/:id/board/stream", async (ctx) => {
     const id = parseId(ctx.params.id as string);
     const expires = verifyBoardToken(deps.linkSecret, id, ctx.query.t, deps.clock.now());
-    if (!expires) throw Unauthorized("看板链接无效或已过期，请重新获取", "board_link_invalid");
+    if (!expires) throw linkInvalid();
     await deps.callouts.board(id); // 404 before the stream starts
-    pump(deps, id, expires, openStream(ctx));
+    streamEvents(ctx, boardFeed(deps, id, expires));
   });
 
+  servePageAssets(router, "board");
   return router;
 }
 
-/** Sends the board at once and again whenever it changes, until the link or the stream expires. */
-function pump(deps: CalloutBoardDeps, id: number, expires: Date, out: PassThrough): void {
-  const stopAt = Date.now() + (deps.streamMaxMs ?? 60_000);
-  let last = "";
-  let quietTicks = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    clearTimeout(timer);
-    if (!out.writableEnded) out.end();
-  };
-  out.on("close", stop);
-  out.write("retry: 3000\n\n");
-  const tick = async () => {
-    if (out.destroyed || out.writableEnded) return;
-    if (deps.clock.now() >= expires) {
-      out.write("event: expired\ndata: {}\n\n");
-      return stop();
-    }
-    const json = JSON.stringify(boardView(await deps.callouts.board(id)));
-    if (json !== last) out.write(`event: board\ndata: ${json}\n\n`);
-    // A comment now and then keeps proxies from closing a quiet stream.
-    else if (++quietTicks % 10 === 0) out.write(": ping\n\n");
-    last = json;
-    if (Date.now() >= stopAt) return stop();
-    timer = setTimeout(run, deps.pollMs ?? 2000);
-  };
-  // A failed read ends this stream; the browser reconnects after `retry`.
-  const run = () => void tick().catch(stop);
-  run();
-}
+const PAGE_POLICY = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+const linkInvalid = () => Unauthorized("看板链接无效或已过期，请重新获取", "board_link_invalid");
+
+/** The board at once and again whenever it changes, until the link expires. */
+function boardFeed(deps: CalloutBoardDeps, id: number, expires: Date): SseFeed {
+  let last = "";
+  return {
+    pollMs: deps.pollMs ?? 2000,
+    maxMs: deps.streamMaxMs ?? 60_000,
+    retryMs: 3000,
+    async poll(send) {
+      if (deps.clock.now() >= expires) {
+        send({ event: "expired", data: {} });
+        return false;
+      }
+      const view = boardView(await deps.callouts.board(id));
+      const json = JSON.stringify(view);
+      if (json !== last) send({ event: "board", data: view });
+      last = json;
+    },
+  };
+}

@@ -1,4 +1,3 @@
-import type { PassThrough } from "node:stream";
 import Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { CONSOLE_API } from "../channels/console/inbound";
@@ -7,12 +6,12 @@ import { lineView } from "../channels/console/view";
 import type { Clock } from "../clock";
 import type { Database } from "../db/Database";
 import { OrgUnit, Person } from "../db/entities";
+import { messengerAccountHolders } from "../domain/org/messengerAccounts";
 import { roles } from "../domain/org/vocabulary";
 import { NotFound } from "../errors";
-import { authenticate, requireRole } from "../http/middleware/auth";
 import type { MediaStore } from "../media/MediaStore";
-import { renderConsolePage } from "./consolePage";
-import { noStore, openStream } from "./sse";
+import { noStore, type SseFeed, streamEvents } from "./sse";
+import { sendPageFile, servePageAssets } from "./staticFiles";
 
 /** The messenger's app menu, as WeChat Work shows it: top entries that click, or open a sub-menu. */
 export interface ConsoleMenuTop {
@@ -43,31 +42,28 @@ export interface ConsoleRoutesDeps {
 const LOOKBACK_MS = 5_000;
 const PICKER_LIMIT = 50;
 
-/**
- * Who may use the console: anyone who reaches it in the embedded mode (a laptop, a demo), an
- * administrator's API token (`npm run token`) everywhere else.
- */
-export function consoleGuard(deps: { db: Database; clock: Clock }, requireLogin: boolean): Middleware[] {
-  return requireLogin ? [authenticate(deps), requireRole("admin")] : [];
-}
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' blob:; media-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
- * The local console messenger's page and its reading half: `GET /console` (the page),
- * `GET /console/api/people` (the picker), `…/people/:id` (who and their menu),
+ * The local console messenger's page and its reading half: `GET /console` (the page, src/web/console/),
+ * `GET /console/api/settings` (whether to sign in), `GET /console/api/people` (the picker), `…/people/:id` (who and their menu),
  * `…/people/:id/stream` (the chat, live, as SSE) and `…/people/:id/media/:key` (its files).
  * What the person sends goes through src/channels/console/inbound.ts.
  */
 export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
   const router = new Router();
 
-  router.get("/console", (ctx) => {
+  router.get("/console", async (ctx) => {
     noStore(ctx);
-    ctx.set(
-      "Content-Security-Policy",
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' blob:; media-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    );
-    ctx.type = "text/html; charset=utf-8";
-    ctx.body = renderConsolePage({ api: CONSOLE_API, requireLogin: deps.requireLogin });
+    ctx.set("Content-Security-Policy", PAGE_POLICY);
+    await sendPageFile(ctx, "console", "index.html", "no-store");
+  });
+  servePageAssets(router, "console");
+
+  router.get(`${CONSOLE_API}/settings`, (ctx) => {
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = { data: { requireLogin: deps.requireLogin } };
   });
 
   router.get(`${CONSOLE_API}/people`, ...deps.guard, async (ctx) => {
@@ -78,10 +74,16 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
     ]);
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     const views = people.map((p) => personView(p, unitName.get(p.unitId) ?? ""));
-    const matches = q ? views.filter((v) => [v.name, v.unit, ...v.roles].some((t) => t.toLowerCase().includes(q))) : views;
+    let matches = q ? views.filter((v) => [v.name, v.unit, ...v.roles].some((t) => t.toLowerCase().includes(q))) : views;
+    const restricted = ctx.state.consoleRestricted === true;
+    if (restricted) {
+      // Only whom the console may act for: the administrator and the test accounts (see consoleGuard).
+      const holders = await messengerAccountHolders(deps.db, matches.map((v) => v.id));
+      matches = matches.filter((v) => v.id === ctx.state.person?.id || !holders.has(v.id));
+    }
     // The directory's people in order, active ones first: a deactivated one is there to try the refusal.
     matches.sort((a, b) => Number(b.active) - Number(a.active) || a.id - b.id);
-    ctx.body = { data: matches.slice(0, PICKER_LIMIT), total: matches.length };
+    ctx.body = { data: matches.slice(0, PICKER_LIMIT), total: matches.length, restricted };
   });
 
   router.get(`${CONSOLE_API}/people/:personId`, ...deps.guard, async (ctx) => {
@@ -93,7 +95,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
   router.get(`${CONSOLE_API}/people/:personId/stream`, ...deps.guard, async (ctx) => {
     const person = await personOf(ctx, deps.db);
     const last = /^\d{1,12}$/.exec(ctx.get("last-event-id") || String(ctx.query.after ?? ""))?.[0];
-    pump(deps, ctx, person.id, last ? Number(last) : 0, openStream(ctx));
+    streamEvents(ctx, chatFeed(deps, person.id, last ? Number(last) : 0));
   });
 
   router.get(`${CONSOLE_API}/people/:personId/media/:key`, ...deps.guard, async (ctx) => {
@@ -135,50 +137,28 @@ async function personOf(ctx: Context, db: Database): Promise<Person> {
 }
 
 /**
- * Sends the chat's lines after `after` (or its latest lines when starting afresh), then every new
- * one as it is stored, reading the table so a line sent by any instance arrives. Ends when its
- * lifetime is up, when the client goes, or when the server stops listening (shutdown must not
- * wait for a watcher); the page then reconnects with the last id it has.
+ * The chat's lines after `after` (or its latest lines when starting afresh), then every new one as
+ * it is stored, reading the table so a line sent by any instance arrives; the page reconnects with
+ * the last id it has.
  */
-function pump(deps: ConsoleRoutesDeps, ctx: Context, personId: number, after: number, out: PassThrough): void {
-  const stopAt = Date.now() + (deps.streamMaxMs ?? 60_000);
-  const server = (ctx.req.socket as { server?: { listening?: boolean } }).server;
+function chatFeed(deps: ConsoleRoutesDeps, personId: number, after: number): SseFeed {
   let cursor = after;
   let sent = new Set<number>();
-  let quietTicks = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    clearTimeout(timer);
-    if (!out.writableEnded) out.end();
+  return {
+    pollMs: deps.pollMs ?? 500,
+    maxMs: deps.streamMaxMs ?? 60_000,
+    retryMs: 2000,
+    async poll(send, first) {
+      const rows = first && after === 0 ? await deps.store.latest(personId) : await deps.store.linesAfter(personId, cursor, new Date(deps.clock.now().getTime() - LOOKBACK_MS));
+      for (const row of rows) {
+        if (sent.has(row.id)) continue;
+        // Only a line past the cursor moves the id the client resumes from.
+        send({ id: row.id > cursor ? row.id : undefined, data: lineView(row) });
+        cursor = Math.max(cursor, row.id);
+      }
+      // The lines the look-back will return again next time; older ones never come back.
+      sent = new Set(rows.map((r) => r.id));
+      if (first) send({ event: "ready", data: {} });
+    },
   };
-  out.on("close", stop);
-  out.write("retry: 2000\n\n");
-  const tick = async (first: boolean) => {
-    if (out.destroyed || out.writableEnded) return;
-    const rows = first && after === 0 ? await deps.store.latest(personId) : await deps.store.linesAfter(personId, cursor, new Date(deps.clock.now().getTime() - LOOKBACK_MS));
-    let wrote = false;
-    for (const row of rows) {
-      if (sent.has(row.id)) continue;
-      // Only a line past the cursor moves the id the client resumes from.
-      const idLine = row.id > cursor ? `id: ${row.id}\n` : "";
-      out.write(`${idLine}data: ${JSON.stringify(lineView(row))}\n\n`);
-      wrote = true;
-      cursor = Math.max(cursor, row.id);
-    }
-    // The lines the look-back will return again next time; older ones never come back.
-    sent = new Set(rows.map((r) => r.id));
-    if (first) out.write("event: ready\ndata: {}\n\n");
-    // A comment now and then keeps proxies from closing a quiet stream.
-    else if (!wrote && ++quietTicks % 20 === 0) out.write(": ping\n\n");
-    if (Date.now() >= stopAt || server?.listening === false) return stop();
-    timer = setTimeout(run, deps.pollMs ?? 500);
-  };
-  let started = false;
-  // A failed read ends this stream; the page reconnects.
-  const run = () => {
-    const first = !started;
-    started = true;
-    void tick(first).catch(stop);
-  };
-  run();
 }

@@ -68,21 +68,25 @@ describe(`live 叫应 board (${backend()})`, () => {
     return { status: res.status, body: (await res.json()) as { data: { path: string; url: string; expiresAt: string } } };
   };
 
-  it("renders the campaign with its counts from a signed link", async () => {
+  it("serves the page and the campaign with its counts from a signed link", async () => {
     const { status, body } = await link();
     expect(status).toBe(200);
     expect(body.data.url).toBe(`${base}${body.data.path}`);
     const res = await fetch(`${base}${body.data.path}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     const html = await res.text();
-    expect(html).toContain("暴雨红色预警叫应");
-    expect(html).toContain("红色预警");
-    expect(html).toContain('id="c-answered">0<');
-    expect(html).toContain('id="c-notYet">8<');
-    expect(html).toContain('id="rate">0%<');
-    expect(html).toContain("曾国平");
-    expect(html).not.toMatch(/1390000\d{4}/); // no mobiles
+    expect(html).toContain("叫应看板");
+    expect(html).toContain('src="/web/board/board.js"');
+
+    const t = new URL(body.data.url).searchParams.get("t") as string;
+    const data = await fetch(`${base}/api/callouts/${calloutId}/board?t=${t}`);
+    expect(data.headers.get("cache-control")).toBe("no-store");
+    const view = ((await data.json()) as { data: BoardView }).data;
+    expect(view).toMatchObject({ title: "暴雨红色预警叫应", levelLabel: "红色预警", counts: { answered: 0, notYet: 8 }, rate: 0 });
+    expect(view.people.map((p) => p.name)).toContain("曾国平");
+    expect(JSON.stringify(view)).not.toMatch(/1390000\d{4}/); // no mobiles
   });
 
   it("streams the board and a new answer as it arrives", async () => {
@@ -113,6 +117,7 @@ describe(`live 叫应 board (${backend()})`, () => {
     const longer = `${Number(t.split(".")[0]) + 3600}.${t.split(".")[1]}`;
     for (const bad of [forged, longer, "", "123.abc"]) {
       expect((await fetch(`${base}/callouts/${calloutId}/board?t=${bad}`)).status).toBe(401);
+      expect((await fetch(`${base}/api/callouts/${calloutId}/board?t=${bad}`)).status).toBe(401);
       expect((await fetch(`${base}/api/callouts/${calloutId}/board/stream?t=${bad}`)).status).toBe(401);
     }
     expect((await fetch(`${base}/callouts/${calloutId + 1}/board?t=${t}`)).status).toBe(401);

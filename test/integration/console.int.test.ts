@@ -1,6 +1,6 @@
 import { Hazard } from "../../src/db/entities";
 import { backend } from "../support/backend";
-import { type ConsoleApp, type ConsoleBrowser, type InPage, openConsole, startConsoleApp, tinyPng, until } from "../support/consoleApp";
+import { type ConsoleApp, type ConsoleBrowser, type InPage, openConsole, screenshot, startConsoleApp, tinyPng, until } from "../support/consoleApp";
 
 // The console page in headless Chromium (Debian's package, driven by playwright-core), against the
 // whole product with the demo county: what a newcomer does on a laptop without a messenger account.
@@ -24,6 +24,7 @@ describe(`console page in a browser (${backend()})`, () => {
     const answer = await phone.nthBotLine(1);
     // The menu of what 张伟 may do (a card on the console), or its text form.
     await answer.locator("text=巡查打卡").first().waitFor();
+    await screenshot(phone.page, "console");
   });
 
   it("starts a conversation from the app menu, and 取消 ends it", async () => {

@@ -1,10 +1,10 @@
 import { ConsoleSender } from "../../src/channels/console/ConsoleSender";
 import { ConsoleStore } from "../../src/channels/console/store";
 import { loadConfig } from "../../src/config";
-import { InboundEventRow, type Person } from "../../src/db/entities";
+import { AuditEntry, InboundEventRow, type Person } from "../../src/db/entities";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { backend } from "../support/backend";
-import { type ConsoleApp, clientId, readStream, startConsoleApp, type StreamLine, tinyPng, until } from "../support/consoleApp";
+import { type ConsoleApp, clientId, readStream, setMessengerAccounts, startConsoleApp, type StreamLine, tinyPng, until } from "../support/consoleApp";
 
 /** Opens a person's chat stream; `lastEventId` resumes as the page does after a reconnect. */
 async function stream(app: ConsoleApp, person: Person, lastEventId?: number): Promise<Response> {
@@ -189,6 +189,39 @@ describe(`console login (${backend()})`, () => {
     expect(admin.status).toBe(200);
     expect((await postJson(app, zhang, { kind: "text", eventId: clientId(), text: "管理员代为测试" }, app.adminToken)).status).toBe(201);
   });
+
+  it("acts only as the administrator or for test accounts: never reads another's 我的举报 or answers their 叫应, and audits every use", async () => {
+    const [zhang, gao, chen] = await Promise.all([app.person("张伟"), app.person("高鹏"), app.person("陈静")]);
+    // 张伟 and the administrator 陈静 are on WeChat Work; 高鹏 is a test account.
+    await setMessengerAccounts(app.services.db, [zhang.id, chen.id]);
+    const admin = { token: app.adminToken };
+
+    const list = (await (await app.fetch("/console/api/people", admin)).json()) as { data: { id: number }[]; restricted: boolean };
+    expect(list.restricted).toBe(true);
+    expect(list.data.map((p) => p.id)).toEqual(expect.arrayContaining([gao.id, chen.id]));
+    expect(list.data.map((p) => p.id)).not.toContain(zhang.id);
+
+    const refusals = [
+      await app.fetch(`/console/api/people/${zhang.id}`, admin),
+      await app.fetch(`/console/api/people/${zhang.id}/stream`, admin),
+      await postJson(app, zhang, { kind: "text", eventId: clientId(), text: "我的举报" }, app.adminToken),
+      await postJson(app, zhang, { kind: "card_click", eventId: clientId(), messageId: 1, buttonKey: "ack" }, app.adminToken),
+    ];
+    for (const res of refusals) {
+      expect(res.status).toBe(403);
+      expect((await res.json()) as { code: string; message: string }).toMatchObject({ code: "console_person_not_allowed", message: expect.stringContaining("没有企业微信、钉钉账号的测试人员") });
+    }
+    expect((await postJson(app, gao, { kind: "text", eventId: clientId(), text: "测试账号在吗" }, app.adminToken)).status).toBe(201);
+    expect((await postJson(app, chen, { kind: "text", eventId: clientId(), text: "本人在吗" }, app.adminToken)).status).toBe(201);
+
+    const lines = await app.services.db.manager.find(AuditEntry, { where: { actor: `person:${chen.id}` }, order: { id: "ASC" } });
+    const of = (action: string, entityId: number | string) => lines.filter((l) => l.action === action && l.entityId === String(entityId));
+    expect(of("console.list_people", "directory").length).toBeGreaterThan(0);
+    expect(of("console.refused", zhang.id)).toHaveLength(4);
+    expect(of("console.send", gao.id).map((l) => JSON.parse(l.after ?? "{}"))).toContainEqual({ what: "console.send", kind: "text" });
+    expect(of("console.send", chen.id)).not.toHaveLength(0);
+    expect(lines.map((l) => l.after ?? "").join()).not.toContain("在吗"); // what was typed stays out of the log
+  });
 });
 
 describe(`console disabled (${backend()})`, () => {
@@ -209,14 +242,27 @@ describe(`console disabled (${backend()})`, () => {
 
 describe("console enablement", () => {
   const wecom = { WECOM_CORP_ID: "ww1234567890abcdef", WECOM_AGENT_ID: "1000002", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" };
-  const mysql = { DATABASE_URL: "mysql://u:p@db:3306/anshao", TIP_IDENTITY_KEY: "DC6sAZfh92/8MBhZ9WkMqjH0nJacfqzgopgpF6j9XjI=" };
+  const mysql = { DATABASE_URL: "mysql://u:p@db:3306/anshao", TIP_IDENTITY_KEY: "DC6sAZfh92/8MBhZ9WkMqjH0nJacfqzgopgpF6j9XjI=", BOARD_LINK_SECRET: "b".repeat(64) };
 
   it("is on without a login in the embedded mode, and off with WeChat Work or a database server unless asked for", () => {
     expect(loadConfig({}).console).toEqual({ enabled: true, requireLogin: false });
     expect(loadConfig({ NODE_ENV: "production" }).console).toEqual({ enabled: true, requireLogin: true });
     expect(loadConfig(wecom).console.enabled).toBe(false);
+    expect(loadConfig({ ...wecom, CONSOLE_ENABLED: "true" }).console).toEqual({ enabled: true, requireLogin: true });
     expect(loadConfig(mysql).console).toEqual({ enabled: false, requireLogin: true });
     expect(loadConfig({ ...mysql, CONSOLE_ENABLED: "true" }).console).toEqual({ enabled: true, requireLogin: true });
     expect(loadConfig({ CONSOLE_ENABLED: "false" }).console.enabled).toBe(false);
+  });
+
+  it("asks for an administrator's token when WeChat Work is configured, even on SQLite", async () => {
+    const app = await startConsoleApp(wecom);
+    try {
+      expect(app.config.console.requireLogin).toBe(true);
+      expect(((await (await app.fetch("/console/api/settings", { token: null })).json()) as { data: unknown }).data).toEqual({ requireLogin: true });
+      expect((await app.fetch("/console/api/people", { token: null })).status).toBe(401);
+      expect((await app.fetch("/console/api/people", { token: app.adminToken })).status).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });

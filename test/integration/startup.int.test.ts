@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { backend, dropTestDatabase, TEST_TIP_KEY, testConfig } from "../support/backend";
+import { backend, dropTestDatabase, TEST_BOARD_LINK_SECRET, TEST_TIP_KEY, testConfig } from "../support/backend";
 
 // The process as an operator runs it: built with tsc, started with node, stopped with SIGTERM.
 const root = join(__dirname, "../..");
@@ -45,7 +45,7 @@ describe(`starting and stopping the server (${backend()})`, () => {
     const dir = mkdtempSync(join(tmpdir(), "anshao-start-"));
     const env: Record<string, string> =
       config.db.kind === "mysql" && config.kv.kind === "redis"
-        ? { DATABASE_URL: config.db.url, REDIS_URL: config.kv.url, KV_PREFIX: config.kv.prefix, TIP_IDENTITY_KEY: TEST_TIP_KEY }
+        ? { DATABASE_URL: config.db.url, REDIS_URL: config.kv.url, KV_PREFIX: config.kv.prefix, TIP_IDENTITY_KEY: TEST_TIP_KEY, BOARD_LINK_SECRET: TEST_BOARD_LINK_SECRET }
         : { SQLITE_PATH: join(dir, "data/anshao.sqlite") };
     const server = start({ ...env, DEMO: "1", PORT: "0", HOST: "127.0.0.1", MEDIA_DIR: join(dir, "media") });
     try {
@@ -53,8 +53,9 @@ describe(`starting and stopping the server (${backend()})`, () => {
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(200);
       // The demo county is there for a newcomer to see.
-      const home = await (await fetch(`${url}/`)).text();
-      expect(Number(/在岗人员<\/dt><dd>(\d+) 人/.exec(home)?.[1])).toBeGreaterThanOrEqual(50);
+      expect(await (await fetch(`${url}/`)).text()).toContain("安哨 正在运行");
+      const home = (await (await fetch(`${url}/api/home`)).json()) as { data: { activePeople: number } };
+      expect(home.data.activePeople).toBeGreaterThanOrEqual(50);
       server.child.kill("SIGTERM");
       const run = await server.exited;
       expect(run.code).toBe(0);
@@ -62,6 +63,23 @@ describe(`starting and stopping the server (${backend()})`, () => {
     } finally {
       server.child.kill("SIGKILL");
       await dropTestDatabase(config);
+    }
+  }, 60_000);
+
+  it("listens on loopback in the embedded mode, and warns when HOST opens the sign-in-free console beyond it", async () => {
+    const warning = "the console needs no sign-in and listens beyond this machine";
+    for (const [host, listens, warned] of [[undefined, "127.0.0.1", false], ["0.0.0.0", "0.0.0.0", true]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), "anshao-host-"));
+      const server = start({ SQLITE_PATH: join(dir, "anshao.sqlite"), MEDIA_DIR: join(dir, "media"), DEMO: "0", PORT: "0", ...(host ? { HOST: host } : {}) });
+      try {
+        await waitForUrl(server.output);
+        expect(server.output()).toContain(`"host":"${listens}"`);
+        expect(server.output().includes(warning)).toBe(warned);
+        server.child.kill("SIGTERM");
+        expect((await server.exited).code).toBe(0);
+      } finally {
+        server.child.kill("SIGKILL");
+      }
     }
   }, 60_000);
 
@@ -74,7 +92,7 @@ describe(`starting and stopping the server (${backend()})`, () => {
   });
 
   it("exits non-zero naming DATABASE_URL when MySQL cannot be reached", async () => {
-    const run = await start({ DATABASE_URL: "mysql://root:pw@127.0.0.1:1/anshao", TIP_IDENTITY_KEY: TEST_TIP_KEY }).exited;
+    const run = await start({ DATABASE_URL: "mysql://root:pw@127.0.0.1:1/anshao", TIP_IDENTITY_KEY: TEST_TIP_KEY, BOARD_LINK_SECRET: TEST_BOARD_LINK_SECRET }).exited;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("无法连接数据库（DATABASE_URL=mysql://root:***@127.0.0.1:1/anshao）");
   });

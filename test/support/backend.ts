@@ -20,6 +20,8 @@ export function backend(): Backend {
  */
 /** The tipster-identity key of the MariaDB test runs (production must set its own; see .env.example). */
 export const TEST_TIP_KEY = randomBytes(32).toString("base64");
+/** The 叫应 board links' signing key of the MariaDB test runs (required with DATABASE_URL). */
+export const TEST_BOARD_LINK_SECRET = randomBytes(32).toString("hex");
 
 export async function testConfig(overrides: Record<string, string> = {}): Promise<Config> {
   const suffix = randomBytes(4).toString("hex");
@@ -39,6 +41,7 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     REDIS_URL: requireEnv("TEST_REDIS_URL"),
     KV_PREFIX: `as:test:${suffix}:`,
     TIP_IDENTITY_KEY: TEST_TIP_KEY,
+    BOARD_LINK_SECRET: TEST_BOARD_LINK_SECRET,
     JOBS_ENABLED: "false",
     DEMO: "false",
     ...overrides,

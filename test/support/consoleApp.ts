@@ -8,6 +8,7 @@ import { type BrowserContext, chromium, type Locator, type Page } from "playwrig
 import { createApp } from "../../src/app";
 import { type Clock, RunningClock } from "../../src/clock";
 import type { Config } from "../../src/config";
+import type { Database } from "../../src/db/Database";
 import { Person } from "../../src/db/entities";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
@@ -42,6 +43,9 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
   const clock = new RunningClock("2026-11-26T02:00:00Z");
   const services = await buildServices(config, log, clock);
   await loadDemo(services.db, clock);
+  // Outside the embedded demo the console acts only for people without a messenger account: the
+  // demo county's people become such test accounts there, as a county's trial users would be.
+  if (config.console.requireLogin) await setMessengerAccounts(services.db, "none");
   const chen = await services.db.manager.findOneByOrFail(Person, { name: "陈静" });
   const adminToken = (await issueApiToken(services.db, clock, chen.mobile, "控制台测试")).token;
   const server: Server = createApp({ config, log, db: services.db, kv: services.kv, routers: services.routers }).listen(0, "127.0.0.1");
@@ -73,6 +77,18 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
       await rm(mediaDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Gives people a WeChat Work account (`wecom:<id>` for each id) or takes every messenger account
+ * away ("none"). The one place tests write where messenger accounts are kept.
+ */
+export async function setMessengerAccounts(db: Database, accounts: "none" | number[]): Promise<void> {
+  if (accounts === "none") {
+    await db.manager.createQueryBuilder().update(Person).set({ wecomUserId: null, dingtalkUserId: null }).execute();
+    return;
+  }
+  for (const id of accounts) await db.manager.update(Person, { id }, { wecomUserId: `wecom${id}` });
 }
 
 /** A client event id as the page makes them. */
@@ -159,19 +175,37 @@ export interface ConsoleBrowser {
   close(): Promise<void>;
 }
 
-/** Opens the console in a fresh headless Chromium profile. */
-export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
+/** Opens `url` in a fresh headless Chromium profile (Playwright's default window unless `viewport` says). */
+export async function openPage(url: string, viewport?: { width: number; height: number }): Promise<{ page: Page; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), "anshao-chromium-"));
   let context: BrowserContext;
   try {
     // A persistent context is how Playwright takes a profile directory (it refuses --user-data-dir as a flag).
-    context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS, locale: "zh-CN", timezoneId: "Asia/Shanghai", ...(viewport ? { viewport } : {}) });
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
     throw err;
   }
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${app.url}/console`);
+  await page.goto(url);
+  return {
+    page,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where a test leaves screenshots of the pages for a person to look at (`SCREENSHOT_DIR`); none when unset. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: join(dir, `web-${name}.png`), fullPage: true });
+}
+
+/** Opens the console in a fresh headless Chromium profile. */
+export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
+  const { page, close } = await openPage(`${app.url}/console`);
   const bot = () => page.locator("#log li.out");
   const mine = () => page.locator("#log li.in");
   let since = 0;
@@ -241,10 +275,7 @@ export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
     },
     cardWithButton: (label) => page.locator("#log li.out", { has: page.locator(".card .buttons button", { hasText: label }) }).last(),
     alert: () => page.locator("#alert"),
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    close,
   };
   return browser;
 }

@@ -23,7 +23,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe("loadConfig", () => {
   it("gives the embedded defaults when nothing is set", () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: "0.0.0.0", port: 3000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 3000, bodyLimitBytes: 1024 * 1024 });
     expect(config.db).toEqual({ kind: "sqlite", path: "./data/anshao.sqlite" });
     expect(config.kv.kind).toBe("memory");
     expect(config.demo).toBe(true);
@@ -31,15 +31,42 @@ describe("loadConfig", () => {
   });
 
   it("selects MySQL and Redis from their URLs and turns demo data off", () => {
-    const config = loadConfig({ DATABASE_URL: "mysql://u:p@db:3306/anshao", REDIS_URL: "redis://cache:6379/1", TIP_IDENTITY_KEY: "q".repeat(43) + "=" });
+    const config = loadConfig({ DATABASE_URL: "mysql://u:p@db:3306/anshao", REDIS_URL: "redis://cache:6379/1", TIP_IDENTITY_KEY: "q".repeat(43) + "=", BOARD_LINK_SECRET: "b".repeat(64) });
     expect(config.db).toEqual({ kind: "mysql", url: "mysql://u:p@db:3306/anshao" });
     expect(config.kv).toMatchObject({ kind: "redis", url: "redis://cache:6379/1" });
     expect(config.demo).toBe(false);
   });
 
   it("refuses a production database without the tipsters' identity key, which a redeploy must not lose", () => {
-    const problems = problemsOf({ DATABASE_URL: "mysql://u:p@db:3306/anshao" });
+    const problems = problemsOf({ DATABASE_URL: "mysql://u:p@db:3306/anshao", BOARD_LINK_SECRET: "b".repeat(64) });
     expect(problems).toEqual([expect.stringMatching(/^TIP_IDENTITY_KEY: .*必须设置举报人身份加密密钥/)]);
+  });
+
+  it("refuses a production database without the board links' key, which every instance and restart must share", () => {
+    const problems = problemsOf({ DATABASE_URL: "mysql://u:p@db:3306/anshao", TIP_IDENTITY_KEY: "q".repeat(43) + "=" });
+    expect(problems).toEqual([expect.stringMatching(/^BOARD_LINK_SECRET: 使用 DATABASE_URL（生产部署）时必须设置叫应看板链接的签名密钥/)]);
+    // Both missing: both named at once.
+    expect(problemsOf({ DATABASE_URL: "mysql://u:p@db:3306/anshao" }).map((p) => p.split(":")[0])).toEqual(["TIP_IDENTITY_KEY", "BOARD_LINK_SECRET"]);
+  });
+
+  it("keeps the embedded mode's board link key in a file beside the SQLite database, unless one is set", () => {
+    expect(loadConfig({ SQLITE_PATH: "/srv/anshao/anshao.sqlite" }).callouts).toMatchObject({ boardLinkSecret: undefined, boardLinkKeyFile: "/srv/anshao/board-link.key" });
+    expect(loadConfig({ SQLITE_PATH: ":memory:" }).callouts.boardLinkKeyFile).toBeUndefined();
+    expect(loadConfig({ BOARD_LINK_SECRET: "s".repeat(40) }).callouts).toMatchObject({ boardLinkSecret: "s".repeat(40), boardLinkKeyFile: undefined });
+  });
+
+  it("listens on loopback in the embedded mode and on every interface with a database server, unless HOST says otherwise", () => {
+    expect(loadConfig({}).http.host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }).http.host).toBe("0.0.0.0");
+    const server = { DATABASE_URL: "mysql://u:p@db:3306/anshao", TIP_IDENTITY_KEY: "q".repeat(43) + "=", BOARD_LINK_SECRET: "b".repeat(64) };
+    expect(loadConfig(server).http.host).toBe("0.0.0.0");
+    expect(loadConfig({ ...server, HOST: "10.0.0.5" }).http.host).toBe("10.0.0.5");
+  });
+
+  it("asks for an administrator's sign-in on the console everywhere but the laptop demo", () => {
+    expect(loadConfig({}).console).toEqual({ enabled: true, requireLogin: false });
+    expect(loadConfig({ ...wecom, CONSOLE_ENABLED: "true" }).console).toEqual({ enabled: true, requireLogin: true });
+    expect(loadConfig({ NODE_ENV: "production" }).console.requireLogin).toBe(true);
   });
 
   it("treats empty values as unset", () => {

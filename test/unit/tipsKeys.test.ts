@@ -88,9 +88,10 @@ describe("TIP_IDENTITY_KEY setting", () => {
   });
 
   it("is required with DATABASE_URL, in Chinese, naming the setting", () => {
-    const problems = problemsOf({ DATABASE_URL: "mysql://u:p@db:3306/anshao" });
+    const server = { DATABASE_URL: "mysql://u:p@db:3306/anshao", BOARD_LINK_SECRET: "b".repeat(64) };
+    const problems = problemsOf(server);
     expect(problems).toEqual([expect.stringMatching(/^TIP_IDENTITY_KEY: 使用 DATABASE_URL（生产部署）时必须设置举报人身份加密密钥/)]);
-    expect(loadConfig({ DATABASE_URL: "mysql://u:p@db:3306/anshao", TIP_IDENTITY_KEY: key() }).db.kind).toBe("mysql");
+    expect(loadConfig({ ...server, TIP_IDENTITY_KEY: key() }).db.kind).toBe("mysql");
   });
 
   it("refuses a key that is not 32 bytes of base64, without echoing it", () => {

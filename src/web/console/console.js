@@ -1,105 +1,11 @@
-/**
- * The console page: a phone-sized messenger in one HTML file with a small inline script — no
- * build step, nothing from a CDN. Every name and message is shown with textContent, never as HTML.
+/*
+ * The console page's script: a phone-sized messenger. Plain ES2017 in one closure, no build step,
+ * nothing from a CDN; strings reach the page only through textContent, never as HTML.
+ * Its data: /console/api/settings (whether to sign in), /console/api/people (the picker),
+ * /console/api/people/:id (who and the app menu), …/stream (the chat, live), …/messages and …/media.
  */
-
-const STYLE = `*{box-sizing:border-box}html,body{height:100%;margin:0}
-body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#222;background:#d9dde3;display:flex;justify-content:center}
-#app{width:100%;max-width:30rem;height:100%;display:flex;flex-direction:column;background:#ededed;position:relative}
-header{background:#2e3b4e;color:#fff;padding:.6rem .8rem;display:flex;align-items:center;gap:.5rem}
-header h1{font-size:1rem;margin:0;flex:1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-header small{display:block;font-weight:normal;opacity:.8;font-size:.75rem}
-header button{background:none;border:1px solid #fff8;color:#fff;border-radius:.3rem;padding:.2rem .5rem;cursor:pointer}
-.panel{flex:1;overflow:auto;padding:.8rem}.hidden{display:none!important}
-#alert{background:#fdecea;color:#b71c1c;padding:.5rem .8rem;font-size:.9rem}
-#status{font-size:.75rem;color:#666;text-align:center;padding:.2rem}
-input,button,textarea{font:inherit}
-.field{display:block;margin:.5rem 0}.field input{width:100%;padding:.45rem;border:1px solid #bbb;border-radius:.3rem}
-.primary{background:#07c160;color:#fff;border:0;border-radius:.3rem;padding:.45rem .9rem;cursor:pointer}
-.plain{background:#fff;border:1px solid #bbb;border-radius:.3rem;padding:.45rem .8rem;cursor:pointer}
-#people{list-style:none;margin:.5rem 0 0;padding:0}
-#people li button{width:100%;text-align:left;background:#fff;border:0;border-bottom:1px solid #e5e5e5;padding:.6rem;cursor:pointer}
-#people li button:hover{background:#f5f5f5}#people .who{font-weight:600}#people .meta{font-size:.8rem;color:#666}
-.tag{font-size:.7rem;background:#999;color:#fff;border-radius:.2rem;padding:0 .3rem;margin-left:.3rem}
-#log{list-style:none;margin:0;padding:.8rem;flex:1;overflow-y:auto;display:flex;flex-direction:column;gap:.6rem}
-#log li{max-width:85%;display:flex;flex-direction:column}
-#log li.out{align-self:flex-start}#log li.in{align-self:flex-end;align-items:flex-end}
-#log time{font-size:.7rem;color:#999;margin:0 .2rem .1rem}
-.bubble{background:#fff;border-radius:.4rem;padding:.5rem .7rem;white-space:pre-wrap;word-break:break-word}
-li.in .bubble{background:#95ec69}
-.bubble img{max-width:100%;max-height:16rem;display:block;border-radius:.2rem}
-.recalled .bubble{background:none;color:#999;font-size:.85rem}
-.card{background:#fff;border-radius:.4rem;overflow:hidden;min-width:14rem}
-.card h3{font-size:1rem;margin:0;padding:.6rem .7rem .2rem}.card p{margin:0;padding:.2rem .7rem;white-space:pre-wrap;color:#555;font-size:.9rem}
-.card dl{margin:.3rem .7rem;font-size:.85rem;display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem}.card dt{color:#888}.card dd{margin:0}
-.card .buttons{display:flex;flex-wrap:wrap;gap:.4rem;padding:.5rem .7rem;border-top:1px solid #eee}
-.card .buttons button{flex:1;border:1px solid #07c160;color:#07c160;background:#fff;border-radius:.3rem;padding:.35rem;cursor:pointer}
-.card .buttons button.s1{background:#07c160;color:#fff}.card .buttons button.s3{border-color:#fa9d3b;color:#fa9d3b}.card .buttons button.s4{border-color:#fa5151;color:#fa5151}
-.card .buttons button:disabled{background:#f2f2f2;border-color:#ddd;color:#aaa;cursor:default}
-.card .answered{padding:.45rem .7rem;border-top:1px solid #eee;color:#999;text-align:center;font-size:.9rem}
-.card a,.bubble a{color:#576b95}
-#composer{display:flex;gap:.3rem;padding:.5rem;background:#f7f7f7;border-top:1px solid #ddd;align-items:center}
-#composer input[type=text]{flex:1;min-width:0;padding:.45rem;border:1px solid #ccc;border-radius:.3rem}
-#composer .tool{background:#fff;border:1px solid #ccc;border-radius:.3rem;padding:.4rem .5rem;cursor:pointer;white-space:nowrap}
-.sheet{position:absolute;left:0;right:0;bottom:0;background:#fff;border-top:1px solid #ccc;padding:.8rem;box-shadow:0 -.3rem 1rem #0002}
-.sheet h2{font-size:1rem;margin:0 0 .4rem}.sheet .row{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}
-#menuItems{display:flex;flex-direction:column;gap:.4rem}#menuItems button{text-align:left}#menuItems .group{font-size:.8rem;color:#888;margin-top:.3rem}`;
-
-export interface ConsolePageOptions {
-  /** The API's path prefix (`/console/api`). */
-  api: string;
-  /** Ask for an administrator's token first (outside the embedded mode). */
-  requireLogin: boolean;
-}
-
-export function renderConsolePage(options: ConsolePageOptions): string {
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>安哨 · 本地控制台</title><style>${STYLE}</style></head>
-<body><div id="app">
-<header><h1 id="title">安哨 · 本地控制台<small id="subtitle">选择一位人员，以其身份与安哨对话</small></h1>
-<button type="button" id="switch" class="hidden">切换人员</button><button type="button" id="logout" class="hidden">退出登录</button></header>
-<div id="alert" role="alert" class="hidden"></div>
-
-<section id="login" class="panel hidden" aria-label="登录">
-<p>此控制台需要管理员登录。请输入管理员的访问令牌（由 <code>npm run token</code> 签发）。</p>
-<label class="field">访问令牌<input id="token" type="password" autocomplete="off" placeholder="ash_…"></label>
-<button type="button" id="loginBtn" class="primary">登录</button></section>
-
-<section id="picker" class="panel hidden" aria-label="选择人员">
-<label class="field">搜索人员（姓名、单位或角色）<input id="search" type="search" placeholder="例如：张伟、综合协调科、网格员"></label>
-<ul id="people"></ul><p id="peopleNote" style="font-size:.8rem;color:#666"></p></section>
-
-<section id="chat" class="hidden" style="flex:1;display:flex;flex-direction:column;min-height:0" aria-label="对话">
-<ul id="log" aria-live="polite"></ul>
-<div id="status"></div>
-<form id="composer" autocomplete="off">
-<button type="button" class="tool" id="menuBtn">帮助/菜单</button>
-<button type="button" class="tool" id="photoBtn">照片</button>
-<button type="button" class="tool" id="voiceBtn">语音</button>
-<button type="button" class="tool" id="locationBtn">发送位置</button>
-<input type="text" id="text" placeholder="输入消息" maxlength="2000" aria-label="消息">
-<button type="submit" class="primary" id="sendBtn">发送</button>
-<input type="file" id="photo" accept="image/*" class="hidden"><input type="file" id="voice" accept="audio/*" class="hidden">
-</form></section>
-
-<section id="menuSheet" class="sheet hidden" aria-label="菜单"><h2>应用菜单</h2><div id="menuItems"></div>
-<div class="row"><button type="button" class="plain" data-close>关闭</button></div></section>
-
-<section id="locationSheet" class="sheet hidden" aria-label="发送位置"><h2>发送位置</h2>
-<label class="field">纬度<input id="lat" inputmode="decimal" placeholder="例如 30.2741"></label>
-<label class="field">经度<input id="lng" inputmode="decimal" placeholder="例如 120.1551"></label>
-<label class="field">位置名称（可不填）<input id="place" maxlength="100" placeholder="例如 青禾县大岭镇工业园"></label>
-<div class="row"><button type="button" class="plain" id="here">使用当前位置</button><button type="button" class="primary" id="sendLocation">发送</button><button type="button" class="plain" data-close>取消</button></div></section>
-</div>
-<script>${clientScript(options)}</script></body></html>`;
-}
-
-// The browser half. Plain ES2017 in one closure; strings reach the page only through textContent.
-function clientScript(options: ConsolePageOptions): string {
-  const settings = JSON.stringify({ api: options.api, requireLogin: options.requireLogin }).replace(/</g, "\\u003c");
-  return `(function(){"use strict";
-var S=${settings};var TOKEN_KEY="anshao.console.token";var MAX_UPLOAD=900*1024;
+(function(){"use strict";
+var S={api:"/console/api",requireLogin:false};var TOKEN_KEY="anshao.console.token";var MAX_UPLOAD=900*1024;
 var state={person:null,lastId:0,stream:null,seen:{},blobs:[]};
 function $(id){return document.getElementById(id);}
 function show(id,on){$(id).classList.toggle("hidden",!on);}
@@ -111,8 +17,10 @@ function headers(extra){var h=extra||{};var t=token();if(t)h["Authorization"]="B
 function newId(){var b=new Uint8Array(12);crypto.getRandomValues(b);return Array.prototype.map.call(b,function(x){return ("0"+x.toString(16)).slice(-2);}).join("");}
 function api(path,init){init=init||{};init.headers=headers(init.headers);return fetch(S.api+path,init).then(function(res){
  if(res.status===401){showLogin("登录已失效或令牌无效，请重新输入管理员访问令牌");throw new Error("unauthorized");}
- if(res.status===403){showLogin("该令牌没有管理员权限，请使用管理员的访问令牌");throw new Error("unauthorized");}
- return res;});}
+ if(res.status!==403)return res;
+ /* A person the administrator may not act for is the caller's to explain; anything else needs another token. */
+ return res.clone().json().then(function(b){return b&&b.code==="console_person_not_allowed";},function(){return false;}).then(function(mine){
+  if(mine)return res;showLogin("该令牌没有管理员权限，请使用管理员的访问令牌");throw new Error("unauthorized");});});}
 function errorOf(res){return res.json().then(function(b){return (b&&b.message)||("请求失败（"+res.status+"）");},function(){return "请求失败（"+res.status+"）";});}
 
 /* --- login and person picker --- */
@@ -123,22 +31,24 @@ $("token").addEventListener("keydown",function(e){if(e.key==="Enter")$("loginBtn
 $("logout").onclick=function(){try{sessionStorage.removeItem(TOKEN_KEY);}catch(e){}location.hash="";showLogin("");};
 var searchTimer=null;
 $("search").addEventListener("input",function(){clearTimeout(searchTimer);searchTimer=setTimeout(loadPeople,200);});
-function openPicker(){stopStream();state.person=null;if(location.hash)history.replaceState(null,"",location.pathname);
+function openPicker(note){note=typeof note==="string"?note:"";stopStream();state.person=null;if(location.hash)history.replaceState(null,"",location.pathname);
  show("picker",true);show("chat",false);show("switch",false);show("logout",!!token());closeSheets();
- $("title").firstChild.textContent="安哨 · 本地控制台";$("subtitle").textContent="选择一位人员，以其身份与安哨对话";loadPeople();}
-function loadPeople(){var q=$("search").value.trim();
+ $("title").firstChild.textContent="安哨 · 本地控制台";$("subtitle").textContent="选择一位人员，以其身份与安哨对话";loadPeople(note);}
+function loadPeople(note){note=typeof note==="string"?note:"";var q=$("search").value.trim();
  api("/people"+(q?"?q="+encodeURIComponent(q):"")).then(function(res){if(!res.ok)return errorOf(res).then(function(m){alertMsg(m);});
   return res.json().then(function(body){var ul=$("people");ul.textContent="";
    body.data.forEach(function(p){var li=el("li");var b=el("button");b.type="button";b.dataset.personId=p.id;
     var who=el("div","who",p.name);if(!p.active)who.appendChild(el("span","tag","已停用"));b.appendChild(who);
     b.appendChild(el("div","meta",[p.unit].concat(p.roles.length?[p.roles.join("、")]:[]).join(" · ")));
     b.onclick=function(){openChat(p.id);};li.appendChild(b);ul.appendChild(li);});
-   $("peopleNote").textContent=body.total>body.data.length?"共 "+body.total+" 人，仅显示前 "+body.data.length+" 人，请输入关键字缩小范围":(body.total?"":"没有找到符合条件的人员");
-   alertMsg("");});}).catch(function(e){if(e.message!=="unauthorized")alertMsg("无法连接服务器，请稍后重试");});}
+   var notes=[body.total>body.data.length?"共 "+body.total+" 人，仅显示前 "+body.data.length+" 人，请输入关键字缩小范围":(body.total?"":"没有找到符合条件的人员")];
+   if(body.restricted)notes.push("仅列出您本人和没有企业微信、钉钉账号的测试人员");
+   $("peopleNote").textContent=notes.filter(Boolean).join("；");
+   alertMsg(note);});}).catch(function(e){if(e.message!=="unauthorized")alertMsg("无法连接服务器，请稍后重试");});}
 
 /* --- chat --- */
 $("switch").onclick=openPicker;
-function openChat(id){api("/people/"+id).then(function(res){if(!res.ok)return errorOf(res).then(function(m){alertMsg(m);openPicker();});
+function openChat(id){api("/people/"+id).then(function(res){if(!res.ok)return errorOf(res).then(function(m){openPicker(m);});
  return res.json().then(function(body){var p=body.data;state.person=p;state.lastId=0;state.seen={};
   state.blobs.forEach(function(u){URL.revokeObjectURL(u);});state.blobs=[];
   $("log").textContent="";alertMsg("");history.replaceState(null,"","#person="+p.id);
@@ -155,13 +65,13 @@ function startStream(){stopStream();var ctl=new AbortController();state.stream=c
   status("已连接");var reader=res.body.getReader();var dec=new TextDecoder();var buf="";
   function pump(){return reader.read().then(function(r){if(r.done){retry(0);return;}
    buf+=dec.decode(r.value,{stream:true});var i;
-   while((i=buf.indexOf("\\n\\n"))>=0){var block=buf.slice(0,i);buf=buf.slice(i+2);frame(block);}
+   while((i=buf.indexOf("\n\n"))>=0){var block=buf.slice(0,i);buf=buf.slice(i+2);frame(block);}
    return pump();});}
   return pump();}).catch(function(e){if(ctl.signal.aborted||e.message==="unauthorized")return;status("连接中断，正在重连…");retry(3000);});}
-function frame(block){var data=[],event="message";block.split("\\n").forEach(function(line){
+function frame(block){var data=[],event="message";block.split("\n").forEach(function(line){
   if(line.indexOf("data:")===0)data.push(line.slice(5).replace(/^ /,""));else if(line.indexOf("event:")===0)event=line.slice(6).trim();});
  if(event==="ready"){document.body.dataset.ready="1";return;}
- if(event!=="message"||!data.length)return;var line;try{line=JSON.parse(data.join("\\n"));}catch(e){return;}
+ if(event!=="message"||!data.length)return;var line;try{line=JSON.parse(data.join("\n"));}catch(e){return;}
  if(line.id>state.lastId)state.lastId=line.id;
  if(line.kind==="update")return applyChange(line.change);
  if(state.seen[line.id])return;state.seen[line.id]=true;place(renderLine(line),line.id);}
@@ -170,7 +80,7 @@ function place(li,id){var log=$("log");var stick=log.scrollHeight-log.scrollTop-
  for(var n=log.lastElementChild;n;n=n.previousElementSibling){if(Number(n.dataset.id)>id)after=n;else break;}
  log.insertBefore(li,after);if(stick||!after)log.scrollTop=log.scrollHeight;}
 function when(iso){try{return new Date(iso).toLocaleTimeString("zh-CN",{timeZone:"Asia/Shanghai",hour12:false,hour:"2-digit",minute:"2-digit"});}catch(e){return "";}}
-function safeUrl(u){return typeof u==="string"&&/^(https?:\\/\\/|\\/(?!\\/))/i.test(u)?u:null;}
+function safeUrl(u){return typeof u==="string"&&/^(https?:\/\/|\/(?!\/))/i.test(u)?u:null;}
 function link(url,text){var a=el("a",null,text);a.href=url;a.target="_blank";a.rel="noopener noreferrer";return a;}
 
 function renderLine(line){var li=el("li",line.direction);li.dataset.id=line.id;li.dataset.kind=line.kind;
@@ -185,7 +95,7 @@ function renderBubble(line){var b=el("div","bubble");var m=line.body||{};
    if(safeUrl(m.url))b.appendChild(link(m.url,m.buttonText||"详情"));break;
   case "news":(m.articles||[]).forEach(function(a){var d=el("div");var u=safeUrl(a.url);d.appendChild(u?link(u,a.title):el("strong",null,a.title));
    if(a.description)d.appendChild(el("div",null,a.description));b.appendChild(d);});break;
-  case "file":if(/\\.(jpe?g|png|gif|webp|bmp)$/i.test(m.storageKey)){var fi=el("img");fi.alt="图片";b.appendChild(fi);media(m.storageKey).then(function(u){fi.src=u;});}
+  case "file":if(/\.(jpe?g|png|gif|webp|bmp)$/i.test(m.storageKey)){var fi=el("img");fi.alt="图片";b.appendChild(fi);media(m.storageKey).then(function(u){fi.src=u;});}
    var fa=el("a",null,"📄 "+fileName(m.storageKey)+"（点击下载）");fa.href="#";
    fa.onclick=function(e){e.preventDefault();media(m.storageKey).then(function(u){var d=el("a");d.href=u;d.download=fileName(m.storageKey);document.body.appendChild(d);d.click();d.remove();});};b.appendChild(fa);break;
   case "image":var img=el("img");img.alt="照片";b.appendChild(img);media(m.mediaKey).then(function(u){img.src=u;});break;
@@ -224,7 +134,7 @@ function clickCard(messageId,key,bar){bar.querySelectorAll("button").forEach(fun
  sendJson({kind:"card_click",messageId:messageId,buttonKey:key}).then(function(ok){if(!ok)bar.querySelectorAll("button").forEach(function(b){b.disabled=false;});});}
 
 /* Photos a phone takes are larger than a request may be: shrink them as a messenger does. */
-function shrink(file){if(file.size<=MAX_UPLOAD||!/^image\\/(jpeg|png|webp|bmp)$/.test(file.type)||!window.createImageBitmap)return Promise.resolve(file);
+function shrink(file){if(file.size<=MAX_UPLOAD||!/^image\/(jpeg|png|webp|bmp)$/.test(file.type)||!window.createImageBitmap)return Promise.resolve(file);
  return createImageBitmap(file).then(function(bmp){var scale=Math.min(1,1600/Math.max(bmp.width,bmp.height));var c=document.createElement("canvas");
   c.width=Math.round(bmp.width*scale);c.height=Math.round(bmp.height*scale);c.getContext("2d").drawImage(bmp,0,0,c.width,c.height);
   return new Promise(function(r){c.toBlob(function(b){r(b||file);},"image/jpeg",0.85);});},function(){return file;});}
@@ -255,7 +165,8 @@ $("sendLocation").onclick=function(){var lat=Number($("lat").value),lng=Number($
  sendJson(body).then(function(ok){if(ok)closeSheets();});};
 
 /* --- start: the person in the address (#person=8) survives a reload --- */
-var m=/^#person=(\\d+)$/.exec(location.hash);
-if(S.requireLogin&&!token())showLogin("");else if(m)openChat(Number(m[1]));else openPicker();
-})();`;
-}
+function start(){var m=/^#person=(\d+)$/.exec(location.hash);
+ if(S.requireLogin&&!token())showLogin("");else if(m)openChat(Number(m[1]));else openPicker();}
+fetch(S.api+"/settings").then(function(res){if(!res.ok)throw new Error("settings");return res.json();})
+ .then(function(body){S.requireLogin=!!body.data.requireLogin;start();},function(){alertMsg("无法连接服务器，请稍后刷新页面");});
+})();
