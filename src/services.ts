@@ -15,6 +15,9 @@ import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
 import { CalloutService, calloutButtonLabel } from "./domain/callouts";
 import { HazardService } from "./domain/hazards";
+import { HazardPicks } from "./domain/hazards/picks";
+import { OwedCallouts } from "./domain/callouts/owed";
+import { ConversationService } from "./domain/conversations";
 import { InspectionService } from "./domain/inspections";
 import { loadTipKeys, TipService } from "./domain/tips";
 import { WarningService } from "./domain/warnings";
@@ -88,9 +91,11 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
   if (foreignTips > 0) log.warn({ tips: foreignTips, keyId: tipKeys.keyId }, "tips sealed under another TIP_IDENTITY_KEY: their tipsters cannot be revealed");
 
   const botServices: BotServices = {
-    db,
     clock,
+    conversations: new ConversationService({ db, outbox, clock, channels }),
     hazards,
+    hazardPicks: new HazardPicks({ db }),
+    owedCallouts: new OwedCallouts({ db }),
     inspections,
     tips,
     media,
@@ -102,7 +107,7 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
       throw new AppError("bot_media_channel", "暂不支持接收该渠道的文件", 400);
     },
   };
-  const bot = new BotEngine({ kv, outbox, services: botServices, flows: FLOWS, callouts });
+  const bot = new BotEngine({ kv, services: botServices, flows: FLOWS, callouts });
   const handler: InboundHandler = {
     async handle(event: InboundEvent) {
       // Address-book changes update the directory; everything else is a conversation.
