@@ -1,6 +1,6 @@
 import pino from "pino";
 import type { InboundEvent } from "../../src/channels/channel";
-import { BotConversation, Enterprise, Hazard, HazardLedgerEntry, InboundEventRow } from "../../src/db/entities";
+import { BotConversation, Enterprise, Hazard, HazardLedgerEntry, InboundEventRow, RequestResult, Tip } from "../../src/db/entities";
 import { InboxService } from "../../src/domain/inbox";
 import type { OutboxService } from "../../src/domain/outbox";
 import { allText, type BotHarness, JPEG, openBotHarness } from "../support/botHarness";
@@ -129,5 +129,28 @@ describe(`one atomic bot turn (${backend()})`, () => {
     expect(answers).toHaveLength(1);
     expect(allText(answers)).toContain(`隐患 ${reported.number} 复查通过`);
     expect(await h.stores.db.manager.countBy(HazardLedgerEntry, { hazardId: reported.id, action: "verify" })).toBe(1);
+  });
+
+  it("files a 举报 whose reply could not be stored once, without tying the tipster's message to the tip", async () => {
+    for (const step of ["举报", "城东建材厂夜间在仓库内违规动火切割", { click: "跳过" }, { click: "不清楚" }] as const) await h.say("潘德明", step);
+    const before = (await h.inbox("潘德明")).length;
+    failingReplies = 1;
+    const submit = await h.event("潘德明", { click: "提交举报" });
+    await deliver(submit);
+    expect(await statusOf(submit)).toBe("failed");
+    expect(await h.stores.db.manager.count(Tip)).toBe(1);
+
+    h.clock.advance(2 * MINUTE);
+    await inbox.redrivePending(h.clock.now());
+    await h.deliver();
+    const tip = await h.stores.db.manager.findOneByOrFail(Tip, {});
+    const answers = (await h.inbox("潘德明")).slice(before);
+    expect(answers).toHaveLength(1);
+    expect(allText(answers)).toContain(`举报已提交，编号：${tip.number}`);
+    expect(await h.stores.db.manager.count(Tip)).toBe(1);
+    // The request is kept only as a keyed hash: the inbox's row (which names the sender) does not lead to the tip.
+    const [request] = await h.stores.db.manager.findBy(RequestResult, { kind: "tip" });
+    expect(request?.resultId).toBe(tip.id);
+    expect(request?.requestKey).not.toContain(submit.eventId);
   });
 });
