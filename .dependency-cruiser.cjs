@@ -30,6 +30,20 @@ module.exports = {
       to: { path: "(^src/channels/(wecom|dingtalk|console)/|^src/(http|outbox)/|node_modules/(koa|@koa|axios)/)" },
     },
     {
+      name: "bots-read-through-domain",
+      comment: "Flows and the engine speak only to domain services: no tables, no query builder (ARCHITECTURE: bots → domain → db).",
+      severity: "error",
+      from: { path: "^bots/" },
+      to: { path: "(^src/db/|node_modules/typeorm/)", pathNot: "^src/db/entities/" },
+    },
+    {
+      name: "bots-name-entities-only-as-types",
+      comment: "A flow may name an entity's type (Person, Hazard) the domain hands it, never load or save one.",
+      severity: "error",
+      from: { path: "^bots/" },
+      to: { path: "^src/db/entities/", ...notTypeOnly },
+    },
+    {
       name: "jobs-are-thin",
       comment: "A job calls one domain function; queries belong to the domain.",
       severity: "error",

@@ -2,12 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { InboundEvent } from "../src/channels/channel";
 import { parseAnswer } from "../src/domain/callouts/answers";
 import type { InboundHandler } from "../src/domain/inbox";
-import { findByChannelAccount } from "../src/domain/org/people";
-import type { OutboxService } from "../src/domain/outbox";
 import { AppError } from "../src/errors";
 import type { KeyValue, Lock } from "../src/kv";
 import { HELP_MENU_KEY } from "./appMenu";
-import { type Conversation, ConversationStore } from "./conversation";
+import { type Conversation, ended, openOf, saved } from "./conversation";
 import { choiceOf, type Flow, type FlowInput, type Next, type Question } from "./flow";
 import { inputOf } from "./input";
 import { renderQuestion } from "./render";
@@ -17,8 +15,8 @@ import { answerStranger } from "./strangers";
 import { Turn } from "./turn";
 
 export interface BotDeps {
+  /** Holds the per-person turn lock. */
   kv: KeyValue;
-  outbox: OutboxService;
   services: BotServices;
   flows: readonly Flow[];
   /** 叫应 answers (src/domain/callouts): takes a card click or 收到/1/2 from someone called. */
@@ -38,17 +36,16 @@ const TURN_LOCK_MS = 30_000;
 const TURN_LOCK_WAIT_MS = 5_000;
 
 /**
- * The conversation engine. It knows who is writing, keeps each person's conversation in the kv,
- * turns buttons, numbers and photos into flow inputs, handles 取消 / 帮助 / expiry itself, and
- * sends every reply through the outbox with the inbound event's id in its idempotency key, so
- * a redelivered or redriven event never produces a second reply.
+ * The conversation engine. It knows who is writing, turns buttons, numbers and photos into flow
+ * inputs, and handles 取消 / 帮助 / expiry itself. A turn is atomic: the conversation's new state
+ * and the replies (outbox rows keyed by the inbound event) commit in one transaction, so a turn
+ * whose reply could not be stored is replayed by the inbox from the same state, and a turn that
+ * committed is recognised by its event and never answered twice.
  */
 export class BotEngine implements InboundHandler {
-  private readonly conversations: ConversationStore;
   private readonly flowsByName: Map<string, Flow>;
 
   constructor(private readonly deps: BotDeps) {
-    this.conversations = new ConversationStore(deps.kv);
     this.flowsByName = new Map(deps.flows.map((f) => [f.name, f]));
   }
 
@@ -56,27 +53,37 @@ export class BotEngine implements InboundHandler {
     if (!CONVERSATIONAL.has(event.kind)) return;
     // A 叫应 card click is the callout's, whatever the conversation.
     if (event.kind === "card_click" && (await this.deps.callouts?.answer(event))) return;
-    const person = await findByChannelAccount(this.deps.services.db.manager, event.channel, event.senderId);
-    if (!person || !person.active) return answerStranger(this.deps.services, this.deps.outbox, event, person);
+    const { conversations } = this.deps.services;
+    const person = await conversations.sender(event.channel, event.senderId);
+    if (!person || !person.active) return answerStranger(conversations, event, person);
 
     const lock = await this.lockTurn(person.id);
     try {
       const turn = new Turn(event, person, this.deps.services);
-      await this.converse(turn);
-      await this.send(turn);
+      const view = await conversations.view(person.id, turn.eventKey);
+      if (view.answered) return;
+      // A menu left unanswered is no unfinished business: its expiry goes unmentioned.
+      await this.converse(turn, openOf(view), view.expired === MENU ? null : view.expired);
+      await conversations.commit({
+        personId: person.id,
+        eventKey: turn.eventKey,
+        change: turn.change,
+        replies: turn.outgoing,
+        to: { channel: event.channel, userId: event.senderId, personId: person.id },
+        confidential: turn.confidential,
+      });
     } finally {
       await lock.release();
     }
   }
 
-  private async converse(turn: Turn): Promise<void> {
-    const { event, person } = turn;
-    const conversation = await this.conversations.get(person.id);
+  private async converse(turn: Turn, conversation: Conversation | null, expired: string | null): Promise<void> {
+    const { event } = turn;
     const text = event.kind === "text" ? event.text.trim() : null;
 
     if (text !== null && CANCEL.has(text.toLowerCase())) {
       if (!conversation) return turn.say(replies.nothingToCancel());
-      await this.conversations.end(person.id);
+      turn.change = ended;
       return turn.say(replies.cancelled(this.labelOf(conversation.flow)));
     }
     if (text !== null && HELP.has(text.toLowerCase())) return this.showMenu(turn);
@@ -102,13 +109,16 @@ export class BotEngine implements InboundHandler {
     }
     if (!input) return;
     if (conversation) return this.answer(turn, conversation, input);
-    return this.openingTurn(turn, input);
+    return this.openingTurn(turn, input, expired);
   }
 
-  /** A message outside any conversation: a flow's keyword, a photo (随手拍), or the menu. */
-  private async openingTurn(turn: Turn, input: FlowInput): Promise<void> {
-    const expired = await this.conversations.takeExpired(turn.person.id);
+  /**
+   * A message outside any conversation: a flow's keyword, a photo (随手拍), or the menu. When the
+   * last conversation timed out unanswered, that is said first (once: the turn ends it).
+   */
+  private async openingTurn(turn: Turn, input: FlowInput, expired: string | null = null): Promise<void> {
     if (expired) {
+      turn.change = ended;
       turn.say(replies.expired(this.labelOf(expired)));
       return this.showMenu(turn);
     }
@@ -131,12 +141,12 @@ export class BotEngine implements InboundHandler {
     if (conversation.flow === MENU) {
       if (input.kind === "choice") return this.startNamed(turn, input.key, undefined);
       // Not a number from the menu: a flow's word or a photo still starts the flow it names.
-      await this.conversations.end(turn.person.id);
+      turn.change = ended;
       return this.openingTurn(turn, input);
     }
     const flow = this.flowsByName.get(conversation.flow);
     if (!flow || !flow.allowed(turn.person)) {
-      await this.conversations.end(turn.person.id);
+      turn.change = ended;
       return this.showMenu(turn);
     }
     await this.follow(turn, flow, () => flow.reply(turn.context(), conversation.state, input), conversation);
@@ -156,7 +166,7 @@ export class BotEngine implements InboundHandler {
   /**
    * Runs a flow step and acts on where it leads. A domain refusal (an AppError) is shown in its
    * own Chinese words and the question on screen stays; anything else fails the turn, which the
-   * inbox retries — no reply has gone out yet, so the retry starts clean.
+   * inbox retries — nothing of the turn is stored yet, so the retry starts from the same state.
    */
   private async follow(turn: Turn, flow: Flow, step: () => Promise<Next>, current: Conversation | null, hops = 0): Promise<void> {
     if (flow.confidential) turn.confidential = true;
@@ -168,22 +178,28 @@ export class BotEngine implements InboundHandler {
       turn.say(err.message);
       // A conflict means someone else changed the thing meanwhile: asking again cannot help.
       if (current && err.status !== 409) this.reask(turn, current);
-      else await this.conversations.end(turn.person.id);
+      else turn.change = ended;
       return;
     }
-    if ("done" in next) return this.conversations.end(turn.person.id);
+    if ("done" in next) {
+      turn.change = ended;
+      return;
+    }
     if ("goto" in next) {
       const target = this.flowsByName.get(next.goto);
-      if (!target || hops >= MAX_HANDOVERS) return this.conversations.end(turn.person.id);
+      if (!target || hops >= MAX_HANDOVERS) {
+        turn.change = ended;
+        return;
+      }
       if (!target.allowed(turn.person)) {
-        await this.conversations.end(turn.person.id);
+        turn.change = ended;
         return turn.say(replies.notAllowed(target.label));
       }
       const seed = next.seed;
       return this.follow(turn, target, () => target.start(turn.context(), seed), null, hops + 1);
     }
     const conversation: Conversation = { flow: flow.name, state: next.state, question: next.ask };
-    await this.ask(turn, conversation, next.retry);
+    this.ask(turn, conversation, next.retry);
   }
 
   private async showMenu(turn: Turn): Promise<void> {
@@ -193,16 +209,15 @@ export class BotEngine implements InboundHandler {
       text: [replies.menuTitle(turn.person.name), ...flows.map((f, i) => `${i + 1}. ${f.label}：${f.summary}`), replies.menuFooter()].join("\n"),
       choices: flows.map((f) => ({ key: f.name, label: f.label })),
     };
-    await this.ask(turn, { flow: MENU, state: { step: MENU, data: {} }, question });
+    this.ask(turn, { flow: MENU, state: { step: MENU, data: {} }, question });
   }
 
-  private async ask(turn: Turn, conversation: Conversation, retry?: string): Promise<void> {
+  private ask(turn: Turn, conversation: Conversation, retry?: string): void {
     const taskId = `bot_${turn.person.id}_${randomBytes(6).toString("hex")}`;
     const message = renderQuestion(turn.event.channel, conversation.question, taskId, retry);
     turn.send(message);
-    // A menu left unanswered is no unfinished business: its expiry goes unmentioned.
-    const remember = conversation.flow !== MENU;
-    await this.conversations.save(turn.person.id, { ...conversation, ...(message.kind === "card" ? { taskId } : { taskId: undefined }) }, remember);
+    const { taskId: _earlier, ...rest } = conversation;
+    turn.change = saved(message.kind === "card" ? { ...rest, taskId } : rest);
   }
 
   /** The question on screen again; the conversation (and its card) stays as it was. */
@@ -232,25 +247,6 @@ export class BotEngine implements InboundHandler {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-
-  /** The turn's replies, in order, in one transaction; the event id makes each exactly-once. */
-  private async send(turn: Turn): Promise<void> {
-    if (turn.outgoing.length === 0) return;
-    const { event, person } = turn;
-    await this.deps.services.db.transaction(async (tx) => {
-      for (const [i, message] of turn.outgoing.entries()) {
-        await this.deps.outbox.enqueue(tx, {
-          idempotencyKey: `reply:${event.channel}:${event.eventId}:${i}`,
-          lane: "reply",
-          message,
-          recipients: [{ channel: event.channel, userId: event.senderId, personId: person.id }],
-          // A confidential turn names no source: the outbox must not join a tipster to the tip.
-          ...(turn.confidential ? {} : { source: `person:${person.id}` }),
-        });
-      }
-    });
-  }
-
 }
 
 /**

@@ -30,7 +30,7 @@ export interface Question {
   examples?: string;
 }
 
-/** Where a flow is, stored in the kv between turns; must survive JSON. */
+/** Where a flow is, stored with the conversation between turns; must survive JSON. */
 export interface FlowState {
   step: string;
   data: Record<string, unknown>;
@@ -50,6 +50,12 @@ export interface FlowContext {
   person: Person;
   now: Date;
   services: BotServices;
+  /**
+   * Names the inbound message this turn answers. A flow passes it (with a suffix per call) to the
+   * domain verbs that create or change something, so a turn replayed after its reply could not be
+   * stored finds what it already did instead of doing it twice.
+   */
+  requestKey: string;
   /** Queues a text reply; replies go out in order, after the turn, exactly once. */
   say(text: string): void;
   /** Queues an information card (no buttons: questions carry the buttons). */

@@ -1,19 +1,27 @@
 import type { ChannelId } from "../src/channels/channel";
 import type { Clock } from "../src/clock";
-import type { Database } from "../src/db/Database";
+import type { OwedCallouts } from "../src/domain/callouts/owed";
+import type { ConversationService } from "../src/domain/conversations";
 import type { HazardService } from "../src/domain/hazards";
+import type { HazardPicks } from "../src/domain/hazards/picks";
 import type { InspectionService } from "../src/domain/inspections";
 import type { TipService } from "../src/domain/tips";
 import type { MediaStore, StoredMedia } from "../src/media/MediaStore";
 
 /**
  * What flows act through: domain services and the stores they need, built once in src/services.ts.
- * Flows call the domain's verbs (which check roles and write the ledger), never the tables directly.
+ * Flows call the domain's verbs (which check roles and write the ledger) and read through its
+ * queries; no table is within their reach.
  */
 export interface BotServices {
-  db: Database;
   clock: Clock;
+  /** Who is writing, and each turn's conversation committed with its replies. */
+  conversations: ConversationService;
   hazards: HazardService;
+  /** What the hazard flows read: what waits on a person, one hazard, its photos, names. */
+  hazardPicks: HazardPicks;
+  /** 我的待办's 叫应. */
+  owedCallouts: OwedCallouts;
   media: MediaStore;
   /**
    * Brings a file a person sent (its channel's media id) into our store: WeChat Work's media/get,

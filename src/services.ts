@@ -15,6 +15,7 @@ import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
 import { calloutButtonLabel, type CalloutService } from "./domain/callouts";
 import type { HazardService } from "./domain/hazards";
+import { ConversationService } from "./domain/conversations";
 import { InboxService } from "./domain/inbox";
 import { applyContactChange, type ContactSyncResult, syncContacts } from "./domain/org/contactSync";
 import { OutboxService } from "./domain/outbox";
@@ -91,8 +92,10 @@ async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | 
   const built = await BuiltFeatures.build(features, kernel);
   const flows = built.flows();
   // `as`: each feature fills in the part of BotServices its own flows use (see Feature.botServices).
-  const botServices = { ...built.botServices(), db, clock, media, channels: channels.ids, inboundMedia: channels.inboundMedia } as BotServices;
-  const bot = new BotEngine({ kv, outbox, services: botServices, flows, callouts: { answer: built.botAnswers() } });
+  // Each turn's conversation state commits with its reply rows (src/domain/conversations).
+  const conversations = new ConversationService({ db, outbox, clock, channels: channels.ids });
+  const botServices = { ...built.botServices(), conversations, clock, media, channels: channels.ids, inboundMedia: channels.inboundMedia } as BotServices;
+  const bot = new BotEngine({ kv, services: botServices, flows, callouts: { answer: built.botAnswers() } });
   const inbox = new InboxService({
     db,
     kv,

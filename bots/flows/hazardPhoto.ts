@@ -1,8 +1,5 @@
-import { In } from "typeorm";
-import { Enterprise, Person } from "../../src/db/entities";
 import { hazardLevelLabels, type HazardLevel, type HazardPlace, type HazardSource } from "../../src/domain/hazards";
 import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
-import { searchEnterprises } from "../../src/domain/org/enterprises";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 
 /**
@@ -122,7 +119,7 @@ async function place(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
   }
   const text = input.kind === "text" ? input.text.trim() : "";
   if (text.length < 2) return next.retry(q.place(), state, "请发送位置，或输入企业名称、地点");
-  const found = (await searchEnterprises(ctx.services.db.manager, text, 5)).map((e: Enterprise) => ({ id: e.id, name: e.name }));
+  const found = (await ctx.services.hazardPicks.findEnterprises(text, 5)).map((e) => ({ id: e.id, name: e.name }));
   if (found.length === 0) return next.ask(q.category(), "category", { ...draft, place: { locationText: text.slice(0, 200) } });
   return next.ask(q.pickEnterprise(found), "pick_enterprise", { ...draft, found, place: { locationText: text.slice(0, 200) } });
 }
@@ -155,10 +152,11 @@ async function level(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
     level: input.key as HazardLevel,
     description: draft.description ?? "",
     photoKeys: draft.photoKeys,
+    requestKey: `${ctx.requestKey}:report`,
   });
   if (draft.inspectionId) await services.inspections.linkHazard(draft.inspectionId, hazard.id);
-  const notified = await namesOf(ctx, [hazard.ownerId, hazard.supervisorId]);
-  const where = hazard.enterpriseId ? await enterpriseName(ctx, hazard.enterpriseId) : (hazard.locationText ?? "");
+  const notified = (await services.hazardPicks.notifiedOf(hazard)).join("、");
+  const where = (await services.hazardPicks.placesOf([hazard])).get(hazard.id) ?? "";
   ctx.card({
     title: `隐患已上报：${hazard.number}`,
     description: "感谢您的上报，处理进展会在这里通知您。",
@@ -170,15 +168,4 @@ async function level(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
     ],
   });
   return next.done();
-}
-
-async function namesOf(ctx: FlowContext, ids: (number | null)[]): Promise<string> {
-  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
-  if (wanted.length === 0) return "";
-  const people = await ctx.services.db.manager.find(Person, { where: { id: In(wanted) } });
-  return wanted.map((id) => people.find((p) => p.id === id)?.name).filter(Boolean).join("、");
-}
-
-async function enterpriseName(ctx: FlowContext, id: number): Promise<string> {
-  return (await ctx.services.db.manager.findOneBy(Enterprise, { id }))?.name ?? "";
 }

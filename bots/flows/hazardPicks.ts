@@ -1,7 +1,6 @@
-import { In } from "typeorm";
-import { Enterprise, Hazard } from "../../src/db/entities";
 import { formatLocal } from "../../src/clock";
-import { OPEN_STATES, hazardLevelLabels, hazardStateLabels } from "../../src/domain/hazards";
+import type { Hazard } from "../../src/db/entities";
+import { hazardLevelLabels, hazardStateLabels } from "../../src/domain/hazards";
 import { type Choice, type FlowContext, type FlowInput, type FlowState, next, type Next } from "../flow";
 
 /** Most hazards one list shows; the rest wait for the next round (oldest first). */
@@ -9,31 +8,19 @@ export const LIST_LIMIT = 9;
 
 /** Hazards waiting on the person to rectify them, oldest deadline first. */
 export function hazardsToFix(ctx: FlowContext): Promise<Hazard[]> {
-  return ctx.services.db.manager.find(Hazard, {
-    where: { ownerId: ctx.person.id, state: In([...OPEN_STATES]) },
-    order: { deadline: "ASC", reportedAt: "ASC", id: "ASC" },
-    take: LIST_LIMIT,
-  });
+  return ctx.services.hazardPicks.toRectify(ctx.person.id, LIST_LIMIT);
 }
 
-/** Hazards waiting on the person to 复查: theirs to verify, or their supervision with no verifier named. */
-export async function hazardsToVerify(ctx: FlowContext): Promise<Hazard[]> {
-  const rows = await ctx.services.db.manager
-    .createQueryBuilder(Hazard, "h")
-    .where("h.state = :state", { state: "submitted" })
-    .andWhere("(h.verifier_id = :me OR (h.verifier_id IS NULL AND h.supervisor_id = :me))", { me: ctx.person.id })
-    .orderBy("h.updated_at", "ASC")
-    .addOrderBy("h.id", "ASC")
-    .take(LIST_LIMIT)
-    .getMany();
-  return rows;
+/** Hazards waiting on the person's 复查 (the domain says whose that is), longest waiting first. */
+export function hazardsToVerify(ctx: FlowContext): Promise<Hazard[]> {
+  return ctx.services.hazardPicks.toVerify(ctx.person.id, LIST_LIMIT);
 }
 
 /** `2026-000123 消防安全 · 青禾化工（期限 12月1日）`: enough to tell hazards apart on a phone. */
 export async function hazardLines(ctx: FlowContext, hazards: readonly Hazard[]): Promise<string[]> {
-  const names = await enterpriseNames(ctx, hazards);
+  const places = await ctx.services.hazardPicks.placesOf(hazards);
   return hazards.map((h) => {
-    const where = h.enterpriseId ? (names.get(h.enterpriseId) ?? "") : (h.locationText ?? "");
+    const where = places.get(h.id) ?? "";
     const due = h.deadline ? `，期限 ${formatLocal(h.deadline).slice(0, 10)}` : "";
     return `${h.number} ${h.category} · ${where}（${hazardStateLabels[h.state]}${due}）`;
   });
@@ -51,21 +38,14 @@ export function pickedHazardId(key: string, offered: readonly number[]): number 
 
 /** The facts someone needs before acting on a hazard. */
 export async function hazardFacts(ctx: FlowContext, h: Hazard): Promise<{ label: string; value: string }[]> {
-  const names = await enterpriseNames(ctx, [h]);
+  const places = await ctx.services.hazardPicks.placesOf([h]);
   return [
-    { label: "地点", value: h.enterpriseId ? (names.get(h.enterpriseId) ?? "") : (h.locationText ?? "") },
+    { label: "地点", value: places.get(h.id) ?? "" },
     { label: "等级", value: hazardLevelLabels[h.level] },
     { label: "问题", value: h.description.slice(0, 60) },
     ...(h.measures ? [{ label: "措施", value: h.measures.slice(0, 60) }] : []),
     ...(h.deadline ? [{ label: "期限", value: formatLocal(h.deadline).slice(0, 10) }] : []),
   ];
-}
-
-async function enterpriseNames(ctx: FlowContext, hazards: readonly Hazard[]): Promise<Map<number, string>> {
-  const ids = [...new Set(hazards.map((h) => h.enterpriseId).filter((id): id is number => id !== null))];
-  if (ids.length === 0) return new Map();
-  const rows = await ctx.services.db.manager.find(Enterprise, { where: { id: In(ids) } });
-  return new Map(rows.map((e) => [e.id, e.name]));
 }
 
 /** How a flow that acts on one hazard words its list. */

@@ -27,7 +27,7 @@ export const HAZARD_FLOW = "hazard_photo";
 const SEARCH_LIMIT = 8;
 const NEAREST_LIMIT = 5;
 
-/** What the conversation has gathered so far (kept in the kv between turns: plain JSON). */
+/** What the conversation has gathered so far (stored between turns: plain JSON). */
 interface Draft {
   enterpriseId?: number;
   enterpriseName?: string;
@@ -218,6 +218,7 @@ async function note(ctx: FlowContext, state: FlowState, draft: Draft, input: Flo
     photoKeys: draft.photoKeys,
     note: text,
     position: draft.position ?? null,
+    requestKey: `${ctx.requestKey}:check_in`,
   });
   confirm(ctx, draft, inspection);
   if (inspection.result !== "hazard_found") return next.done();

@@ -1,4 +1,3 @@
-import { Hazard } from "../../src/db/entities";
 import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 import { hazardFacts, hazardsToFix, pickFromList, startOnHazard } from "./hazardPicks";
@@ -44,8 +43,8 @@ export const rectificationFlow: Flow = {
 };
 
 async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
-  const hazard = await ctx.services.db.manager.findOneBy(Hazard, { id: hazardId });
-  if (!hazard || hazard.ownerId !== ctx.person.id || !["assigned", "rectifying"].includes(hazard.state)) {
+  const hazard = await ctx.services.hazardPicks.toRectifyById(hazardId, ctx.person.id);
+  if (!hazard) {
     ctx.say("这条隐患当前不需要您整改（可能已提交或已被调整）。");
     return next.done();
   }
@@ -70,10 +69,10 @@ async function submit(ctx: FlowContext, state: FlowState, draft: Draft, input: F
   if (note.length < 2) return next.retry(q.note(), state, "请用一句话说明整改情况");
   const { hazards } = ctx.services;
   let version = draft.version;
-  const current = await ctx.services.db.manager.findOneBy(Hazard, { id: draft.hazardId! });
+  const current = await ctx.services.hazardPicks.byId(draft.hazardId!);
   // 已交办 → 整改中 is implied by sending the rectification; both steps stay in the ledger.
-  if (current?.state === "assigned") version = (await hazards.startRectifying(current.id, ctx.person, { expectedVersion: version })).version;
-  const hazard = await hazards.submitRectification(draft.hazardId!, ctx.person, { note: note.slice(0, 2000), photoKeys: draft.photoKeys ?? [], expectedVersion: version });
+  if (current?.state === "assigned") version = (await hazards.startRectifying(current.id, ctx.person, { expectedVersion: version, requestKey: `${ctx.requestKey}:start` })).version;
+  const hazard = await hazards.submitRectification(draft.hazardId!, ctx.person, { note: note.slice(0, 2000), photoKeys: draft.photoKeys ?? [], expectedVersion: version, requestKey: `${ctx.requestKey}:submit` });
   ctx.say(`隐患 ${hazard.number} 的整改反馈已提交，等待复查。复查结果会在这里通知您。`);
   return next.done();
 }

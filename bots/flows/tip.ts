@@ -174,6 +174,7 @@ async function confirm(ctx: FlowContext, state: FlowState, draft: Draft, input: 
     enterpriseId: draft.enterpriseId ?? null,
     place: draft.place ?? null,
     photoKeys: draft.photoKeys,
+    requestKey: `${ctx.requestKey}:report`,
   });
   ctx.say(
     [

@@ -1,7 +1,4 @@
-import { In } from "typeorm";
 import { formatLocal } from "../../src/clock";
-import { Callout, CalloutRecipient } from "../../src/db/entities";
-import { SILENT_STATES } from "../../src/domain/callouts/vocabulary";
 import { type Choice, type Flow, type FlowContext, next, type Next, type Question } from "../flow";
 import { hazardLines, hazardsToFix, hazardsToVerify } from "./hazardPicks";
 
@@ -51,21 +48,16 @@ async function act(ctx: FlowContext, key: string): Promise<Next> {
   if (kind === "fix") return next.goto("rectification", { hazardId: id });
   if (kind === "verify") return next.goto("verification", { hazardId: id });
   // A 叫应 is answered the way the card says: 收到, or 已落实 with the measures taken.
-  const callout = await ctx.services.db.manager.findOneBy(Callout, { id });
+  const callout = await ctx.services.owedCallouts.text(id);
   ctx.say(callout ? `【叫应】${callout.title}\n${callout.text}\n\n请直接回复「收到」确认${callout.requiresReport ? "；措施落实后回复「已落实 + 采取的措施」" : ""}。` : "这条叫应已结束。");
   return next.done();
 }
 
 async function calloutItems(ctx: FlowContext): Promise<Item[]> {
-  const { manager } = ctx.services.db;
-  const rows = await manager.find(CalloutRecipient, { where: { personId: ctx.person.id }, order: { id: "DESC" }, take: 20 });
-  const owing = rows.filter((r) => SILENT_STATES.includes(r.state) || r.awaitingReport);
-  if (owing.length === 0) return [];
-  const open = await manager.find(Callout, { where: { id: In(owing.map((r) => r.calloutId)), state: "sent" } });
-  return open.map((c) => {
-    const row = owing.find((r) => r.calloutId === c.id)!;
-    const what = row.awaitingReport ? "待报告落实措施" : "待回复收到";
-    return { key: `callout:${c.id}`, line: `【叫应】${c.title}（${what}，${formatLocal(row.sentAt ?? c.createdAt)}发出）`, since: (row.sentAt ?? c.createdAt).getTime() };
+  const owed = await ctx.services.owedCallouts.of(ctx.person.id);
+  return owed.map((c) => {
+    const what = c.awaitingReport ? "待报告落实措施" : "待回复收到";
+    return { key: `callout:${c.calloutId}`, line: `【叫应】${c.title}（${what}，${formatLocal(c.since)}发出）`, since: c.since.getTime() };
   });
 }
 

@@ -1,5 +1,3 @@
-import { Hazard } from "../../src/db/entities";
-import { photosOf } from "../../src/domain/hazards/photos";
 import { VERIFIER_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 import { hazardFacts, hazardsToVerify, pickFromList, startOnHazard } from "./hazardPicks";
@@ -41,26 +39,24 @@ export const verificationFlow: Flow = {
 };
 
 async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
-  const hazard = await ctx.services.db.manager.findOneBy(Hazard, { id: hazardId });
+  const hazard = await ctx.services.hazardPicks.byId(hazardId);
   if (!hazard || hazard.state !== "submitted") {
     ctx.say("这条隐患当前不在待复查状态（可能已被他人复查）。");
     return next.done();
   }
-  const photos = await photosOf(ctx.services.db.manager, hazard.id);
-  const before = photos.filter((p) => p.stage === "before");
-  const after = photos.filter((p) => p.stage === "after");
+  const { before, after } = await ctx.services.hazardPicks.photos(hazard.id);
   ctx.card({ title: `复查隐患 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
   if (before.length > 0) ctx.say(`整改前照片 ${before.length} 张：`);
-  for (const p of before) ctx.file(p.storageKey);
+  for (const key of before) ctx.file(key);
   ctx.say(`整改后照片 ${after.length} 张：`);
-  for (const p of after) ctx.file(p.storageKey);
+  for (const key of after) ctx.file(key);
   return next.ask(q.verdict(), "verdict", { hazardId, version: hazard.version });
 }
 
 async function verdict(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {
   if (input.kind !== "choice") return next.retry(q.verdict(), state, "请选择复查通过或不通过");
   if (input.key === FAIL) return next.ask(q.reason(), "reason", { ...draft });
-  const hazard = await ctx.services.hazards.verify(draft.hazardId!, ctx.person, { expectedVersion: draft.version });
+  const hazard = await ctx.services.hazards.verify(draft.hazardId!, ctx.person, { expectedVersion: draft.version, requestKey: `${ctx.requestKey}:verify` });
   ctx.say(`隐患 ${hazard.number} 复查通过，已通知整改责任人和监管人员。`);
   return next.done();
 }
@@ -68,7 +64,7 @@ async function verdict(ctx: FlowContext, state: FlowState, draft: Draft, input: 
 async function reject(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {
   const reason = input.kind === "text" ? input.text.trim() : "";
   if (reason.length < 2) return next.retry(q.reason(), state, "请写明不通过的原因");
-  const hazard = await ctx.services.hazards.reject(draft.hazardId!, ctx.person, { reason: reason.slice(0, 2000), expectedVersion: draft.version });
+  const hazard = await ctx.services.hazards.reject(draft.hazardId!, ctx.person, { reason: reason.slice(0, 2000), expectedVersion: draft.version, requestKey: `${ctx.requestKey}:reject` });
   ctx.say(`已退回隐患 ${hazard.number} 重新整改，原因已发给整改责任人。`);
   return next.done();
 }

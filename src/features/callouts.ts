@@ -1,5 +1,6 @@
 import { Callout, CalloutRecipient, CalloutStep } from "../db/entities";
 import { CalloutService } from "../domain/callouts";
+import { OwedCallouts } from "../domain/callouts/owed";
 import { calloutRoutes } from "../http/routes/callouts";
 import { calloutBoardRoutes } from "../web/calloutBoard";
 import { loadBoardLinkKey } from "../web/boardLinkKey";
@@ -18,5 +19,7 @@ export const calloutsFeature = defineFeature({
   ],
   // A card click or a typed 收到 from someone called is the callout's, whatever the conversation.
   botAnswers: (callouts) => (event) => callouts.answer(event),
+  // 我的待办 lists the 叫应 a person still owes.
+  botServices: (_callouts, { db }) => ({ owedCallouts: new OwedCallouts({ db }) }),
   jobs: (callouts) => [calloutTick(callouts)],
 });

@@ -20,6 +20,7 @@ export class BuiltFeatures {
   private constructor(
     readonly features: readonly AnyFeature[],
     private readonly built: ReadonlyMap<AnyFeature, unknown>,
+    private readonly kernel: Kernel,
   ) {}
 
   /**
@@ -49,7 +50,7 @@ export class BuiltFeatures {
       return services;
     };
     for (const f of features) await build(f);
-    return new BuiltFeatures(features, built);
+    return new BuiltFeatures(features, built, kernel);
   }
 
   /** The services one feature built. */
@@ -64,7 +65,7 @@ export class BuiltFeatures {
 
   /** What the features' flows act through, merged; the rest of `BotServices` comes from the kernel and the channels. */
   botServices(): Partial<BotServices> {
-    return Object.assign({}, ...this.features.map((f) => f.botServices?.(this.built.get(f)) ?? {})) as Partial<BotServices>;
+    return Object.assign({}, ...this.features.map((f) => f.botServices?.(this.built.get(f), this.kernel) ?? {})) as Partial<BotServices>;
   }
 
   /** Asks each feature that takes inbound events first, in list order; the first to claim one ends the search. */

@@ -59,8 +59,8 @@ export interface Feature<S = unknown, N extends Needs = Needs> {
   routes?(services: S, app: AppContext): Router[];
   /** Conversations the bot offers; the menu lists them in features-list order. */
   flows?: readonly Flow[];
-  /** The part of `BotServices` this feature's flows act through. */
-  botServices?(services: S): Partial<BotServices>;
+  /** The part of `BotServices` this feature's flows act through (read-only queries may be built here from the kernel). */
+  botServices?(services: S, kernel: Kernel): Partial<BotServices>;
   /**
    * Takes an inbound event before any conversation sees it (a 叫应 card click or "收到");
    * answers true when the event was its own.

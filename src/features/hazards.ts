@@ -1,5 +1,6 @@
 import { Hazard, HazardCounter, HazardLedgerEntry, HazardNudge, HazardPhoto } from "../db/entities";
 import { HazardService } from "../domain/hazards";
+import { HazardPicks } from "../domain/hazards/picks";
 import { HazardNudges } from "../domain/hazards/nudges";
 import { hazardRoutes } from "../http/routes/hazards";
 import { hazardPhotoFlow } from "../../bots/flows/hazardPhoto";
@@ -19,6 +20,6 @@ export const hazardsFeature = defineFeature({
   entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge],
   routes: ({ hazards }, { db, clock }) => [hazardRoutes({ db, clock, hazards })],
   flows: [hazardPhotoFlow, rectificationFlow, verificationFlow, todoFlow],
-  botServices: ({ hazards }) => ({ hazards }),
+  botServices: ({ hazards }, { db }) => ({ hazards, hazardPicks: new HazardPicks({ db }) }),
   jobs: ({ nudges }) => [hazardNudges(nudges)],
 });

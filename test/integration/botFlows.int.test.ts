@@ -103,15 +103,34 @@ describe("bot conversations", () => {
     expect(await h.stores.db.manager.count("Hazard")).toBe(0);
   });
 
-  it("ends a conversation left for 30 minutes and says it timed out", async () => {
+  it("ends a conversation left for 30 minutes and says it timed out, once", async () => {
     await h.say("张伟", "随手拍");
+    // Each answer gives another 30 minutes.
+    h.clock.advance(29 * 60_000);
+    expect(allText(await h.say("张伟", { photo: JPEG }))).toContain("已收到 1 张照片");
+    h.clock.advance(29 * 60_000);
+    expect(allText(await h.say("张伟", { click: "照片已发完" }))).toContain("请描述隐患情况");
     h.clock.advance(31 * 60_000);
-    // The kv's expiry runs on real time: the memory kv and Redis both honour the TTL we set, so
-    // the test clears the conversation the way the expiry would.
-    await h.stores.kv.del(`bot:conversation:${(await h.person("张伟")).id}`);
-    const reply = allText(await h.say("张伟", "1"));
-    expect(reply).toContain("已超过 30 分钟未回复");
+    const reply = allText(await h.say("张伟", "消防通道堵塞"));
+    expect(reply).toContain("「隐患随手拍」已超过 30 分钟未回复");
     expect(reply).toContain("请选择要办理的事项");
+    // Said once: the menu that followed is the conversation now, and its expiry goes unmentioned.
+    h.clock.advance(31 * 60_000);
+    const later = allText(await h.say("张伟", "你们好"));
+    expect(later).not.toContain("已超过 30 分钟未回复");
+    expect(later).toContain("没有看懂");
+  });
+
+  it("remembers a timed-out conversation for a day, then forgets it", async () => {
+    await h.say("张伟", "随手拍");
+    h.clock.advance(23 * 3600_000);
+    expect(allText(await h.say("张伟", "取消"))).toContain("当前没有正在办理的事项");
+    expect(allText(await h.say("张伟", "你们好"))).toContain("「隐患随手拍」已超过 30 分钟未回复");
+    await h.say("张伟", "随手拍");
+    h.clock.advance(24 * 3600_000 + 60_000);
+    const reply = allText(await h.say("张伟", "你们好"));
+    expect(reply).not.toContain("已超过 30 分钟未回复");
+    expect(reply).toContain("没有看懂");
   });
 
   it("repeats the question with an example when the reply is not understood", async () => {

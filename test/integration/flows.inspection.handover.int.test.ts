@@ -11,6 +11,7 @@ import { InspectionService } from "../../src/domain/inspections";
 import { OutboxService } from "../../src/domain/outbox";
 import type { MediaStore } from "../../src/media/MediaStore";
 import { backend, openTestStores, type TestStores } from "../support/backend";
+import { botQueriesFor, nextRequestKey } from "../support/botServices";
 
 const photo = (n: number) => `20261126-${String(n).padStart(32, "0")}.jpg`;
 
@@ -19,7 +20,7 @@ describe(`巡查打卡 → 隐患随手拍 handover (${backend()})`, () => {
   let stores: TestStores;
   let services: BotServices;
   let inspector: Person;
-  const ctx = (): FlowContext => ({ person: inspector, now: clock.now(), services, say: () => undefined, card: () => undefined, file: () => undefined });
+  const ctx = (): FlowContext => ({ person: inspector, now: clock.now(), services, requestKey: nextRequestKey(), say: () => undefined, card: () => undefined, file: () => undefined });
 
   beforeAll(async () => {
     stores = await openTestStores();
@@ -27,7 +28,7 @@ describe(`巡查打卡 → 隐患随手拍 handover (${backend()})`, () => {
     inspector = await stores.db.manager.findOneByOrFail(Person, { name: "唐亮" });
     const outbox = new OutboxService({ db: stores.db, clock, quietHours: "21:00-08:00" });
     services = {
-      db: stores.db,
+      ...botQueriesFor(stores.db, clock, outbox),
       clock,
       hazards: new HazardService({ db: stores.db, outbox, clock, config: { repeatWindowDays: 365 }, channels: ["wecom"] }),
       inspections: new InspectionService({ db: stores.db, clock, config: { farMetres: 500 } }),

@@ -11,6 +11,7 @@ import { InspectionService } from "../../src/domain/inspections";
 import { OutboxService } from "../../src/domain/outbox";
 import type { MediaStore } from "../../src/media/MediaStore";
 import { backend, openTestStores, type TestStores } from "../support/backend";
+import { botQueriesFor, nextRequestKey } from "../support/botServices";
 
 const photo = (n: number) => `20261126-${String(n).padStart(32, "0")}.jpg`;
 type InfoCard = Omit<Card, "taskId" | "buttons">;
@@ -39,6 +40,7 @@ class Talk {
       person: this.person,
       now: this.clock.now(),
       services: this.services,
+      requestKey: nextRequestKey(),
       say: (t) => void this.said.push(t),
       card: (c) => void this.cards.push(c),
       file: (key) => void this.files.push(key),
@@ -98,7 +100,7 @@ describe(`巡查打卡 flow (${backend()})`, () => {
     for (const x of await stores.db.manager.find(Enterprise)) ent.set(x.name, x);
     const outbox = new OutboxService({ db: stores.db, clock, quietHours: "21:00-08:00" });
     services = {
-      db: stores.db,
+      ...botQueriesFor(stores.db, clock, outbox),
       clock,
       hazards: new HazardService({ db: stores.db, outbox, clock, config: { repeatWindowDays: 365 }, channels: ["wecom"] }),
       inspections: new InspectionService({ db: stores.db, clock, config: { farMetres: 500 } }),

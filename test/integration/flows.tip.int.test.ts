@@ -10,6 +10,7 @@ import { InspectionService } from "../../src/domain/inspections";
 import { TipKeys, TipService } from "../../src/domain/tips";
 import type { MediaStore } from "../../src/media/MediaStore";
 import { backend, openTestStores, type TestStores } from "../support/backend";
+import { botQueriesFor, nextRequestKey } from "../support/botServices";
 
 const photo = (n: number): FlowInput => ({ kind: "photo", storageKey: `20261126-${String(n).padStart(32, "0")}.jpg`, contentType: "image/jpeg" });
 
@@ -33,7 +34,7 @@ class Talk {
   ) {}
 
   private ctx(): FlowContext {
-    return { person: this.person, now: this.clock.now(), services: this.services, say: (t) => void this.said.push(t), card: () => undefined, file: () => undefined };
+    return { person: this.person, now: this.clock.now(), services: this.services, requestKey: nextRequestKey(), say: (t) => void this.said.push(t), card: () => undefined, file: () => undefined };
   }
 
   async start(): Promise<Next> {
@@ -85,7 +86,7 @@ describe(`举报 flow (${backend()})`, () => {
     const hazards = new HazardService({ db: stores.db, outbox, clock, config: { repeatWindowDays: 365 }, channels: ["wecom"] });
     const media = {} as MediaStore;
     const inspections = new InspectionService({ db: stores.db, clock, config: { farMetres: 500 } });
-    services = { db: stores.db, clock, hazards, inspections, tips, media, channels: ["wecom"], inboundMedia: () => Promise.reject(new Error("not used")) };
+    services = { ...botQueriesFor(stores.db, clock, outbox), clock, hazards, inspections, tips, media, channels: ["wecom"], inboundMedia: () => Promise.reject(new Error("not used")) };
   });
   afterAll(() => stores.close());
 

@@ -165,10 +165,21 @@ describe(`WeChat Work callback (${backend()})`, () => {
     expect(await rows()).toHaveLength(before);
   });
 
-  it("never logs ciphertext or message content", () => {
+  it("never logs ciphertext or message content", async () => {
+    // Its own callbacks, not what earlier tests left: this test must stand (and fail) alone.
+    logLines.length = 0;
+    const taken = encryptedPost(TEST_APP, textMessage({ from: "zhangsan", content: "隐患：北门安全出口上锁", msgId: "8" }));
+    expect((await post(taken.query, taken.body)).status).toBe(200);
+    await until(async () => (await rowFor("1000002:8"))?.status === "done");
+    const stale = encryptedPost(TEST_APP, textMessage({ from: "zhangsan", content: "旧消息", msgId: "9" }), { timestamp: Math.floor(SEALED_AT.getTime() / 1000) - 7200 });
+    expect((await post(stale.query, stale.body)).status).toBe(401);
+    const replayed = encryptedPost(TEST_APP, textMessage({ from: "zhangsan", content: "机密", msgId: "10" }));
+    await post(replayed.query.replace(/msg_signature=[0-9a-f]+/, `msg_signature=${"0".repeat(40)}`), replayed.body);
+    const ciphertext = /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(replayed.body)?.[1] ?? "";
+    expect((await fetch(`${base}${PATH}?${replayed.query}&echostr=${encodeURIComponent(ciphertext)}`)).status).toBe(400);
     const all = logLines.join("\n");
     expect(all).toContain("wecom callback refused");
-    for (const secret of ["隐患：东门消防通道堵塞", "机密", "旧消息", TEST_APP.token, TEST_APP.encodingAesKey]) expect(all).not.toContain(secret);
+    for (const secret of ["隐患：北门安全出口上锁", "机密", "旧消息", TEST_APP.token, TEST_APP.encodingAesKey]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/[A-Za-z0-9+/]{64,}/);
   });
 

@@ -3,7 +3,9 @@ import { flows as FLOWS } from "../../src/features";
 import type { BotServices } from "../../bots/services";
 import type { Card, InboundEvent, OutboundMessage } from "../../src/channels/channel";
 import { Hazard, Person } from "../../src/db/entities";
+import { ConversationService } from "../../src/domain/conversations";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
+import type { OutboxService } from "../../src/domain/outbox";
 import { botServicesFor } from "./botServices";
 import { openOutboxHarness, type OutboxHarness } from "./outboxHarness";
 
@@ -24,8 +26,12 @@ export interface BotHarness extends OutboxHarness {
   bot: BotEngine;
   services: BotServices;
   person(name: string): Promise<Person>;
+  /** The event `name` sending `what` would be, for tests that hand it to the inbox themselves. */
+  event(name: string, what: Said): Promise<InboundEvent>;
   /** Sends as `name` and returns what the bot answered them (after the outbox delivered it). */
   say(name: string, what: Said): Promise<OutboundMessage[]>;
+  /** Lets the outbox worker deliver what is due now (`say` does this itself). */
+  deliver(): Promise<void>;
   /** Every message delivered to `name` since the harness opened. */
   inbox(name: string): Promise<OutboundMessage[]>;
   /** The last card with buttons `name` received. */
@@ -33,18 +39,24 @@ export interface BotHarness extends OutboxHarness {
   hazard(number: string): Promise<Hazard>;
 }
 
+export interface BotHarnessOptions {
+  /** The outbox the turns' replies are written to (e.g. one whose writes fail); the real one otherwise. */
+  replyOutbox?: (outbox: OutboxService) => Pick<OutboxService, "enqueue">;
+}
+
 /** The bot engine with every flow, on the demo county, answering over a recording WeChat Work. */
-export async function openBotHarness(): Promise<BotHarness> {
+export async function openBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const h = await openOutboxHarness();
   await loadDemo(h.stores.db, h.clock);
   const uploads = new Map<string, { bytes: Buffer; type: string }>();
   const services = botServicesFor(h.stores.db, h.clock, h.outbox, ["wecom"], uploads);
+  if (options.replyOutbox) services.conversations = new ConversationService({ db: h.stores.db, outbox: options.replyOutbox(h.outbox), clock: h.clock, channels: ["wecom"] });
   const upload = (bytes: Buffer, type: string) => {
     const mediaId = `media-${++seq}`;
     uploads.set(mediaId, { bytes, type });
     return mediaId;
   };
-  const bot = new BotEngine({ kv: h.stores.kv, outbox: h.outbox, services, flows: FLOWS });
+  const bot = new BotEngine({ kv: h.stores.kv, services, flows: FLOWS });
   const worker = h.worker();
   let seq = 0;
   const person = (name: string) => h.stores.db.manager.findOneByOrFail(Person, { name });
@@ -74,6 +86,10 @@ export async function openBotHarness(): Promise<BotHarness> {
     bot,
     services,
     person,
+    event: async (name, what) => eventOf(await person(name), what),
+    async deliver() {
+      await worker.drainOnce(h.clock.now());
+    },
     inbox,
     lastCard,
     hazard: (number) => h.stores.db.manager.findOneByOrFail(Hazard, { number }),

@@ -5,7 +5,10 @@ import type { BotServices } from "../../bots/services";
 import type { ChannelId } from "../../src/channels/channel";
 import type { Clock } from "../../src/clock";
 import type { Database } from "../../src/db/Database";
+import { OwedCallouts } from "../../src/domain/callouts/owed";
+import { ConversationService } from "../../src/domain/conversations";
 import { HazardService } from "../../src/domain/hazards";
+import { HazardPicks } from "../../src/domain/hazards/picks";
 import { InspectionService } from "../../src/domain/inspections";
 import { TipKeys, TipService } from "../../src/domain/tips";
 import type { OutboxService } from "../../src/domain/outbox";
@@ -27,5 +30,14 @@ export function botServicesFor(db: Database, clock: Clock, outbox: OutboxService
   };
   const inspections = new InspectionService({ db, clock, config: { farMetres: 500 } });
   const tips = new TipService({ db, outbox, clock, keys: TipKeys.ephemeral(), channels });
-  return { db, clock, hazards, inspections, tips, media, channels, inboundMedia };
+  return { ...botQueriesFor(db, clock, outbox, channels), clock, hazards, inspections, tips, media, channels, inboundMedia };
 }
+
+/** The domain services the engine and the flows read through, for tests that build the rest themselves. */
+export function botQueriesFor(db: Database, clock: Clock, outbox: Pick<OutboxService, "enqueue">, channels: readonly ChannelId[] = ["wecom"]): Pick<BotServices, "conversations" | "hazardPicks" | "owedCallouts"> {
+  return { conversations: new ConversationService({ db, outbox, clock, channels }), hazardPicks: new HazardPicks({ db }), owedCallouts: new OwedCallouts({ db }) };
+}
+
+let turns = 0;
+/** A request key per flow step a test plays, as the engine gives each inbound message its own. */
+export const nextRequestKey = (): string => `test:${++turns}`;

@@ -51,7 +51,7 @@ export async function openCalloutHarness(): Promise<CalloutHarness> {
   };
   const callouts = new CalloutService({ db: h.stores.db, clock: h.clock, outbox: h.outbox, channels: ["wecom"], fault });
   const botServices = botServicesFor(h.stores.db, h.clock, h.outbox);
-  const bot = new BotEngine({ kv: h.stores.kv, outbox: h.outbox, services: botServices, flows: FLOWS, callouts });
+  const bot = new BotEngine({ kv: h.stores.kv, services: botServices, flows: FLOWS, callouts });
   const worker = h.worker();
   let seq = 0;
   const event = (p: Person, body: Partial<InboundEvent>): InboundEvent =>

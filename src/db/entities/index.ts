@@ -1,5 +1,6 @@
 import { ApiToken } from "./ApiToken";
 import { AuditEntry } from "./AuditEntry";
+import { BotConversation } from "./BotConversation";
 import { Callout } from "./Callout";
 import { CalloutRecipient } from "./CalloutRecipient";
 import { CalloutStep } from "./CalloutStep";
@@ -17,6 +18,7 @@ import { OrgUnit } from "./OrgUnit";
 import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
 import { Person } from "./Person";
+import { RequestResult } from "./RequestResult";
 import { Tip } from "./Tip";
 import { TipCounter } from "./TipCounter";
 import { TipPhoto } from "./TipPhoto";
@@ -34,4 +36,5 @@ export type { ConsoleDirection } from "./ConsoleMessage";
 export { Inspection, InspectionPhoto };
 export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
+export { BotConversation, RequestResult };
 

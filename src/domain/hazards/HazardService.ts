@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import type { Hazard, Person } from "../../db/entities";
+import { Hazard, type Person } from "../../db/entities";
 import { Forbidden, Invalid } from "../../errors";
 import { formatLocal } from "../../clock";
 import { activePersonFor, checkFivePoints, chooseVerifier, requireNotRectifier, requireOwner, requireOwnerOrAssigner, requireReason } from "./guards";
@@ -10,7 +10,9 @@ import { APPROVER_ROLES, holdsRole, STAFF_ROLES } from "./policy";
 import { hazardDetail, listHazards, type HazardDetail, type HazardFilter, type HazardPage } from "./queries";
 import { factsOf, reportHazard } from "./report";
 import type { HazardAction } from "./stateMachine";
+import { earlierResult, recordResult } from "../requests/requestResults";
 import { applyChange } from "./transition";
+import { verifierOf } from "./waitingOn";
 import type { AssignInput, ChangeInput, ExtendInput, FixOnSpotInput, HazardServiceDeps, ReasonInput, ReportInput, SubmitInput } from "./types";
 
 /**
@@ -55,7 +57,7 @@ export class HazardService {
       reason: note,
       guard: (h) => requireOwner(h, actor),
       photos: { stage: "after", keys },
-      notice: (f) => ({ text: hazardNotices.submitted(f), to: [f.hazard.verifierId ?? f.hazard.supervisorId] }),
+      notice: (f) => ({ text: hazardNotices.submitted(f), to: [verifierOf(f.hazard)] }),
     });
   }
 
@@ -157,13 +159,16 @@ export class HazardService {
     return hazardDetail(this.deps.db.manager, id, this.deps.clock.now(), visibilityOf(viewer));
   }
 
-  private change(id: number, actor: Person, input: ChangeInput, step: Step): Promise<Hazard> {
+  private async change(id: number, actor: Person, input: ChangeInput, step: Step): Promise<Hazard> {
     const { db, clock, outbox, channels } = this.deps;
+    // A replayed request (a chat turn whose reply failed) gets the hazard it already changed.
+    if ((await earlierResult(db.manager, input.requestKey, `hazard:${step.action}`)) === id) return db.manager.findOneByOrFail(Hazard, { id });
     return applyChange(db, clock, id, {
       ...step,
       actor,
       expectedVersion: input.expectedVersion,
       after: async (tx, hazard) => {
+        await recordResult(tx, input.requestKey, `hazard:${step.action}`, hazard.id, clock.now());
         if (step.photos) await addPhotos(tx, hazard.id, step.photos.stage, step.photos.keys, actor.id, clock.now());
         if (!step.notice) return;
         const { text, to } = step.notice(await factsOf(tx, hazard));

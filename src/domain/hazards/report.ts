@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { Enterprise, Hazard, type OrgUnit, type Person } from "../../db/entities";
 import { Forbidden, Invalid } from "../../errors";
+import { earlierResult, recordResult } from "../requests/requestResults";
 import { appendLedger } from "./ledger";
 import { hazardNotices, type NoticeFacts } from "./messages";
 import { notifyHazard } from "./notify";
@@ -23,6 +24,8 @@ export async function reportHazard(deps: HazardServiceDeps, reporter: Person, in
   const year = numberingYear(now);
   await ensureCounter(deps.db, year);
   return deps.db.transaction(async (tx) => {
+    const reported = await earlierResult(tx, input.requestKey, "hazard");
+    if (reported !== null) return tx.findOneByOrFail(Hazard, { id: reported });
     const route = input.enterpriseId ? await routeToEnterprise(tx, input.enterpriseId) : await routeToPlace(tx, input.place!, reporter);
     const { stage, earlier } = await enforcementStageFor(tx, route.enterprise?.id ?? null, clean.category, now, deps.config.repeatWindowDays);
     const seq = await takeNextSeq(tx, year);
@@ -33,6 +36,7 @@ export async function reportHazard(deps: HazardServiceDeps, reporter: Person, in
     await appendLedger(tx, { hazardId: hazard.id, at: now, actorId: reporter.id, action: "report", fromState: null, toState: "reported", reason: notes.join("；"), changes: { before: {}, after } });
     const facts: NoticeFacts = { hazard, place: placeOf(hazard, route.enterprise) };
     await notifyHazard(tx, deps.outbox, deps.channels, { hazardId: hazard.id, action: "report", version: hazard.version, text: hazardNotices.reported(facts), to: [hazard.ownerId, hazard.supervisorId] });
+    await recordResult(tx, input.requestKey, "hazard", hazard.id, now);
     return hazard;
   });
 }

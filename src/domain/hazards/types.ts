@@ -36,12 +36,16 @@ export interface ReportInput {
   description: string;
   /** Storage keys of photos already saved to the media store (stage `before`). */
   photoKeys?: readonly string[];
+  /** Makes the call idempotent: the same key again returns what the first call created (e.g. a chat turn replayed). */
+  requestKey?: string;
 }
 
 /** Fields every change to an existing hazard carries. */
 export interface ChangeInput {
   /** The version the caller saw; a different current version is refused as a concurrent change. */
   expectedVersion?: number;
+  /** Makes the call idempotent: the same key again returns what the first call created (e.g. a chat turn replayed). */
+  requestKey?: string;
 }
 
 /** 交办: the "五落实". */

@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { Enterprise, Inspection, type Person } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
+import { earlierResult, recordResult } from "../requests/requestResults";
 import { haversineMetres, isUsablePosition } from "../org/geo";
 import { addInspectionPhotos, checkInspectionPhotos } from "./photos";
 import { requireInspector } from "./policy";
@@ -20,6 +21,8 @@ export async function checkIn(deps: InspectionServiceDeps, inspector: Person, in
   const clean = checkInput(input);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
+    const earlier = await earlierResult(tx, input.requestKey, "inspection");
+    if (earlier !== null) return tx.findOneByOrFail(Inspection, { id: earlier });
     const enterprise = await activeEnterprise(tx, input.enterpriseId);
     if (enterprise.enterpriseOwnerId === inspector.id) throw Forbidden("不能在本人负责的企业巡查打卡", "inspection_own_enterprise");
     const distance = distanceTo(enterprise, clean.position);
@@ -40,6 +43,7 @@ export async function checkIn(deps: InspectionServiceDeps, inspector: Person, in
       }),
     );
     await addInspectionPhotos(tx, inspection.id, clean.photoKeys, now);
+    await recordResult(tx, input.requestKey, "inspection", inspection.id, now);
     return inspection;
   });
 }

@@ -28,6 +28,8 @@ export interface CheckInInput {
   note?: string | null;
   /** The inspector's shared location, if any; the distance to the enterprise is computed from it. */
   position?: Position | null;
+  /** Makes the call idempotent: the same key again returns what the first call created (e.g. a chat turn replayed). */
+  requestKey?: string;
 }
 
 /** What the list can be narrowed by; every field is optional. */

@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { Enterprise, OrgUnit, type Person, Tip, TipPhoto } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
+import { earlierResult, recordResult } from "../requests/requestResults";
 import { numberingYear } from "../hazards/numbering";
 import { type TipIdentity, personSubject } from "./keys";
 import { tipNotices } from "./messages";
@@ -57,7 +58,11 @@ export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: 
   const now = deps.clock.now();
   const year = numberingYear(now);
   await ensureTipCounter(deps.db, year);
+  // Stored as a keyed hash: the request (a chat event) must not join the tipster to the tip.
+  const requestKey = input.requestKey && deps.keys.lookup(`request:${input.requestKey}`);
   return deps.db.transaction(async (tx) => {
+    const earlier = await earlierResult(tx, requestKey, "tip");
+    if (earlier !== null) return tx.findOneByOrFail(Tip, { id: earlier });
     const enterprise = clean.enterpriseId ? await enterpriseById(tx, clean.enterpriseId) : null;
     const seq = await takeNextTipSeq(tx, year);
     const number = formatTipNumber(year, seq);
@@ -95,6 +100,7 @@ export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: 
     await appendAudit(tx, { at: now, actor: TIPSTER_ACTOR, action: "tip.report", entityType: "tip", entityId: tip.id, after: { number, source: tip.source, channel: tip.channel, state: tip.state, photos: clean.photoKeys.length } });
     const facts = { tip, place: placeOfTip(tip, enterprise) };
     await notifyTip(tx, deps.outbox, deps.channels, { tip, action: "report", text: tipNotices.received(facts), to: "officers" });
+    await recordResult(tx, requestKey, "tip", tip.id, now);
     return tip;
   });
 }

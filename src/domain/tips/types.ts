@@ -33,6 +33,8 @@ export interface ReportTipInput {
   place?: TipPlace | null;
   /** Storage keys of photos already in the media store. */
   photoKeys?: readonly string[];
+  /** Makes the call idempotent: the same key again returns what the first call created (e.g. a chat turn replayed). */
+  requestKey?: string;
 }
 
 /** Fields every change to a tip carries. */

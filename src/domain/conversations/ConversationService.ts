@@ -1,0 +1,91 @@
+import type { EntityManager } from "typeorm";
+import type { ChannelId, OutboundMessage } from "../../channels/channel";
+import { BotConversation, type Person } from "../../db/entities";
+import { findByChannelAccount } from "../org/people";
+import type { ReachableRecipient } from "../outbox";
+import { type ConversationView, IDLE_MS, type OpenConversation, viewOf } from "./expiry";
+import { answerStranger, type StrangerWords } from "./strangers";
+import type { ConversationServiceDeps } from "./types";
+
+/** What a turn does to the conversation. */
+export type ConversationChange =
+  /** Leaves it as it was (a question asked again, an answer that changed nothing). */
+  | { kind: "keep" }
+  /** Ends it: done, cancelled, or its expiry told. */
+  | { kind: "end" }
+  /** Waits on the person's next message for another idle period. */
+  | { kind: "save"; conversation: OpenConversation };
+
+/** One turn, as it commits. */
+export interface TurnCommit {
+  personId: number;
+  /** `<channel>:<event id>` of the message answered: the reply keys and the redelivery check. */
+  eventKey: string;
+  change: ConversationChange;
+  /** In order; each is sent exactly once. */
+  replies: readonly OutboundMessage[];
+  to: ReachableRecipient;
+  /** Names no source on the replies, so the outbox does not join a tipster to the tip. */
+  confidential: boolean;
+}
+
+/**
+ * A person's conversation with the bot, stored in the database so that one turn — the new
+ * conversation state and the reply's outbox rows — commits in one transaction or not at all.
+ * A turn that could not store its reply leaves the conversation where it was, so the inbox's
+ * redrive replays the same message from the same state; a turn that committed is recognised by
+ * its event key and not answered twice.
+ */
+export class ConversationService {
+  constructor(private readonly deps: ConversationServiceDeps) {}
+
+  /** The person behind a messenger account, or null when the account is not in the directory. */
+  sender(channel: ChannelId, userId: string): Promise<Person | null> {
+    return findByChannelAccount(this.deps.db.manager, channel, userId);
+  }
+
+  /** Where the person's conversation stands for the message `eventKey`. */
+  async view(personId: number, eventKey: string): Promise<ConversationView> {
+    const row = await this.deps.db.manager.findOne(BotConversation, { where: { personId } });
+    return viewOf(row, eventKey, this.deps.clock.now());
+  }
+
+  /** The turn's conversation and its replies, in one transaction. */
+  async commit(turn: TurnCommit): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (tx) => {
+      await saveConversation(tx, turn, now);
+      for (const [i, message] of turn.replies.entries()) {
+        await this.deps.outbox.enqueue(tx, {
+          idempotencyKey: `reply:${turn.eventKey}:${i}`,
+          lane: "reply",
+          message,
+          recipients: [turn.to],
+          ...(turn.confidential ? {} : { source: `person:${turn.personId}` }),
+        });
+      }
+    });
+  }
+
+  /** Someone not in the directory, or deactivated: a polite answer, and the administrators told once. */
+  answerStranger(to: ReachableRecipient & { eventId: string }, person: Person | null, words: StrangerWords): Promise<void> {
+    return answerStranger(this.deps, to, person, words);
+  }
+}
+
+/**
+ * Writes the row under the per-person turn lock (one writer per person); two first turns racing
+ * anyway collide on the primary key and the loser's transaction is retried by the inbox.
+ */
+async function saveConversation(tx: EntityManager, turn: TurnCommit, now: Date): Promise<void> {
+  const { change } = turn;
+  const fields: Partial<BotConversation> = { lastEventKey: turn.eventKey, updatedAt: now };
+  if (change.kind === "end") Object.assign(fields, { flow: null, state: null, question: null, taskId: null, expiresAt: null });
+  if (change.kind === "save") {
+    const c = change.conversation;
+    Object.assign(fields, { flow: c.flow, state: JSON.stringify(c.state), question: JSON.stringify(c.question), taskId: c.taskId, expiresAt: new Date(now.getTime() + IDLE_MS) });
+  }
+  const existing = await tx.findOne(BotConversation, { where: { personId: turn.personId }, select: { personId: true } });
+  if (existing) await tx.update(BotConversation, { personId: turn.personId }, fields);
+  else await tx.insert(BotConversation, { flow: null, state: null, question: null, taskId: null, expiresAt: null, ...fields, personId: turn.personId });
+}

@@ -1,0 +1,78 @@
+import { In } from "typeorm";
+import type { Database } from "../../db/Database";
+import { type Enterprise, Hazard } from "../../db/entities";
+import { searchEnterprises } from "../org/enterprises";
+import { namesOf } from "../org/names";
+import { photosOf } from "./photos";
+import { OPEN_STATES } from "./queries";
+import { waitsOnRectifier, waitsOnVerifier } from "./waitingOn";
+
+/** Before and after photos of a hazard, as storage keys, in upload order. */
+export interface HazardPhotoKeys {
+  before: string[];
+  after: string[];
+}
+
+/**
+ * What a conversation reads about hazards: what waits on a person, one hazard, its photos, and the
+ * names a chat line shows. Read-only; every change goes through HazardService's verbs.
+ */
+export class HazardPicks {
+  constructor(private readonly deps: { db: Database }) {}
+
+  /** Hazards whose rectification the person owes, oldest deadline first. */
+  async toRectify(personId: number, limit: number): Promise<Hazard[]> {
+    const rows = await this.deps.db.manager.find(Hazard, {
+      where: { ownerId: personId, state: In([...OPEN_STATES]) },
+      order: { deadline: "ASC", reportedAt: "ASC", id: "ASC" },
+      take: limit,
+    });
+    return rows.filter((h) => waitsOnRectifier(h, personId));
+  }
+
+  /** Submitted hazards waiting on the person's 复查, longest waiting first. */
+  async toVerify(personId: number, limit: number): Promise<Hazard[]> {
+    // The query narrows by index to hazards the person might verify; `waitsOnVerifier` decides.
+    const candidates = await this.deps.db.manager.find(Hazard, {
+      where: [
+        { state: "submitted", verifierId: personId },
+        { state: "submitted", supervisorId: personId },
+      ],
+      order: { updatedAt: "ASC", id: "ASC" },
+    });
+    return candidates.filter((h) => waitsOnVerifier(h, personId)).slice(0, limit);
+  }
+
+  /** The hazard, if its rectification is the person's to send; null when not (or no longer). */
+  async toRectifyById(id: number, personId: number): Promise<Hazard | null> {
+    const hazard = await this.byId(id);
+    return hazard && waitsOnRectifier(hazard, personId) ? hazard : null;
+  }
+
+  byId(id: number): Promise<Hazard | null> {
+    return this.deps.db.manager.findOneBy(Hazard, { id });
+  }
+
+  async photos(hazardId: number): Promise<HazardPhotoKeys> {
+    const photos = await photosOf(this.deps.db.manager, hazardId);
+    return { before: photos.filter((p) => p.stage === "before").map((p) => p.storageKey), after: photos.filter((p) => p.stage === "after").map((p) => p.storageKey) };
+  }
+
+  /** Where each hazard is, by hazard id: its enterprise's name, or the place typed for it. */
+  async placesOf(hazards: readonly Hazard[]): Promise<Map<number, string>> {
+    const names = await namesOf(this.deps.db.manager, { enterprises: hazards.map((h) => h.enterpriseId) });
+    return new Map(hazards.map((h) => [h.id, h.enterpriseId ? (names.enterprises.get(h.enterpriseId) ?? "") : (h.locationText ?? "")]));
+  }
+
+  /** Who a new hazard was sent to (owner, supervisor), by name, in that order. */
+  async notifiedOf(hazard: Hazard): Promise<string[]> {
+    const ids = [...new Set([hazard.ownerId, hazard.supervisorId].filter((id): id is number => id !== null))];
+    const names = await namesOf(this.deps.db.manager, { people: ids });
+    return ids.map((id) => names.people.get(id)).filter((n): n is string => Boolean(n));
+  }
+
+  /** Active enterprises whose name contains `text`, for a hazard's location. */
+  findEnterprises(text: string, limit: number): Promise<Enterprise[]> {
+    return searchEnterprises(this.deps.db.manager, text, limit);
+  }
+}
