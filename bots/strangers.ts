@@ -23,7 +23,7 @@ export async function answerStranger(services: BotServices, outbox: OutboxServic
       idempotencyKey: `unknown-sender:${event.channel}:${event.senderId}`,
       lane: "routine",
       message: { kind: "text", text: replies.adminUnknownSender(channelName(event.channel), event.senderId) },
-      recipients: resolveRecipients(admins, services.channels),
+      recipients: await resolveRecipients(tx, admins, services.channels),
     });
   });
 }

@@ -1,16 +1,8 @@
 import type Router from "@koa/router";
-import type { ChannelId, ChannelSender, InboundEvent } from "./channels/channel";
-import { ConsoleSender } from "./channels/console/ConsoleSender";
-import { consoleInboundRouter } from "./channels/console/inbound";
-import { ConsoleStore } from "./channels/console/store";
-import { wecomCallbackRouter } from "./channels/wecom/callback";
-import { WecomApi } from "./channels/wecom/api";
-import { WecomContacts } from "./channels/wecom/contacts";
-import { downloadMedia } from "./channels/wecom/media";
-import { WecomSender } from "./channels/wecom/WecomSender";
+import type { InboundEvent } from "./channels/channel";
+import { buildChannels } from "./channels/registry";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
-import { AppError } from "./errors";
 import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
 import { CalloutService, calloutButtonLabel } from "./domain/callouts";
@@ -21,6 +13,7 @@ import { WarningService } from "./domain/warnings";
 import { HazardNudges } from "./domain/hazards/nudges";
 import { type InboundHandler, InboxService } from "./domain/inbox";
 import { applyContactChange, syncContacts } from "./domain/org/contactSync";
+import { SYNC_ACTOR } from "./domain/org/contactSource";
 import { OutboxService } from "./domain/outbox";
 import { type KeyValue, openKv } from "./kv";
 import type { Logger } from "./log";
@@ -66,18 +59,12 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     throw err;
   });
   const media = new LocalMediaStore({ dir: config.media.dir, maxBytes: config.media.maxBytes });
-  const wecomApi = config.wecom ? new WecomApi({ ...config.wecom, kv, log: log.child({ area: "wecom" }) }) : undefined;
-  const contacts = wecomApi ? new WecomContacts(wecomApi) : undefined;
-
-  const senders = new Map<ChannelId, ChannelSender>();
-  if (wecomApi) senders.set("wecom", new WecomSender({ api: wecomApi, media, kv }));
-  // After WeChat Work: channels are preferred in this order, and every person has a console account.
-  const consoleStore = config.console.enabled ? new ConsoleStore(db, clock) : undefined;
-  if (consoleStore) senders.set("console", new ConsoleSender(consoleStore, clock));
+  // The enabled messengers, in the registry's order of preference (src/channels/registry.ts).
+  const enabled = buildChannels({ config, db, kv, clock, log, media });
   const outbox = new OutboxService({ db, clock, quietHours: config.outbox.quietHours });
-  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders, config });
+  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders: enabled.senders, limits: enabled.limits, config });
 
-  const channels = [...senders.keys()];
+  const channels = enabled.ids;
   const hazards = new HazardService({ db, outbox, clock, config: config.hazards, channels });
   const hazardNudges = new HazardNudges({ db, outbox, clock, ladderDays: config.hazards.ladderDays, channels });
   const callouts = new CalloutService({ db, clock, outbox, channels, answerMinutes: config.callouts.answerMinutes });
@@ -95,20 +82,16 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     tips,
     media,
     channels,
-    inboundMedia: (channel, mediaId) => {
-      if (channel === "wecom" && wecomApi) return downloadMedia(wecomApi, mediaId, media);
-      // The console uploads straight into our store: its media id is the storage key.
-      if (channel === "console") return media.read(mediaId);
-      throw new AppError("bot_media_channel", "暂不支持接收该渠道的文件", 400);
-    },
+    inboundMedia: (channel, mediaId) => enabled.inboundMedia(channel, mediaId),
   };
   const bot = new BotEngine({ kv, outbox, services: botServices, flows: FLOWS, callouts });
   const handler: InboundHandler = {
     async handle(event: InboundEvent) {
       // Address-book changes update the directory; everything else is a conversation.
       if (event.kind === "contact_change") {
-        if (!contacts) return;
-        const { problems } = await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
+        const source = enabled.contacts.get(event.channel);
+        if (!source) return;
+        const { problems } = await applyContactChange({ db, source, clock }, event);
         // Counts only: problems name members. `npm run sync:wecom` prints them in full.
         if (problems.length > 0) log.warn({ change: event.change, problems: problems.length }, "contact change left problems");
         return;
@@ -117,9 +100,11 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     },
   };
   const inbox = new InboxService({ db, kv, clock, log: log.child({ area: "inbox" }), handler });
+  // The console API asks for a sign-in where the deployment wants one (src/web/consoleRoutes.ts).
+  const guard = consoleGuard({ db, clock }, config.console.requireLogin);
   const routers = [
     // A click on a 叫应 card greys its button out with "已收到" / "已落实" in the passive reply.
-    wecomCallbackRouter({ settings: config.wecom, sink: inbox, clock, buttonLabel: calloutButtonLabel }),
+    ...enabled.routes({ sink: inbox, guard, buttonLabel: calloutButtonLabel }),
     hazardRoutes({ db, clock, hazards }),
     inspectionRoutes({ db, clock, inspections }),
     tipRoutes({ db, clock, tips }),
@@ -127,16 +112,13 @@ export async function buildServices(config: Config, log: Logger, clock: Clock): 
     warningRoutes({ db, clock, warnings }),
     calloutBoardRoutes({ db, clock, callouts, linkSecret: config.callouts.boardLinkSecret }),
   ];
-  if (consoleStore) {
-    // The console plays a messenger: its clicks grey a card out with the same label WeChat Work shows.
-    // Its app menu is the one `npm run menu:wecom` sets in WeChat Work.
-    const guard = consoleGuard({ db, clock }, config.console.requireLogin);
-    routers.push(
-      consoleInboundRouter({ sink: inbox, store: consoleStore, media, clock, guard, buttonLabel: calloutButtonLabel }),
-      consoleRoutes({ db, clock, store: consoleStore, media, guard, requireLogin: config.console.requireLogin, menu: appMenu(FLOWS) }),
-    );
+  if (enabled.consoleStore) {
+    // The console page reads the console channel's chats; its app menu is the one `npm run menu:wecom` sets.
+    routers.push(consoleRoutes({ db, clock, store: enabled.consoleStore, media, guard, requireLogin: config.console.requireLogin, menu: appMenu(FLOWS) }));
   }
-  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
+  // The nightly job reads the (first) address book a channel offers: WeChat Work's today.
+  const contacts = [...enabled.contacts.values()][0];
+  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: `${SYNC_ACTOR}:job` }) };
 
   return {
     db,

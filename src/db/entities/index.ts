@@ -17,12 +17,13 @@ import { OrgUnit } from "./OrgUnit";
 import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
 import { Person } from "./Person";
+import { PersonAccount } from "./PersonAccount";
 import { Tip } from "./Tip";
 import { TipCounter } from "./TipCounter";
 import { TipPhoto } from "./TipPhoto";
 import { WarningMessage } from "./WarningMessage";
 
-export { ApiToken, AuditEntry, Enterprise, Hazard, HazardLedgerEntry, OrgUnit, Person };
+export { ApiToken, AuditEntry, Enterprise, Hazard, HazardLedgerEntry, OrgUnit, Person, PersonAccount };
 export { InboundEventRow };
 export type { InboundStatus } from "./InboundEventRow";
 export { OutboxDelivery, OutboxMessage };
@@ -36,4 +37,4 @@ export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 
 /** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];
+export const entities = [OrgUnit, Person, PersonAccount, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];

@@ -1,3 +1,4 @@
+import { accountsOf } from "../org/accounts";
 import type { EntityManager } from "typeorm";
 import { Enterprise, OrgUnit, type Person, Tip, TipPhoto } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
@@ -32,7 +33,7 @@ export async function reportTipByPerson(deps: TipServiceDeps, reporter: Person, 
     name: reporter.name,
     mobile: reporter.mobile,
     unit: unit?.name ?? null,
-    accounts: { ...(reporter.wecomUserId ? { wecom: reporter.wecomUserId } : {}), ...(reporter.dingtalkUserId ? { dingtalk: reporter.dingtalkUserId } : {}) },
+    accounts: Object.fromEntries((await accountsOf(deps.db.manager, [reporter.id])).get(reporter.id) ?? []),
   };
   return createTip(deps, { source: sourceOf(reporter), channel: "chat", identity, lookupSubject: personSubject(reporter.id) }, input);
 }
