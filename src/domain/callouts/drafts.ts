@@ -1,7 +1,7 @@
-import { accountsOf } from "../org/accounts";
 import { type EntityManager, In } from "typeorm";
 import { Callout, CalloutRecipient, OrgUnit, type Person } from "../../db/entities";
 import { Conflict, Forbidden, Invalid, NotFound } from "../../errors";
+import { accountsOf } from "../org/accounts";
 import { type AudienceRule, resolveAudience } from "./audience";
 import { lockCallout } from "./lock";
 import { DEFAULT_ANSWER_MINUTES, type WarningLevel, type WarningType } from "./vocabulary";

@@ -1,5 +1,5 @@
-import type { ChannelId } from "../../channels/channel";
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import type { ChannelId } from "../../channels/channel";
 import { AppError } from "../../errors";
 
 /**

@@ -1,8 +1,8 @@
-import { accountsOf } from "../org/accounts";
 import type { EntityManager } from "typeorm";
 import { Enterprise, OrgUnit, type Person, Tip, TipPhoto } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
+import { accountsOf } from "../org/accounts";
 import { numberingYear } from "../hazards/numbering";
 import { type TipIdentity, personSubject } from "./keys";
 import { tipNotices } from "./messages";
