@@ -13,7 +13,7 @@ module.exports = {
       comment: "Domain code speaks of people and hazards: no HTTP, no platform SDKs, no schedulers, no bots.",
       severity: "error",
       from: { path: "^src/domain/" },
-      to: { path: "(^src/(http|channels/(wecom|dingtalk|console)|outbox|web)/|^bots/|^jobs/|node_modules/(koa|@koa|axios|node-cron|fast-xml-parser)/)" },
+      to: { path: "(^src/(http|channels/[^/]+|outbox|web)/|^src/channels/registry|^bots/|^jobs/|node_modules/(koa|@koa|axios|node-cron|fast-xml-parser)/)" },
     },
     {
       name: "channels-know-no-domain",
@@ -24,10 +24,27 @@ module.exports = {
     },
     {
       name: "bots-speak-through-domain",
-      comment: "Bots never know the platform: they hand OutboundMessages to the outbox.",
+      comment: "Bots never know the platform: they hand OutboundMessages to the outbox and ask the registry for capabilities.",
       severity: "error",
       from: { path: "^bots/" },
-      to: { path: "(^src/channels/(wecom|dingtalk|console)/|^src/(http|outbox)/|node_modules/(koa|@koa|axios)/)" },
+      to: { path: "(^src/channels/[^/]+/|^src/(http|outbox)/|node_modules/(koa|@koa|axios)/)" },
+    },
+    {
+      name: "channel-folders-stay-private",
+      comment:
+        "A messenger is its folder plus a line in src/channels/registry.ts: everyone else asks the registry (capabilities, limits, " +
+        "senders, routes) or speaks channel.ts/module.ts. Only the composition root (services.ts, server.ts), the CLIs, the local " +
+        "fakes (src/dev) and the console page (src/web/console*, the console channel's own screen) may open a channel's folder.",
+      severity: "error",
+      from: { pathNot: "^(src/channels/|src/(services|server)\\.ts$|src/cli/|src/dev/|src/web/console)" },
+      to: { path: "^src/channels/[^/]+/" },
+    },
+    {
+      name: "channels-keep-to-themselves",
+      comment: "One channel's folder never reaches into another's; what they share lives in src/channels/*.ts.",
+      severity: "error",
+      from: { path: "^src/channels/([^/]+)/" },
+      to: { path: "^src/channels/[^/]+/", pathNot: "^src/channels/$1/" },
     },
     {
       name: "bots-read-through-domain",

@@ -1,20 +1,18 @@
 import type { Card, ChannelId, OutboundMessage } from "../src/channels/channel";
+import { capabilitiesOf } from "../src/channels/registry";
 import type { Question } from "./flow";
 
-/** Channels whose messages can carry buttons; elsewhere choices are a numbered list only. */
-const CARD_CHANNELS: ReadonlySet<ChannelId> = new Set(["wecom", "console"]);
-/** WeChat Work's button card holds at most 6 buttons (PROTOCOLS §2.7). */
-const MAX_BUTTONS = 6;
-/** Past this the platform shortens a button label with an ellipsis: a numbered list reads better. */
-const MAX_BUTTON_CHARS = 10;
-
-/** How a question goes out: a button card where the channel has them and the choices fit, text otherwise. */
+/**
+ * How a question goes out: a button card where the channel has cards and the choices fit (count
+ * and label width, as the channel's capabilities say), a numbered list otherwise.
+ */
 export function renderQuestion(channel: ChannelId, question: Question, taskId: string, retry?: string): OutboundMessage {
+  const caps = capabilitiesOf(channel);
   const choices = question.choices ?? [];
   const numbered = choices.map((c, i) => `${i + 1}. ${c.label}`);
-  const fitsCard = choices.length > 0 && choices.length <= MAX_BUTTONS && choices.every((c) => [...c.label].length <= MAX_BUTTON_CHARS);
+  const fitsCard = choices.length > 0 && choices.length <= caps.maxButtons && choices.every((c) => [...c.label].length <= caps.buttonLabelMaxChars);
   const [title, ...rest] = question.text.split("\n");
-  if (CARD_CHANNELS.has(channel) && fitsCard) {
+  if (caps.cards && fitsCard) {
     const description = [retry, ...rest, question.examples, "点击按钮，或回复序号；回复「取消」退出"].filter(Boolean).join("\n");
     return {
       kind: "card",
@@ -27,11 +25,12 @@ export function renderQuestion(channel: ChannelId, question: Question, taskId: s
 }
 
 /**
- * An information card (a confirmation, a hazard's facts). WeChat Work's notice card must open a
- * link when tapped; without one the same facts go out as text, which reads just as well.
+ * An information card (a confirmation, a hazard's facts). Where the channel's notice card must
+ * open a link (WeChat Work) and there is none, the same facts go out as text, which reads just as well.
  */
 export function renderInfo(channel: ChannelId, card: Card): OutboundMessage {
-  if (channel === "console" || (CARD_CHANNELS.has(channel) && card.url)) return { kind: "card", card };
+  const caps = capabilitiesOf(channel);
+  if (caps.cards && (!caps.infoCardNeedsLink || card.url)) return { kind: "card", card };
   const lines = [card.title, card.description, ...(card.fields ?? []).map((f) => `${f.label}：${f.value}`)];
   return { kind: "text", text: lines.filter(Boolean).join("\n") };
 }

@@ -1,22 +1,15 @@
 import type Router from "@koa/router";
-import type { ChannelId, ChannelSender, InboundEvent, InboundSink } from "./channels/channel";
-import { ConsoleSender } from "./channels/console/ConsoleSender";
-import { consoleInboundRouter } from "./channels/console/inbound";
-import { ConsoleStore } from "./channels/console/store";
-import { wecomCallbackRouter } from "./channels/wecom/callback";
-import { WecomApi } from "./channels/wecom/api";
-import { WecomContacts } from "./channels/wecom/contacts";
-import { downloadMedia } from "./channels/wecom/media";
-import { WecomSender } from "./channels/wecom/WecomSender";
+import type { ChannelId, InboundEvent, InboundSink } from "./channels/channel";
+import { buildChannels, type Channels } from "./channels/registry";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
-import { AppError } from "./errors";
 import { openDataSource } from "./db/dataSource";
 import { Database } from "./db/Database";
 import { calloutButtonLabel, type CalloutService } from "./domain/callouts";
 import type { HazardService } from "./domain/hazards";
 import { ConversationService } from "./domain/conversations";
 import { InboxService } from "./domain/inbox";
+import { SYNC_ACTOR } from "./domain/org/contactSource";
 import { applyContactChange, type ContactSyncResult, syncContacts } from "./domain/org/contactSync";
 import { OutboxService } from "./domain/outbox";
 import type { TipService } from "./domain/tips";
@@ -25,7 +18,7 @@ import { BuiltFeatures, entitiesOf } from "./features/compose";
 import type { AnyFeature, AppContext, Kernel } from "./features/feature";
 import { type KeyValue, openKv } from "./kv";
 import type { Logger } from "./log";
-import type { MediaStore, StoredMedia } from "./media/MediaStore";
+import type { MediaStore } from "./media/MediaStore";
 import { LocalMediaStore } from "./media/localMediaStore";
 import { OutboxWorker } from "./outbox/worker";
 import { consoleGuard } from "./web/consoleAccess";
@@ -86,7 +79,7 @@ async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | 
   const media = new LocalMediaStore({ dir: config.media.dir, maxBytes: config.media.maxBytes });
   const channels = wireChannels({ ...stores, media });
   const outbox = new OutboxService({ db, clock, quietHours: config.outbox.quietHours });
-  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders: channels.senders, config });
+  const outboxWorker = new OutboxWorker({ db, kv, clock, log: log.child({ area: "outbox" }), senders: channels.senders, limits: channels.limits, config });
 
   const kernel: Kernel = { ...stores, media, outbox, channels: channels.ids };
   const built = await BuiltFeatures.build(features, kernel);
@@ -135,13 +128,15 @@ async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | 
 }
 
 // ─── Channel wiring ────────────────────────────────────────────────────────────────────────────
-// The one place concrete messengers are named; src/channels/registry.ts takes this block over.
+// The enabled messengers come from src/channels/registry.ts; here they meet the inbox, the
+// directory and the console page.
 
 interface ChannelWiring {
   /** Enabled channels in order of preference. */
-  ids: ChannelId[];
-  senders: Map<ChannelId, ChannelSender>;
-  inboundMedia(channel: ChannelId, mediaId: string): Promise<StoredMedia>;
+  ids: readonly ChannelId[];
+  senders: Channels["senders"];
+  limits: Channels["limits"];
+  inboundMedia: Channels["inboundMedia"];
   contactSync?: { syncAll(): Promise<ContactSyncResult> };
   onContactChange(event: Extract<InboundEvent, { kind: "contact_change" }>): Promise<void>;
   /** Inbound routes (fed to `sink`) and the console's page (showing `menu`). */
@@ -150,45 +145,32 @@ interface ChannelWiring {
 }
 
 function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv"> & { media: MediaStore }): ChannelWiring {
-  const { config, log, clock, db, kv, media } = deps;
-  const wecomApi = config.wecom ? new WecomApi({ ...config.wecom, kv, log: log.child({ area: "wecom" }) }) : undefined;
-  const contacts = wecomApi ? new WecomContacts(wecomApi) : undefined;
-
-  const senders = new Map<ChannelId, ChannelSender>();
-  if (wecomApi) senders.set("wecom", new WecomSender({ api: wecomApi, media, kv }));
-  // After WeChat Work: channels are preferred in this order, and every person has a console account.
-  const consoleStore = config.console.enabled ? new ConsoleStore(db, clock) : undefined;
-  if (consoleStore) senders.set("console", new ConsoleSender(consoleStore, clock));
-  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: "wecom-sync:job" }) };
+  const { config, log, clock, db, media } = deps;
+  const enabled = buildChannels(deps);
+  // The nightly job reads the (first) address book a channel offers: WeChat Work's today.
+  const contacts = [...enabled.contacts.values()][0];
+  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: `${SYNC_ACTOR}:job` }) };
 
   return {
-    ids: [...senders.keys()],
-    senders,
-    inboundMedia: (channel, mediaId) => {
-      if (channel === "wecom" && wecomApi) return downloadMedia(wecomApi, mediaId, media);
-      // The console uploads straight into our store: its media id is the storage key.
-      if (channel === "console") return media.read(mediaId);
-      throw new AppError("bot_media_channel", "暂不支持接收该渠道的文件", 400);
-    },
+    ids: enabled.ids,
+    senders: enabled.senders,
+    limits: enabled.limits,
+    inboundMedia: (channel, mediaId) => enabled.inboundMedia(channel, mediaId),
     contactSync,
     async onContactChange(event) {
-      if (!contacts) return;
-      const { problems } = await applyContactChange({ db, source: contacts, clock, actor: "wecom-sync:event" }, event);
+      const source = enabled.contacts.get(event.channel);
+      if (!source) return;
+      const { problems } = await applyContactChange({ db, source, clock }, event);
       // Counts only: problems name members. `npm run sync:wecom` prints them in full.
       if (problems.length > 0) log.warn({ change: event.change, problems: problems.length }, "contact change left problems");
     },
     routers(sink, menu) {
+      // The console API asks for a sign-in where the deployment wants one (src/web/consoleAccess.ts).
+      const guard = consoleGuard({ db, clock }, config.console.requireLogin);
       // A click on a 叫应 card greys its button out with "已收到" / "已落实" in the passive reply.
-      const routers = [wecomCallbackRouter({ settings: config.wecom, sink, clock, buttonLabel: calloutButtonLabel })];
-      if (consoleStore) {
-        // The console plays a messenger: its clicks grey a card out with the same label WeChat Work shows.
-        // Its app menu is the one `npm run menu:wecom` sets in WeChat Work.
-        const guard = consoleGuard({ db, clock }, config.console.requireLogin);
-        routers.push(
-          consoleInboundRouter({ sink, store: consoleStore, media, clock, guard, buttonLabel: calloutButtonLabel }),
-          consoleRoutes({ db, clock, store: consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }),
-        );
-      }
+      const routers = enabled.routes({ sink, guard, buttonLabel: calloutButtonLabel });
+      // The console page reads the console channel's chats; its app menu is the one `npm run menu:wecom` sets.
+      if (enabled.consoleStore) routers.push(consoleRoutes({ db, clock, store: enabled.consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }));
       return routers;
     },
     jobs: [wecomContactSync(contactSync)],

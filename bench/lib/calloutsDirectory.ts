@@ -36,10 +36,14 @@ export async function createCounty(db: Connection, o: { cadres: number; towns: n
     for (let v = 1; v <= o.villagesPerTown; v++) villages.push((await unit(`${code}-V${String(v).padStart(2, "0")}`, `演练第${t}镇第${v}村`, "village", town.id, town.path)).id);
   }
 
-  const person = (name: string, mobile: string, unitId: number, roles: string, superiorId: number | null, account: string) => [name, mobile, unitId, roles, superiorId, account, null, 1, now, now];
+  // The WeChat Work account rides along as the row's last field and goes into person_accounts.
+  const person = (name: string, mobile: string, unitId: number, roles: string, superiorId: number | null, account: string) => [name, mobile, unitId, roles, superiorId, 1, now, now, account];
   const insert = async (rows: unknown[][]): Promise<number> => {
-    const [res] = await db.query("INSERT INTO people (name, mobile, unit_id, roles, superior_id, wecom_user_id, dingtalk_user_id, active, created_at, updated_at) VALUES ?", [rows]);
-    return (res as { insertId: number }).insertId;
+    const [res] = await db.query("INSERT INTO people (name, mobile, unit_id, roles, superior_id, active, created_at, updated_at) VALUES ?", [rows.map((r) => r.slice(0, -1))]);
+    // One multi-row INSERT takes consecutive ids on InnoDB: the first is insertId.
+    const first = (res as { insertId: number }).insertId;
+    await db.query("INSERT INTO person_accounts (person_id, channel, account_id, created_at, updated_at) VALUES ?", [rows.map((r, k) => [first + k, "wecom", r.at(-1), now, now])]);
+    return first;
   };
   const chief = await insert([person("演练县长", "13900009000", root.id, "chief,duty_leader", null, "ylchief")]);
   const officerMobile = "13900009001";

@@ -6,6 +6,13 @@
 
 export type ChannelId = "wecom" | "dingtalk" | "console";
 
+/**
+ * Every channel id with its name as people read it (`{code, label}` of the vocabulary). Ids are
+ * data — people's accounts, outbox rows and directory sheets carry them, some (DingTalk) before
+ * their module exists; what a channel *does* lives in its module (src/channels/registry.ts).
+ */
+export const CHANNEL_NAMES: Readonly<Record<ChannelId, string>> = { wecom: "企业微信", dingtalk: "钉钉", console: "控制台" };
+
 interface InboundBase {
   channel: ChannelId;
   /** The platform's own de-duplication key (e.g. `AgentID:MsgId`, or a hash of an event). */
@@ -123,4 +130,50 @@ export interface ChannelSender {
   /** How many recipients one call may name (WeChat Work: 1000). */
   readonly maxRecipientsPerCall: number;
   send(recipients: string[], message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+}
+
+/**
+ * Channels that name a person by their own Anshao person id instead of an account in
+ * `person_accounts`: the local console plays every person, so everyone is reachable there and no
+ * account row is needed. Part of what a channel id means, like the id itself; messengers are absent.
+ */
+export const PERSON_ID_CHANNELS: ReadonlySet<ChannelId> = new Set<ChannelId>(["console"]);
+
+/** What a channel's messages can carry, asked by the bots when they render (never by channel name). */
+export interface ChannelCapabilities {
+  /** Interactive cards with buttons; elsewhere choices go out as a numbered list. */
+  cards: boolean;
+  /** A card without buttons (a notice) must open a link when tapped (WeChat Work's notice card). */
+  infoCardNeedsLink: boolean;
+  /** Most buttons one card holds. */
+  maxButtons: number;
+  /** Past this many characters the platform shortens a button label: a numbered list reads better. */
+  buttonLabelMaxChars: number;
+  /** Longest markdown message, in UTF-8 bytes. */
+  markdownMaxBytes: number;
+  /** How many recipients one call may name. */
+  maxRecipientsPerCall: number;
+  /** Content types a file message may carry (`*` for any). */
+  fileTypes: readonly string[];
+}
+
+/** What a channel offers when it is not registered (yet): plain text, one person at a time. */
+export const PLAIN_TEXT: ChannelCapabilities = {
+  cards: false,
+  infoCardNeedsLink: false,
+  maxButtons: 0,
+  buttonLabelMaxChars: 0,
+  markdownMaxBytes: 2048,
+  maxRecipientsPerCall: 1,
+  fileTypes: [],
+};
+
+/** A platform's sending limits for one app; a missing field is not limited. */
+export interface ChannelLimits {
+  perRecipientPerMinute?: number;
+  perRecipientPerHour?: number;
+  /** Person-times per natural day (Asia/Shanghai): a call to 1,000 people counts 1,000. */
+  perAppPerDay?: number;
+  /** Calls of the send API per minute for the whole corp. */
+  perApiPerMinute?: number;
 }

@@ -1,4 +1,5 @@
-import { checkApi, checkSettings, formatReport } from "../channels/wecom/diagnose";
+import { CHANNEL_MODULES } from "../channels/registry";
+import { checkSettings, formatReport } from "../channels/wecom/diagnose";
 import { AppError } from "../errors";
 import { runCli } from "./runCli";
 
@@ -9,7 +10,8 @@ import { runCli } from "./runCli";
  */
 runCli(async () => {
   const { config, checks } = checkSettings();
-  if (config?.wecom) checks.push(...(await checkApi(config.wecom)));
+  // Each configured channel checks its own platform (WeChat Work: token and read-only calls).
+  for (const channel of CHANNEL_MODULES) if (config && channel.doctor && channel.enabled(config)) checks.push(...(await channel.doctor(config)));
   process.stdout.write(`${formatReport(checks)}\n`);
   const failed = checks.filter((c) => !c.ok).length;
   if (failed > 0) throw new AppError("doctor_failed", `企业微信自检未通过（${failed} 个问题）。`, 400);

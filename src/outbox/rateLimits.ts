@@ -1,28 +1,11 @@
-import type { ChannelId } from "../channels/channel";
+import type { ChannelId, ChannelLimits } from "../channels/channel";
 import { nextShanghaiMidnight } from "../domain/outbox/quietHours";
 import type { KeyValue } from "../kv";
 
-/** A platform's sending limits for one app; a missing field is not limited. */
-export interface ChannelLimits {
-  perRecipientPerMinute?: number;
-  perRecipientPerHour?: number;
-  /** Person-times per natural day (Asia/Shanghai): a call to 1,000 people counts 1,000. */
-  perAppPerDay?: number;
-  /** Calls of the send API per minute for the whole corp. */
-  perApiPerMinute?: number;
-}
+export type { ChannelLimits };
 
+/** Limits by channel; each channel module declares its own (src/channels/registry.ts `channelLimits`). */
 export type LimitTable = Partial<Record<ChannelId, ChannelLimits>>;
-
-/**
- * WeChat Work's published limits (docs/PROTOCOLS.md §2.6), the daily quota from WECOM_DAILY_QUOTA;
- * other channels get theirs when they send.
- */
-export function defaultLimits(wecomDailyQuota = 200_000): LimitTable {
-  return {
-    wecom: { perRecipientPerMinute: 30, perRecipientPerHour: 1000, perAppPerDay: wecomDailyQuota, perApiPerMinute: 10_000 },
-  };
-}
 
 /** Recipients held back by a limit, and when that limit's window ends. */
 export interface Deferral {
@@ -89,7 +72,8 @@ export class RateLimiter {
 
   /** One increment per recipient (issued together, so Redis pipelines them); over `max` waits. */
   private async split(recipients: string[], key: (r: string) => string, windowMs: number, max: number): Promise<[string[], string[]]> {
-    // WeChat Work answers user ids lower-cased: count `ZhangSan` and `zhangsan` as one person.
+    // Account ids compare without regard to case (WeChat Work answers them lower-cased): count
+    // `ZhangSan` and `zhangsan` as one person.
     const counts = await Promise.all(recipients.map((r) => this.kv.increment(key(r.toLowerCase()), windowMs)));
     const ok: string[] = [];
     const over: string[] = [];

@@ -11,7 +11,7 @@ import type { Logger } from "../log";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
 import { claimDue, recoverExpired } from "./claim";
 import { type DispatchContext, dispatchGroup, type Tally } from "./dispatch";
-import { defaultLimits, type LimitTable, RateLimiter } from "./rateLimits";
+import { type LimitTable, RateLimiter } from "./rateLimits";
 
 /** Tuning knobs; the defaults suit production, tests shorten them. */
 export interface OutboxWorkerOptions {
@@ -36,7 +36,9 @@ export interface OutboxWorkerDeps {
    * `pending` for an instance that has its sender (or for this one once it is configured).
    */
   senders: ReadonlyMap<ChannelId, ChannelSender>;
-  config: Pick<Config, "outbox" | "wecom" | "instanceId">;
+  /** The channels' sending limits (src/channels/registry.ts `channelLimits`); none when left out. */
+  limits?: LimitTable;
+  config: Pick<Config, "outbox" | "instanceId">;
   options?: Partial<OutboxWorkerOptions>;
 }
 
@@ -86,7 +88,7 @@ export class OutboxWorker {
       leaseMs: LEASE_MS,
       sendTimeoutMs: SEND_TIMEOUT_MS,
       backoff: DEFAULT_BACKOFF,
-      limits: defaultLimits(deps.config.wecom?.dailyQuota),
+      limits: deps.limits ?? {},
       maxRowsPerClaim: Math.max(1, ...[...deps.senders.values()].map((s) => s.maxRecipientsPerCall)),
       random: Math.random,
       ...deps.options,

@@ -1,6 +1,7 @@
 import { CalloutRecipient, Hazard } from "../../src/db/entities";
 import { JPEG } from "../support/botHarness";
 import { type CalloutHarness, draft, openCalloutHarness } from "../support/calloutHarness";
+import { wecomId } from "../support/accounts";
 
 /** A 叫应 arriving while someone is in a conversation: answers go to the callout, the rest to the flow. */
 describe("叫应 answers and conversations side by side", () => {
@@ -28,7 +29,7 @@ describe("叫应 answers and conversations side by side", () => {
     await h.say(cadre, "已落实");
     expect((await calledRow("曾国平")).awaitingReport).toBe(true);
     // The flow goes on where it was; its words are not taken for the callout's report.
-    await h.bot.handle({ channel: "wecom", eventId: "photo-1", senderId: cadre.wecomUserId!, occurredAt: h.clock.now(), kind: "image", mediaId: (await h.botServices.media.save(JPEG, "image/jpeg")).key });
+    await h.bot.handle({ channel: "wecom", eventId: "photo-1", senderId: await wecomId(h.stores.db.manager, cadre), occurredAt: h.clock.now(), kind: "image", mediaId: (await h.botServices.media.save(JPEG, "image/jpeg")).key });
     await h.say(cadre, "完成");
     await h.say(cadre, "村口石桥桥面开裂，车辆仍在通行");
     expect((await calledRow("曾国平")).reportText).toBeNull();

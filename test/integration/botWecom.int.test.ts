@@ -6,6 +6,7 @@ import { cardClickXml, type FakeMessage, type FakeWecom, imageMessageXml, locati
 import { backend } from "../support/backend";
 import { JPEG } from "../support/botHarness";
 import { CORP, startWecomApp, type WecomApp } from "../support/wecomApp";
+import { personByAccount } from "../support/accounts";
 
 /**
  * 隐患随手拍 over WeChat Work as a member lives it: encrypted callbacks in (text, a photo the
@@ -22,7 +23,7 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
     app = await startWecomApp(clock);
     ({ services, fake } = app);
     await services.contactSync!.syncAll();
-    await services.db.manager.update(Person, { wecomUserId: "ZhangWei" }, { roles: ["inspector"] });
+    await services.db.manager.update(Person, { id: (await personByAccount(services.db.manager, "wecom", "ZhangWei")).id }, { roles: ["inspector"] });
   });
   afterAll(() => app.close());
 
@@ -91,9 +92,9 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
 
   it("checks in at an enterprise found by location, reports what was found, and sees it rectified and verified", async () => {
     const { manager } = services.db;
-    await manager.update(Person, { wecomUserId: "WangQiang" }, { roles: ["enterprise_owner"] });
-    const owner = await manager.findOneByOrFail(Person, { wecomUserId: "WangQiang" });
-    const zhang = await manager.findOneByOrFail(Person, { wecomUserId: "ZhangWei" });
+    await manager.update(Person, { id: (await personByAccount(manager, "wecom", "WangQiang")).id }, { roles: ["enterprise_owner"] });
+    const owner = await personByAccount(manager, "wecom", "WangQiang");
+    const zhang = await personByAccount(manager, "wecom", "ZhangWei");
     const unit = await manager.findOneByOrFail(OrgUnit, { id: zhang.unitId });
     const enterprise = await manager.save(
       manager.create(Enterprise, {

@@ -7,6 +7,7 @@ import type { Services } from "../../src/services";
 import { cardClickXml, type FakeWecom, textMessageXml } from "../fakes/fakeWecom";
 import { backend } from "../support/backend";
 import { CORP, startWecomApp, type WecomApp } from "../support/wecomApp";
+import { wecomIds } from "../support/accounts";
 
 describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
   const clock = new ManualClock("2026-11-26T19:00:00Z"); // 03:00 in Shanghai: 叫应 ignores quiet hours
@@ -15,15 +16,18 @@ describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
   let fake: FakeWecom;
   let cadres: Person[];
   let officer: Person;
+  let account: (p: Person) => string;
 
   beforeAll(async () => {
     app = await startWecomApp(clock);
     ({ services, fake } = app);
     await loadDemo(services.db, clock);
     const people = await services.db.manager.find(Person, { where: { active: true }, order: { id: "ASC" } });
-    cadres = people.filter((p) => p.roles.includes("village_cadre") && p.wecomUserId).slice(0, 3);
+    const held = await wecomIds(services.db.manager);
+    cadres = people.filter((p) => p.roles.includes("village_cadre") && held.has(p.id)).slice(0, 3);
+    account = (p) => held.get(p.id) as string;
     officer = people.find((p) => p.roles.includes("duty_officer")) as Person;
-    for (const p of cadres) fake.addUser({ userid: p.wecomUserId as string, name: p.name, department: [1] });
+    for (const p of cadres) fake.addUser({ userid: account(p), name: p.name, department: [1] });
   });
   afterAll(() => app.close());
 
@@ -53,22 +57,22 @@ describe(`叫应 through WeChat Work, end to end (${backend()})`, () => {
 
     const cards = fake.messages.filter((m) => m.msgtype === "template_card");
     expect(cards).toHaveLength(1);
-    expect([...cards[0].delivered].sort()).toEqual(cadres.map((p) => p.wecomUserId).sort());
+    expect([...cards[0].delivered].sort()).toEqual(cadres.map((p) => account(p)).sort());
     const [first, second] = cadres as [Person, Person, Person];
 
-    const click = cardClickXml({ ...fake.stamp(), from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid) });
+    const click = cardClickXml({ ...fake.stamp(), from: account(first), taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid) });
     const answer = await fake.deliverCallback(app.url, click);
     expect(answer.status).toBe(200);
     const sealed = /<Encrypt><!\[CDATA\[(.+?)\]\]><\/Encrypt>/.exec(answer.body)?.[1] as string;
     expect(decrypt(CORP.encodingAesKey, sealed).message).toContain("已收到");
 
-    const typed = textMessageXml({ ...fake.stamp(), from: second.wecomUserId as string, content: "收到", msgId: "7345678901234569001" });
+    const typed = textMessageXml({ ...fake.stamp(), from: account(second), content: "收到", msgId: "7345678901234569001" });
     expect((await fake.deliverCallback(app.url, typed)).status).toBe(200);
 
     let board = await boardWhen((answered) => answered === 2, draft.id);
     expect(board.counts).toMatchObject({ total: 3, answered: 2, notYet: 1 });
 
-    const again = cardClickXml({ ...fake.stamp(), from: first.wecomUserId as string, taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid), createTime: fake.nowS() + 5 });
+    const again = cardClickXml({ ...fake.stamp(), from: account(first), taskId: cards[0].taskId as string, key: "ack", responseCode: fake.clickCard(cards[0].msgid), createTime: fake.nowS() + 5 });
     expect((await fake.deliverCallback(app.url, again)).status).toBe(200);
     await sleep(300);
     board = await services.callouts.board(draft.id);

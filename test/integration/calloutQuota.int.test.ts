@@ -6,6 +6,7 @@ import { buildServices, type Services } from "../../src/services";
 import { FakeWecom } from "../fakes/fakeWecom";
 import { backend, dropTestDatabase, testConfig } from "../support/backend";
 import { CORP } from "../support/wecomApp";
+import { wecomIds } from "../support/accounts";
 
 // WeChat Work's daily quota (licensed headcount × 200 person-times) as the fake enforces it: the
 // outbox counts it before calling, so a 叫应 that would pass it waits for the next day instead of
@@ -30,8 +31,9 @@ describe(`叫应 within the app's daily message quota (${backend()})`, () => {
     });
     services = await buildServices(config, createLogger({ level: "silent" }), clock);
     await loadDemo(services.db, clock);
-    people = (await services.db.manager.find(Person, { where: { active: true }, order: { id: "ASC" } })).filter((p) => p.roles.includes("village_cadre") && p.wecomUserId).slice(0, 4);
-    for (const p of people) fake.addUser({ userid: p.wecomUserId as string, name: p.name, department: [1] });
+    const held = await wecomIds(services.db.manager);
+    people = (await services.db.manager.find(Person, { where: { active: true }, order: { id: "ASC" } })).filter((p) => p.roles.includes("village_cadre") && held.has(p.id)).slice(0, 4);
+    for (const p of people) fake.addUser({ userid: held.get(p.id) as string, name: p.name, department: [1] });
   };
   const stop = async () => {
     await services.close();

@@ -1,4 +1,4 @@
-import { Callout, CalloutRecipient, OrgUnit, Person } from "../../src/db/entities";
+import { Callout, CalloutRecipient, OrgUnit, Person, PersonAccount } from "../../src/db/entities";
 import { backend } from "../support/backend";
 import { type CalloutHarness, draft, openCalloutHarness } from "../support/calloutHarness";
 
@@ -30,8 +30,7 @@ describe(`叫应 with ${CALLED} people (${backend()})`, () => {
           unitId: unit.id,
           roles: ["grid_member" as const],
           superiorId: (bosses[n % bosses.length] as Person).id,
-          wecomUserId: account(n),
-          dingtalkUserId: null,
+          preferredChannel: null,
           active: true,
           createdAt: now,
           updatedAt: now,
@@ -39,9 +38,13 @@ describe(`叫应 with ${CALLED} people (${backend()})`, () => {
       });
       await db.manager.createQueryBuilder().insert().into(Person).values(rows).updateEntity(false).execute();
     }
-    ids = (await db.manager.find(Person, { where: { unitId: unit.id }, select: { id: true, wecomUserId: true }, order: { id: "ASC" } }))
-      .filter((p) => p.wecomUserId?.startsWith("grid"))
+    ids = (await db.manager.find(Person, { where: { unitId: unit.id }, select: { id: true, mobile: true }, order: { id: "ASC" } }))
+      .filter((p) => p.mobile.startsWith("137"))
       .map((p) => p.id);
+    for (let i = 0; i < CALLED; i += 500) {
+      const accounts = ids.slice(i, i + 500).map((personId, k) => ({ personId, channel: "wecom" as const, accountId: account(i + k), createdAt: now, updatedAt: now }));
+      await db.manager.createQueryBuilder().insert().into(PersonAccount).values(accounts).updateEntity(false).execute();
+    }
   });
   afterAll(() => h.close());
 
@@ -61,7 +64,7 @@ describe(`叫应 with ${CALLED} people (${backend()})`, () => {
     // The first thousand answer with a click on the card they got.
     const taskOf = new Map(cardCalls.flatMap((call) => call.recipients.map((r) => [r, call.message.kind === "card" ? call.message.card.taskId : ""] as const)));
     for (let n = 0; n < ANSWERING; n++) {
-      const p = { id: ids[n] as number, wecomUserId: account(n) } as Person;
+      const p = { id: ids[n] as number } as Person;
       await h.click(p, taskOf.get(account(n)) as string);
     }
 

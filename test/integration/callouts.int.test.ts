@@ -1,6 +1,7 @@
 import { Callout, CalloutRecipient, type Person } from "../../src/db/entities";
 import { backend } from "../support/backend";
 import { type CalloutHarness, draft, openCalloutHarness } from "../support/calloutHarness";
+import { setAccountOf } from "../support/accounts";
 
 const MIN = 60_000;
 
@@ -23,7 +24,7 @@ describe(`叫应 campaign life (${backend()})`, () => {
     const t0 = h.clock.now().getTime();
     const at = (m: number) => h.clock.set(new Date(t0 + m * MIN));
     // 蒋春燕 has no WeChat Work account; WeChat Work refuses 丁勇 as an invalid user.
-    await h.stores.db.manager.update("people", { name: "蒋春燕" }, { wecomUserId: null });
+    await setAccountOf(h.stores.db.manager, await h.person("蒋春燕"), "wecom", null, h.clock.now());
     h.sender.invalid.add("dingyong");
     const c = await h.callouts.create(initiator, draft());
     expect((await h.callouts.preview(c.id)).map((p) => p.name)).toEqual(["曾国平", "吕红梅", "苏建军", "蒋春燕", "蔡志明", "贾丽", "丁勇", "魏芳"]);

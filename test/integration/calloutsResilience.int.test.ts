@@ -4,6 +4,7 @@ import { markSent } from "../../src/domain/callouts/drafts";
 import { findByChannelAccount } from "../../src/domain/org/people";
 import { backend } from "../support/backend";
 import { type CalloutHarness, draft, openCalloutHarness } from "../support/calloutHarness";
+import { setAccountOf } from "../support/accounts";
 
 const MIN = 60_000;
 
@@ -84,7 +85,7 @@ describe(`叫应 resilience (${backend()})`, () => {
 
   it("finds a person imported as ZhangSan when zhangsan answers, and leaves unknown clicks to the bot", async () => {
     const han = await h.person("韩雪");
-    await h.stores.db.manager.update(Person, { id: han.id }, { wecomUserId: "ZhangSan" });
+    await setAccountOf(h.stores.db.manager, han, "wecom", "ZhangSan", h.clock.now());
     expect((await findByChannelAccount(h.stores.db.manager, "wecom", "zhangsan"))?.id).toBe(han.id);
     const c = await h.callouts.create(initiator, draft({ title: "大小写测试", rules: [], personIds: [han.id], requiresReport: false }));
     await h.callouts.send(initiator, c.id);

@@ -5,6 +5,7 @@ import { AuditEntry, OrgUnit, Person } from "../../src/db/entities";
 import { applyContactChange, type ContactSyncDeps, syncContacts } from "../../src/domain/org/contactSync";
 import { FakeWecom, SAMPLE_DIRECTORY } from "../fakes/fakeWecom";
 import { backend, openTestStores, type TestStores } from "../support/backend";
+import { personByAccount } from "../support/accounts";
 
 const zero = { units: { created: 0, updated: 0, linked: 0 }, people: { created: 0, updated: 0, linked: 0, deactivated: 0, reactivated: 0 }, problems: [] };
 
@@ -27,7 +28,7 @@ describe(`contact sync from WeChat Work (${backend()})`, () => {
   });
 
   const unitOf = (deptId: number) => stores.db.manager.findOneByOrFail(OrgUnit, { wecomDeptId: deptId });
-  const personOf = (userId: string) => stores.db.manager.findOneByOrFail(Person, { wecomUserId: userId });
+  const personOf = (userId: string) => personByAccount(stores.db.manager, "wecom", userId);
   const audits = () => stores.db.manager.find(AuditEntry, { order: { id: "ASC" } });
 
   it("a full sync creates units for departments and people for members, with an audit entry each", async () => {
@@ -79,7 +80,7 @@ describe(`contact sync from WeChat Work (${backend()})`, () => {
     const now = clock.now();
     const admin = await stores.db.manager.save(OrgUnit, { code: "AJJ", name: "县应急管理局（本地）", kind: "bureau", parentId: null, path: "/", wecomDeptId: 1, createdAt: now, updatedAt: now });
     const office = await stores.db.manager.save(OrgUnit, { code: "JCK", name: "监察科", kind: "department", parentId: admin.id, path: "/", wecomDeptId: null, createdAt: now, updatedAt: now });
-    const li = await stores.db.manager.save(Person, { name: "李娜（旧）", mobile: "13800010002", unitId: office.id, roles: ["inspector"], superiorId: null, wecomUserId: null, dingtalkUserId: null, active: true, createdAt: now, updatedAt: now });
+    const li = await stores.db.manager.save(Person, { name: "李娜（旧）", mobile: "13800010002", unitId: office.id, roles: ["inspector"], superiorId: null, preferredChannel: null, active: true, createdAt: now, updatedAt: now });
     const result = await syncContacts(deps);
     expect(result.units).toEqual({ created: 4, updated: 0, linked: 0 });
     expect(result.people).toMatchObject({ created: 3, linked: 1, updated: 0 });

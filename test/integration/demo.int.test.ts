@@ -5,6 +5,7 @@ import { exportDirectory, importDirectoryFiles } from "../../src/domain/director
 import { industries, riskLevels, roles } from "../../src/domain/org/vocabulary";
 import { backend, openTestStores, type TestStores } from "../support/backend";
 import { smallCounty, workbookBytes } from "../support/directoryWorkbooks";
+import { wecomIds } from "../support/accounts";
 
 describe(`the demo county (${backend()})`, () => {
   let stores: TestStores;
@@ -26,9 +27,10 @@ describe(`the demo county (${backend()})`, () => {
     expect(units.some((u) => u.kind === "squad") && units.some((u) => u.kind === "department")).toBe(true);
 
     const people = await m.find(Person);
+    const held = await wecomIds(m);
     expect(people).toHaveLength(62);
     expect(new Set(people.flatMap((p) => p.roles))).toEqual(new Set(roles.codes));
-    expect(people.every((p) => /^1390000\d{4}$/.test(p.mobile) && p.wecomUserId !== null)).toBe(true);
+    expect(people.every((p) => /^1390000\d{4}$/.test(p.mobile) && held.has(p.id))).toBe(true);
     expect(people.filter((p) => p.superiorId !== null).length).toBeGreaterThan(40);
 
     const enterprises = await m.find(Enterprise);

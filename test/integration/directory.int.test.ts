@@ -5,6 +5,7 @@ import { exportDirectory, importDirectoryFiles } from "../../src/domain/director
 import type { AppError } from "../../src/errors";
 import { backend, openTestStores, type TestStores } from "../support/backend";
 import { CREDIT, edit, type Sheets, smallCounty, workbookBytes } from "../support/directoryWorkbooks";
+import { accountOf } from "../../src/domain/org/accounts";
 
 type Row = (string | number | null)[];
 
@@ -36,8 +37,10 @@ describe(`directory import (${backend()})`, () => {
     expect(village).toMatchObject({ kind: "village", parentId: town.id, path: `/${root.id}/${town.id}/${village.id}/` });
 
     const [chief, supervisor, mayor, owner] = await Promise.all(["13900001001", "13900001002", "13900001003", "13900001004"].map(personByMobile));
-    expect(chief).toMatchObject({ name: "周局长", unitId: root.id, roles: ["chief", "duty_leader"], superiorId: null, wecomUserId: "zhoujz", active: true });
-    expect(mayor).toMatchObject({ superiorId: chief?.id, dingtalkUserId: "dt_zheng", roles: ["admin_owner"] });
+    expect(chief).toMatchObject({ name: "周局长", unitId: root.id, roles: ["chief", "duty_leader"], superiorId: null, active: true });
+    expect(await accountOf(db.manager, chief.id, "wecom")).toBe("zhoujz");
+    expect(mayor).toMatchObject({ superiorId: chief?.id, roles: ["admin_owner"] });
+    expect(await accountOf(db.manager, mayor.id, "dingtalk")).toBe("dt_zheng");
 
     const gas = await db.manager.findOneByOrFail(Enterprise, { creditCode: CREDIT[0] });
     expect(gas).toMatchObject({ industry: "gas", scale: "small", riskLevel: "orange", longitude: 104.5, latitude: 31.2, supervisingUnitId: town.id });
@@ -126,8 +129,8 @@ describe(`directory import (${backend()})`, () => {
       ((s["人员"] as Row[])[4] as Row)[5] = "zhoujz";
     });
     expect((await importSheets(sheets)).people).toEqual({ created: 0, updated: 2, unchanged: 2 });
-    expect((await personByMobile("13900001004")).wecomUserId).toBe("zhoujz");
-    expect((await personByMobile("13900001001")).wecomUserId).toBeNull();
+    expect(await accountOf(db.manager, (await personByMobile("13900001004")).id, "wecom")).toBe("zhoujz");
+    expect(await accountOf(db.manager, (await personByMobile("13900001001")).id, "wecom")).toBeNull();
   });
 
   it("adds people to stored units from a later file, and refuses a second county next to the first", async () => {

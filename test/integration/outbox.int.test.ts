@@ -1,6 +1,6 @@
 import type { ChannelId, ChannelSender } from "../../src/channels/channel";
 import { OutboxDelivery, OutboxMessage } from "../../src/db/entities";
-import { resolveRecipients } from "../../src/domain/outbox";
+import { routeRecipients } from "../../src/domain/outbox";
 import { openOutboxHarness, type OutboxHarness, text } from "../support/outboxHarness";
 import { RecordingSender } from "../support/recordingSender";
 
@@ -182,11 +182,11 @@ describe("outbox: enqueue and send", () => {
 
   it("records people without an account as failed deliveries with a Chinese reason", async () => {
     const people = [
-      { id: 1, wecomUserId: "zhang", dingtalkUserId: null, active: true },
-      { id: 2, wecomUserId: null, dingtalkUserId: null, active: true },
-      { id: 3, wecomUserId: "left", dingtalkUserId: null, active: false },
+      { id: 1, accounts: new Map([["wecom" as const, "zhang"]]), active: true },
+      { id: 2, accounts: new Map(), active: true },
+      { id: 3, accounts: new Map([["wecom" as const, "left"]]), active: false },
     ];
-    const recipients = resolveRecipients(people, ["wecom"]);
+    const recipients = routeRecipients(people, ["wecom"]);
     const { message } = await h.enqueue({ idempotencyKey: "people", lane: "reply", message: text("通知"), recipients });
     await h.worker().drainOnce(h.clock.now());
     const ds = await h.outbox.deliveriesOfMessage(message.id);

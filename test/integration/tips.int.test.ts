@@ -4,6 +4,7 @@ import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { OutboxService } from "../../src/domain/outbox";
 import { TipKeys, TipService, type ReportTipInput } from "../../src/domain/tips";
 import { backend, openTestStores, type TestStores } from "../support/backend";
+import { wecomId } from "../support/accounts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const photo = (n: number) => `20261126-${String(n).padStart(32, "0")}.jpg`;
@@ -62,7 +63,7 @@ describe(`tips (${backend()})`, () => {
     const tip = await tips.report(tipster, tipAbout());
     expect(tip).toMatchObject({ source: "employee", channel: "chat", state: "received", pseudonym: expect.stringMatching(/^举报人-[0-9A-Z]{4}$/) });
     const traces = await rawTraces(tip.id);
-    for (const secret of [tipster.name, tipster.mobile, tipster.wecomUserId as string, `person:${tipster.id}`]) expect(traces).not.toContain(secret);
+    for (const secret of [tipster.name, tipster.mobile, await wecomId(stores.db.manager, tipster), `person:${tipster.id}`]) expect(traces).not.toContain(secret);
     const [row] = await stores.db.dataSource.query("SELECT * FROM tips WHERE id = ?", [tip.id]);
     const idColumns = Object.entries(row as Record<string, unknown>).filter(([k]) => k !== "id" && k !== "seq" && k !== "version" && k !== "year");
     expect(idColumns.filter(([, v]) => v === tipster.id || v === String(tipster.id))).toEqual([]);
@@ -173,7 +174,7 @@ describe(`tips (${backend()})`, () => {
     await expect(tips.revealReporter(tip.id, p("刘洋"), { reason: " " })).rejects.toMatchObject({ code: "tip_reveal_reason_required" });
     clock.advance(60_000);
     const { identity } = await tips.revealReporter(tip.id, p("刘洋"), { reason: "兑现举报奖励需核实身份", requestId: "req-1" });
-    expect(identity).toEqual({ personId: tipster.id, name: tipster.name, mobile: tipster.mobile, unit: expect.any(String), accounts: { wecom: tipster.wecomUserId } });
+    expect(identity).toEqual({ personId: tipster.id, name: tipster.name, mobile: tipster.mobile, unit: expect.any(String), accounts: { wecom: await wecomId(stores.db.manager, tipster) } });
     const lines = await stores.db.manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(tip.id) }, order: { id: "ASC" } });
     const reveal = lines.find((l) => l.action === "tip.reveal");
     expect(reveal).toMatchObject({ actor: `person:${p("刘洋").id}`, at: clock.now(), requestId: "req-1", after: JSON.stringify({ reason: "兑现举报奖励需核实身份" }) });

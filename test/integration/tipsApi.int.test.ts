@@ -10,6 +10,7 @@ import { TipKeys, TipService } from "../../src/domain/tips";
 import { tipRoutes } from "../../src/http/routes/tips";
 import { createLogger } from "../../src/log";
 import { backend, openTestStores, type TestStores } from "../support/backend";
+import { wecomId } from "../support/accounts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -115,7 +116,7 @@ describe(`tip admin API (${backend()})`, () => {
     expect(revealed.headers.get("cache-control")).toBe("no-store");
     expect(revealed.json.data).toEqual({
       tip: { id: tip.id, number: tip.number, pseudonym: tip.pseudonym },
-      reporter: { personId: p("潘德明").id, name: "潘德明", mobile: p("潘德明").mobile, unit: expect.any(String), accounts: { wecom: p("潘德明").wecomUserId } },
+      reporter: { personId: p("潘德明").id, name: "潘德明", mobile: p("潘德明").mobile, unit: expect.any(String), accounts: { wecom: await wecomId(stores.db.manager, p("潘德明")) } },
     });
     const lines = await stores.db.manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(tip.id) }, order: { id: "ASC" } });
     expect(lines.filter((l) => l.action.startsWith("tip.reveal")).map((l) => [l.action, l.actor, l.requestId !== null])).toEqual([

@@ -11,6 +11,7 @@ import { warningRoutes } from "../../src/http/routes/warnings";
 import { createLogger } from "../../src/log";
 import { backend } from "../support/backend";
 import { type CalloutHarness, openCalloutHarness } from "../support/calloutHarness";
+import { wecomIds } from "../support/accounts";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../fixtures/cap", name), "utf8");
 
@@ -154,7 +155,8 @@ describe(`warning messages: duplicates, updates, cancellations (${backend()})`, 
     await h.drain();
     const told = h.sender.delivered.slice(mark).filter((d) => d.message.kind === "text" && d.message.text.includes("预警已由发布单位解除"));
     const reachable = await h.stores.db.manager.find(CalloutRecipient, { where: { calloutId: orange }, relations: { person: true } });
-    const accounts = reachable.filter((r) => r.sentAt && r.person?.wecomUserId).map((r) => r.person?.wecomUserId as string);
+    const held = await wecomIds(h.stores.db.manager);
+    const accounts = reachable.filter((r) => r.sentAt && held.has(r.personId)).map((r) => held.get(r.personId) as string);
     expect(told.map((d) => d.recipient).sort()).toEqual(accounts.sort());
     // Nothing of the campaign is still waiting to go out.
     expect(await h.outbox.deliveriesOfSource(`callout:${orange}`, undefined, { statuses: ["pending", "sending"] })).toHaveLength(0);

@@ -5,6 +5,7 @@ import type { Services } from "../../src/services";
 import { type FakeWecom, textMessageXml } from "../fakes/fakeWecom";
 import { backend } from "../support/backend";
 import { CORP, startWecomApp, type WecomApp } from "../support/wecomApp";
+import { personByAccount } from "../support/accounts";
 
 describe(`WeChat Work end to end (${backend()})`, () => {
   // 10:00 in Shanghai, inside working hours, so routine notices go out without waiting for morning.
@@ -18,7 +19,7 @@ describe(`WeChat Work end to end (${backend()})`, () => {
     ({ services, fake } = app);
     // The directory comes from the fake's address book, as it would from the real one.
     await services.contactSync!.syncAll();
-    await services.db.manager.update(Person, { wecomUserId: "LiNa" }, { roles: ["admin"] });
+    await services.db.manager.update(Person, { id: (await personByAccount(services.db.manager, "wecom", "LiNa")).id }, { roles: ["admin"] });
   });
   afterAll(() => app.close());
 

@@ -6,6 +6,7 @@ import { Hazard, Person } from "../../src/db/entities";
 import { ConversationService } from "../../src/domain/conversations";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import type { OutboxService } from "../../src/domain/outbox";
+import { wecomId, wecomIdOf } from "./accounts";
 import { botServicesFor } from "./botServices";
 import { openOutboxHarness, type OutboxHarness } from "./outboxHarness";
 
@@ -62,7 +63,8 @@ export async function openBotHarness(options: BotHarnessOptions = {}): Promise<B
   const person = (name: string) => h.stores.db.manager.findOneByOrFail(Person, { name });
   const inbox = async (name: string) => {
     const p = await person(name);
-    return h.sender.delivered.filter((d) => d.recipient === p.wecomUserId).map((d) => d.message);
+    const account = await wecomIdOf(h.stores.db.manager, p);
+    return h.sender.delivered.filter((d) => d.recipient === account).map((d) => d.message);
   };
   const lastCard = async (name: string) => {
     const card = (await inbox(name)).filter((m) => m.kind === "card" && m.card.buttons?.length).at(-1);
@@ -70,7 +72,7 @@ export async function openBotHarness(options: BotHarnessOptions = {}): Promise<B
     return card.card;
   };
   const eventOf = async (p: Person, what: Said): Promise<InboundEvent> => {
-    const base = { channel: "wecom" as const, eventId: `bot-ev-${++seq}`, senderId: p.wecomUserId as string, occurredAt: h.clock.now() };
+    const base = { channel: "wecom" as const, eventId: `bot-ev-${++seq}`, senderId: await wecomId(h.stores.db.manager, p), occurredAt: h.clock.now() };
     if (typeof what === "string") return { ...base, kind: "text", text: what };
     if ("photo" in what) return { ...base, kind: "image", mediaId: upload(what.photo, what.type ?? "image/jpeg") };
     if ("voice" in what) return { ...base, kind: "voice", mediaId: upload(what.voice, "audio/amr") };

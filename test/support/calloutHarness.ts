@@ -7,6 +7,7 @@ import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { BotEngine } from "../../bots/engine";
 import { flows as FLOWS } from "../../src/features";
 import type { BotServices } from "../../bots/services";
+import { wecomId } from "./accounts";
 import { botServicesFor } from "./botServices";
 import { type OutboxHarness, openOutboxHarness } from "./outboxHarness";
 
@@ -54,8 +55,9 @@ export async function openCalloutHarness(): Promise<CalloutHarness> {
   const bot = new BotEngine({ kv: h.stores.kv, services: botServices, flows: FLOWS, callouts });
   const worker = h.worker();
   let seq = 0;
-  const event = (p: Person, body: Partial<InboundEvent>): InboundEvent =>
-    ({ channel: "wecom", eventId: `ev-${++seq}`, senderId: p.wecomUserId as string, occurredAt: h.clock.now(), ...body }) as InboundEvent;
+  // The person's WeChat Work account, read when they act (a test may have changed it).
+  const event = async (p: Person, body: Partial<InboundEvent>): Promise<InboundEvent> =>
+    ({ channel: "wecom", eventId: `ev-${++seq}`, senderId: await wecomId(h.stores.db.manager, p), occurredAt: h.clock.now(), ...body }) as InboundEvent;
   return {
     ...h,
     callouts,
@@ -65,8 +67,8 @@ export async function openCalloutHarness(): Promise<CalloutHarness> {
     async drain() {
       await worker.drainOnce(h.clock.now());
     },
-    click: (p, taskId, buttonKey = "ack") => bot.handle(event(p, { kind: "card_click", taskId, buttonKey, responseCode: `rc-${seq}` })),
-    say: (p, text) => bot.handle(event(p, { kind: "text", text })),
+    click: async (p, taskId, buttonKey = "ack") => bot.handle(await event(p, { kind: "card_click", taskId, buttonKey, responseCode: `rc-${seq}` })),
+    say: async (p, text) => bot.handle(await event(p, { kind: "text", text })),
     steps: (calloutId) => h.stores.db.manager.find(CalloutStep, { where: { calloutId }, order: { id: "ASC" } }),
     failNext: (step, n) => faults.set(step, n),
   };

@@ -9,7 +9,8 @@ import { createApp } from "../../src/app";
 import { type Clock, RunningClock } from "../../src/clock";
 import type { Config } from "../../src/config";
 import type { Database } from "../../src/db/Database";
-import { Person } from "../../src/db/entities";
+import { Person, PersonAccount } from "../../src/db/entities";
+import { setAccount } from "../../src/domain/org/accounts";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { createLogger } from "../../src/log";
@@ -85,10 +86,10 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
  */
 export async function setMessengerAccounts(db: Database, accounts: "none" | number[]): Promise<void> {
   if (accounts === "none") {
-    await db.manager.createQueryBuilder().update(Person).set({ wecomUserId: null, dingtalkUserId: null }).execute();
+    await db.manager.createQueryBuilder().delete().from(PersonAccount).execute();
     return;
   }
-  for (const id of accounts) await db.manager.update(Person, { id }, { wecomUserId: `wecom${id}` });
+  for (const id of accounts) await setAccount(db.manager, id, "wecom", `wecom${id}`, new Date("2026-11-26T02:00:00Z"));
 }
 
 /** A client event id as the page makes them. */

@@ -1,5 +1,6 @@
 import pino from "pino";
 import type { ChannelId, ChannelSender, OutboundMessage } from "../../src/channels/channel";
+import { channelLimits } from "../../src/channels/registry";
 import { ManualClock } from "../../src/clock";
 import { type EnqueueRequest, type EnqueueResult, OutboxService, type Recipient } from "../../src/domain/outbox";
 import type { Database } from "../../src/db/Database";
@@ -46,7 +47,9 @@ export async function openOutboxHarness(env: Record<string, string> = {}): Promi
     log,
     worker(options = {}, more = {}) {
       const senders = more.senders ?? new Map<ChannelId, ChannelSender>([["wecom", sender]]);
-      const w = new OutboxWorker({ db: more.db ?? stores.db, kv: more.kv ?? stores.kv, clock, log, senders, config: stores.config, options: { random: () => 0.5, ...options } });
+      // The channels' declared limits, as the composition root passes them (WeChat Work's published ones).
+      const limits = channelLimits(stores.config);
+      const w = new OutboxWorker({ db: more.db ?? stores.db, kv: more.kv ?? stores.kv, clock, log, senders, limits, config: stores.config, options: { random: () => 0.5, ...options } });
       workers.push(w);
       return w;
     },

@@ -15,14 +15,17 @@ function addRows(sheet: string, ...rows: Row[]): Sheets {
 const unit = (id: number, code: string, kind: OrgUnit["kind"], parentId: number | null, path: string) =>
   Object.assign(new OrgUnit(), { id, code, name: `已有${code}`, kind, parentId, path });
 const person = (id: number, mobile: string, name: string, unitId: number, extra: Partial<Person> = {}) =>
-  Object.assign(new Person(), { id, mobile, name, unitId, roles: [], superiorId: null, wecomUserId: null, dingtalkUserId: null, active: true, ...extra });
+  Object.assign(new Person(), { id, mobile, name, unitId, roles: [], superiorId: null, preferredChannel: null, active: true, ...extra });
+/** Person #id's WeChat Work account, as person_accounts holds it. */
+const wecom = (personId: number, accountId: string) => ({ personId, channel: "wecom" as const, accountId });
 
 /** A directory already holding the county 老县 with one office and its clerk. */
 function storedCounty(): StoredDirectory {
   return new StoredDirectory(
     [unit(1, "OLD", "bureau", null, "/1/"), unit(2, "OLD-B", "department", 1, "/1/2/")],
-    [person(1, "13700000001", "老王", 2, { wecomUserId: "laowang" })],
+    [person(1, "13700000001", "老王", 2)],
     [],
+    [wecom(1, "laowang")],
   );
 }
 
@@ -47,7 +50,7 @@ describe("directory import: rules across rows", () => {
       ((s["人员"] as Row[])[2] as Row)[5] = "ZhouJZ";
       ((s["人员"] as Row[])[4] as Row)[5] = "laowang";
     });
-    const stored = new StoredDirectory([], [person(9, "13700000001", "老王", 1, { wecomUserId: "laowang" })], []);
+    const stored = new StoredDirectory([], [person(9, "13700000001", "老王", 1)], [], [wecom(9, "laowang")]);
     expect(await problemsOf(sheets, stored)).toEqual([
       { where: "人员!第2行:企业微信账号", message: "企业微信账号“zhoujz”已被第3行（吴科长）使用，一个账号只能对应一个人" },
       { where: "人员!第3行:企业微信账号", message: "企业微信账号“ZhouJZ”已被第2行（周局长）使用，一个账号只能对应一个人" },

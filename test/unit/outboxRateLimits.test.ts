@@ -1,6 +1,11 @@
 import { ManualClock } from "../../src/clock";
 import { MemoryKv } from "../../src/kv/memoryKv";
-import { defaultLimits, RateLimiter } from "../../src/outbox/rateLimits";
+import { channelLimits } from "../../src/channels/registry";
+import { loadConfig } from "../../src/config";
+import { RateLimiter } from "../../src/outbox/rateLimits";
+
+const WECOM = { WECOM_CORP_ID: "ww1", WECOM_AGENT_ID: "1000002", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "a".repeat(43) };
+const defaultLimits = (quota?: number) => channelLimits(loadConfig({ ...WECOM, ...(quota ? { WECOM_DAILY_QUOTA: String(quota) } : {}) }));
 
 describe("outbox rate limits", () => {
   let kv: MemoryKv;
@@ -11,7 +16,7 @@ describe("outbox rate limits", () => {
   });
   afterEach(() => kv.close());
 
-  it("uses WeChat Work's published limits and the configured daily quota", () => {
+  it("uses WeChat Work's published limits and the configured daily quota (declared by the channel module)", () => {
     expect(defaultLimits().wecom).toEqual({ perRecipientPerMinute: 30, perRecipientPerHour: 1000, perAppPerDay: 200_000, perApiPerMinute: 10_000 });
     expect(defaultLimits(5000).wecom?.perAppPerDay).toBe(5000);
     expect(defaultLimits().dingtalk).toBeUndefined();

@@ -43,6 +43,9 @@ interface UserDetail extends WecomReply {
 const PARALLEL = 4;
 
 export class WecomContacts {
+  /** Members' ids are WeChat Work accounts. */
+  readonly channel = "wecom" as const;
+
   constructor(private readonly api: WecomApi) {}
 
   async departments(): Promise<WecomDepartment[]> {

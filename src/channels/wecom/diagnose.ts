@@ -1,16 +1,11 @@
 import { type Config, ConfigError, type Env, loadConfig } from "../../config";
 import { MemoryKv } from "../../kv/memoryKv";
+import type { DoctorCheck } from "../module";
 import { WecomApi, type WecomReply } from "./api";
 import { adviseOn } from "./doctorAdvice";
 
 /** One line of the doctor's report. */
-export interface Check {
-  title: string;
-  ok: boolean;
-  detail: string;
-  /** What to do, when the check failed. */
-  fix?: string;
-}
+export type Check = DoctorCheck;
 
 /** A problem a check found itself (not a failed call), with its fix. */
 class Finding extends Error {

@@ -1,13 +1,12 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { OrgUnit } from "./OrgUnit";
 import { bool, commaList, utcDatetime } from "../columns";
+import type { ChannelId } from "../../channels/channel";
 import type { RoleCode } from "../../domain/org/vocabulary";
 
 /** Someone the system talks to: staff, village cadres, enterprise responsible people. */
 @Entity("people")
 @Index("uq_people_mobile", ["mobile"], { unique: true })
-@Index("uq_people_wecom_user", ["wecomUserId"], { unique: true })
-@Index("uq_people_dingtalk_user", ["dingtalkUserId"], { unique: true })
 @Index("idx_people_unit", ["unitId"])
 export class Person {
   @PrimaryGeneratedColumn({ type: "integer" })
@@ -37,11 +36,13 @@ export class Person {
   @JoinColumn({ name: "superior_id" })
   superior?: Person;
 
-  @Column({ name: "wecom_user_id", type: "varchar", length: 64, nullable: true })
-  wecomUserId: string | null;
-
-  @Column({ name: "dingtalk_user_id", type: "varchar", length: 64, nullable: true })
-  dingtalkUserId: string | null;
+  /**
+   * The messenger this person wants to be reached on, when they have accounts on several; null:
+   * the first enabled channel (in the registry's order) on which they have an account. Their
+   * accounts live in person_accounts.
+   */
+  @Column({ name: "preferred_channel", type: "varchar", length: 16, nullable: true })
+  preferredChannel: ChannelId | null;
 
   /** People who leave are deactivated, never deleted: the ledger still names them. */
   @Column({ type: "boolean", transformer: bool })

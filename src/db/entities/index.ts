@@ -19,12 +19,13 @@ import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
 import { Person } from "./Person";
 import { RequestResult } from "./RequestResult";
+import { PersonAccount } from "./PersonAccount";
 import { Tip } from "./Tip";
 import { TipCounter } from "./TipCounter";
 import { TipPhoto } from "./TipPhoto";
 import { WarningMessage } from "./WarningMessage";
 
-export { ApiToken, AuditEntry, Enterprise, Hazard, HazardLedgerEntry, OrgUnit, Person };
+export { ApiToken, AuditEntry, Enterprise, Hazard, HazardLedgerEntry, OrgUnit, Person, PersonAccount };
 export { InboundEventRow };
 export type { InboundStatus } from "./InboundEventRow";
 export { OutboxDelivery, OutboxMessage };

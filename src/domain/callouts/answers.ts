@@ -1,6 +1,5 @@
 import { type EntityManager, In } from "typeorm";
 import type { InboundEvent } from "../../channels/channel";
-import { isMysqlFamily } from "../../db/dialect";
 import { Callout, CalloutRecipient, CalloutStep, Person } from "../../db/entities";
 import { findByChannelAccount } from "../org/people";
 import type { OutboxService } from "../outbox";
@@ -52,15 +51,10 @@ export async function takeAnswer(tx: EntityManager, outbox: OutboxService, event
 }
 
 /**
- * The person behind the account: by the unique index first on MySQL/MariaDB, whose collation
- * ignores case as WeChat Work does, then lower-cased (findByChannelAccount scans the people
- * table, which a county of 10,000 people makes the costliest step of an answer).
+ * The person behind the account (findByChannelAccount: by the unique index first on MySQL/MariaDB,
+ * whose collation ignores case as WeChat Work does, then lower-cased).
  */
-async function findCaller(tx: EntityManager, channel: InboundEvent["channel"], account: string): Promise<Person | null> {
-  if (channel === "wecom" && isMysqlFamily(tx)) {
-    const exact = await tx.findOne(Person, { where: { wecomUserId: account } });
-    if (exact) return exact;
-  }
+function findCaller(tx: EntityManager, channel: InboundEvent["channel"], account: string): Promise<Person | null> {
   return findByChannelAccount(tx, channel, account);
 }
 

@@ -28,7 +28,7 @@ export async function closeCallout(tx: EntityManager, deps: StepDeps, calloutId:
     idempotencyKey: `callout:${c.id}:report`,
     lane: "callout",
     message: reportText(c, figures),
-    recipients: resolveRecipients([...audience.values()], deps.channels),
+    recipients: await resolveRecipients(tx, [...audience.values()], deps.channels),
     source: sourceOf(c.id),
   });
   await tx.update(CalloutRecipient, { calloutId }, { nextActionAt: null });

@@ -1,6 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { Callout, CalloutRecipient, OrgUnit, type Person } from "../../db/entities";
 import { Conflict, Forbidden, Invalid, NotFound } from "../../errors";
+import { accountsOf } from "../org/accounts";
 import { type AudienceRule, resolveAudience } from "./audience";
 import { lockCallout } from "./lock";
 import { DEFAULT_ANSWER_MINUTES, type WarningLevel, type WarningType } from "./vocabulary";
@@ -67,9 +68,10 @@ export async function editDraft(tx: EntityManager, actor: Person, id: number, ch
 export async function previewRows(tx: EntityManager, id: number): Promise<PreviewRow[]> {
   const rows = await tx.find(CalloutRecipient, { where: { calloutId: id }, relations: { person: true }, order: { personId: "ASC" } });
   const units = await tx.find(OrgUnit, { where: { id: In([...new Set(rows.map((r) => (r.person as Person).unitId))]) } });
+  const accounts = await accountsOf(tx, rows.map((r) => r.personId));
   return rows.map((r) => {
     const p = r.person as Person;
-    return { personId: p.id, name: p.name, unit: units.find((u) => u.id === p.unitId)?.name ?? "", roles: p.roles, reachable: Boolean(p.wecomUserId || p.dingtalkUserId) };
+    return { personId: p.id, name: p.name, unit: units.find((u) => u.id === p.unitId)?.name ?? "", roles: p.roles, reachable: (accounts.get(p.id)?.size ?? 0) > 0 };
   });
 }
 

@@ -40,7 +40,7 @@ async function claim(tx: EntityManager, c: Callout, rows: readonly CalloutRecipi
 async function contactsOf(tx: EntityManager, rows: readonly CalloutRecipient[]): Promise<PersonContact[]> {
   const found = new Map<number, PersonContact>();
   for (const part of chunks(rows)) {
-    const people = await tx.find(Person, { where: { id: In(part.map((r) => r.personId)) }, select: { id: true, wecomUserId: true, dingtalkUserId: true, active: true } });
+    const people = await tx.find(Person, { where: { id: In(part.map((r) => r.personId)) }, select: { id: true, active: true, preferredChannel: true } });
     for (const p of people) found.set(p.id, p);
   }
   return rows.map((r) => found.get(r.personId)).filter((p): p is PersonContact => p !== undefined);
@@ -57,7 +57,7 @@ const SILENT = { state: "sent", acknowledgedAt: IsNull() };
 /** Cards for one batch of ≤ 1000 pending rows: one outbox message with its own task id. */
 export async function sendBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
   await claim(tx, c, rows, "send", now);
-  const recipients = resolveRecipients(await contactsOf(tx, rows), deps.channels);
+  const recipients = await resolveRecipients(tx, await contactsOf(tx, rows), deps.channels);
   const first = rows[0] as CalloutRecipient;
   await deps.outbox.enqueue(tx, {
     idempotencyKey: `callout:${c.id}:send:${first.id}`,
@@ -86,7 +86,7 @@ export async function remindBatch(tx: EntityManager, deps: StepDeps, c: Callout,
     idempotencyKey: `callout:${c.id}:remind:${k}:${(rows[0] as CalloutRecipient).id}`,
     lane: "callout",
     message: reminderText(c, k),
-    recipients: resolveRecipients(await contactsOf(tx, rows), deps.channels),
+    recipients: await resolveRecipients(tx, await contactsOf(tx, rows), deps.channels),
     source: sourceOf(c.id),
   });
   deps.fault?.("remind");
@@ -141,7 +141,7 @@ export async function escalateBatch(tx: EntityManager, deps: StepDeps, c: Callou
       idempotencyKey: `callout:${c.id}:escalate:${superiorId}:${first.id}`,
       lane: "callout",
       message: escalationText(c, group.map((r) => people.get(r.personId)?.name ?? `#${r.personId}`)),
-      recipients: resolveRecipients([superiors.get(superiorId) as Person], deps.channels),
+      recipients: await resolveRecipients(tx, [superiors.get(superiorId) as Person], deps.channels),
       source: sourceOf(c.id),
     });
   }

@@ -26,11 +26,11 @@ export async function withdraw(tx: EntityManager, deps: StepDeps, c: Callout, ac
     const called = await tx.find(CalloutRecipient, { where: { calloutId: c.id, sentAt: Not(IsNull()), id: MoreThan(after) }, select: { id: true, personId: true }, order: { id: "ASC" }, take: BATCH });
     if (called.length === 0) break;
     after = (called[called.length - 1] as CalloutRecipient).id;
-    const people = await tx.find(Person, { where: { id: In(called.map((r) => r.personId)) }, select: { id: true, wecomUserId: true, dingtalkUserId: true, active: true }, order: { id: "ASC" } });
+    const people = await tx.find(Person, { where: { id: In(called.map((r) => r.personId)) }, select: { id: true, active: true, preferredChannel: true }, order: { id: "ASC" } });
     // The key names the batch's position, as cancellations always have (`…:cancel:0`, `…:cancel:1000`).
     const key = `callout:${c.id}:cancel:${notices.length * BATCH}`;
     notices.push(key);
-    await deps.outbox.enqueue(tx, { idempotencyKey: key, lane: "callout", message, recipients: resolveRecipients(people, deps.channels), source: sourceOf(c.id) });
+    await deps.outbox.enqueue(tx, { idempotencyKey: key, lane: "callout", message, recipients: await resolveRecipients(tx, people, deps.channels), source: sourceOf(c.id) });
   }
   await deps.outbox.cancelSource(tx, sourceOf(c.id), { exceptKeys: notices });
   await tx.update(CalloutRecipient, { calloutId: c.id }, { nextActionAt: null });

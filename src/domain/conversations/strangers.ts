@@ -29,7 +29,7 @@ export async function answerStranger(deps: ConversationServiceDeps, to: Reachabl
       idempotencyKey: `unknown-sender:${to.channel}:${to.userId}`,
       lane: "routine",
       message: { kind: "text", text: words.adminNotice },
-      recipients: resolveRecipients(admins, deps.channels),
+      recipients: await resolveRecipients(tx, admins, deps.channels),
     });
   });
 }

@@ -1,16 +1,16 @@
 import { Person } from "../../db/entities";
 import { type RoleCode, roles } from "../org/vocabulary";
-import type { KindCounts, PersonRow, Sourced } from "./model";
+import { setAccount } from "../org/accounts";
+import { ACCOUNT_FIELDS, type AccountField, accountFieldList, type KindCounts, type PersonRow, type Sourced } from "./model";
 import type { StoredDirectory } from "./stored";
 import { type DirectoryWriter, newCounts } from "./writer";
 
-type PersonFields = {
+/** What a row sets: the person's own columns, and their accounts by sheet column. */
+type PersonFields = Record<AccountField, string | null> & {
   name: string;
   unitId: number;
   roles: RoleCode[];
   superiorId: number | null;
-  wecomUserId: string | null;
-  dingtalkUserId: string | null;
   active: boolean;
 };
 
@@ -31,8 +31,10 @@ export async function applyPeople(
   const created = new Set<string>();
   for (const { row } of rows) {
     if (ids.has(row.mobile)) continue;
-    const fields = { ...fieldsOf(row, unitIds, ids), superiorId: null };
-    ids.set(row.mobile, await w.insert(Person, { mobile: row.mobile, ...fields }));
+    const { columns, accounts } = split({ ...fieldsOf(row, unitIds, ids), superiorId: null });
+    const id = await w.insert(Person, { mobile: row.mobile, ...columns });
+    await writeAccounts(w, id, accounts);
+    ids.set(row.mobile, id);
     created.add(row.mobile);
   }
 
@@ -45,8 +47,12 @@ export async function applyPeople(
     } else {
       const p = stored.personById.get(id) as Person;
       // Roles are a set: another order of the same roles is not a change.
-      const before: PersonFields = { name: p.name, unitId: p.unitId, roles: roles.codes.filter((r) => p.roles.includes(r)), superiorId: p.superiorId, wecomUserId: p.wecomUserId, dingtalkUserId: p.dingtalkUserId, active: p.active };
-      await w.update(Person, "person", id, before, next, counts);
+      const before: PersonFields = { name: p.name, unitId: p.unitId, roles: roles.codes.filter((r) => p.roles.includes(r)), superiorId: p.superiorId, ...stored.accountFields(id), active: p.active };
+      await w.update(Person, "person", id, before, next, counts, async (changed) => {
+        const { columns, accounts } = split(changed);
+        await w.tx.update(Person, { id }, { ...columns, updatedAt: w.now });
+        await writeAccounts(w, id, accounts);
+      });
     }
   }
   return { ids, counts };
@@ -58,10 +64,25 @@ function fieldsOf(row: PersonRow, unitIds: Map<string, number>, ids: Map<string,
     unitId: unitIds.get(row.unitCode) as number,
     roles: row.roles,
     superiorId: row.superiorMobile === null ? null : (ids.get(row.superiorMobile) ?? null),
-    wecomUserId: row.wecomUserId,
-    dingtalkUserId: row.dingtalkUserId,
+    ...(Object.fromEntries(accountFieldList.map((f) => [f, row[f]])) as Record<AccountField, string | null>),
     active: row.active,
   };
+}
+
+/** Account fields apart from the person's own columns. */
+function split<F extends Partial<PersonFields>>(fields: F): { columns: Omit<F, AccountField>; accounts: Partial<Record<AccountField, string | null>> } {
+  const columns: Record<string, unknown> = { ...fields };
+  const accounts: Partial<Record<AccountField, string | null>> = {};
+  for (const f of accountFieldList) {
+    if (f in columns) accounts[f] = columns[f] as string | null;
+    delete columns[f];
+  }
+  return { columns: columns as Omit<F, AccountField>, accounts };
+}
+
+/** Stores the given account fields of a person in person_accounts (null removes the account). */
+async function writeAccounts(w: DirectoryWriter, personId: number, accounts: Partial<Record<AccountField, string | null>>): Promise<void> {
+  for (const [f, value] of Object.entries(accounts) as [AccountField, string | null][]) await setAccount(w.tx, personId, ACCOUNT_FIELDS[f], value, w.now);
 }
 
 /**
@@ -73,9 +94,9 @@ async function releaseMovedAccounts(w: DirectoryWriter, rows: Sourced<PersonRow>
   for (const { row } of rows) {
     const p = stored.personByMobile.get(row.mobile);
     if (!p) continue;
-    const release: Partial<Pick<Person, "wecomUserId" | "dingtalkUserId">> = {};
-    if (p.wecomUserId !== null && p.wecomUserId !== row.wecomUserId) release.wecomUserId = null;
-    if (p.dingtalkUserId !== null && p.dingtalkUserId !== row.dingtalkUserId) release.dingtalkUserId = null;
-    if (Object.keys(release).length > 0) await w.tx.update(Person, { id: p.id }, release);
+    const held = stored.accountFields(p.id);
+    for (const f of accountFieldList) {
+      if (held[f] !== null && held[f] !== row[f]) await setAccount(w.tx, p.id, ACCOUNT_FIELDS[f], null, w.now);
+    }
   }
 }

@@ -1,17 +1,16 @@
 import { cycleThrough, firstByKey, type Known, knownKeys, report, rowName } from "./checkHelpers";
-import type { PersonRow, RowRef } from "./model";
+import { columnOf } from "./columns";
+import { type AccountField, accountFieldList, type PersonRow, type RowRef } from "./model";
 import type { ParsedDirectory } from "./parseTables";
 import type { ProblemList } from "./problems";
 import type { StoredDirectory } from "./stored";
 
 /** A person as they will be after the import. */
-interface MergedPerson {
+type MergedPerson = Record<AccountField, string | null> & {
   name: string;
   superiorMobile: string | null;
-  wecomUserId: string | null;
-  dingtalkUserId: string | null;
   at?: RowRef;
-}
+};
 
 /**
  * Checks the 人员 rows: duplicate mobiles, unknown units and superiors, loops in the superior
@@ -20,7 +19,7 @@ interface MergedPerson {
 export function checkPeople(parsed: ParsedDirectory, stored: StoredDirectory, unitCodes: Known, problems: ProblemList): Known {
   const first = firstByKey(problems, "people", parsed.directory.people, "mobile", "手机号");
   const merged = new Map<string, MergedPerson>();
-  for (const p of stored.people) merged.set(p.mobile, { ...p, superiorMobile: stored.mobile(p.superiorId) });
+  for (const p of stored.people) merged.set(p.mobile, { ...p, ...stored.accountFields(p.id), superiorMobile: stored.mobile(p.superiorId) });
   for (const [mobile, s] of first) merged.set(mobile, { ...s.row, at: s.at });
   const known = knownKeys(merged.keys(), parsed.brokenKeys.people, parsed.incomplete.has("people"));
 
@@ -37,13 +36,12 @@ export function checkPeople(parsed: ParsedDirectory, stored: StoredDirectory, un
       if (cycle) report(problems, "people", at, "superiorMobile", `上级关系形成环：${cycle.map((m) => merged.get(m)?.name).join(" → ")}`);
     }
   }
-  checkUniqueId(merged, "wecomUserId", "企业微信账号", problems);
-  checkUniqueId(merged, "dingtalkUserId", "钉钉账号", problems);
+  for (const field of accountFieldList) checkUniqueId(merged, field, columnOf("people", field).header, problems);
   return known;
 }
 
 /** The platforms treat user ids without regard to case, and so does MySQL's unique index. */
-function checkUniqueId(merged: Map<string, MergedPerson>, key: "wecomUserId" | "dingtalkUserId", what: string, problems: ProblemList): void {
+function checkUniqueId(merged: Map<string, MergedPerson>, key: AccountField, what: string, problems: ProblemList): void {
   const holders = new Map<string, MergedPerson[]>();
   for (const person of merged.values()) {
     const id = person[key]?.toLowerCase();

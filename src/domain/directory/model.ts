@@ -1,3 +1,4 @@
+import type { ChannelId } from "../../channels/channel";
 import type { EnterpriseScale, Industry, RiskLevel, RoleCode, UnitKind } from "../org/vocabulary";
 
 /** One row of the 单位 sheet, as the spreadsheet names things: by codes, not database ids. */
@@ -16,10 +17,20 @@ export interface PersonRow {
   unitCode: string;
   roles: RoleCode[];
   superiorMobile: string | null;
+  /** The 企业微信账号 and 钉钉账号 columns: accounts in person_accounts (see ACCOUNT_FIELDS). */
   wecomUserId: string | null;
   dingtalkUserId: string | null;
   active: boolean;
 }
+
+/**
+ * The 人员 sheet's account columns and the channel each one's accounts belong to. The sheet is
+ * the users' format, so its column names stay; a new messenger's column is one more line here.
+ */
+export const ACCOUNT_FIELDS = { wecomUserId: "wecom", dingtalkUserId: "dingtalk" } as const satisfies Record<string, ChannelId>;
+/** A field of PersonRow holding an account. */
+export type AccountField = keyof typeof ACCOUNT_FIELDS;
+export const accountFieldList = Object.keys(ACCOUNT_FIELDS) as AccountField[];
 
 /** One row of the 企业 sheet; the credit code is the enterprise's identity. */
 export interface EnterpriseRow {

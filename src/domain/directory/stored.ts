@@ -1,5 +1,7 @@
 import type { EntityManager } from "typeorm";
-import { Enterprise, OrgUnit, Person } from "../../db/entities";
+import type { ChannelId } from "../../channels/channel";
+import { Enterprise, OrgUnit, Person, PersonAccount } from "../../db/entities";
+import { ACCOUNT_FIELDS, type AccountField, accountFieldList } from "./model";
 
 /**
  * The directory as the database holds it, with lookups by the keys spreadsheets use. Read inside
@@ -16,6 +18,8 @@ export class StoredDirectory {
     readonly units: OrgUnit[],
     readonly people: Person[],
     readonly enterprises: Enterprise[],
+    /** Everyone's messenger accounts (person_accounts rows). */
+    private readonly accounts: readonly Pick<PersonAccount, "personId" | "channel" | "accountId">[] = [],
   ) {
     // Codes are compared upper-case, as the import stores them.
     this.unitByCode = new Map(units.map((u) => [u.code.toUpperCase(), u]));
@@ -23,15 +27,25 @@ export class StoredDirectory {
     this.personByMobile = new Map(people.map((p) => [p.mobile, p]));
     this.personById = new Map(people.map((p) => [p.id, p]));
     this.enterpriseByCode = new Map(enterprises.map((e) => [e.creditCode.toUpperCase(), e]));
+    for (const a of accounts) this.accountsByPerson.set(a.personId, (this.accountsByPerson.get(a.personId) ?? new Map()).set(a.channel, a.accountId));
+  }
+
+  private readonly accountsByPerson = new Map<number, Map<ChannelId, string>>();
+
+  /** A person's accounts as the 人员 sheet's account columns show them. */
+  accountFields(personId: number): Record<AccountField, string | null> {
+    const held = this.accountsByPerson.get(personId);
+    return Object.fromEntries(accountFieldList.map((f) => [f, held?.get(ACCOUNT_FIELDS[f]) ?? null])) as Record<AccountField, string | null>;
   }
 
   static async load(tx: EntityManager): Promise<StoredDirectory> {
-    const [units, people, enterprises] = [
+    const [units, people, enterprises, accounts] = [
       await tx.find(OrgUnit, { order: { id: "ASC" } }),
       await tx.find(Person, { order: { id: "ASC" } }),
       await tx.find(Enterprise, { order: { id: "ASC" } }),
+      await tx.find(PersonAccount, { select: { personId: true, channel: true, accountId: true }, order: { id: "ASC" } }),
     ];
-    return new StoredDirectory(units, people, enterprises);
+    return new StoredDirectory(units, people, enterprises, accounts);
   }
 
   static empty(): StoredDirectory {

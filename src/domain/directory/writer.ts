@@ -29,7 +29,10 @@ export class DirectoryWriter {
     counts.created++;
   }
 
-  /** Brings a stored row to `target`; writes (and audits) only when a field differs. */
+  /**
+   * Brings a stored row to `target`; writes (and audits) only when a field differs. `write`
+   * stores the changed fields when they do not all live in the entity's own table.
+   */
   async update<E extends ObjectLiteral, F extends object>(
     entity: EntityTarget<E>,
     entityType: string,
@@ -37,13 +40,14 @@ export class DirectoryWriter {
     stored: F,
     target: F,
     counts: KindCounts,
+    write: (changed: Partial<F>) => Promise<unknown> = (changed) => this.tx.update(entity, { id }, { ...changed, updatedAt: this.now } as never),
   ): Promise<void> {
     const { before, after } = diffFields(stored, target);
     if (Object.keys(after).length === 0) {
       counts.unchanged++;
       return;
     }
-    await this.tx.update(entity, { id }, { ...after, updatedAt: this.now } as never);
+    await write(after);
     this.audits.push({ at: this.now, actor: this.actor, action: "update", entityType, entityId: id, before, after });
     counts.updated++;
   }

@@ -26,7 +26,7 @@ export async function notifyHazard(tx: EntityManager, outbox: Pick<OutboxService
     idempotencyKey: `hazard:${notice.hazardId}:${notice.action}:v${notice.version}`,
     lane: "routine",
     message: { kind: "text", text: notice.text },
-    recipients: resolveRecipients(people, channels),
+    recipients: await resolveRecipients(tx, people, channels),
     source: `hazard:${notice.hazardId}`,
   });
 }

@@ -1,8 +1,13 @@
 import type { EntityManager } from "typeorm";
-import { AuditEntry, OrgUnit, Person } from "../../db/entities";
+import type { ChannelId } from "../../channels/channel";
+import { AuditEntry, OrgUnit, Person, PersonAccount } from "../../db/entities";
+import { accountOf, setAccount } from "./accounts";
 import { appendAudit, diffFields } from "../audit/auditLog";
 import { type ContactMember, type ContactSyncResult, normalizeMobile, SYNC_ACTOR } from "./contactSource";
 import type { ContactUnits } from "./contactUnits";
+
+/** What sync keeps in step with the address book: a person's fields and their account on the source's channel. */
+type Synced = Partial<Pick<Person, "name" | "mobile" | "unitId" | "active">> & { account?: string | null };
 
 /**
  * Members → people, inside the caller's transaction. A person is found by WeChat Work userid,
@@ -13,6 +18,8 @@ import type { ContactUnits } from "./contactUnits";
 export class ContactPeople {
   constructor(
     private readonly tx: EntityManager,
+    /** Whose accounts the members' ids are. */
+    private readonly channel: ChannelId,
     private readonly units: ContactUnits,
     private readonly audit: { at: Date; actor: string },
     private readonly result: ContactSyncResult,
@@ -23,12 +30,13 @@ export class ContactPeople {
     const where = `企业微信成员 ${member.userId}`;
     const mobile = normalizeMobile(member.mobile);
     let person =
-      (previousUserId ? await this.tx.findOne(Person, { where: { wecomUserId: previousUserId } }) : null) ??
-      (await this.tx.findOne(Person, { where: { wecomUserId: member.userId } }));
+      (previousUserId ? await this.holderOf(previousUserId) : null) ??
+      (await this.holderOf(member.userId));
     if (!person && mobile) {
       const byMobile = await this.tx.findOne(Person, { where: { mobile } });
-      if (byMobile?.wecomUserId) {
-        this.result.problems.push({ where, message: `手机号与人员 #${byMobile.id} 相同，但该人员已关联企业微信账号 ${byMobile.wecomUserId}，未自动关联` });
+      const linked = byMobile && (await accountOf(this.tx, byMobile.id, this.channel));
+      if (byMobile && linked) {
+        this.result.problems.push({ where, message: `手机号与人员 #${byMobile.id} 相同，但该人员已关联企业微信账号 ${linked}，未自动关联` });
         return;
       }
       person = byMobile;
@@ -36,7 +44,7 @@ export class ContactPeople {
     const unit = await this.unitOf(member);
     if (!person) return this.create(member, mobile, unit, where);
 
-    const next: Partial<Person> = { name: member.name.slice(0, 50), wecomUserId: member.userId };
+    const next: Synced = { name: member.name.slice(0, 50), account: member.userId };
     if (member.active || person.active) next.active = member.active && (person.active || (await this.deactivatedBySync(person.id)));
     if (mobile && mobile !== person.mobile) {
       const holder = await this.tx.findOne(Person, { where: { mobile } });
@@ -45,6 +53,12 @@ export class ContactPeople {
     }
     if (unit && unit.id !== person.unitId && (await this.inLinkedUnit(person))) next.unitId = unit.id;
     await this.update(person, next);
+  }
+
+  /** The person holding `userId` on the source's channel. */
+  private async holderOf(userId: string): Promise<Person | null> {
+    const held = await this.tx.findOne(PersonAccount, { where: { channel: this.channel, accountId: userId } });
+    return held ? this.tx.findOne(Person, { where: { id: held.personId } }) : null;
   }
 
   /** Marks a person inactive (left WeChat Work, or no longer in the app's visible range). */
@@ -61,26 +75,31 @@ export class ContactPeople {
       this.result.problems.push({ where, message: "所在部门尚未同步为单位，无法新建人员" });
       return;
     }
-    const fields = { name: member.name.slice(0, 50), mobile, unitId: unit.id, wecomUserId: member.userId, active: member.active };
-    const person = this.tx.create(Person, { ...fields, roles: [], superiorId: null, dingtalkUserId: null, createdAt: this.audit.at, updatedAt: this.audit.at });
+    const fields = { name: member.name.slice(0, 50), mobile, unitId: unit.id, account: member.userId, active: member.active };
+    const { account, ...columns } = fields;
+    const person = this.tx.create(Person, { ...columns, roles: [], superiorId: null, preferredChannel: null, createdAt: this.audit.at, updatedAt: this.audit.at });
     await this.tx.save(Person, person);
+    await setAccount(this.tx, person.id, this.channel, account, this.audit.at);
     this.result.people.created += 1;
     await appendAudit(this.tx, { ...this.audit, action: "person.sync_create", entityType: "person", entityId: person.id, after: fields });
   }
 
-  private async update(person: Person, next: Partial<Person>): Promise<void> {
-    const { before, after } = diffFields(person, next);
+  private async update(person: Person, next: Synced): Promise<void> {
+    const account = await accountOf(this.tx, person.id, this.channel);
+    const { before, after } = diffFields<Synced>({ ...person, account }, next);
     const changed = Object.keys(after);
     if (changed.length === 0) return;
     const counts = this.result.people;
     const action =
-      after.active === false ? "person.sync_deactivate" : after.active === true ? "person.sync_reactivate" : before.wecomUserId === null ? "person.sync_link" : "person.sync_update";
+      after.active === false ? "person.sync_deactivate" : after.active === true ? "person.sync_reactivate" : "account" in after && account === null ? "person.sync_link" : "person.sync_update";
     if (action === "person.sync_deactivate") counts.deactivated += 1;
     else if (action === "person.sync_reactivate") counts.reactivated += 1;
     else if (action === "person.sync_link") counts.linked += 1;
     else counts.updated += 1;
-    await this.tx.update(Person, { id: person.id }, { ...after, updatedAt: this.audit.at });
-    Object.assign(person, after);
+    const { account: newAccount, ...columns } = after;
+    if (newAccount !== undefined) await setAccount(this.tx, person.id, this.channel, newAccount, this.audit.at);
+    await this.tx.update(Person, { id: person.id }, { ...columns, updatedAt: this.audit.at });
+    Object.assign(person, columns);
     await appendAudit(this.tx, { ...this.audit, action, entityType: "person", entityId: person.id, before, after });
   }
 

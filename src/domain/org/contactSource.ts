@@ -1,3 +1,4 @@
+import type { ChannelId } from "../../channels/channel";
 import type { FieldProblem } from "../../errors";
 
 /**
@@ -27,6 +28,8 @@ export interface ContactMember {
 }
 
 export interface ContactSource {
+  /** The channel whose accounts the members' ids are (`wecom`): sync links people through them. */
+  readonly channel: ChannelId;
   /** Every department the app can see; throws rather than return a partial list. */
   departments(): Promise<ContactDepartment[]>;
   /** Every member the app can see; throws rather than return a partial list. */

@@ -1,7 +1,8 @@
-import { IsNull, Not } from "typeorm";
+import { type EntityManager, In } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
-import { Person } from "../../db/entities";
+import { Person, PersonAccount } from "../../db/entities";
+import { holdersOn } from "./accounts";
 import { Conflict } from "../../errors";
 import { ContactPeople } from "./contactPeople";
 import {
@@ -44,17 +45,26 @@ export async function syncContacts(deps: ContactSyncDeps, options: FullSyncOptio
   const audit = { at: deps.clock.now(), actor: deps.actor ?? SYNC_ACTOR };
   await deps.db.transaction(async (tx) => {
     const units = new ContactUnits(tx, audit, result);
-    const people = new ContactPeople(tx, units, audit, result);
+    const people = new ContactPeople(tx, deps.source.channel, units, audit, result);
     for (const dept of departments) await units.apply(dept);
     for (const member of members) await people.apply(member);
     const listed = new Set(members.map((m) => m.userId));
     // Filtered here rather than with NOT IN, which would hit parameter limits in a large corp.
-    const linked = await tx.find(Person, { where: { wecomUserId: Not(IsNull()), active: true }, order: { id: "ASC" } });
-    const gone = linked.filter((p) => !listed.has(p.wecomUserId as string));
+    const holders = await holdersOn(tx, deps.source.channel);
+    const accountOfPerson = new Map(holders.map((h) => [h.personId, h.accountId]));
+    const linked = await activePeople(tx, [...accountOfPerson.keys()]);
+    const gone = linked.filter((p) => !listed.has(accountOfPerson.get(p.id) as string));
     guardMassDeactivation(gone.length, linked.length, members.length, options);
     for (const person of gone) await people.deactivate(person);
   });
   return result;
+}
+
+/** The active ones of `ids`, by id; in statements of ≤ 1,000 ids (SQLite's parameter limit). */
+async function activePeople(tx: EntityManager, ids: readonly number[]): Promise<Person[]> {
+  const out: Person[] = [];
+  for (let i = 0; i < ids.length; i += 1000) out.push(...(await tx.find(Person, { where: { id: In(ids.slice(i, i + 1000)), active: true } })));
+  return out.sort((a, b) => a.id - b.id);
 }
 
 function guardMassDeactivation(leaving: number, linked: number, listed: number, options: FullSyncOptions): void {
@@ -81,8 +91,9 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
     case "delete_user": {
       if (!event.userId) return result;
       await deps.db.transaction(async (tx) => {
-        const person = await tx.findOne(Person, { where: { wecomUserId: event.userId, active: true } });
-        if (person) await new ContactPeople(tx, new ContactUnits(tx, audit, result), audit, result).deactivate(person);
+        const held = await tx.findOne(PersonAccount, { where: { channel: deps.source.channel, accountId: event.userId } });
+        const person = held && (await tx.findOne(Person, { where: { id: held.personId, active: true } }));
+        if (person) await new ContactPeople(tx, deps.source.channel, new ContactUnits(tx, audit, result), audit, result).deactivate(person);
       });
       return result;
     }
@@ -98,7 +109,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       await deps.db.transaction(async (tx) => {
         const units = new ContactUnits(tx, audit, result);
         for (const dept of chain) await units.apply(dept);
-        await new ContactPeople(tx, units, audit, result).apply(member, event.newUserId ? event.userId : undefined);
+        await new ContactPeople(tx, deps.source.channel, units, audit, result).apply(member, event.newUserId ? event.userId : undefined);
       });
       return result;
     }

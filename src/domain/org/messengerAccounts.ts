@@ -1,6 +1,7 @@
-import { In, IsNull, Not } from "typeorm";
+import { In, Not } from "typeorm";
+import { PERSON_ID_CHANNELS } from "../../channels/channel";
 import type { Database } from "../../db/Database";
-import { Person } from "../../db/entities";
+import { PersonAccount } from "../../db/entities";
 
 /** Enough ids per query to stay far below every dialect's limit on bound parameters. */
 const CHUNK = 500;
@@ -14,14 +15,9 @@ export async function messengerAccountHolders(db: Database, personIds: readonly 
   const holders = new Set<number>();
   for (let i = 0; i < personIds.length; i += CHUNK) {
     const ids = personIds.slice(i, i + CHUNK);
-    const rows = await db.manager.find(Person, {
-      select: { id: true },
-      where: [
-        { id: In(ids), wecomUserId: Not(IsNull()) },
-        { id: In(ids), dingtalkUserId: Not(IsNull()) },
-      ],
-    });
-    for (const r of rows) holders.add(r.id);
+    // Channels that address people by their person id (the console) hold no messenger account.
+    const rows = await db.manager.find(PersonAccount, { select: { personId: true }, where: { personId: In(ids), channel: Not(In([...PERSON_ID_CHANNELS])) } });
+    for (const r of rows) holders.add(r.personId);
   }
   return holders;
 }

@@ -2,7 +2,7 @@
 export { OutboxService, type OutboxServiceDeps } from "./OutboxService";
 export type { EnqueueRequest, EnqueueResult } from "./enqueue";
 export { LANES, LANE_PRIORITY, type Lane, type DeliveryStatus } from "./lanes";
-export { resolveRecipients, channelName, type Recipient, type ReachableRecipient, type UnreachableRecipient, type PersonContact } from "./recipients";
+export { resolveRecipients, routeRecipients, channelName, type PersonReach, type Recipient, type ReachableRecipient, type UnreachableRecipient, type PersonContact } from "./recipients";
 export { outcomeOf, summarize, type DeliveryView, type DeliveryOutcome, type SourceFilter } from "./queries";
 export type { CancelOptions } from "./cancel";
 export { parseQuietHours, quietUntil, deferForQuietHours, type QuietHours } from "./quietHours";

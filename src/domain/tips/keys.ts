@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import type { ChannelId } from "../../channels/channel";
 import { AppError } from "../../errors";
 
 /**
@@ -11,7 +12,7 @@ export interface TipIdentity {
   mobile: string | null;
   unit: string | null;
   /** Messenger accounts at the time of the tip, e.g. `{ wecom: "zhangsan" }`. */
-  accounts: Partial<Record<"wecom" | "dingtalk", string>>;
+  accounts: Partial<Record<ChannelId, string>>;
 }
 
 const VERSION = "v1";

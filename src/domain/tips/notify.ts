@@ -36,7 +36,7 @@ export async function notifyTip(
     idempotencyKey: `tip:${notice.tip.id}:${notice.action}:v${notice.tip.version}`,
     lane: "routine",
     message: { kind: "text", text: notice.text },
-    recipients: resolveRecipients(people, channels),
+    recipients: await resolveRecipients(tx, people, channels),
     source: `tip:${notice.tip.id}`,
   });
 }

@@ -3,6 +3,7 @@ import { Enterprise, OrgUnit, type Person, Tip, TipPhoto } from "../../db/entiti
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
 import { earlierResult, recordResult } from "../requests/requestResults";
+import { accountsOf } from "../org/accounts";
 import { numberingYear } from "../hazards/numbering";
 import { type TipIdentity, personSubject } from "./keys";
 import { tipNotices } from "./messages";
@@ -33,7 +34,7 @@ export async function reportTipByPerson(deps: TipServiceDeps, reporter: Person, 
     name: reporter.name,
     mobile: reporter.mobile,
     unit: unit?.name ?? null,
-    accounts: { ...(reporter.wecomUserId ? { wecom: reporter.wecomUserId } : {}), ...(reporter.dingtalkUserId ? { dingtalk: reporter.dingtalkUserId } : {}) },
+    accounts: Object.fromEntries((await accountsOf(deps.db.manager, [reporter.id])).get(reporter.id) ?? []),
   };
   return createTip(deps, { source: sourceOf(reporter), channel: "chat", identity, lookupSubject: personSubject(reporter.id) }, input);
 }

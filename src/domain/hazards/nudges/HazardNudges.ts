@@ -118,7 +118,7 @@ export class HazardNudges {
         idempotencyKey: bundle.idempotencyKey,
         lane: "routine",
         message: renderNudge(bundle.step, bundle.items, now),
-        recipients: resolveRecipients([person], channels),
+        recipients: await resolveRecipients(tx, [person], channels),
         source: `hazard-nudge:${bundle.step}`,
       });
       if (result.created) messages += 1;

@@ -1,0 +1,32 @@
+import { CHANNEL_NAMES, PLAIN_TEXT } from "../../src/channels/channel";
+import { CHANNEL_MODULES, capabilitiesOf, channelLimits, displayNameOf } from "../../src/channels/registry";
+import { loadConfig } from "../../src/config";
+
+const WECOM = { WECOM_CORP_ID: "ww1", WECOM_AGENT_ID: "1000002", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "a".repeat(43) };
+
+describe("the channel registry", () => {
+  it("lists each messenger once, in order of preference, under the name people know it by", () => {
+    expect(CHANNEL_MODULES.map((m) => m.id)).toEqual(["wecom", "console"]);
+    for (const m of CHANNEL_MODULES) expect(m.displayName).toBe(CHANNEL_NAMES[m.id]);
+    expect(displayNameOf("dingtalk")).toBe("钉钉");
+  });
+
+  it("enables a channel only where the deployment configured it", () => {
+    const enabled = (env: Record<string, string>) => CHANNEL_MODULES.filter((m) => m.enabled(loadConfig(env))).map((m) => m.id);
+    expect(enabled({})).toEqual(["console"]);
+    expect(enabled(WECOM)).toEqual(["wecom"]);
+    expect(enabled({ ...WECOM, CONSOLE_ENABLED: "true" })).toEqual(["wecom", "console"]);
+  });
+
+  it("answers capabilities by channel, plain text for one without a module yet", () => {
+    expect(capabilitiesOf("wecom")).toMatchObject({ cards: true, infoCardNeedsLink: true, maxButtons: 6, maxRecipientsPerCall: 1000 });
+    expect(capabilitiesOf("console")).toMatchObject({ cards: true, infoCardNeedsLink: false });
+    expect(capabilitiesOf("dingtalk")).toBe(PLAIN_TEXT);
+  });
+
+  it("gathers the sending limits the modules declare", () => {
+    const limits = channelLimits(loadConfig({ ...WECOM, WECOM_DAILY_QUOTA: "5000" }));
+    expect(limits.wecom?.perAppPerDay).toBe(5000);
+    expect(limits.console).toBeUndefined();
+  });
+});
