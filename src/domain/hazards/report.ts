@@ -8,7 +8,7 @@ import { addPhotos, checkPhotoKeys } from "./photos";
 import { requireActionRole } from "./policy";
 import { enforcementStageFor } from "./repeat";
 import { type Route, routeToEnterprise, routeToPlace } from "./routing";
-import { ensureCounter, formatHazardNumber, numberingYear, takeNextSeq } from "./numbering";
+import { formatHazardNumber, hazardNumbering, numberingYear } from "./numbering";
 import type { HazardServiceDeps, ReportInput } from "./types";
 import { HAZARD_LEVELS, HAZARD_SOURCES } from "./vocabulary";
 
@@ -21,11 +21,11 @@ export async function reportHazard(deps: HazardServiceDeps, reporter: Person, in
   const clean = checkReport(reporter, input);
   const now = deps.clock.now();
   const year = numberingYear(now);
-  await ensureCounter(deps.db, year);
+  await hazardNumbering.ensure(deps.db, year);
   return deps.db.transaction(async (tx) => {
     const route = input.enterpriseId ? await routeToEnterprise(tx, input.enterpriseId) : await routeToPlace(tx, input.place!, reporter);
     const { stage, earlier } = await enforcementStageFor(tx, route.enterprise?.id ?? null, clean.category, now, deps.config.repeatWindowDays);
-    const seq = await takeNextSeq(tx, year);
+    const seq = await hazardNumbering.take(tx, year);
     const hazard = await tx.save(tx.create(Hazard, newHazardFields(input, clean, route, reporter, { year, seq, now, stage })));
     await addPhotos(tx, hazard.id, "before", clean.photoKeys, reporter.id, now);
     const notes = [...route.notes, ...(earlier ? [`同一企业同类问题此前 ${earlier} 次（${deps.config.repeatWindowDays} 天内）`] : [])];
