@@ -1,4 +1,4 @@
-import { type EntityManager, In } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { Inspection, OrgUnit } from "../../db/entities";
 import { inspectionPhotos } from "./photos";
 import { NotFound } from "../../errors";
