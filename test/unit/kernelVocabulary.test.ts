@@ -25,10 +25,10 @@ describe("defineVocabulary", () => {
     expect(levels.choices()).toBe("红色、橙色、蓝色");
   });
 
-  it("gives a zod enum that takes the codes and refuses anything else", () => {
-    expect(levels.schema.parse("red")).toBe("red");
-    expect(levels.schema.safeParse("红色").success).toBe(false);
-    expect(levels.schema.safeParse("purple").success).toBe(false);
+  it("gives a zod enum that takes the codes and refuses anything else in Chinese", () => {
+    expect(levels.schema().parse("red")).toBe("red");
+    expect(levels.schema().safeParse("purple").error?.issues[0]?.message).toBe("应为 red（红色）、orange（橙色）、blue（蓝色） 之一");
+    expect(levels.schema("请选择预警等级").safeParse("红色").error?.issues[0]?.message).toBe("请选择预警等级");
   });
 
   it("is what the domain's vocabularies are made of", () => {

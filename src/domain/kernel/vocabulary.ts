@@ -11,8 +11,8 @@ export interface Vocabulary<C extends string> {
   /** The codes, in the order they were defined (the order choices are offered in). */
   readonly codes: readonly [C, ...C[]];
   readonly labels: Readonly<Record<C, string>>;
-  /** The zod enum of the codes, for request schemas. */
-  readonly schema: z.ZodEnum<{ [K in C]: K }>;
+  /** The zod enum of the codes, for request schemas, refusing anything else with `error` (a Chinese default lists the codes). */
+  schema(error?: string): z.ZodEnum<{ [K in C]: K }>;
   /** The Chinese label of a code. */
   labelOf(code: C): string;
   /** Whether `value` is one of the codes. */
@@ -43,7 +43,7 @@ export function defineVocabulary<const T extends Record<string, string>>(labels:
   return {
     codes: codes as [C, ...C[]],
     labels,
-    schema: z.enum(codes as [C, ...C[]]) as unknown as z.ZodEnum<{ [K in C]: K }>,
+    schema: (error) => z.enum(codes as [C, ...C[]], { error: error ?? `应为 ${codes.map((c) => `${c}（${labelOf(c)}）`).join("、")} 之一` }) as unknown as z.ZodEnum<{ [K in C]: K }>,
     labelOf,
     isCode,
     parse: (text) => {
