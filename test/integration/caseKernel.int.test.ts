@@ -56,6 +56,13 @@ describe(`numbered-case kernel (${backend()})`, () => {
     await expect(stores.db.transaction((tx) => tipNumbering.take(tx, 2032))).rejects.toMatchObject({ code: "tip_counter_missing", status: 503 });
   });
 
+  it("opens a case with the next number of its year inside the case's transaction; a failed case gives it back", async () => {
+    const at = new Date("2033-12-31T16:30:00Z"); // already 2034 in the county
+    await expect(tipNumbering.open(stores.db, at, async (_tx, next) => Promise.reject(new Error(`failed after taking ${(await next()).number}`)))).rejects.toThrow("failed after taking JB2034-000001");
+    expect(await tipNumbering.open(stores.db, at, async (_tx, next) => next())).toEqual({ year: 2034, seq: 1, number: "JB2034-000001" });
+    expect(await hazardNumbering.open(stores.db, at, async (_tx, next) => next())).toEqual({ year: 2034, seq: 1, number: "YH-2034-000001" });
+  });
+
   it("refuses a wrong transition and lets one of two concurrent ones win, writing one history line", async () => {
     const outbox = new OutboxService({ db: stores.db, clock, quietHours: "21:00-08:00" });
     const hazards = new HazardService({ db: stores.db, outbox, clock, config: { repeatWindowDays: 365 }, channels: ["wecom"] });

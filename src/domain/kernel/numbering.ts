@@ -45,6 +45,19 @@ export interface CaseNumbering {
    * never share a number, and a rolled-back case gives its number back: gap-free.
    */
   take(tx: EntityManager, year: number): Promise<number>;
+  /**
+   * Creates a new case numbered in `at`'s year: the counter made sure of, then `create` in one
+   * transaction, taking its number with `next()` when ready (late, so the counter's row lock is
+   * held for as little of the transaction as possible).
+   */
+  open<T>(db: Database, at: Date, create: (tx: EntityManager, next: () => Promise<CaseNumber>) => Promise<T>): Promise<T>;
+}
+
+/** A case's number: the year, the sequence in it and the number as people see it. */
+export interface CaseNumber {
+  year: number;
+  seq: number;
+  number: string;
 }
 
 /** Six digits after the year: `000123`. */
@@ -52,7 +65,7 @@ export const sequenceDigits = (seq: number): string => String(seq).padStart(6, "
 
 /** The numbering of one kind of case (hazards, tips), over its own counter table. */
 export function defineNumbering(spec: NumberingSpec): CaseNumbering {
-  return {
+  const numbering: CaseNumbering = {
     format: spec.format,
     async ensure(db, year) {
       if (await db.manager.findOne(spec.counter, { where: { year } })) return;
@@ -73,5 +86,16 @@ export function defineNumbering(spec: NumberingSpec): CaseNumbering {
       if (!result.affected) throw new AppError(spec.missingCode, `${year} 年${spec.noun}编号计数器缺失，请重试`, 503);
       return (await tx.findOneOrFail(spec.counter, { where: { year } })).lastSeq;
     },
+    async open(db, at, create) {
+      const year = numberingYear(at);
+      await numbering.ensure(db, year);
+      return db.transaction((tx) =>
+        create(tx, async () => {
+          const seq = await numbering.take(tx, year);
+          return { year, seq, number: spec.format(year, seq) };
+        }),
+      );
+    },
   };
+  return numbering;
 }

@@ -3,11 +3,10 @@ import { Enterprise, OrgUnit, type Person, Tip } from "../../db/entities";
 import { MAX_PHOTOS } from "../kernel/photos";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
-import { numberingYear } from "../kernel/numbering";
 import { type TipIdentity, personSubject } from "./keys";
 import { tipNotices } from "./messages";
 import { notifyTip, placeOfTip } from "./notify";
-import { formatTipNumber, tipNumbering } from "./numbering";
+import { tipNumbering } from "./numbering";
 import { sourceOf } from "./policy";
 import { tipPhotos } from "./photos";
 import { newPseudonym } from "./pseudonym";
@@ -55,12 +54,9 @@ export interface TipOrigin {
 export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: ReportTipInput): Promise<Tip> {
   const clean = checkTip(input);
   const now = deps.clock.now();
-  const year = numberingYear(now);
-  await tipNumbering.ensure(deps.db, year);
-  return deps.db.transaction(async (tx) => {
+  return tipNumbering.open(deps.db, now, async (tx, nextNumber) => {
     const enterprise = clean.enterpriseId ? await enterpriseById(tx, clean.enterpriseId) : null;
-    const seq = await tipNumbering.take(tx, year);
-    const number = formatTipNumber(year, seq);
+    const { year, seq, number } = await nextNumber();
     const tip = await tx.save(
       tx.create(Tip, {
         number,
