@@ -1,5 +1,7 @@
 import { ManualClock } from "../../src/clock";
 import { AuditEntry, Enterprise, HazardCounter, HazardLedgerEntry, Person, TipCounter } from "../../src/db/entities";
+import { hazardPhotos } from "../../src/domain/hazards/photos";
+import { tipPhotos } from "../../src/domain/tips/photos";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { HazardService } from "../../src/domain/hazards";
 import { formatHazardNumber, hazardNumbering } from "../../src/domain/hazards/numbering";
@@ -82,5 +84,26 @@ describe(`numbered-case kernel (${backend()})`, () => {
     expect(race.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "tip_changed_concurrently", status: 409, message: "该举报刚被他人办理，请刷新后重试" } });
     const audit = await stores.db.manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(tip.id) } });
     expect(audit.map((a) => a.action).filter((a) => a !== "tip.report")).toHaveLength(1);
+  });
+
+  it("attaches stored media keys to a case in the case's transaction and lists them oldest first, by case", async () => {
+    const key = (n: number) => `20261126-${String(n).padStart(32, "a")}.jpg`;
+    const tips = new TipService({ db: stores.db, outbox: new OutboxService({ db: stores.db, clock, quietHours: "21:00-08:00" }), clock, keys: TipKeys.ephemeral(), channels: ["wecom"] });
+    const [a, b] = [await tips.report(p("唐亮"), { content: "照片测试：仓库堆放杂物" }), await tips.report(p("唐亮"), { content: "照片测试：通道堵塞严重" })];
+    const later = new Date(clock.now().getTime() + 60_000);
+    await stores.db.transaction(async (tx) => {
+      await tipPhotos.attach(tx, a.id, [key(2)], later);
+      await tipPhotos.attach(tx, a.id, [key(1)], clock.now());
+      await tipPhotos.attach(tx, b.id, [key(3)], clock.now());
+      await tipPhotos.attach(tx, b.id, [], clock.now());
+    });
+    await expect(stores.db.transaction(async (tx) => {
+      await tipPhotos.attach(tx, b.id, [key(4)], later);
+      throw new Error("the case's change failed");
+    })).rejects.toThrow("failed");
+    expect((await tipPhotos.list(stores.db.manager, a.id)).map((x) => x.storageKey)).toEqual([key(1), key(2)]);
+    const byCase = await tipPhotos.keysByCase(stores.db.manager, [a.id, b.id, 999999]);
+    expect([...byCase.entries()]).toEqual([[a.id, [key(1), key(2)]], [b.id, [key(3)]], [999999, []]]);
+    expect(await hazardPhotos.keysByCase(stores.db.manager, [])).toEqual(new Map());
   });
 });
