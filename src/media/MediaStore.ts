@@ -21,3 +21,11 @@ export interface MediaStore {
   /** Reads a file back by key; a key not of the store's own format is refused before any file-system access. */
   read(key: string): Promise<StoredMedia & { bytes: Buffer }>;
 }
+
+/** `20261126-` + 32 hex + `.jpg`: the only shape a store key has (the date, the random part, the extension). */
+export const MEDIA_KEY = /^(\d{8})-[0-9a-f]{32}\.([a-z0-9]{2,5})$/;
+
+/** Whether `key` has the store's own key shape; anything else never reaches a table or a path. */
+export function isMediaKey(key: string): boolean {
+  return MEDIA_KEY.test(key);
+}

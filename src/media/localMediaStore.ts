@@ -3,10 +3,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { AppError, NotFound } from "../errors";
 import { allowedType, allowedTypesText, bytesMatchType, contentTypeOfExtension, extensionOf, sniffType } from "./contentTypes";
-import type { MediaStore, StoredMedia } from "./MediaStore";
-
-/** `20261126-` + 32 hex + `.jpg`: the only shape a key can have, so nothing else ever becomes a path. */
-const KEY = /^(\d{8})-[0-9a-f]{32}\.([a-z0-9]{2,5})$/;
+import { MEDIA_KEY as KEY, type MediaStore, type StoredMedia } from "./MediaStore";
 
 export interface LocalMediaStoreOptions {
   /** `config.media.dir` (MEDIA_DIR). */

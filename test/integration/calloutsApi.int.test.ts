@@ -46,8 +46,10 @@ describe(`callout admin API (${backend()})`, () => {
       rules: [{ units: ["QH-DL"], roles: ["village_cadre", "带班领导"] }],
     });
     expect(created.status).toBe(201);
-    const data = created.body.data as unknown as { id: number; answerMinutes: number; recipients: { name: string }[] };
+    const data = created.body.data as unknown as { id: number; state: unknown; answerMinutes: number; recipients: { name: string; roles: unknown[] }[] };
+    expect(data.state).toEqual({ code: "draft", label: "草稿" });
     expect(data.answerMinutes).toBe(120);
+    expect(data.recipients.find((r) => r.name === "宋志刚")?.roles).toContainEqual({ code: "duty_leader", label: "带班领导" });
     expect(data.recipients.map((r) => r.name)).toEqual(["宋志刚", "曾国平", "吕红梅", "苏建军", "蒋春燕"]);
 
     const wei = await h.person("魏芳");
@@ -58,6 +60,7 @@ describe(`callout admin API (${backend()})`, () => {
 
     const sent = await call("POST", `/api/callouts/${data.id}/send`, officer);
     expect(sent.status).toBe(200);
+    expect((sent.body.data as unknown as { state: unknown }).state).toEqual({ code: "sent", label: "进行中" });
     await h.drain();
     const taskId = h.sender.calls.map((c) => (c.message.kind === "card" ? c.message.card.taskId : "")).find(Boolean) as string;
     await h.click(await h.person("曾国平"), taskId);
@@ -65,13 +68,16 @@ describe(`callout admin API (${backend()})`, () => {
 
     const board = await call("GET", `/api/callouts/${data.id}`, officer);
     expect(board.status).toBe(200);
-    const b = board.body.data as unknown as { state: string; counts: Record<string, number>; people: { name: string; state: string }[] };
-    expect(b.state).toBe("sent");
+    type Term = { code: string; label: string };
+    const b = board.body.data as unknown as { state: Term; warningType: Term; level: Term; counts: Record<string, number>; people: { name: string; state: Term }[] };
+    expect(b).toMatchObject({ state: { code: "sent", label: "进行中" }, warningType: { code: "gale", label: "大风" }, level: { code: "blue", label: "蓝色" } });
     expect(b.counts).toMatchObject({ total: 5, answered: 2, notYet: 3, escalated: 0, unreachable: 0 });
-    expect(b.people.find((p) => p.name === "魏芳")?.state).toBe("acknowledged");
+    expect(b.people.find((p) => p.name === "魏芳")?.state).toEqual({ code: "acknowledged", label: "已收到" });
 
     expect((await call("POST", `/api/callouts/${data.id}/send`, officer)).status).toBe(409);
-    expect((await call("POST", `/api/callouts/${data.id}/cancel`, officer)).status).toBe(200);
+    const cancelled = await call("POST", `/api/callouts/${data.id}/cancel`, officer);
+    expect(cancelled.status).toBe(200);
+    expect((cancelled.body.data as unknown as { state: unknown }).state).toEqual({ code: "cancelled", label: "已取消" });
   });
 
   it("refuses people without a duty or leader role", async () => {

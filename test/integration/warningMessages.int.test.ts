@@ -15,15 +15,20 @@ import { wecomIds } from "../support/accounts";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../fixtures/cap", name), "utf8");
 
+interface Term {
+  code: string;
+  label: string;
+}
+
 interface Data {
   calloutId: number;
-  state: string;
+  state: Term;
   outcome: string;
   duplicate: boolean;
   supersedes: number | null;
   cancelled: number[];
   message: string;
-  level: string;
+  level: Term;
   total: number;
 }
 
@@ -70,12 +75,12 @@ describe(`warning messages: duplicates, updates, cancellations (${backend()})`, 
   it("starts one callout for a CAP message posted twice, and answers the repeat with it", async () => {
     const first = await post(fixture("qinghe-rainstorm-red.xml"));
     expect(first.status).toBe(201);
-    expect(first.body.data).toMatchObject({ outcome: "created", duplicate: false, state: "draft" });
+    expect(first.body.data).toMatchObject({ outcome: "created", duplicate: false, state: { code: "draft", label: "草稿" } });
     // Another officer relays the same warning a minute later.
     h.clock.advance(60_000);
     const again = await post(fixture("qinghe-rainstorm-red.xml"), "application/xml", colleague);
     expect(again.status).toBe(200);
-    expect(again.body.data).toMatchObject({ calloutId: first.body.data.calloutId, duplicate: true, outcome: "created", state: "draft", level: "red" });
+    expect(again.body.data).toMatchObject({ calloutId: first.body.data.calloutId, duplicate: true, outcome: "created", state: { code: "draft", label: "草稿" }, level: { code: "red", label: "红色" } });
     expect(again.body.data.message).toContain("已于");
     expect(again.body.data.message).toContain("未重复处理");
     expect(await h.stores.db.manager.count(Callout, { where: { title: "青禾县气象台发布暴雨红色预警信号" } })).toBe(1);
@@ -119,7 +124,7 @@ describe(`warning messages: duplicates, updates, cancellations (${backend()})`, 
     // Later expiry, same level, same town: nobody's duty changes and nothing is sent.
     const later = await post(fixture("qinghe-rainstorm-orange-update.xml"));
     expect(later.status).toBe(200);
-    expect(later.body.data).toMatchObject({ outcome: "recorded", calloutId: orange, supersedes: orange, state: "sent", cancelled: [] });
+    expect(later.body.data).toMatchObject({ outcome: "recorded", calloutId: orange, supersedes: orange, state: { code: "sent", label: "进行中" }, cancelled: [] });
     expect(later.body.data.message).toContain("不重复叫应");
 
     // 南川镇 joins: a draft for its people only; those already called are not called again.
@@ -135,7 +140,7 @@ describe(`warning messages: duplicates, updates, cancellations (${backend()})`, 
     // Red: everyone red calls gets a new card; the orange campaign runs on, the stale draft goes.
     const red = await post(fixture("qinghe-rainstorm-red-update.xml"));
     expect(red.status).toBe(201);
-    expect(red.body.data).toMatchObject({ outcome: "escalated", level: "red", supersedes: orange, cancelled: [extended] });
+    expect(red.body.data).toMatchObject({ outcome: "escalated", level: { code: "red", label: "红色" }, supersedes: orange, cancelled: [extended] });
     const escalated = red.body.data.calloutId;
     expect((await callout(extended)).state).toBe("cancelled");
     expect((await callout(orange)).state).toBe("sent");

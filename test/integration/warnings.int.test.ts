@@ -54,13 +54,21 @@ describe(`POST /api/warnings (${backend()})`, () => {
   it("turns a red rainstorm CAP warning into a draft calling cadres, leaders and every enterprise owner there", async () => {
     const res = await post(fixture("qinghe-rainstorm-red.xml"), "application/cap+xml");
     expect(res.status).toBe(201);
-    const d = res.body.data as { calloutId: number; level: string; warningType: string; total: number; answerMinutes: number; unknownAreas: string[]; byRole: { label: string; count: number }[]; byUnit: { name: string; count: number }[] };
-    expect(d).toMatchObject({ warningType: "rainstorm", level: "red", total: 24, answerMinutes: 15, unknownAreas: [], state: "draft" });
+    type Term = { code: string; label: string };
+    const d = res.body.data as { calloutId: number; level: Term; warningType: Term; total: number; answerMinutes: number; unknownAreas: string[]; byRole: { role: Term; count: number }[]; byUnit: { name: string; count: number }[] };
+    expect(d).toMatchObject({
+      warningType: { code: "rainstorm", label: "暴雨" },
+      level: { code: "red", label: "红色" },
+      total: 24,
+      answerMinutes: 15,
+      unknownAreas: [],
+      state: { code: "draft", label: "草稿" },
+    });
     expect(d.byRole).toEqual(
       expect.arrayContaining([
-        { role: "village_cadre", label: "村社区干部", count: 8 },
-        { role: "enterprise_owner", label: "企业单位负责人", count: 14 },
-        { role: "admin_owner", label: "行政负责人", count: 2 },
+        { role: { code: "village_cadre", label: "村社区干部" }, count: 8 },
+        { role: { code: "enterprise_owner", label: "企业单位负责人" }, count: 14 },
+        { role: { code: "admin_owner", label: "行政负责人" }, count: 2 },
       ]),
     );
     expect(d.byUnit.find((u) => u.name === "东岭镇")?.count).toBe(1);

@@ -9,7 +9,8 @@ import { addPhotos, checkPhotoKeys } from "./photos";
 import { requireActionRole } from "./policy";
 import { enforcementStageFor } from "./repeat";
 import { type Route, routeToEnterprise, routeToPlace } from "./routing";
-import { ensureCounter, formatHazardNumber, numberingYear, takeNextSeq } from "./numbering";
+import type { CaseNumber } from "../kernel/numbering";
+import { hazardNumbering } from "./numbering";
 import type { HazardServiceDeps, ReportInput } from "./types";
 import { HAZARD_LEVELS, HAZARD_SOURCES } from "./vocabulary";
 
@@ -21,15 +22,13 @@ export async function reportHazard(deps: HazardServiceDeps, reporter: Person, in
   requireActionRole(reporter, "report");
   const clean = checkReport(reporter, input);
   const now = deps.clock.now();
-  const year = numberingYear(now);
-  await ensureCounter(deps.db, year);
-  return deps.db.transaction(async (tx) => {
+  return hazardNumbering.open(deps.db, now, async (tx, nextNumber) => {
     const reported = await earlierResult(tx, input.requestKey, "hazard");
     if (reported !== null) return tx.findOneByOrFail(Hazard, { id: reported });
     const route = input.enterpriseId ? await routeToEnterprise(tx, input.enterpriseId) : await routeToPlace(tx, input.place!, reporter);
     const { stage, earlier } = await enforcementStageFor(tx, route.enterprise?.id ?? null, clean.category, now, deps.config.repeatWindowDays);
-    const seq = await takeNextSeq(tx, year);
-    const hazard = await tx.save(tx.create(Hazard, newHazardFields(input, clean, route, reporter, { year, seq, now, stage })));
+    const numbered = await nextNumber();
+    const hazard = await tx.save(tx.create(Hazard, newHazardFields(input, clean, route, reporter, { ...numbered, now, stage })));
     await addPhotos(tx, hazard.id, "before", clean.photoKeys, reporter.id, now);
     const notes = [...route.notes, ...(earlier ? [`同一企业同类问题此前 ${earlier} 次（${deps.config.repeatWindowDays} 天内）`] : [])];
     const after = { number: hazard.number, level: hazard.level, unitId: hazard.unitId, ownerId: hazard.ownerId, supervisorId: hazard.supervisorId, enforcementStage: stage, listedForSupervision: hazard.listedForSupervision };
@@ -64,9 +63,9 @@ function checkReport(reporter: Person, input: ReportInput): CleanReport {
   return { category, description, photoKeys };
 }
 
-function newHazardFields(input: ReportInput, clean: CleanReport, route: Route, reporter: Person, at: { year: number; seq: number; now: Date; stage: Hazard["enforcementStage"] }): Partial<Hazard> {
+function newHazardFields(input: ReportInput, clean: CleanReport, route: Route, reporter: Person, at: CaseNumber & { now: Date; stage: Hazard["enforcementStage"] }): Partial<Hazard> {
   return {
-    number: formatHazardNumber(at.year, at.seq),
+    number: at.number,
     year: at.year,
     seq: at.seq,
     source: input.source,

@@ -3,7 +3,7 @@ import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { Hazard, type Person } from "../../db/entities";
 import { Conflict, NotFound } from "../../errors";
-import { diffFields } from "../audit/auditLog";
+import { type CaseKind, transitionCase } from "../kernel/transition";
 import { appendLedger } from "./ledger";
 import { requireActionRole } from "./policy";
 import { type HazardAction, type MachineHazard, nextState } from "./stateMachine";
@@ -29,47 +29,37 @@ export function machineOf(h: Hazard): MachineHazard {
   return { state: h.state, level: h.level, signedOff: h.leaderSignoffBy !== null, assigned: h.deadline !== null };
 }
 
-/**
- * Runs one change in one transaction: load, check the version the caller saw, ask the state
- * machine, apply the guards, compare-and-set on the version column, write the ledger line and
- * whatever `after` adds (notices). Two people acting at once: the second finds the version moved
- * and gets 409 `hazard_changed_concurrently`; nothing of theirs is written.
- */
-export async function applyChange(db: Database, clock: Clock, hazardId: number, spec: ChangeSpec): Promise<Hazard> {
-  requireActionRole(spec.actor, spec.action);
-  return db.transaction(async (tx) => {
-    const before = await tx.findOne(Hazard, { where: { id: hazardId } });
-    if (!before) throw NotFound("该隐患", "hazard_not_found");
-    if (spec.expectedVersion !== undefined && spec.expectedVersion !== before.version) throw changedConcurrently();
-    const to = nextState(machineOf(before), spec.action);
-    await spec.guard?.(before, tx);
-    const now = clock.now();
-    const fields: Partial<Hazard> = { ...(await spec.patch?.(before, tx)), state: to };
-    const result = await tx
-      .createQueryBuilder()
-      .update(Hazard)
-      .set({ ...fields, updatedAt: now, version: () => "version + 1" })
-      .where("id = :id AND version = :version", { id: hazardId, version: before.version })
-      .execute();
-    if (!result.affected) throw changedConcurrently();
-    const after = await tx.findOneOrFail(Hazard, { where: { id: hazardId } });
-    const changes = diffFields(before, fields);
-    await appendLedger(tx, {
-      hazardId,
-      at: now,
-      actorId: spec.actor.id,
-      action: spec.action,
-      fromState: before.state,
-      toState: after.state,
-      reason: (typeof spec.reason === "function" ? spec.reason() : spec.reason) ?? null,
-      changes: Object.keys(changes.after).length ? changes : null,
-    });
-    await spec.after?.(tx, after, before);
-    return after;
-  });
-}
-
 /** 409: someone else changed the hazard between the caller's read and this change. */
 export function changedConcurrently() {
   return Conflict("该隐患刚被他人修改，请刷新后重试", "hazard_changed_concurrently");
+}
+
+/** Hazards as a numbered case: the ledger is their history. */
+const hazardCase: CaseKind<Hazard, HazardAction> = {
+  entity: Hazard,
+  notFound: () => NotFound("该隐患", "hazard_not_found"),
+  changedConcurrently,
+  nextState: (h, action) => nextState(machineOf(h), action),
+  record: (tx, line) =>
+    appendLedger(tx, {
+      hazardId: line.caseId,
+      at: line.at,
+      actorId: line.actorId,
+      action: line.action,
+      fromState: line.before.state,
+      toState: line.after.state,
+      reason: line.reason,
+      changes: Object.keys(line.changes.after).length ? line.changes : null,
+    }),
+};
+
+/**
+ * Runs one change to a hazard in one transaction (the kernel's `transitionCase`): the role check,
+ * the version the caller saw, the state machine, the guards, compare-and-set, the ledger line and
+ * whatever `after` adds. The second of two people acting at once gets 409 `hazard_changed_concurrently`.
+ */
+export async function applyChange(db: Database, clock: Clock, hazardId: number, spec: ChangeSpec): Promise<Hazard> {
+  requireActionRole(spec.actor, spec.action);
+  const { actor, ...change } = spec;
+  return transitionCase(db, clock, hazardCase, hazardId, { ...change, actorId: actor.id });
 }

@@ -1,5 +1,6 @@
-import { type EntityManager, In } from "typeorm";
-import { Inspection, InspectionPhoto, OrgUnit } from "../../db/entities";
+import type { EntityManager } from "typeorm";
+import { Inspection, OrgUnit } from "../../db/entities";
+import { inspectionPhotos } from "./photos";
 import { NotFound } from "../../errors";
 import { type Names, namesOf } from "../org/names";
 import type { InspectionFilter } from "./types";
@@ -60,12 +61,8 @@ export async function inspectionDetail(manager: EntityManager, id: number): Prom
 }
 
 /** Photo keys by check-in id, oldest first. */
-async function photosOf(manager: EntityManager, ids: number[]): Promise<Map<number, string[]>> {
-  const byId = new Map<number, string[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return byId;
-  const rows = await manager.find(InspectionPhoto, { where: { inspectionId: In(ids) }, order: { id: "ASC" } });
-  for (const row of rows) byId.get(row.inspectionId)?.push(row.storageKey);
-  return byId;
+function photosOf(manager: EntityManager, ids: number[]): Promise<Map<number, string[]>> {
+  return inspectionPhotos.keysByCase(manager, ids);
 }
 
 function namesFor(manager: EntityManager, items: Inspection[]): Promise<InspectionNames> {

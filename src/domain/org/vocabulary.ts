@@ -1,21 +1,16 @@
+import { defineVocabulary } from "../kernel/vocabulary";
+
 /**
  * The closed vocabularies of the directory, stored as stable English codes and shown in Chinese.
  * Spreadsheets and people use the Chinese labels; the database and programs use the codes.
  */
 
+/**
+ * The kernel's vocabulary, plus `label` (the name the directory code has always called `labelOf` by).
+ */
 function vocabulary<const T extends Record<string, string>>(labels: T) {
-  const codes = Object.keys(labels) as (keyof T & string)[];
-  const byLabel = new Map<string, keyof T & string>(codes.map((c) => [labels[c] as string, c]));
-  return {
-    labels,
-    codes,
-    /** The code for a Chinese label or for the code itself; undefined when neither. */
-    parse: (text: string): (keyof T & string) | undefined =>
-      byLabel.get(text.trim()) ?? (codes.includes(text.trim() as keyof T & string) ? (text.trim() as keyof T & string) : undefined),
-    label: (code: keyof T & string): string => labels[code] as string,
-    /** `红、橙、黄、蓝`: the choices, for error messages. */
-    choices: () => Object.values(labels).join("、"),
-  };
+  const v = defineVocabulary(labels);
+  return { ...v, label: v.labelOf };
 }
 
 export const unitKinds = vocabulary({

@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
-import { AuditEntry, Tip, TipPhoto } from "../../db/entities";
+import { AuditEntry, Tip, type TipPhoto } from "../../db/entities";
 import { namesOf } from "../org/names";
+import { tipPhotos } from "./photos";
 import { tipNotFound } from "./transition";
 import { OPEN_TIP_STATES, type TipState } from "./vocabulary";
 
@@ -69,7 +70,7 @@ export async function listTips(manager: EntityManager, viewer: TipViewer, filter
 export async function tipDetail(manager: EntityManager, viewer: TipViewer, id: number, now: Date): Promise<TipDetail> {
   const tip = await manager.findOne(Tip, { where: { id } });
   if (!tip || !(viewer.officer || tip.handlerId === viewer.personId)) throw tipNotFound();
-  const photos = await manager.find(TipPhoto, { where: { tipId: id }, order: { at: "ASC", id: "ASC" } });
+  const photos = await tipPhotos.list(manager, id);
   const lines = await manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(id) }, order: { at: "ASC", id: "ASC" } });
   const timeline = lines.filter((l) => !REVEAL_ACTIONS.includes(l.action));
   const reveals = viewer.officer ? lines.filter((l) => REVEAL_ACTIONS.includes(l.action)) : null;

@@ -1,15 +1,16 @@
 import type { EntityManager } from "typeorm";
-import { Enterprise, OrgUnit, type Person, Tip, TipPhoto } from "../../db/entities";
+import { Enterprise, OrgUnit, type Person, Tip } from "../../db/entities";
+import { MAX_PHOTOS } from "../kernel/photos";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
 import { earlierResult, recordResult } from "../requests/requestResults";
 import { accountsOf } from "../org/accounts";
-import { numberingYear } from "../hazards/numbering";
 import { type TipIdentity, personSubject } from "./keys";
 import { tipNotices } from "./messages";
 import { notifyTip, placeOfTip } from "./notify";
-import { ensureTipCounter, formatTipNumber, takeNextTipSeq } from "./numbering";
+import { tipNumbering } from "./numbering";
 import { sourceOf } from "./policy";
+import { tipPhotos } from "./photos";
 import { newPseudonym } from "./pseudonym";
 import type { ReportTipInput, TipServiceDeps } from "./types";
 import type { TipChannel, TipSource } from "./vocabulary";
@@ -18,9 +19,7 @@ import type { TipChannel, TipSource } from "./vocabulary";
 export const MIN_CONTENT_CHARS = 5;
 export const MAX_CONTENT_CHARS = 2000;
 /** Most photos one tip takes; a phone sends at most nine at once. */
-export const MAX_TIP_PHOTOS = 9;
-/** The media store's key shape; anything else never reaches the table. */
-const PHOTO_KEY = /^\d{8}-[0-9a-f]{32}\.[a-z0-9]{2,5}$/;
+export const MAX_TIP_PHOTOS = MAX_PHOTOS;
 
 /** The audit log's actor for what the tipster did: never their person id. */
 export const TIPSTER_ACTOR = "tipster";
@@ -57,16 +56,13 @@ export interface TipOrigin {
 export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: ReportTipInput): Promise<Tip> {
   const clean = checkTip(input);
   const now = deps.clock.now();
-  const year = numberingYear(now);
-  await ensureTipCounter(deps.db, year);
   // Stored as a keyed hash: the request (a chat event) must not join the tipster to the tip.
   const requestKey = input.requestKey && deps.keys.lookup(`request:${input.requestKey}`);
-  return deps.db.transaction(async (tx) => {
+  return tipNumbering.open(deps.db, now, async (tx, nextNumber) => {
     const earlier = await earlierResult(tx, requestKey, "tip");
     if (earlier !== null) return tx.findOneByOrFail(Tip, { id: earlier });
     const enterprise = clean.enterpriseId ? await enterpriseById(tx, clean.enterpriseId) : null;
-    const seq = await takeNextTipSeq(tx, year);
-    const number = formatTipNumber(year, seq);
+    const { year, seq, number } = await nextNumber();
     const tip = await tx.save(
       tx.create(Tip, {
         number,
@@ -97,7 +93,7 @@ export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: 
         updatedAt: now,
       }),
     );
-    if (clean.photoKeys.length) await tx.insert(TipPhoto, clean.photoKeys.map((storageKey) => ({ tipId: tip.id, storageKey, at: now })));
+    await tipPhotos.attach(tx, tip.id, clean.photoKeys, now);
     await appendAudit(tx, { at: now, actor: TIPSTER_ACTOR, action: "tip.report", entityType: "tip", entityId: tip.id, after: { number, source: tip.source, channel: tip.channel, state: tip.state, photos: clean.photoKeys.length } });
     const facts = { tip, place: placeOfTip(tip, enterprise) };
     await notifyTip(tx, deps.outbox, deps.channels, { tip, action: "report", text: tipNotices.received(facts), to: "officers" });
@@ -127,10 +123,7 @@ export function checkTip(input: ReportTipInput): CleanTip {
   if ((latitude === null) !== (longitude === null) || (latitude !== null && (Math.abs(latitude) > 90 || Math.abs(longitude as number) > 180))) {
     throw Invalid("位置坐标不正确", [{ where: "place", message: "经纬度须成对且在有效范围内" }], "tip_location_invalid");
   }
-  const photoKeys = [...(input.photoKeys ?? [])];
-  if (photoKeys.length > MAX_TIP_PHOTOS) throw Invalid(`照片最多 ${MAX_TIP_PHOTOS} 张`, [{ where: "photoKeys", message: `最多 ${MAX_TIP_PHOTOS} 张` }], "tip_photos_too_many");
-  const bad = photoKeys.findIndex((k) => !PHOTO_KEY.test(k));
-  if (bad >= 0) throw Invalid("照片存储键格式不正确", [{ where: `photoKeys.${bad}`, message: "不是有效的文件存储键" }], "tip_photo_key_invalid");
+  const photoKeys = tipPhotos.check(input.photoKeys, { required: false });
   return { content, enterpriseId: input.enterpriseId ?? null, locationText, latitude, longitude, photoKeys };
 }
 

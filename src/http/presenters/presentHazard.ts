@@ -1,28 +1,26 @@
 import type { Hazard, HazardLedgerEntry, HazardPhoto } from "../../db/entities";
 import {
-  enforcementStageLabels,
+  enforcementStages,
   hazardActionLabels,
-  hazardLevelLabels,
-  hazardSourceLabels,
-  hazardStateLabels,
+  hazardLevels,
+  hazardSources,
+  hazardStates,
   isOverdue,
   type HazardAction,
   type HazardDetail,
   type HazardNames,
   type HazardPage,
 } from "../../domain/hazards";
-
-const ref = (id: number | null, names: Map<number, string>) => (id === null ? null : { id, name: names.get(id) ?? null });
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+import { iso, page, ref } from "./present";
 
 /** A hazard as the admin API shows it: codes for programs, Chinese labels for people. */
 export function presentHazard(h: Hazard, names: HazardNames, now: Date) {
   return {
     id: h.id,
     number: h.number,
-    source: { code: h.source, label: hazardSourceLabels[h.source] },
-    state: { code: h.state, label: hazardStateLabels[h.state] },
-    level: { code: h.level, label: hazardLevelLabels[h.level] },
+    source: hazardSources.present(h.source),
+    state: hazardStates.present(h.state),
+    level: hazardLevels.present(h.level),
     category: h.category,
     description: h.description,
     enterprise: ref(h.enterpriseId, names.enterprises),
@@ -35,7 +33,7 @@ export function presentHazard(h: Hazard, names: HazardNames, now: Date) {
     fivePoints: { owner: ref(h.ownerId, names.people), measures: h.measures, funds: h.funds, deadline: iso(h.deadline), contingencyPlan: h.contingencyPlan },
     listedForSupervision: h.listedForSupervision,
     leaderSignoff: h.leaderSignoffBy === null ? null : { by: ref(h.leaderSignoffBy, names.people), at: iso(h.leaderSignoffAt) },
-    enforcementStage: { code: h.enforcementStage, label: enforcementStageLabels[h.enforcementStage] },
+    enforcementStage: enforcementStages.present(h.enforcementStage),
     overdue: isOverdue(h, now),
     reportedAt: iso(h.reportedAt),
     closedAt: iso(h.closedAt),
@@ -45,20 +43,17 @@ export function presentHazard(h: Hazard, names: HazardNames, now: Date) {
 }
 
 /** A page of the list. */
-export function presentHazardPage(page: HazardPage) {
-  return { data: page.items.map((h) => presentHazard(h, page.names, page.now)), paging: { page: page.page, pageSize: page.pageSize, total: page.total } };
+export function presentHazardPage(p: HazardPage) {
+  return page(p, (h) => presentHazard(h, p.names, p.now));
 }
 
 /** The detail: the hazard, its ledger timeline (oldest first) and its photos by stage. */
 export function presentHazardDetail(d: HazardDetail) {
+  const photosOf = (stage: HazardPhoto["stage"]) => d.photos.filter((p) => p.stage === stage).map((p) => presentPhoto(p, d.names));
   return {
     ...presentHazard(d.hazard, d.names, d.now),
     timeline: d.ledger.map((e) => presentLedgerLine(e, d.names)),
-    photos: {
-      before: d.photos.filter((p) => p.stage === "before").map((p) => presentPhoto(p, d.names)),
-      after: d.photos.filter((p) => p.stage === "after").map((p) => presentPhoto(p, d.names)),
-      proof: d.photos.filter((p) => p.stage === "proof").map((p) => presentPhoto(p, d.names)),
-    },
+    photos: { before: photosOf("before"), after: photosOf("after"), proof: photosOf("proof") },
   };
 }
 
@@ -69,8 +64,8 @@ function presentLedgerLine(e: HazardLedgerEntry, names: HazardNames) {
     actor: e.actorId === null ? { id: null, name: "系统" } : ref(e.actorId, names.people),
     action: e.action,
     actionLabel: actionLabel(e.action),
-    fromState: e.fromState && { code: e.fromState, label: hazardStateLabels[e.fromState] },
-    toState: e.toState && { code: e.toState, label: hazardStateLabels[e.toState] },
+    fromState: hazardStates.presentOrNull(e.fromState),
+    toState: hazardStates.presentOrNull(e.toState),
     reason: e.reason,
     changes: e.changes ? (JSON.parse(e.changes) as { before: object; after: object }) : null,
   };

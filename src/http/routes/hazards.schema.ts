@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HAZARD_LEVELS, HAZARD_SOURCES, HAZARD_STATES } from "../../domain/hazards";
+import { HAZARD_STATES, hazardLevels, hazardSources, hazardStates } from "../../domain/hazards";
 
 // Input shapes of the hazard API. Messages a person reads are Chinese; zod's own (English) ones
 // are replaced by `problemsOf` (src/http/validate.ts).
@@ -13,7 +13,7 @@ const photoKeys = z.array(z.string(), { error: "照片应为存储键列表" }).
 const version = z.number().int().nonnegative().optional();
 
 export const ReportBody = z.object({
-  source: z.enum(HAZARD_SOURCES, { error: "来源应为 inspection、chat_photo、tip 或 self_check" }),
+  source: hazardSources.schema("来源应为 inspection、chat_photo、tip 或 self_check"),
   enterpriseId: id("企业").nullish(),
   place: z
     .object({
@@ -24,7 +24,7 @@ export const ReportBody = z.object({
     })
     .nullish(),
   category: text(64, "隐患类别"),
-  level: z.enum(HAZARD_LEVELS, { error: "等级应为 general（一般隐患）或 major（重大隐患）" }),
+  level: hazardLevels.schema("等级应为 general（一般隐患）或 major（重大隐患）"),
   description: text(2000, "隐患描述"),
   photoKeys: photoKeys.optional(),
 });
@@ -59,11 +59,11 @@ const dayOrInstant = (label: string, endOfDay: boolean) =>
 export const ListQuery = z.object({
   unitId: z.coerce.number().int().positive("单位应为正整数").optional(),
   enterpriseId: z.coerce.number().int().positive("企业应为正整数").optional(),
-  level: z.enum(HAZARD_LEVELS, { error: "等级应为 general 或 major" }).optional(),
+  level: hazardLevels.schema("等级应为 general 或 major").optional(),
   state: z
     .string()
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(HAZARD_STATES, { error: `状态应为 ${HAZARD_STATES.join("、")} 之一` })))
+    .pipe(z.array(hazardStates.schema(`状态应为 ${HAZARD_STATES.join("、")} 之一`)))
     .optional(),
   overdue: z.enum(["true", "false"], { error: "overdue 应为 true 或 false" }).transform((v) => v === "true").optional(),
   from: dayOrInstant("开始日期", false).optional(),

@@ -1,13 +1,13 @@
 import Router from "@koa/router";
-import type { Context } from "koa";
 import type { z } from "zod";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import type { Hazard, Person } from "../../db/entities";
 import { ACTION_ROLES, type HazardAction, type HazardService } from "../../domain/hazards";
-import { Unauthorized } from "../../errors";
+import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
 import { presentHazardDetail, presentHazardPage } from "../presenters/presentHazard";
+import { one } from "../presenters/present";
 import * as T from "./hazards.schema";
 
 /** What the hazard API needs. */
@@ -37,11 +37,6 @@ const TRANSITIONS = [
   transition("extend", "extend", T.ExtendBody, (s, id, p, b) => s.extendDeadline(id, p, { ...b, ...v(b) })),
 ];
 
-const actor = (ctx: Context): Person => {
-  if (!ctx.state.person) throw Unauthorized();
-  return ctx.state.person;
-};
-
 /** The admin API for hazards: list, detail, report and every lifecycle transition, each role-checked. */
 export function hazardRoutes(deps: HazardRouteDeps): Router {
   const router = new Router({ prefix: "/api/hazards" });
@@ -54,14 +49,14 @@ export function hazardRoutes(deps: HazardRouteDeps): Router {
 
   router.get("/:id", auth, async (ctx) => {
     const id = T.parseInput(T.IdParam, ctx.params.id);
-    ctx.body = { data: presentHazardDetail(await deps.hazards.detail(actor(ctx), id)) };
+    ctx.body = one(presentHazardDetail(await deps.hazards.detail(actor(ctx), id)));
   });
 
   router.post("/", auth, requireRole(...ACTION_ROLES.report), async (ctx) => {
     const body = T.parseInput(T.ReportBody, ctx.request.body);
     const hazard = await deps.hazards.report(actor(ctx), body);
     ctx.status = 201;
-    ctx.body = { data: presentHazardDetail(await deps.hazards.detail(actor(ctx), hazard.id)) };
+    ctx.body = one(presentHazardDetail(await deps.hazards.detail(actor(ctx), hazard.id)));
   });
 
   for (const t of TRANSITIONS) {
@@ -69,7 +64,7 @@ export function hazardRoutes(deps: HazardRouteDeps): Router {
       const id = T.parseInput(T.IdParam, ctx.params.id);
       const body = T.parseInput(t.schema, ctx.request.body ?? {});
       const hazard = await t.run(deps.hazards, id, actor(ctx), body);
-      ctx.body = { data: presentHazardDetail(await deps.hazards.detail(actor(ctx), hazard.id)) };
+      ctx.body = one(presentHazardDetail(await deps.hazards.detail(actor(ctx), hazard.id)));
     });
   }
   return router;

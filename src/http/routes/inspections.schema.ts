@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INSPECTION_KINDS, INSPECTION_RESULTS, MAX_INSPECTION_PHOTOS, MAX_NOTE_CHARS } from "../../domain/inspections";
+import { inspectionKinds, inspectionResults, MAX_INSPECTION_PHOTOS, MAX_NOTE_CHARS } from "../../domain/inspections";
 
 // Input shapes of the inspection API. Messages a person reads are Chinese; zod's own (English)
 // ones are replaced by `problemsOf` (src/http/validate.ts).
@@ -9,8 +9,8 @@ const kinds = "routine（日常巡查）、enforcement（执法检查）、speci
 
 export const CheckInBody = z.object({
   enterpriseId: id("企业"),
-  kind: z.enum(INSPECTION_KINDS, { error: `检查类型应为 ${kinds}` }),
-  result: z.enum(INSPECTION_RESULTS, { error: "检查结果应为 no_problem（无问题）或 hazard_found（发现隐患）" }),
+  kind: inspectionKinds.schema(`检查类型应为 ${kinds}`),
+  result: inspectionResults.schema("检查结果应为 no_problem（无问题）或 hazard_found（发现隐患）"),
   photoKeys: z.array(z.string(), { error: "照片应为存储键列表" }).max(MAX_INSPECTION_PHOTOS, `照片最多 ${MAX_INSPECTION_PHOTOS} 张`).optional(),
   note: z.string({ error: "备注应为文字" }).trim().max(MAX_NOTE_CHARS, `备注不能超过 ${MAX_NOTE_CHARS} 个字`).nullish(),
   position: z
@@ -38,8 +38,8 @@ export const ListQuery = z.object({
   inspectorId: positive("检查人").optional(),
   enterpriseId: positive("企业").optional(),
   unitId: positive("单位").optional(),
-  kind: z.enum(INSPECTION_KINDS, { error: `检查类型应为 ${kinds}` }).optional(),
-  result: z.enum(INSPECTION_RESULTS, { error: "检查结果应为 no_problem 或 hazard_found" }).optional(),
+  kind: inspectionKinds.schema(`检查类型应为 ${kinds}`).optional(),
+  result: inspectionResults.schema("检查结果应为 no_problem 或 hazard_found").optional(),
   farFromSite: z.enum(["true", "false"], { error: "farFromSite 应为 true 或 false" }).transform((v) => v === "true").optional(),
   from: dayOrInstant("开始日期", false).optional(),
   to: dayOrInstant("结束日期", true).optional(),

@@ -1,12 +1,11 @@
 import Router from "@koa/router";
-import type { Context } from "koa";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
-import type { Person } from "../../db/entities";
 import { INSPECTING_ROLES, INSPECTION_READER_ROLES, type InspectionService } from "../../domain/inspections";
-import { Unauthorized } from "../../errors";
+import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
-import { presentInspectionDetail, presentInspectionPage } from "./inspections.presenter";
+import { presentInspectionDetail, presentInspectionPage } from "../presenters/presentInspection";
+import { one } from "../presenters/present";
 import * as T from "./inspections.schema";
 
 /** What the inspection API needs. */
@@ -15,11 +14,6 @@ export interface InspectionRouteDeps {
   clock: Clock;
   inspections: InspectionService;
 }
-
-const actor = (ctx: Context): Person => {
-  if (!ctx.state.person) throw Unauthorized();
-  return ctx.state.person;
-};
 
 /** The admin API for check-ins: record one (as the caller), list them with filters and paging, read one. */
 export function inspectionRoutes(deps: InspectionRouteDeps): Router {
@@ -35,12 +29,12 @@ export function inspectionRoutes(deps: InspectionRouteDeps): Router {
     const body = T.parseInput(T.CheckInBody, ctx.request.body);
     const inspection = await deps.inspections.checkIn(actor(ctx), body);
     ctx.status = 201;
-    ctx.body = { data: presentInspectionDetail(await deps.inspections.detail(actor(ctx), inspection.id)) };
+    ctx.body = one(presentInspectionDetail(await deps.inspections.detail(actor(ctx), inspection.id)));
   });
 
   router.get("/:id", auth, requireRole(...INSPECTION_READER_ROLES), async (ctx) => {
     const id = T.parseInput(T.IdParam, ctx.params.id);
-    ctx.body = { data: presentInspectionDetail(await deps.inspections.detail(actor(ctx), id)) };
+    ctx.body = one(presentInspectionDetail(await deps.inspections.detail(actor(ctx), id)));
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TIP_RESULTS, TIP_STATES } from "../../domain/tips";
+import { TIP_STATES, tipResults, tipStates } from "../../domain/tips";
 
 // Input shapes of the tip API. Messages a person reads are Chinese (src/http/validate.ts replaces
 // any of zod's own English ones).
@@ -13,7 +13,7 @@ const version = z.number().int().nonnegative().optional();
 export const AcceptBody = z.object({ handlerId: id("核查人").nullish(), dueAt: instant("办理时限").nullish(), version }).default({});
 export const AssignBody = z.object({ handlerId: id("核查人"), dueAt: instant("办理时限").nullish(), version });
 export const CloseBody = z.object({
-  result: z.enum(TIP_RESULTS, { error: "核查结果应为 substantiated（属实）或 unsubstantiated（不属实）" }),
+  result: tipResults.schema("核查结果应为 substantiated（属实）或 unsubstantiated（不属实）"),
   note: text(1000, "核查情况"),
   version,
 });
@@ -27,7 +27,7 @@ export const ListQuery = z.object({
   state: z
     .string()
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(TIP_STATES, { error: `状态应为 ${TIP_STATES.join("、")} 之一` })))
+    .pipe(z.array(tipStates.schema(`状态应为 ${TIP_STATES.join("、")} 之一`)))
     .optional(),
   overdue: z.enum(["true", "false"], { error: "overdue 应为 true 或 false" }).transform((v) => v === "true").optional(),
   page: z.coerce.number().int().positive("页码应为正整数").optional(),

@@ -1,13 +1,13 @@
 import Router from "@koa/router";
-import type { Context } from "koa";
 import type { z } from "zod";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import type { Person, Tip } from "../../db/entities";
 import { TIP_OFFICER, type TipService } from "../../domain/tips";
-import { Unauthorized } from "../../errors";
+import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
-import { presentReveal, presentTipDetail, presentTipPage } from "./tips.present";
+import { presentReveal, presentTipDetail, presentTipPage } from "../presenters/presentTip";
+import { one } from "../presenters/present";
 import * as T from "./tips.schema";
 
 /** What the tip API needs. */
@@ -34,11 +34,6 @@ const TRANSITIONS = [
   transition("reward-paid", true, T.VersionBody, (s, id, p, b) => s.markRewardPaid(id, p, v(b))),
 ];
 
-const actor = (ctx: Context): Person => {
-  if (!ctx.state.person) throw Unauthorized();
-  return ctx.state.person;
-};
-
 /**
  * The admin API for tips: tip officers see and handle every tip, a handler sees the tips they
  * verify; the tipster appears only as a pseudonym, except through the audited reveal.
@@ -54,7 +49,7 @@ export function tipRoutes(deps: TipRouteDeps): Router {
 
   router.get("/:id", auth, async (ctx) => {
     const id = T.parseInput(T.IdParam, ctx.params.id);
-    ctx.body = { data: presentTipDetail(await deps.tips.detail(actor(ctx), id)) };
+    ctx.body = one(presentTipDetail(await deps.tips.detail(actor(ctx), id)));
   });
 
   // No role gate in front: the service refuses anyone but a tip officer and audits the attempt.
@@ -63,7 +58,7 @@ export function tipRoutes(deps: TipRouteDeps): Router {
     const body = T.parseInput(T.RevealBody, ctx.request.body ?? {});
     const revealed = await deps.tips.revealReporter(id, actor(ctx), { reason: body.reason ?? "", requestId: ctx.state.requestId as string | undefined });
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { data: presentReveal(revealed) };
+    ctx.body = one(presentReveal(revealed));
   });
 
   for (const t of TRANSITIONS) {
@@ -72,7 +67,7 @@ export function tipRoutes(deps: TipRouteDeps): Router {
       const id = T.parseInput(T.IdParam, ctx.params.id);
       const body = T.parseInput(t.schema, ctx.request.body ?? {});
       const tip = await t.run(deps.tips, id, actor(ctx), body);
-      ctx.body = { data: presentTipDetail(await deps.tips.detail(actor(ctx), tip.id)) };
+      ctx.body = one(presentTipDetail(await deps.tips.detail(actor(ctx), tip.id)));
     });
   }
   return router;

@@ -1,10 +1,13 @@
 import Router from "@koa/router";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
-import { Callout, type Person } from "../../db/entities";
+import { Callout } from "../../db/entities";
 import type { WarningMessageInput, WarningService } from "../../domain/warnings";
 import { AppError } from "../../errors";
+import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
+import { one } from "../presenters/present";
+import { calloutStates, presentCalloutTerms, presentWarningDraft } from "../presenters/presentCallout";
 import { parseCapMessage } from "./warnings.cap";
 import { parseWarningJson } from "./warnings.schema";
 
@@ -33,17 +36,17 @@ export function warningRoutes(deps: WarningRoutesDeps): Router {
     else if (ctx.is("application/json")) input = parseWarningJson(ctx.request.body);
     else throw new AppError("unsupported_media_type", "仅支持 CAP 1.2 XML（application/cap+xml）或 JSON（application/json）格式的预警", 415);
     const partial = ["1", "true"].includes(String(ctx.query.partial ?? ""));
-    const r = await deps.warnings.receive(ctx.state.person as Person, input, { partial });
+    const r = await deps.warnings.receive(actor(ctx), input, { partial });
     const about = { outcome: r.outcome, duplicate: r.duplicate, supersedes: r.supersedes, cancelled: r.cancelled, message: r.message };
     if (r.draft) {
       const id = r.draft.calloutId;
       ctx.status = 201;
-      ctx.body = { data: { ...r.draft, state: "draft", ...about, next: `请预览名单（GET /api/callouts/${id}/recipients），确认后发送（POST /api/callouts/${id}/send）` } };
+      ctx.body = one({ ...presentWarningDraft(r.draft), state: calloutStates.present("draft"), ...about, next: `请预览名单（GET /api/callouts/${id}/recipients），确认后发送（POST /api/callouts/${id}/send）` });
       return;
     }
     const c = r.calloutId === null ? null : await deps.db.manager.findOneBy(Callout, { id: r.calloutId });
     ctx.status = 200;
-    ctx.body = { data: { calloutId: r.calloutId, ...(c ? { title: c.title, warningType: c.warningType, level: c.level, state: c.state, answerMinutes: c.answerMinutes } : {}), ...about } };
+    ctx.body = one({ calloutId: r.calloutId, ...(c ? { title: c.title, ...presentCalloutTerms(c), answerMinutes: c.answerMinutes } : {}), ...about });
   });
 
   return router;

@@ -2,30 +2,27 @@ import type { AuditEntry, Tip, TipPhoto } from "../../db/entities";
 import {
   actorPersonId,
   isTipOverdue,
-  rewardStateLabels,
+  rewardStates,
   type RevealedReporter,
-  type TipAction,
-  tipActionLabels,
-  tipChannelLabels,
+  tipChannels,
   type TipDetail,
   type TipNames,
   type TipPage,
-  tipResultLabels,
-  tipSourceLabels,
-  tipStateLabels,
+  tipResults,
+  tipSources,
+  tipStates,
+  tipTimelineActions,
 } from "../../domain/tips";
-
-const ref = (id: number | null, names: Map<number, string>) => (id === null ? null : { id, name: names.get(id) ?? null });
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+import { iso, page, ref } from "./present";
 
 /** A tip as the API shows it: the tipster only by pseudonym, codes for programs, labels for people. */
 export function presentTip(t: Tip, names: TipNames, now: Date) {
   return {
     id: t.id,
     number: t.number,
-    source: { code: t.source, label: tipSourceLabels[t.source] },
-    channel: { code: t.channel, label: tipChannelLabels[t.channel] },
-    state: { code: t.state, label: tipStateLabels[t.state] },
+    source: tipSources.present(t.source),
+    channel: tipChannels.present(t.channel),
+    state: tipStates.present(t.state),
     content: t.content,
     enterprise: ref(t.enterpriseId, names.enterprises),
     location: { text: t.locationText, latitude: t.latitude, longitude: t.longitude },
@@ -33,9 +30,9 @@ export function presentTip(t: Tip, names: TipNames, now: Date) {
     handler: ref(t.handlerId, names.people),
     dueAt: iso(t.dueAt),
     overdue: isTipOverdue(t, now),
-    result: t.result && { code: t.result, label: tipResultLabels[t.result] },
+    result: tipResults.presentOrNull(t.result),
     resolution: t.resolution,
-    reward: t.rewardState && { state: { code: t.rewardState, label: rewardStateLabels[t.rewardState] }, amount: t.rewardAmount, paidAt: iso(t.rewardPaidAt) },
+    reward: t.rewardState && { state: rewardStates.present(t.rewardState), amount: t.rewardAmount, paidAt: iso(t.rewardPaidAt) },
     reportedAt: iso(t.reportedAt),
     acceptedAt: iso(t.acceptedAt),
     closedAt: iso(t.closedAt),
@@ -44,8 +41,9 @@ export function presentTip(t: Tip, names: TipNames, now: Date) {
   };
 }
 
-export function presentTipPage(page: TipPage) {
-  return { data: page.items.map((t) => presentTip(t, page.names, page.now)), paging: { page: page.page, pageSize: page.pageSize, total: page.total } };
+/** A page of the list. */
+export function presentTipPage(p: TipPage) {
+  return page(p, (t) => presentTip(t, p.names, p.now));
 }
 
 /** The detail: the tip, its photos, its timeline, and (tip officers only) who revealed the tipster. */
@@ -58,7 +56,7 @@ export function presentTipDetail(d: TipDetail) {
       // The tipster's own line names them by pseudonym only.
       actor: actorOf(line, d.names) ?? { id: null, name: d.tip.pseudonym },
       action: line.action,
-      actionLabel: tipActionLabels[line.action.replace(/^tip\./, "") as TipAction | "report"] ?? line.action,
+      actionLabel: timelineLabel(line.action),
       changes: line.after ? { before: parse(line.before), after: parse(line.after) } : null,
     })),
     ...(d.reveals ? { reveals: d.reveals.map((line) => ({ at: iso(line.at), by: actorOf(line, d.names), refused: line.action !== "tip.reveal", reason: (parse(line.after) as { reason?: string | null }).reason ?? null })) } : {}),
@@ -77,6 +75,12 @@ export function presentReveal(r: RevealedReporter) {
 function actorOf(line: AuditEntry, names: TipNames) {
   const id = actorPersonId(line.actor);
   return id === null ? null : ref(id, names.people);
+}
+
+/** `tip.accept` → 受理; an action the vocabulary does not know is shown as it is. */
+function timelineLabel(action: string): string {
+  const code = action.replace(/^tip\./, "");
+  return tipTimelineActions.isCode(code) ? tipTimelineActions.labelOf(code) : action;
 }
 
 const parse = (json: string | null): object => (json ? (JSON.parse(json) as object) : {});

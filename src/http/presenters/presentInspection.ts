@@ -1,7 +1,6 @@
 import type { Inspection } from "../../db/entities";
-import { type InspectionDetail, type InspectionNames, type InspectionPage, inspectionKindLabels, inspectionResultLabels } from "../../domain/inspections";
-
-const ref = (id: number | null, names: Map<number, string>) => (id === null ? null : { id, name: names.get(id) ?? null });
+import { type InspectionDetail, type InspectionNames, type InspectionPage, inspectionKinds, inspectionResults } from "../../domain/inspections";
+import { page, ref } from "./present";
 
 /** A check-in as the admin API shows it: codes for programs, Chinese labels for people. */
 export function presentInspection(i: Inspection, names: InspectionNames, photoKeys: readonly string[]) {
@@ -10,8 +9,8 @@ export function presentInspection(i: Inspection, names: InspectionNames, photoKe
     inspector: ref(i.inspectorId, names.people),
     unit: ref(i.unitId, names.units),
     enterprise: ref(i.enterpriseId, names.enterprises),
-    kind: { code: i.kind, label: inspectionKindLabels[i.kind] },
-    result: { code: i.result, label: inspectionResultLabels[i.result] },
+    kind: inspectionKinds.present(i.kind),
+    result: inspectionResults.present(i.result),
     note: i.note,
     position: i.latitude === null || i.longitude === null ? null : { latitude: i.latitude, longitude: i.longitude },
     distanceMetres: i.distanceMetres,
@@ -23,11 +22,8 @@ export function presentInspection(i: Inspection, names: InspectionNames, photoKe
 }
 
 /** A page of the list. */
-export function presentInspectionPage(page: InspectionPage) {
-  return {
-    data: page.items.map((i) => presentInspection(i, page.names, page.photos.get(i.id) ?? [])),
-    paging: { page: page.page, pageSize: page.pageSize, total: page.total },
-  };
+export function presentInspectionPage(p: InspectionPage) {
+  return page(p, (i) => presentInspection(i, p.names, p.photos.get(i.id) ?? []));
 }
 
 /** One check-in. */
