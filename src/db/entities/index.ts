@@ -5,9 +5,10 @@ import { CalloutRecipient } from "./CalloutRecipient";
 import { CalloutStep } from "./CalloutStep";
 import { ConsoleMessage } from "./ConsoleMessage";
 import { Enterprise } from "./Enterprise";
+import { Escalation } from "./Escalation";
+import { EscalationStep } from "./EscalationStep";
 import { Hazard } from "./Hazard";
 import { HazardLedgerEntry } from "./HazardLedgerEntry";
-import { HazardNudge } from "./HazardNudge";
 import { HazardCounter } from "./HazardCounter";
 import { HazardPhoto } from "./HazardPhoto";
 import { InboundEventRow } from "./InboundEventRow";
@@ -27,7 +28,7 @@ export { InboundEventRow };
 export type { InboundStatus } from "./InboundEventRow";
 export { OutboxDelivery, OutboxMessage };
 export { HazardCounter, HazardPhoto };
-export { HazardNudge };
+export { Escalation, EscalationStep };
 export { Callout, CalloutRecipient, CalloutStep };
 export { ConsoleMessage };
 export type { ConsoleDirection } from "./ConsoleMessage";
@@ -36,4 +37,4 @@ export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 
 /** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, HazardNudge, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];
+export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, Escalation, EscalationStep, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];
