@@ -12,7 +12,10 @@ const fk = (column: string, table: string) =>
  * `escalation_steps` (each step taken, once). The overdue ladder's `hazard_nudges` move over:
  * each (hazard, deadline) becomes a run whose steps are the nudges taken, due at once, so the
  * first tick after the upgrade takes whatever is left of a running ladder — and nothing twice.
- * Runs carried over have no policy yet: the tick copies the configured ladder onto them.
+ * Every sent, closed or cancelled 叫应 gets its run (anchored on its send time) and its
+ * `callout_steps` become the run's steps, so a campaign running during the upgrade goes on where
+ * it was. Runs carried over have no policy yet: the tick copies it on (the configured ladder; a
+ * campaign's own settings, fixed since it was sent).
  */
 export class Escalations1765411200000 implements MigrationInterface {
   name = "Escalations1765411200000";
@@ -64,6 +67,25 @@ export class Escalations1765411200000 implements MigrationInterface {
     );
     await this.carryLadders(q);
     await q.dropTable("hazard_nudges");
+    await this.carryCallouts(q);
+    await q.dropTable("callout_steps");
+  }
+
+  /** Every campaign ever sent as a run anchored on its send time, its steps as the run's steps. */
+  private async carryCallouts(q: QueryRunner): Promise<void> {
+    await q.query(
+      `INSERT INTO escalations (case_kind, case_id, anchor_at, policy, state, next_action_at, started_at, ended_at)
+       SELECT 'callout', id, sent_at, NULL,
+              CASE state WHEN 'sent' THEN 'active' WHEN 'closed' THEN 'done' ELSE 'cancelled' END,
+              CASE WHEN state = 'sent' THEN deadline_at ELSE NULL END, sent_at, closed_at
+       FROM callouts WHERE sent_at IS NOT NULL ORDER BY id`,
+    );
+    await q.query(
+      `INSERT INTO escalation_steps (escalation_id, case_kind, case_id, recipient_id, step, taken_at, outcome, target_person_id)
+       SELECT e.id, 'callout', s.callout_id, s.recipient_id, s.step, s.at, 'sent', s.target_person_id
+       FROM callout_steps s INNER JOIN escalations e ON e.case_kind = 'callout' AND e.case_id = s.callout_id
+       ORDER BY s.id`,
+    );
   }
 
   /** Every (hazard, deadline) of the old ladder as a run due now, its nudges as the run's steps. */
@@ -86,6 +108,25 @@ export class Escalations1765411200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.createTable(
+      new Table({
+        name: "callout_steps",
+        columns: [
+          { name: "id", type: "integer", isPrimary: true, isGenerated: true, generationStrategy: "increment" },
+          ref("callout_id"),
+          ref("recipient_id"),
+          { name: "step", type: "varchar", length: "16" },
+          datetime("at"),
+          ref("target_person_id", true),
+        ],
+        indices: [new TableIndex({ name: "uq_callout_steps_step", columnNames: ["callout_id", "recipient_id", "step"], isUnique: true })],
+        foreignKeys: [fk("callout_id", "callouts"), fk("recipient_id", "callout_recipients"), fk("target_person_id", "people")],
+      }),
+    );
+    await q.query(
+      `INSERT INTO callout_steps (callout_id, recipient_id, step, at, target_person_id)
+       SELECT case_id, recipient_id, step, taken_at, target_person_id FROM escalation_steps WHERE case_kind = 'callout' ORDER BY id`,
+    );
     await q.createTable(
       new Table({
         name: "hazard_nudges",

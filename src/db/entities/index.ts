@@ -2,7 +2,6 @@ import { ApiToken } from "./ApiToken";
 import { AuditEntry } from "./AuditEntry";
 import { Callout } from "./Callout";
 import { CalloutRecipient } from "./CalloutRecipient";
-import { CalloutStep } from "./CalloutStep";
 import { ConsoleMessage } from "./ConsoleMessage";
 import { Enterprise } from "./Enterprise";
 import { Escalation } from "./Escalation";
@@ -29,7 +28,7 @@ export type { InboundStatus } from "./InboundEventRow";
 export { OutboxDelivery, OutboxMessage };
 export { HazardCounter, HazardPhoto };
 export { Escalation, EscalationStep };
-export { Callout, CalloutRecipient, CalloutStep };
+export { Callout, CalloutRecipient };
 export { ConsoleMessage };
 export type { ConsoleDirection } from "./ConsoleMessage";
 export { Inspection, InspectionPhoto };
@@ -37,4 +36,4 @@ export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 
 /** Every entity the DataSource maps; listed, not globbed, so ts-jest and compiled code agree. */
-export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, Escalation, EscalationStep, Callout, CalloutRecipient, CalloutStep, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];
+export const entities = [OrgUnit, Person, Enterprise, AuditEntry, InboundEventRow, OutboxMessage, OutboxDelivery, ApiToken, Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, Escalation, EscalationStep, Callout, CalloutRecipient, ConsoleMessage, Inspection, InspectionPhoto, Tip, TipPhoto, TipCounter, WarningMessage];
