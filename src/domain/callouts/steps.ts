@@ -1,7 +1,7 @@
 import { type EntityManager, In, IsNull } from "typeorm";
 import type { ChannelId } from "../../channels/channel";
 import { type Callout, CalloutRecipient, type Escalation, Person } from "../../db/entities";
-import { claimSteps } from "../kernel/escalation";
+import { chunks, claimSteps } from "../kernel/escalation";
 import { type OutboxService, type PersonContact, resolveRecipients } from "../outbox";
 import { calloutCard, escalationText, reminderText } from "./messages";
 import { nextActionAt } from "./schedule";
@@ -12,18 +12,6 @@ export interface StepDeps {
   outbox: OutboxService;
   channels: readonly ChannelId[];
   fault?: (step: string) => void;
-}
-
-/**
- * Rows per statement: IN lists and multi-row inserts stay well inside SQLite's 32,766 bound
- * parameters (a step row binds eight) and MySQL's packet, however many people a step takes.
- */
-const CHUNK = 500;
-
-function chunks<T>(list: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
-  return out;
 }
 
 /**
@@ -60,7 +48,7 @@ async function contactsOf(tx: EntityManager, rows: readonly CalloutRecipient[]):
   return rows.map((r) => found.get(r.personId)).filter((p): p is PersonContact => p !== undefined);
 }
 
-/** The same change to many rows, in statements of ≤ CHUNK ids; `still` narrows to rows still in a state. */
+/** The same change to many rows, in statements of ≤ 500 ids (the engine's chunks); `still` narrows to rows still in a state. */
 async function updateRows(tx: EntityManager, ids: readonly number[], still: Record<string, unknown>, change: Partial<CalloutRecipient>): Promise<void> {
   for (const part of chunks(ids)) await tx.update(CalloutRecipient, { id: In(part), ...still }, change);
 }

@@ -1,7 +1,8 @@
 import { type EntityManager, In } from "typeorm";
 import type { Database } from "../../db/Database";
-import { failureCode, isLostRace } from "../../db/dialect";
+import { failureCode } from "../../db/dialect";
 import { Callout, CalloutRecipient } from "../../db/entities";
+import { unlessLostRace } from "../kernel/escalation";
 import { closeCallout } from "./close";
 import { lockCallout } from "./lock";
 import { liveCampaign } from "./run";
@@ -91,7 +92,9 @@ export async function runCampaign(deps: TickDeps, id: number, now: Date): Promis
  * is a single pass rather than ten thousand updates. The campaign's row lock makes passes take
  * turns; the due rows themselves are read without locks — a locking scan of a whole campaign
  * would hold every answer to it until commit — and each update applies only to rows still
- * silent, so an answer landing meanwhile stands.
+ * silent, so an answer landing meanwhile stands and that person's step is dropped, not sent.
+ * The schedule (answer window, reminder interval and count) is read from the campaign's run,
+ * the policy copied onto it when it was sent.
  */
 async function onePass(tx: EntityManager, deps: TickDeps, calloutId: number, now: Date): Promise<number> {
   const locked = await lockCallout(tx, calloutId);
@@ -141,11 +144,4 @@ async function noteRefusals(deps: TickDeps, calloutId: number, now: Date): Promi
 }
 
 /** A lost race (duplicate step key, deadlock, lock timeout, busy) means another instance did the work. */
-async function guarded<T>(work: () => Promise<T>): Promise<T | 0> {
-  try {
-    return await work();
-  } catch (err) {
-    if (isLostRace(err)) return 0;
-    throw err;
-  }
-}
+const guarded = <T>(work: () => Promise<T>): Promise<T | 0> => unlessLostRace(work, 0);
