@@ -9,7 +9,7 @@ import { ManualClock } from "../src/clock";
 import { openDataSource } from "../src/db/dataSource";
 import { entities } from "../src/features";
 import { Database } from "../src/db/Database";
-import { CalloutStep, OutboxMessage, Person } from "../src/db/entities";
+import { EscalationStep, OutboxMessage, Person } from "../src/db/entities";
 import { FakeWecom, type FakeMessage } from "../src/dev/fakeWecom";
 import { issueApiToken } from "../src/domain/auth/apiTokens";
 import { CalloutService } from "../src/domain/callouts";
@@ -415,7 +415,7 @@ async function timeTick(o: Options, dbUrl: string, county: BenchCounty): Promise
       if (result.failed.length) throw new Error(`tick failed: ${JSON.stringify(result.failed)}`);
       rounds.push({ round, ms, steps: result.steps, messages: after.messages - before.messages, deliveries: after.deliveries - before.deliveries });
     }
-    const steps = await db.manager.find(CalloutStep, { where: { calloutId: c.id }, select: { recipientId: true, step: true } });
+    const steps = await db.manager.find(EscalationStep, { where: { caseKind: "callout", caseId: c.id }, select: { recipientId: true, step: true } });
     return { draftMs, cardsMs, rounds, exactlyOnce: new Set(steps.map((s) => `${s.recipientId}:${s.step}`)).size === steps.length };
   } finally {
     await db.close();

@@ -1,5 +1,5 @@
 import type { InboundEvent } from "../../src/channels/channel";
-import { Callout, CalloutRecipient, Person } from "../../src/db/entities";
+import { Callout, CalloutRecipient, Escalation, Person } from "../../src/db/entities";
 import { markSent } from "../../src/domain/callouts/drafts";
 import { findByChannelAccount } from "../../src/domain/org/people";
 import { backend } from "../support/backend";
@@ -49,14 +49,14 @@ describe(`叫应 resilience (${backend()})`, () => {
     const good = await h.callouts.create(initiator, draft({ title: "正常的叫应", rules: [], personIds: [feng.id], requiresReport: false }));
     await sentNow(bad.id);
     await sentNow(good.id);
-    // A damaged row (its deadline lost): every step of this campaign throws.
-    await h.stores.db.manager.update(Callout, { id: bad.id }, { deadlineAt: null });
+    // A damaged row (its run's policy snapshot unreadable): every step of this campaign throws.
+    await h.stores.db.manager.update(Escalation, { caseKind: "callout", caseId: bad.id }, { policy: "{" });
     try {
       const first = await h.callouts.runDue(h.clock.now());
-      expect(first.failed).toEqual([{ id: bad.id, code: "TypeError" }]);
+      expect(first.failed).toEqual([{ id: bad.id, code: "SyntaxError" }]);
       h.clock.advance(5 * MIN);
       const second = await h.callouts.runDue(h.clock.now());
-      expect(second.failed).toEqual([{ id: bad.id, code: "TypeError" }]);
+      expect(second.failed).toEqual([{ id: bad.id, code: "SyntaxError" }]);
       await h.drain();
       const toFeng = h.sender.delivered.filter((d) => d.recipient === "fenglei");
       expect(toFeng.filter((d) => d.message.kind === "card")).toHaveLength(1);

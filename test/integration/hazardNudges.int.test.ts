@@ -1,4 +1,4 @@
-import { Hazard } from "../../src/db/entities";
+import { Enterprise, Hazard, Person } from "../../src/db/entities";
 import { ledgerOf } from "../../src/domain/hazards/ledger";
 import { listedOverdue } from "../../src/domain/hazards/nudges";
 import { backend } from "../support/backend";
@@ -82,6 +82,30 @@ describe(`hazard nudges (${backend()})`, () => {
     expect((await h.steps()).filter((s) => s.skipped).map((s) => s.step)).toEqual(Array(10).fill("reminder"));
     // The same tick again, on another instance: nothing left to do.
     expect(await h.nudges().runDue(now)).toEqual({ hazards: 0, steps: 0, messages: 0, failed: [] });
+  });
+
+  it("sends the 督办单 to the enterprise's 行政负责人 when it has an active one, else up the unit tree", async () => {
+    const [chem, gas, machinery] = await Promise.all(["东岭化工有限责任公司", "青禾燃气有限公司", "柳湾机械制造有限公司"].map((n) => h.enterprise(n)));
+    const [owner, songzhigang, liming, departed] = await Promise.all([47, 22, 2, 26].map((n) => h.person(n)));
+    // 东岭化工 names 宋志刚 its 行政负责人; 青禾燃气 names nobody; 柳湾机械's has left the post.
+    await h.db.manager.update(Enterprise, { id: chem.id }, { adminOwnerId: songzhigang.id });
+    await h.db.manager.update(Enterprise, { id: gas.id }, { adminOwnerId: null });
+    await h.db.manager.update(Enterprise, { id: machinery.id }, { adminOwnerId: departed.id });
+    await h.db.manager.update(Person, { id: departed.id }, { active: false });
+    const deadline = new Date(h.clock.now().getTime() - 3 * DAY - HOUR);
+    const at = (e: Enterprise) => h.hazard({ deadline, enterpriseId: e.id, unitId: e.supervisingUnitId, ownerId: owner.id });
+    const [a, b, c] = [await at(chem), await at(gas), await at(machinery)];
+    await h.nudges().runDue(h.clock.now());
+    const orders = (await h.sent()).filter((s) => s.step === "order");
+    expect(orders.map((o) => o.personId).sort()).toEqual([liming.id, songzhigang.id].sort());
+    const toSong = orders.find((o) => o.personId === songzhigang.id)?.markdown ?? "";
+    expect(toSong).toContain(a.number);
+    expect(toSong).not.toContain(b.number);
+    // Without a 行政负责人, or with one no longer active, the supervising office's chain: the bureau's leader.
+    const toLi = orders.find((o) => o.personId === liming.id)?.markdown ?? "";
+    expect([toLi.includes(a.number), toLi.includes(b.number), toLi.includes(c.number)]).toEqual([false, true, true]);
+    const ledger = await ledgerOf(h.db.manager, a.id);
+    expect(ledger.find((l) => l.action === "nudge:order")?.reason).toBe("逾期 3 天，已向宋志刚发送督办单");
   });
 
   it("holds a step due at 23:00 in Shanghai until 08:00", async () => {

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { Database } from "../../src/db/Database";
 import { openDataSource } from "../../src/db/dataSource";
 import { entities } from "../../src/features";
-import { Hazard, HazardLedgerEntry, HazardNudge, OutboxMessage } from "../../src/db/entities";
+import { EscalationStep, Hazard, HazardLedgerEntry, OutboxMessage } from "../../src/db/entities";
 import type { NudgeOutbox, NudgeRunResult } from "../../src/domain/hazards/nudges";
 import { OutboxService } from "../../src/domain/outbox";
 import type { EnqueueRequest } from "../../src/domain/outbox";
@@ -75,7 +75,7 @@ describe(`hazard nudges: concurrency and crashes (${backend()})`, () => {
     expect(totals.steps).toBe((await h.steps()).length);
     expect(totals.messages).toBe(await h.db.manager.count(OutboxMessage));
     // By the last tick every hazard is 7 days past its deadline: all four steps of each taken.
-    expect(await h.db.manager.count(HazardNudge)).toBe(30 * 4);
+    expect(await h.db.manager.count(EscalationStep, { where: { caseKind: "hazard" } })).toBe(30 * 4);
   });
 
   it("a crash before commit records nothing of its transaction; the tick redoes the work in smaller groups", async () => {

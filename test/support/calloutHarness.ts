@@ -1,5 +1,5 @@
 import type { InboundEvent } from "../../src/channels/channel";
-import { CalloutStep, type Person } from "../../src/db/entities";
+import { EscalationStep, type Person } from "../../src/db/entities";
 import { Person as PersonEntity } from "../../src/db/entities";
 import { CalloutService } from "../../src/domain/callouts";
 import type { DraftInput } from "../../src/domain/callouts";
@@ -22,7 +22,7 @@ export interface CalloutHarness extends OutboxHarness {
   drain(): Promise<void>;
   click(person: Person, taskId: string, buttonKey?: string): Promise<void>;
   say(person: Person, text: string): Promise<void>;
-  steps(calloutId: number): Promise<CalloutStep[]>;
+  steps(calloutId: number): Promise<EscalationStep[]>;
   /** Lets the fault hook throw for the next `n` steps named `step`. */
   failNext(step: string, n: number): void;
 }
@@ -69,7 +69,7 @@ export async function openCalloutHarness(): Promise<CalloutHarness> {
     },
     click: async (p, taskId, buttonKey = "ack") => bot.handle(await event(p, { kind: "card_click", taskId, buttonKey, responseCode: `rc-${seq}` })),
     say: async (p, text) => bot.handle(await event(p, { kind: "text", text })),
-    steps: (calloutId) => h.stores.db.manager.find(CalloutStep, { where: { calloutId }, order: { id: "ASC" } }),
+    steps: (calloutId) => h.stores.db.manager.find(EscalationStep, { where: { caseKind: "callout", caseId: calloutId }, order: { id: "ASC" } }),
     failNext: (step, n) => faults.set(step, n),
   };
 }

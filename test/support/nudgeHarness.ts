@@ -1,5 +1,5 @@
 import { ManualClock } from "../../src/clock";
-import { Enterprise, Hazard, HazardNudge, OutboxDelivery, Person } from "../../src/db/entities";
+import { Enterprise, EscalationStep, Hazard, OutboxDelivery, Person } from "../../src/db/entities";
 import type { Database } from "../../src/db/Database";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { demoMobile } from "../../src/domain/demo/people";
@@ -21,19 +21,28 @@ export interface SentNudge {
   nextAttemptAt: Date;
 }
 
+/** One ladder step as taken: the hazard, the step, the deadline it counted from, when, and whether silently. */
+export interface TakenNudge {
+  hazardId: number;
+  step: string;
+  deadline: Date;
+  sentAt: Date;
+  skipped: boolean;
+}
+
 /** The demo county with a clock, an outbox and the ladder, plus hazards made straight in the table. */
 export interface NudgeHarness {
   stores: TestStores;
   db: Database;
   clock: ManualClock;
   outbox: OutboxService;
-  nudges(options?: { outbox?: NudgeOutbox; db?: Database }): HazardNudges;
+  nudges(options?: { outbox?: NudgeOutbox; db?: Database; ladderDays?: LadderDays }): HazardNudges;
   /** A demo person by their number in src/domain/demo/people.ts. */
   person(n: number): Promise<Person>;
   enterprise(name: string): Promise<Enterprise>;
   hazard(fields: Partial<Hazard> & Pick<Hazard, "deadline">): Promise<Hazard>;
   sent(): Promise<SentNudge[]>;
-  steps(): Promise<HazardNudge[]>;
+  steps(): Promise<TakenNudge[]>;
   close(): Promise<void>;
 }
 
@@ -50,7 +59,7 @@ export async function openNudgeHarness(start = "2026-03-02T00:00:00Z"): Promise<
     db,
     clock,
     outbox,
-    nudges: (o = {}) => new HazardNudges({ db: o.db ?? db, outbox: o.outbox ?? outbox, clock, ladderDays: LADDER, channels: ["wecom", "dingtalk"] }),
+    nudges: (o = {}) => new HazardNudges({ db: o.db ?? db, outbox: o.outbox ?? outbox, clock, ladderDays: o.ladderDays ?? LADDER, channels: ["wecom", "dingtalk"] }),
     person,
     enterprise: (name) => db.manager.findOneByOrFail(Enterprise, { name }),
     async hazard(fields) {
@@ -91,7 +100,10 @@ export async function openNudgeHarness(start = "2026-03-02T00:00:00Z"): Promise<
         return { step, personId: d.personId, recipient: d.recipient, markdown: payload.markdown, createdAt: message.createdAt, nextAttemptAt: d.nextAttemptAt };
       });
     },
-    steps: () => db.manager.find(HazardNudge, { order: { id: "ASC" } }),
+    async steps() {
+      const rows = await db.manager.find(EscalationStep, { where: { caseKind: "hazard" }, relations: { escalation: true }, order: { id: "ASC" } });
+      return rows.map((s) => ({ hazardId: s.caseId, step: s.step, deadline: (s.escalation as NonNullable<typeof s.escalation>).anchorAt, sentAt: s.takenAt, skipped: s.outcome === "skipped" }));
+    },
     close: () => stores.close(),
   };
 }

@@ -1,9 +1,12 @@
 import { type EntityManager, In } from "typeorm";
 import type { InboundEvent } from "../../channels/channel";
-import { Callout, CalloutRecipient, CalloutStep, Person } from "../../db/entities";
+import { isMysqlFamily } from "../../db/dialect";
+import { Callout, CalloutRecipient, Person } from "../../db/entities";
+import { claimSteps, runOf } from "../kernel/escalation";
 import { findByChannelAccount } from "../org/people";
 import type { OutboxService } from "../outbox";
 import { answerReplies } from "./messages";
+import { CALLOUT_KIND } from "./run";
 import { BUTTON_ACK, BUTTON_DONE, calloutIdOfTask, SILENT_STATES } from "./vocabulary";
 
 type Intent = { kind: "ack"; content: string } | { kind: "done"; content: string; report: string | null } | { kind: "report"; text: string };
@@ -111,6 +114,7 @@ async function recordReport(tx: EntityManager, c: Callout, row: CalloutRecipient
     .where("id = :id AND reported_at IS NULL", { id: row.id })
     .execute();
   if ((res.affected ?? 0) === 0) return false;
-  await tx.insert(CalloutStep, { calloutId: c.id, recipientId: row.id, step: "report", at, targetPersonId: null });
+  const run = await runOf(tx, CALLOUT_KIND, c.id, c.sentAt as Date);
+  if (run) await claimSteps(tx, [{ escalationId: run.id, caseKind: CALLOUT_KIND, caseId: c.id, recipientId: row.id, step: "report" }], at);
   return true;
 }

@@ -6,6 +6,7 @@ import { computeFigures, loadBoard } from "./figures";
 import { reportText } from "./messages";
 import type { StepDeps } from "./steps";
 import { lockCallout } from "./lock";
+import { endCalloutRun } from "./run";
 import { sourceOf } from "./vocabulary";
 
 /**
@@ -35,5 +36,6 @@ export async function closeCallout(tx: EntityManager, deps: StepDeps, calloutId:
   c.state = "closed";
   c.closedAt = now;
   await tx.save(c);
+  await endCalloutRun(tx, c.id, "done", now);
   return true;
 }

@@ -4,6 +4,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from "../../errors";
 import { accountsOf } from "../org/accounts";
 import { type AudienceRule, resolveAudience } from "./audience";
 import { lockCallout } from "./lock";
+import { startCalloutRun } from "./run";
 import { DEFAULT_ANSWER_MINUTES, type WarningLevel, type WarningType } from "./vocabulary";
 
 export interface DraftInput {
@@ -84,6 +85,7 @@ export async function markSent(tx: EntityManager, actor: Person, id: number, now
   c.sentAt = now;
   c.deadlineAt = new Date(now.getTime() + c.answerMinutes * 60_000);
   await tx.save(c);
+  await startCalloutRun(tx, c, now);
   await tx.update(CalloutRecipient, { calloutId: id }, { state: "pending", nextActionAt: now });
   return c;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { type Callout, CalloutRecipient, CalloutStep } from "../../db/entities";
+import { type Callout, CalloutRecipient, EscalationStep } from "../../db/entities";
 import type { RecipientState } from "./vocabulary";
 
 /** One person on the board, exact. */
@@ -52,7 +52,7 @@ export async function loadBoard(tx: EntityManager, calloutId: number): Promise<B
     .orderBy("r.id", "ASC")
     .getMany();
   const names = new Map(rows.map((r) => [r.personId, r.person?.name ?? String(r.personId)]));
-  const escalations = await tx.find(CalloutStep, { where: { calloutId, step: "escalate" }, select: { recipientId: true, targetPersonId: true } });
+  const escalations = await tx.find(EscalationStep, { where: { caseKind: "callout", caseId: calloutId, step: "escalate" }, select: { recipientId: true, targetPersonId: true } });
   const target = new Map(escalations.map((s) => [s.recipientId, s.targetPersonId]));
   const personOfRow = new Map(rows.map((r) => [r.id, r.personId]));
   return rows.map((r) => ({

@@ -1,6 +1,7 @@
 import { type EntityManager, In, IsNull } from "typeorm";
 import type { ChannelId } from "../../channels/channel";
-import { type Callout, CalloutRecipient, CalloutStep, Person } from "../../db/entities";
+import { type Callout, CalloutRecipient, type Escalation, Person } from "../../db/entities";
+import { chunks, claimSteps } from "../kernel/escalation";
 import { type OutboxService, type PersonContact, resolveRecipients } from "../outbox";
 import { calloutCard, escalationText, reminderText } from "./messages";
 import { nextActionAt } from "./schedule";
@@ -14,26 +15,27 @@ export interface StepDeps {
 }
 
 /**
- * Rows per statement: IN lists and multi-row inserts stay well inside SQLite's 32,766 bound
- * parameters (a step row binds five) and MySQL's packet, however many people a step takes.
+ * Claims the steps on the engine: the unique (run, recipient, step) key fails here if another
+ * tick or instance took any of them, and the whole transaction — messages included — rolls back.
  */
-const CHUNK = 500;
-
-function chunks<T>(list: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
-  return out;
+function claim(tx: EntityManager, run: Escalation, rows: readonly CalloutRecipient[], step: string, now: Date, targetOf: (r: CalloutRecipient) => number | null = () => null): Promise<void> {
+  return claimSteps(tx, rows.map((r) => ({ escalationId: run.id, caseKind: "callout" as const, caseId: run.caseId, recipientId: r.id, step, targetPersonId: targetOf(r) })), now);
 }
 
 /**
- * Claims the steps: the unique (callout, recipient, step) key fails here if another tick or
- * instance took any of them, and the whole transaction — messages included — rolls back.
+ * The stale-run check of a set-based step: of the rows a pass read (without locks, so answers
+ * are never held up), those `changed` still finds as the step left them. The step's update,
+ * conditional on the row being silent, ran first and holds those rows until commit; a row
+ * answered in between kept its answer, and is dropped from the step here — no reminder or
+ * escalation for someone who has just answered.
  */
-async function claim(tx: EntityManager, c: Callout, rows: readonly CalloutRecipient[], step: string, now: Date, targetOf: (r: CalloutRecipient) => number | null = () => null): Promise<void> {
+async function stillSilent(tx: EntityManager, rows: readonly CalloutRecipient[], changed: Record<string, unknown>): Promise<CalloutRecipient[]> {
+  const kept = new Set<number>();
   for (const part of chunks(rows)) {
-    const values = part.map((r) => ({ calloutId: c.id, recipientId: r.id, step, at: now, targetPersonId: targetOf(r) }));
-    await tx.createQueryBuilder().insert().into(CalloutStep).values(values).updateEntity(false).execute();
+    const found = await tx.find(CalloutRecipient, { where: { id: In(part.map((r) => r.id)), acknowledgedAt: IsNull(), ...changed }, select: { id: true } });
+    for (const r of found) kept.add(r.id);
   }
+  return rows.filter((r) => kept.has(r.id));
 }
 
 /** Only what decides where a message goes, in the rows' order. */
@@ -46,7 +48,7 @@ async function contactsOf(tx: EntityManager, rows: readonly CalloutRecipient[]):
   return rows.map((r) => found.get(r.personId)).filter((p): p is PersonContact => p !== undefined);
 }
 
-/** The same change to many rows, in statements of ≤ CHUNK ids; `still` narrows to rows still in a state. */
+/** The same change to many rows, in statements of ≤ 500 ids (the engine's chunks); `still` narrows to rows still in a state. */
 async function updateRows(tx: EntityManager, ids: readonly number[], still: Record<string, unknown>, change: Partial<CalloutRecipient>): Promise<void> {
   for (const part of chunks(ids)) await tx.update(CalloutRecipient, { id: In(part), ...still }, change);
 }
@@ -55,8 +57,8 @@ async function updateRows(tx: EntityManager, ids: readonly number[], still: Reco
 const SILENT = { state: "sent", acknowledgedAt: IsNull() };
 
 /** Cards for one batch of ≤ 1000 pending rows: one outbox message with its own task id. */
-export async function sendBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
-  await claim(tx, c, rows, "send", now);
+export async function sendBatch(tx: EntityManager, deps: StepDeps, run: Escalation, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
+  await claim(tx, run, rows, "send", now);
   const recipients = await resolveRecipients(tx, await contactsOf(tx, rows), deps.channels);
   const first = rows[0] as CalloutRecipient;
   await deps.outbox.enqueue(tx, {
@@ -80,8 +82,18 @@ export async function sendBatch(tx: EntityManager, deps: StepDeps, c: Callout, r
  * for all of them (the outbox sends it in calls of 1,000), and one update per distinct send time
  * (a batch of cards shares one) — never a statement per person.
  */
-export async function remindBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], k: number, now: Date): Promise<void> {
-  await claim(tx, c, rows, `remind:${k}`, now);
+export async function remindBatch(tx: EntityManager, deps: StepDeps, run: Escalation, c: Callout, read: readonly CalloutRecipient[], k: number, now: Date): Promise<void> {
+  const bySentAt = new Map<number, number[]>();
+  for (const r of read) {
+    const t = (r.sentAt as Date).getTime();
+    const ids = bySentAt.get(t);
+    if (ids) ids.push(r.id);
+    else bySentAt.set(t, [r.id]);
+  }
+  for (const [sentAt, ids] of bySentAt) await updateRows(tx, ids, { ...SILENT, remindersSent: k - 1 }, { remindersSent: k, nextActionAt: nextActionAt(c, new Date(sentAt), k) });
+  const rows = await stillSilent(tx, read, { state: "sent", remindersSent: k });
+  if (rows.length === 0) return;
+  await claim(tx, run, rows, `remind:${k}`, now);
   await deps.outbox.enqueue(tx, {
     idempotencyKey: `callout:${c.id}:remind:${k}:${(rows[0] as CalloutRecipient).id}`,
     lane: "callout",
@@ -90,14 +102,6 @@ export async function remindBatch(tx: EntityManager, deps: StepDeps, c: Callout,
     source: sourceOf(c.id),
   });
   deps.fault?.("remind");
-  const bySentAt = new Map<number, number[]>();
-  for (const r of rows) {
-    const t = (r.sentAt as Date).getTime();
-    const ids = bySentAt.get(t);
-    if (ids) ids.push(r.id);
-    else bySentAt.set(t, [r.id]);
-  }
-  for (const [sentAt, ids] of bySentAt) await updateRows(tx, ids, SILENT, { remindersSent: k, nextActionAt: nextActionAt(c, new Date(sentAt), k) });
 }
 
 /**
@@ -107,7 +111,13 @@ export async function remindBatch(tx: EntityManager, deps: StepDeps, c: Callout,
  * with 400 silent village cadres must not get a message for each. The step rows stay one per
  * recipient, so each escalation still happens exactly once.
  */
-export async function escalateBatch(tx: EntityManager, deps: StepDeps, c: Callout, rows: readonly CalloutRecipient[], now: Date): Promise<void> {
+export async function escalateBatch(tx: EntityManager, deps: StepDeps, run: Escalation, c: Callout, read: readonly CalloutRecipient[], now: Date): Promise<void> {
+  await updateRows(tx, read.filter((r) => r.state !== "unreachable").map((r) => r.id), SILENT, { state: "escalated", nextActionAt: null });
+  await updateRows(tx, read.filter((r) => r.state === "unreachable").map((r) => r.id), { state: "unreachable", acknowledgedAt: IsNull() }, { nextActionAt: null });
+  // next_action_at tells the rows this step changed from one answered under it (which MySQL's
+  // snapshot may still show as it was, due): only this step cleared it on an unreachable row.
+  const rows = await stillSilent(tx, read, { state: In(["escalated", "unreachable"]), nextActionAt: IsNull() });
+  if (rows.length === 0) return;
   const people = new Map<number, Pick<Person, "id" | "name" | "superiorId">>();
   for (const part of chunks(rows)) {
     for (const p of await tx.find(Person, { where: { id: In(part.map((r) => r.personId)) }, select: { id: true, name: true, superiorId: true } })) people.set(p.id, p);
@@ -115,9 +125,7 @@ export async function escalateBatch(tx: EntityManager, deps: StepDeps, c: Callou
   const superiorIds = [...new Set([...people.values()].map((p) => p.superiorId).filter((id): id is number => id !== null))];
   const superiors = new Map((superiorIds.length ? await tx.find(Person, { where: { id: In(superiorIds), active: true } }) : []).map((p) => [p.id, p]));
   const superiorOf = (r: CalloutRecipient): Person | null => superiors.get(people.get(r.personId)?.superiorId ?? -1) ?? null;
-  await claim(tx, c, rows, "escalate", now, (r) => superiorOf(r)?.id ?? null);
-  await updateRows(tx, rows.filter((r) => r.state !== "unreachable").map((r) => r.id), SILENT, { state: "escalated", nextActionAt: null });
-  await updateRows(tx, rows.filter((r) => r.state === "unreachable").map((r) => r.id), {}, { nextActionAt: null });
+  await claim(tx, run, rows, "escalate", now, (r) => superiorOf(r)?.id ?? null);
 
   const groups = new Map<number, CalloutRecipient[]>();
   for (const r of rows) {

@@ -1,9 +1,11 @@
 import { type EntityManager, In } from "typeorm";
 import type { Database } from "../../db/Database";
-import { failureCode, isLostRace } from "../../db/dialect";
+import { failureCode } from "../../db/dialect";
 import { Callout, CalloutRecipient } from "../../db/entities";
+import { unlessLostRace } from "../kernel/escalation";
 import { closeCallout } from "./close";
 import { lockCallout } from "./lock";
+import { liveCampaign } from "./run";
 import { actionFor } from "./schedule";
 import { escalateBatch, remindBatch, sendBatch, type StepDeps } from "./steps";
 import { sourceOf } from "./vocabulary";
@@ -90,24 +92,28 @@ export async function runCampaign(deps: TickDeps, id: number, now: Date): Promis
  * is a single pass rather than ten thousand updates. The campaign's row lock makes passes take
  * turns; the due rows themselves are read without locks — a locking scan of a whole campaign
  * would hold every answer to it until commit — and each update applies only to rows still
- * silent, so an answer landing meanwhile stands.
+ * silent, so an answer landing meanwhile stands and that person's step is dropped, not sent.
+ * The schedule (answer window, reminder interval and count) is read from the campaign's run,
+ * the policy copied onto it when it was sent.
  */
 async function onePass(tx: EntityManager, deps: TickDeps, calloutId: number, now: Date): Promise<number> {
-  const c = await lockCallout(tx, calloutId);
-  if (!c || c.state !== "sent") return 0;
+  const locked = await lockCallout(tx, calloutId);
+  if (!locked || locked.state !== "sent") return 0;
+  const { run, callout: c } = await liveCampaign(tx, locked);
+  if (run.state !== "active") return 0;
   const pending = await dueRows(tx, calloutId, now, "pending", deps.batch ?? 1000);
   if (pending.length) {
-    await sendBatch(tx, deps, c, pending, now);
+    await sendBatch(tx, deps, run, c, pending, now);
     return pending.length;
   }
   const rows = await dueRows(tx, calloutId, now, "other", deps.stepBatch ?? STEP_BATCH);
   if (rows.length === 0) return 0;
   const action = new Map(rows.map((r) => [r.id, actionFor(c, r, now)]));
   const esc = rows.filter((r) => action.get(r.id) === "escalate");
-  if (esc.length) await escalateBatch(tx, deps, c, esc, now);
+  if (esc.length) await escalateBatch(tx, deps, run, c, esc, now);
   const remind = rows.filter((r) => action.get(r.id) === "remind");
   for (const k of [...new Set(remind.map((r) => r.remindersSent + 1))]) {
-    await remindBatch(tx, deps, c, remind.filter((r) => r.remindersSent + 1 === k), k, now);
+    await remindBatch(tx, deps, run, c, remind.filter((r) => r.remindersSent + 1 === k), k, now);
   }
   const idle = rows.filter((r) => action.get(r.id) === "none").map((r) => r.id);
   for (let i = 0; i < idle.length; i += 500) await tx.update(CalloutRecipient, { id: In(idle.slice(i, i + 500)) }, { nextActionAt: null });
@@ -138,11 +144,4 @@ async function noteRefusals(deps: TickDeps, calloutId: number, now: Date): Promi
 }
 
 /** A lost race (duplicate step key, deadlock, lock timeout, busy) means another instance did the work. */
-async function guarded<T>(work: () => Promise<T>): Promise<T | 0> {
-  try {
-    return await work();
-  } catch (err) {
-    if (isLostRace(err)) return 0;
-    throw err;
-  }
-}
+const guarded = <T>(work: () => Promise<T>): Promise<T | 0> => unlessLostRace(work, 0);

@@ -3,6 +3,7 @@ import { type Callout, CalloutRecipient, Person } from "../../db/entities";
 import { appendAudit } from "../audit/auditLog";
 import { resolveRecipients } from "../outbox";
 import { cancelText, liftedText } from "./messages";
+import { endCalloutRun } from "./run";
 import type { StepDeps } from "./steps";
 import { sourceOf } from "./vocabulary";
 
@@ -38,5 +39,6 @@ export async function withdraw(tx: EntityManager, deps: StepDeps, c: Callout, ac
   c.state = "cancelled";
   c.closedAt = now;
   await tx.save(c);
+  await endCalloutRun(tx, c.id, "cancelled", now);
   await appendAudit(tx, { at: now, actor, action: "callout.cancel", entityType: "callout", entityId: c.id, before: { state: before }, after: { state: "cancelled", reason } });
 }

@@ -1,3 +1,4 @@
+import { dueSteps as dueOnPolicy, type EscalationPolicy } from "../../kernel/escalation";
 import type { HazardLevel, HazardState } from "../vocabulary";
 
 /**
@@ -22,13 +23,36 @@ export type LadderDays = readonly [number, number, number, number];
 export const NUDGE_STATES: readonly HazardState[] = ["assigned", "rectifying"];
 
 /**
- * A step that is stale once another step to the same people is due: "due tomorrow" means nothing
- * once the 提醒单 says "overdue" to the same owner. Steps to different people are never skipped —
- * a missed week still tells the unit head and the deputy leader.
+ * Who hears each step, by the names audience.ts resolves. 督办单 goes to the enterprise's 行政负责人
+ * when it has one, else to the head of the supervising unit found up the unit tree.
  */
-const SUPERSEDED_BY: Partial<Record<NudgeStep, NudgeStep>> = { reminder: "notice" };
+const AUDIENCE: Record<NudgeStep, EscalationPolicy["steps"][number]["audience"]> = {
+  reminder: ["owner"],
+  notice: ["owner", "supervisor"],
+  order: [["enterprise_admin", "unit_head"]],
+  listed: ["county_leader"],
+};
 
 const DAY_MS = 86_400_000;
+const DAY_MINUTES = 1440;
+
+/**
+ * The ladder as the escalation policy copied onto a hazard when its deadline is set: anchored on
+ * the deadline, a 重大隐患 listed (挂牌督办) as soon as it is overdue. A reminder is superseded by
+ * the 提醒单 ("due tomorrow" means nothing once the 提醒单 says "overdue" to the same owner); steps
+ * to different people are never skipped — a missed week still tells the unit head and the deputy leader.
+ */
+export function ladderPolicy(ladder: LadderDays, level: HazardLevel): EscalationPolicy {
+  return {
+    anchor: "deadline",
+    facts: { level },
+    steps: NUDGE_STEPS.map((step, i) => {
+      const days = ladder[i] as number;
+      const offset = step === "listed" && level === "major" ? Math.min(days, 0) : days;
+      return { key: step, offsetMinutes: offset * DAY_MINUTES, audience: AUDIENCE[step], ...(step === "reminder" ? { supersededBy: "notice" } : {}) };
+    }),
+  };
+}
 
 /** When `step` falls due for a hazard; a 重大隐患 is 挂牌督办 as soon as it is overdue. */
 export function stepDueAt(step: NudgeStep, deadline: Date, level: HazardLevel, ladder: LadderDays): Date {
@@ -37,7 +61,7 @@ export function stepDueAt(step: NudgeStep, deadline: Date, level: HazardLevel, l
   return new Date(at);
 }
 
-/** The earliest any step can fall due, as days from the deadline: bounds the candidate query. */
+/** The earliest any step can fall due, as days from the deadline: bounds the start query. */
 export function earliestOffsetDays(ladder: LadderDays): number {
   return Math.min(...ladder, 0);
 }
@@ -57,22 +81,18 @@ export interface LadderInput {
   done: ReadonlySet<NudgeStep>;
 }
 
+/** Whether a policy step's key is one of the ladder's. */
+export const isNudgeStep = (key: string): key is NudgeStep => (NUDGE_STEPS as readonly string[]).includes(key);
+
 /**
- * The steps due at `now` and not yet taken, in ladder order. Several can be due at once after a
- * missed tick or when a hazard is assigned with a past deadline; all of them are taken, except
- * that a superseded step is recorded silently.
+ * The steps due at `now` and not yet taken, in ladder order, on the ladder's policy. Several can
+ * be due at once after a missed tick or when a hazard is assigned with a past deadline; all of
+ * them are taken, except that a superseded step is recorded silently.
  */
 export function dueSteps(input: LadderInput, now: Date, ladder: LadderDays): DueStep[] {
-  const due: DueStep[] = [];
-  for (const step of NUDGE_STEPS) {
-    if (input.done.has(step)) continue;
-    const dueAt = stepDueAt(step, input.deadline, input.level, ladder);
-    if (dueAt.getTime() > now.getTime()) continue;
-    const later = SUPERSEDED_BY[step];
-    const stale = later !== undefined && stepDueAt(later, input.deadline, input.level, ladder).getTime() <= now.getTime();
-    due.push({ step, dueAt, send: !stale });
-  }
-  return due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || NUDGE_STEPS.indexOf(a.step) - NUDGE_STEPS.indexOf(b.step));
+  return dueOnPolicy(ladderPolicy(ladder, input.level), input.deadline, now, input.done)
+    .filter((d) => isNudgeStep(d.key))
+    .map((d) => ({ step: d.key as NudgeStep, dueAt: d.dueAt, send: d.send }));
 }
 
 /** Whole days past the deadline (0 on the day it passes; negative before it). */

@@ -1,21 +1,33 @@
 import { createHash } from "node:crypto";
-import type { Hazard } from "../../../db/entities";
-import type { Audience } from "./audience";
-import { dueSteps, type DueStep, type LadderDays, NUDGE_STEPS, type NudgeStep } from "./ladder";
-import type { NudgeItem } from "./messages";
+import type { Escalation, Hazard } from "../../../db/entities";
+import { type AudienceSpec, dueSteps as dueOnPolicy, type EscalationPolicy } from "../../kernel/escalation";
 import { placeOf } from "../report";
+import type { Audience } from "./audience";
+import { type DueStep, isNudgeStep, NUDGE_STEPS, type NudgeStep } from "./ladder";
+import type { NudgeItem } from "./messages";
 import type { Candidate } from "./queries";
 
-/** One step to take for one hazard in this tick. */
+/** One step to take for one hazard in this tick, with whom it goes to as the run's snapshot says. */
 export interface PlannedStep {
   hazard: Hazard;
+  run: Escalation;
   deadline: Date;
   due: DueStep;
+  audience: AudienceSpec;
 }
 
-/** Every step due now across the candidates, in a fixed order (hazard id, then ladder order). */
-export function planSteps(candidates: readonly Candidate[], now: Date, ladder: LadderDays): PlannedStep[] {
-  const planned = candidates.flatMap((c) => dueSteps({ deadline: c.deadline, level: c.hazard.level, done: c.done }, now, ladder).map((due) => ({ hazard: c.hazard, deadline: c.deadline, due })));
+/** A candidate with the policy copied onto its run. */
+export interface PolicyCandidate extends Candidate {
+  policy: EscalationPolicy;
+}
+
+/** Every step due now across the candidates, on each run's own snapshot, in a fixed order (hazard id, then ladder order). */
+export function planSteps(candidates: readonly PolicyCandidate[], now: Date): PlannedStep[] {
+  const planned = candidates.flatMap((c) =>
+    dueOnPolicy(c.policy, c.deadline, now, c.done)
+      .filter((d) => isNudgeStep(d.key))
+      .map((d) => ({ hazard: c.hazard, run: c.run, deadline: c.deadline, due: { step: d.key as NudgeStep, dueAt: d.dueAt, send: d.send }, audience: d.audience })),
+  );
   // One order for every instance: concurrent ticks insert the same keys in the same sequence, so
   // the loser waits on the first row instead of deadlocking half-way.
   return planned.sort((a, b) => a.hazard.id - b.hazard.id || NUDGE_STEPS.indexOf(a.due.step) - NUDGE_STEPS.indexOf(b.due.step));
@@ -35,7 +47,7 @@ export function bundleSteps(planned: readonly PlannedStep[], audience: Audience)
   const groups = new Map<string, { step: NudgeStep; personId: number; steps: PlannedStep[] }>();
   for (const p of planned) {
     if (!p.due.send) continue;
-    for (const personId of audience.recipientsOf(p.due.step, p.hazard)) {
+    for (const personId of audience.recipientsOf(p.audience, p.hazard)) {
       const key = `${p.due.step}:${personId}`;
       const group = groups.get(key) ?? { step: p.due.step, personId, steps: [] };
       group.steps.push(p);

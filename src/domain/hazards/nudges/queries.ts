@@ -1,57 +1,83 @@
 import { type EntityManager, In } from "typeorm";
-import { isMysqlFamily } from "../../../db/dialect";
-import { Enterprise, Hazard, HazardNudge, OrgUnit } from "../../../db/entities";
+import { Enterprise, Escalation, EscalationStep, Hazard, OrgUnit } from "../../../db/entities";
+import { takenSteps } from "../../kernel/escalation";
 import { placeOf } from "../report";
 import type { HazardLevel, HazardState } from "../vocabulary";
-import { daysOverdue, earliestOffsetDays, type LadderDays, NUDGE_STATES, NUDGE_STEPS, type NudgeStep } from "./ladder";
+import { daysOverdue, earliestOffsetDays, isNudgeStep, type LadderDays, NUDGE_STATES, type NudgeStep } from "./ladder";
 
 const DAY_MS = 86_400_000;
 
-/** An open hazard whose ladder may have a step due, with the steps already taken for its deadline. */
+/** The escalation engine's name for a hazard's ladder. */
+export const LADDER_KIND = "hazard" as const;
+
+/** An open hazard whose ladder run is due, with the run and the steps it has taken. */
 export interface Candidate {
   hazard: Hazard;
+  run: Escalation;
   deadline: Date;
   done: Set<NudgeStep>;
 }
 
-/**
- * The given candidates (from `candidateIds`) with their steps taken. On MySQL/MariaDB the
- * hazards are locked and re-read with locking reads, which see the latest commits: a second
- * instance on the same tick waits here for the first, then finds its steps taken, instead of
- * racing it to the unique key (InnoDB's repeatable-read snapshot would otherwise hide them).
- */
-export async function loadCandidates(tx: EntityManager, ids: readonly number[]): Promise<Candidate[]> {
-  if (ids.length === 0) return [];
-  const locking = isMysqlFamily(tx);
-  const hazards = await tx.find(Hazard, { where: { id: In([...ids]) }, order: { id: "ASC" }, lock: locking ? { mode: "pessimistic_write" } : undefined });
-  const open = hazards.filter((h) => NUDGE_STATES.includes(h.state) && h.deadline !== null);
-  const taken = await tx.find(HazardNudge, { where: { hazardId: In([...ids]) }, lock: locking ? { mode: "pessimistic_read" } : undefined });
-  await attachPlaces(tx, open);
-  return open.map((hazard) => {
-    const deadline = hazard.deadline as Date;
-    // Rows of an earlier deadline belong to a ladder an extension has replaced.
-    const done = new Set(taken.filter((n) => n.hazardId === hazard.id && n.deadline.getTime() === deadline.getTime()).map((n) => n.step));
-    return { hazard, deadline, done };
-  });
+/** An open hazard in ladder range without a live run for its current deadline. */
+export interface Unstarted {
+  hazardId: number;
+  deadline: Date;
+  level: HazardLevel;
+  /** The run for this deadline dropped while the hazard was out of the owner's hands (handed in, then sent back), to resume. */
+  droppedRunId: number | null;
 }
 
 /**
- * Ids of open hazards in ladder range whose steps for the current deadline are not all recorded,
- * oldest deadline first: a plain read, the locks are taken by `loadCandidates`.
+ * Open hazards in ladder range (their earliest step can be due) with no run for their current
+ * deadline, or only one dropped while the hazard waited for 复查: a new deadline (an extension)
+ * or a hazard back with its owner starts or resumes its ladder. Oldest deadline first.
  */
-export async function candidateIds(tx: EntityManager, now: Date, ladder: LadderDays, limit: number): Promise<number[]> {
+export async function unstartedHazards(tx: EntityManager, now: Date, ladder: LadderDays, limit: number): Promise<Unstarted[]> {
   const latest = new Date(now.getTime() - earliestOffsetDays(ladder) * DAY_MS);
   const rows = await tx
     .createQueryBuilder(Hazard, "h")
-    .select("h.id", "id")
+    .leftJoin(Escalation, "e", "e.case_kind = :kind AND e.case_id = h.id AND e.anchor_at = h.deadline", { kind: LADDER_KIND })
+    .select(["h.id AS id", "h.deadline AS deadline", "h.level AS level", "e.id AS run"])
     .where("h.state IN (:...states)", { states: NUDGE_STATES })
     .andWhere("h.deadline IS NOT NULL AND h.deadline <= :latest", { latest })
-    .andWhere("(SELECT COUNT(*) FROM hazard_nudges n WHERE n.hazard_id = h.id AND n.deadline = h.deadline) < :steps", { steps: NUDGE_STEPS.length })
+    .andWhere("(e.id IS NULL OR e.state = 'dropped')")
     .orderBy("h.deadline", "ASC")
     .addOrderBy("h.id", "ASC")
     .limit(limit)
-    .getRawMany<{ id: number | string }>();
-  return rows.map((r) => Number(r.id));
+    .getRawMany<{ id: number | string; deadline: Date | string; level: HazardLevel; run: number | string | null }>();
+  return rows.map((r) => ({ hazardId: Number(r.id), deadline: asDate(r.deadline), level: r.level, droppedRunId: r.run === null ? null : Number(r.run) }));
+}
+
+/** A raw datetime as the drivers return it: a Date on MySQL, UTC text on SQLite. */
+function asDate(v: Date | string): Date {
+  if (v instanceof Date) return v;
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(" ", "T")}Z`);
+}
+
+/**
+ * The hazards of the given (locked) runs with the steps each run has taken, split into the runs
+ * still meant for their hazard and the stale ones: the hazard left the owner's hands (handed in,
+ * verified, closed) or its deadline moved since the run was planned.
+ */
+export async function loadCandidates(tx: EntityManager, runs: readonly Escalation[]): Promise<{ live: Candidate[]; stale: Escalation[] }> {
+  if (runs.length === 0) return { live: [], stale: [] };
+  const hazards = await tx.find(Hazard, { where: { id: In(runs.map((r) => r.caseId)) }, order: { id: "ASC" } });
+  const byId = new Map(hazards.map((h) => [h.id, h]));
+  const fresh = (r: Escalation) => {
+    const h = byId.get(r.caseId);
+    return h !== undefined && NUDGE_STATES.includes(h.state) && h.deadline !== null && h.deadline.getTime() === r.anchorAt.getTime();
+  };
+  const live = runs.filter(fresh);
+  const taken = await takenSteps(tx, live.map((r) => r.id));
+  const open = live.map((r) => byId.get(r.caseId) as Hazard);
+  await attachPlaces(tx, open);
+  return {
+    stale: runs.filter((r) => !fresh(r)),
+    live: live.map((run) => {
+      const done = new Set(taken.filter((s) => s.escalationId === run.id).map((s) => s.step).filter(isNudgeStep));
+      return { hazard: byId.get(run.caseId) as Hazard, run, deadline: run.anchorAt, done };
+    }),
+  };
 }
 
 /** Loads each hazard's enterprise and unit, for the place named in messages. */
@@ -102,7 +128,27 @@ export async function listedOverdue(manager: EntityManager, now: Date): Promise<
   });
 }
 
-/** The nudge records of one hazard, oldest first (its ladder history across deadlines). */
-export function nudgesOf(manager: EntityManager, hazardId: number): Promise<HazardNudge[]> {
-  return manager.find(HazardNudge, { where: { hazardId }, order: { sentAt: "ASC", id: "ASC" } });
+/** One step of a hazard's ladder as it was taken. */
+export interface NudgeRecord {
+  step: NudgeStep;
+  /** The deadline the step was computed from. */
+  deadline: Date;
+  /** When the step was taken (the tick's time). */
+  sentAt: Date;
+  /** Recorded without a message because a later step superseded it. */
+  skipped: boolean;
+}
+
+/** The ladder steps of one hazard, oldest first (its history across deadlines). */
+export async function nudgesOf(manager: EntityManager, hazardId: number): Promise<NudgeRecord[]> {
+  const rows = await manager
+    .createQueryBuilder(EscalationStep, "s")
+    .innerJoinAndSelect("s.escalation", "e")
+    .where("s.case_kind = :kind AND s.case_id = :hazardId", { kind: LADDER_KIND, hazardId })
+    .orderBy("s.taken_at", "ASC")
+    .addOrderBy("s.id", "ASC")
+    .getMany();
+  return rows
+    .filter((s) => isNudgeStep(s.step))
+    .map((s) => ({ step: s.step as NudgeStep, deadline: (s.escalation as Escalation).anchorAt, sentAt: s.takenAt, skipped: s.outcome === "skipped" }));
 }

@@ -1,21 +1,19 @@
 import type { EntityManager } from "typeorm";
-import { Hazard, HazardNudge, type Person } from "../../../db/entities";
+import { Hazard, type Person } from "../../../db/entities";
+import { claimSteps as claimOnEngine } from "../../kernel/escalation";
 import { appendLedger } from "../ledger";
 import type { Audience } from "./audience";
 import { daysOverdue, nudgeStepLabels } from "./ladder";
 import type { PlannedStep } from "./plan";
 
-const INSERT_CHUNK = 200;
-
 /**
- * Claims the planned steps by inserting their unique rows. Another transaction that claimed one
- * of them first makes this insert fail (or wait, then fail), and the whole tick rolls back.
+ * Claims the planned steps by inserting their unique step rows on the engine. Another transaction
+ * that claimed one of them first makes this insert fail (or wait, then fail), and the whole tick
+ * rolls back.
  */
 export async function claimSteps(tx: EntityManager, planned: readonly PlannedStep[], now: Date): Promise<void> {
-  const rows = planned.map((p) => ({ hazardId: p.hazard.id, step: p.due.step, deadline: p.deadline, sentAt: now, skipped: !p.due.send }));
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx.createQueryBuilder().insert().into(HazardNudge).values(rows.slice(i, i + INSERT_CHUNK)).updateEntity(false).execute();
-  }
+  const rows = planned.map((p) => ({ escalationId: p.run.id, caseKind: "hazard" as const, caseId: p.hazard.id, step: p.due.step, outcome: p.due.send ? ("sent" as const) : ("skipped" as const) }));
+  await claimOnEngine(tx, rows, now);
 }
 
 /**
@@ -40,7 +38,7 @@ export async function recordSteps(tx: EntityManager, planned: readonly PlannedSt
   const names = new Map(audience.people().map((p: Person) => [p.id, p.name]));
   for (const p of planned) {
     const listed = p.due.step === "listed" ? await listForSupervision(tx, p.hazard.id, now) : false;
-    const who = audience.recipientsOf(p.due.step, p.hazard).map((id) => names.get(id) ?? `#${id}`);
+    const who = audience.recipientsOf(p.audience, p.hazard).map((id) => names.get(id) ?? `#${id}`);
     await appendLedger(tx, {
       hazardId: p.hazard.id,
       at: now,
