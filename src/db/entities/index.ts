@@ -35,3 +35,7 @@ export { Inspection, InspectionPhoto };
 export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 
+export { Digest } from "./Digest";
+export { DigestSetting } from "./DigestSetting";
+export { QuotaRule } from "./QuotaRule";
+export { InspectionFrequency } from "./InspectionFrequency";
