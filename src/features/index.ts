@@ -8,6 +8,7 @@ import type { AnyFeature } from "./feature";
 import { hazardsFeature } from "./hazards";
 import { inspectionsFeature } from "./inspections";
 import { quotasFeature } from "./quotas";
+import { reportsFeature } from "./reports";
 import { tipsFeature } from "./tips";
 import { warningsFeature } from "./warnings";
 
@@ -28,6 +29,7 @@ export const FEATURES: readonly AnyFeature[] = [
   warningsFeature,
   quotasFeature,
   digestFeature,
+  reportsFeature,
 ];
 
 /** Every entity the data source maps; listed by the features, not globbed, so ts-jest and compiled code agree. */
