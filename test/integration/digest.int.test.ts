@@ -103,6 +103,22 @@ describe(`daily digest content (${backend()})`, () => {
     expect((await get("周建国", "/api/digests/preview?date=2026-3-3")).status).toBe(400);
   });
 
+  it("lets a leader switch the digest off or move its hour, and an administrator do it for them, and no one else", async () => {
+    const put = async (as: string, body: unknown) => {
+      const res = await fetch(`${base}/api/digests/settings`, { method: "PUT", headers: { authorization: `Bearer ${tokens.get(as)}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as { data?: unknown; message?: string } };
+    };
+    const leader = await county.person("宋志刚");
+    expect((await get("宋志刚", "/api/digests/settings")).json.data).toEqual({ personId: leader.id, enabled: true, hour: null });
+    expect((await put("宋志刚", { hour: 7 })).json.data).toEqual({ personId: leader.id, enabled: true, hour: 7 });
+    expect((await put("陈静", { person: leader.id, enabled: false })).json.data).toEqual({ personId: leader.id, enabled: false, hour: 7 });
+    expect((await put("周建国", { person: leader.id, enabled: true })).status).toBe(403);
+    const bad = await put("宋志刚", { hour: 24 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain("接收时间应在 0–23 之间");
+    expect((await put("宋志刚", { enabled: true, hour: null })).json.data).toEqual({ personId: leader.id, enabled: true, hour: null });
+  });
+
   it("keeps within WeChat Work's 2,048 bytes by leaving out whole detail lines and saying how many", async () => {
     for (let i = 0; i < 60; i++) {
       await county.hazard({ enterprise: "西河化工园区管理有限公司", level: "major", state: "rectifying", reportedAt: "2026-02-01T02:00:00Z", deadline: `2026-02-${String(5 + (i % 20)).padStart(2, "0")}T00:00:00Z` });
