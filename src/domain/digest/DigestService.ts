@@ -87,6 +87,13 @@ export class DigestService {
     ]);
     const sent = new Set(done.map((d) => `${d.kind}:${d.personId}`));
     const run: DigestRun = { sent: 0, late: 0, weekly: 0 };
+    // Leaders of the same unit read the same numbers: each unit's are gathered once per run.
+    const daily = new Map<number, Promise<DigestFigures>>();
+    const weekly = new Map<number, Promise<WeeklyFigures>>();
+    const once = <T>(cache: Map<number, Promise<T>>, unitId: number, make: () => Promise<T>) => {
+      if (!cache.has(unitId)) cache.set(unitId, make());
+      return cache.get(unitId) as Promise<T>;
+    };
     for (const person of people) {
       const choice: DigestChoice = choices.get(person.id) ?? { enabled: true, hour: null };
       const dueHour = choice.hour ?? this.deps.config.hour;
@@ -94,7 +101,7 @@ export class DigestService {
       const dueAt = atHour(day, dueHour);
       if (!sent.has(`daily:${person.id}`)) {
         const late = now.getTime() - dueAt.getTime() > LATE_AFTER_MS;
-        const figures = await this.figures(person, day, now);
+        const figures = await once(daily, person.unitId, () => this.figures(person, day, now));
         const markdown = composeDigest(figures, late ? { late: { dueHour } } : {});
         if (await this.send(person, day, "daily", dueAt, now, late, markdown)) {
           run.sent++;
@@ -102,7 +109,7 @@ export class DigestService {
         }
       }
       if (isoWeekday(day) === 1 && !sent.has(`weekly:${person.id}`)) {
-        const figures = await this.weekly(person, day, now);
+        const figures = await once(weekly, person.unitId, () => this.weekly(person, day, now));
         if (await this.send(person, day, "weekly", dueAt, now, false, composeWeekly(figures))) run.weekly++;
       }
     }

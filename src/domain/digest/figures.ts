@@ -215,17 +215,37 @@ async function unansweredCallouts(manager: EntityManager, scope: Scope, span: Sp
 async function unitRanking(manager: EntityManager, scope: Scope, asOf: Date, week: Span): Promise<{ ranks: RankLine[] | null; last: string[] }> {
   const children = (await manager.find(OrgUnit, { where: { parentId: scope.unit.id }, order: { code: "ASC" } })).filter((u) => u.kind === "town" || u.kind === "village");
   if (children.length === 0) return { ranks: null, last: [] };
-  const lines = await Promise.all(
-    children.map(async (u): Promise<RankLine & { code: string }> => {
-      const child = { unit: u, prefix: `${u.path}%`, isRoot: false };
-      const [overdue, inspections] = await Promise.all([overdueCount(manager, child, asOf), inspectionCount(manager, child, week)]);
-      return { unit: u.name, code: u.code, overdue, inspections };
-    }),
-  );
+  // Two grouped queries for the whole scope, then each unit's rows are added up under the child it lies in.
+  const [units, overdueRows, inspectionRows] = await Promise.all([
+    manager.createQueryBuilder(OrgUnit, "u").select(["u.id", "u.path"]).where("u.path LIKE :prefix", { prefix: scope.prefix }).getMany(),
+    overdueWhere(inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope), asOf).select("h.unit_id", "unit").addSelect("COUNT(*)", "n").groupBy("h.unit_id").getRawMany<{ unit: number | string; n: number | string }>(),
+    inScope(manager.createQueryBuilder(Inspection, "i"), "i.unit_id", scope)
+      .andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", week)
+      .select("i.unit_id", "unit")
+      .addSelect("COUNT(*)", "n")
+      .groupBy("i.unit_id")
+      .getRawMany<{ unit: number | string; n: number | string }>(),
+  ]);
+  const childOf = new Map<number, number>();
+  for (const u of units) {
+    const child = children.find((c) => u.path.startsWith(c.path));
+    if (child) childOf.set(u.id, child.id);
+  }
+  const sum = (rows: { unit: number | string; n: number | string }[]) => {
+    const by = new Map<number, number>();
+    for (const r of rows) {
+      const child = childOf.get(Number(r.unit));
+      if (child !== undefined) by.set(child, (by.get(child) ?? 0) + Number(r.n));
+    }
+    return by;
+  };
+  const overdue = sum(overdueRows);
+  const checks = sum(inspectionRows);
+  const lines = children.map((u) => ({ unit: u.name, code: u.code, overdue: overdue.get(u.id) ?? 0, inspections: checks.get(u.id) ?? 0 }));
   lines.sort((a, b) => a.overdue - b.overdue || b.inspections - a.inspections || a.code.localeCompare(b.code));
   const tail = lines[lines.length - 1] as RankLine;
   const last = lines.length >= 2 ? lines.filter((l) => l.overdue === tail.overdue && l.inspections === tail.inspections).map((l) => l.unit) : [];
-  return { ranks: lines.map(({ unit, overdue, inspections }) => ({ unit, overdue, inspections })), last: last.length === lines.length ? [] : last };
+  return { ranks: lines.map(({ unit, overdue: o, inspections }) => ({ unit, overdue: o, inspections })), last: last.length === lines.length ? [] : last };
 }
 
 async function namesOfEnterprises(manager: EntityManager, ids: (number | null)[]): Promise<Map<number, string>> {
