@@ -82,6 +82,27 @@ describe(`日周月 quotas and 分级监管 frequency (${backend()})`, () => {
     ]);
   });
 
+  it("lets an administrator, and no one else, change a role's rule and a colour's frequency, and progress follows", async () => {
+    const put = async (who: string, path: string, body: unknown) => {
+      const res = await fetch(`${base}${path}`, { method: "PUT", headers: { authorization: `Bearer ${who}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as { data?: unknown; message?: string } };
+    };
+    const inspector = (await issueApiToken(stores.db, county.clock, (await county.person("唐亮")).mobile, "测试")).token;
+    expect((await put(inspector, "/api/quotas/rules/grid_member", { period: "week", required: 2 })).status).toBe(403);
+    expect((await put(token, "/api/quotas/rules/网格员", { period: "week", required: 2 })).status).toBe(200);
+    // 韩雪 and 冯磊 (网格员 of 东岭镇) now owe two checks in each of March's five weeks.
+    expect(await personIn("QH-DL", "2026-03", "韩雪")).toMatchObject({ required: 10, done: 0, missing: 10 });
+    expect((await put(token, "/api/quotas/rules/grid_member", { period: "week", required: 0 })).status).toBe(200);
+    expect(await personIn("QH-DL", "2026-03", "韩雪")).toBeUndefined();
+    expect((await put(token, "/api/quotas/rules/nobody", { period: "week", required: 1 })).status).toBe(400);
+
+    expect((await put(token, "/api/quotas/frequencies/橙", { months: 3 })).json.data).toEqual({ red: 1, orange: 3, yellow: 3, blue: 6 });
+    expect((await get("/api/quotas/overdue-enterprises?unit=QH-DL")).json.data).toEqual([]);
+    const bad = await put(token, "/api/quotas/frequencies/orange", { months: 0 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain("月数应在 1–24 之间");
+  });
+
   it("refuses an unknown period or unit in Chinese", async () => {
     const bad = await get("/api/quotas?unit=QH-DL&period=2026-13");
     expect(bad.status).toBe(400);

@@ -4,7 +4,8 @@ import type { OrgUnit } from "../../db/entities";
 import { overdueEnterprises, type OverdueEnterprise } from "./frequency";
 import { parsePeriod, type QuotaWindow } from "./period";
 import { quotaProgress, type QuotaReport, unitByCode } from "./progress";
-import { loadFrequencies, loadRules, type QuotaRuleView } from "./rules";
+import { loadFrequencies, loadRules, type QuotaRuleView, saveFrequency, saveRule } from "./rules";
+import type { RiskLevel } from "../org/vocabulary";
 
 export interface QuotaServiceDeps {
   db: Database;
@@ -17,6 +18,22 @@ export class QuotaService {
 
   rules(): Promise<QuotaRuleView[]> {
     return loadRules(this.deps.db.manager);
+  }
+
+  /** Replaces a role's rule; `required` 0 removes it. */
+  async setRule(rule: QuotaRuleView): Promise<QuotaRuleView[]> {
+    await this.deps.db.transaction((tx) => saveRule(tx, rule));
+    return this.rules();
+  }
+
+  /** Months between inspections by risk colour. */
+  async frequencies(): Promise<Record<string, number>> {
+    return Object.fromEntries(await loadFrequencies(this.deps.db.manager));
+  }
+
+  async setFrequency(riskLevel: RiskLevel, months: number): Promise<Record<string, number>> {
+    await this.deps.db.transaction((tx) => saveFrequency(tx, riskLevel, months));
+    return this.frequencies();
   }
 
   /** Per person in the unit and below: required, done, missing over `period` (`YYYY-MM` or `YYYY-Www`). */
