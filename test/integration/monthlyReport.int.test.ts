@@ -11,9 +11,11 @@ import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { HazardService } from "../../src/domain/hazards";
 import { InspectionService } from "../../src/domain/inspections";
 import { OutboxService } from "../../src/domain/outbox";
+import { QuotaService } from "../../src/domain/quotas";
 import { ReportService } from "../../src/domain/reports";
 import { hazardRoutes } from "../../src/http/routes/hazards";
 import { inspectionRoutes } from "../../src/http/routes/inspections";
+import { quotaRoutes } from "../../src/http/routes/quotas";
 import { reportRoutes } from "../../src/http/routes/reports";
 import { createLogger } from "../../src/log";
 import { LocalMediaStore } from "../../src/media/localMediaStore";
@@ -75,6 +77,7 @@ describe(`monthly report, seed 004's 四个清单 (${backend()})`, () => {
     const log = createLogger({ level: "silent" });
     const routers = [
       reportRoutes({ db, clock, log, reports }),
+      quotaRoutes({ db, clock, quotas: new QuotaService({ db, clock }) }),
       hazardRoutes({ db, clock, hazards: new HazardService({ db, outbox, clock, config: { repeatWindowDays: 365 }, channels: ["wecom"] }) }),
       inspectionRoutes({ db, clock, inspections: new InspectionService({ db, clock, config: { farMetres: 500 } }) }),
     ];
@@ -125,8 +128,11 @@ describe(`monthly report, seed 004's 四个清单 (${backend()})`, () => {
       ["其中一般隐患", 2],
       ["已整改销号", 1],
       ["逾期未整改", 2], // by 04-01 both open March hazards are past their deadlines
+      ["分级监管超期未检企业（截至生成时）", (await api("/api/quotas/overdue-enterprises?unit=QH")).data?.length],
     ]);
 
+    // 6 红 overdue since February, 11 橙 since 03-01 (the two inspected in March are not), and the 黄 ones due 04-01 08:00.
+    expect(summary.get("分级监管超期未检企业（截至生成时）")).toBeGreaterThan(17);
     expect(rowsOf(book, "排查清单")).toEqual([
       ["序号", "检查时间", "排查单位", "检查人员", "被检查企业（场所）", "检查方式", "检查结果", "备注"],
       [1, "2026-03-02 09:00", "东岭镇", "唐亮", "石桥加油站", "执法检查", "无问题"],

@@ -60,6 +60,7 @@ export function summaryRows(input: MonthlyReportInput, s: MonthlySummary): [stri
     ["其中一般隐患", s.general],
     ["已整改销号", s.rectified],
     ["逾期未整改", s.overdue],
+    ["分级监管超期未检企业（截至生成时）", s.enterprisesOverdue],
   ];
 }
 
