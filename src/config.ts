@@ -67,6 +67,13 @@ const calloutAnswerMinutes = z
     return minutes;
   });
 
+/** `13900000001,13900000002`: people named by mobile (the directory's key). */
+const mobileList = z
+  .string()
+  .default("")
+  .transform((v) => v.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^1\d{10}$/, "应为以逗号分隔的 11 位手机号")));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { message: "应为 development、production 或 test" }).default("development"),
   HOST: optionalString,
@@ -108,6 +115,9 @@ const envSchema = z.object({
   TIP_IDENTITY_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "应为 32 字节密钥的 base64 编码（44 个字符），可用 openssl rand -base64 32 生成").optional()),
   QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
   CONSOLE_ENABLED: booleanFlag.optional(),
+  DIGEST_HOUR: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "应在 0–23 之间").max(23, "应在 0–23 之间").default(8),
+  DIGEST_RECIPIENTS: mobileList,
+  REPORT_RECIPIENTS: mobileList,
 });
 
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
@@ -223,6 +233,8 @@ export function loadConfig(env: Env = process.env) {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       quietHours: e.QUIET_HOURS,
     }),
+    /** 每日简报 (DIGEST_HOUR, DIGEST_RECIPIENTS) and the monthly report's recipients (REPORT_RECIPIENTS). */
+    digest: Object.freeze({ hour: e.DIGEST_HOUR, recipients: Object.freeze(e.DIGEST_RECIPIENTS), reportRecipients: Object.freeze(e.REPORT_RECIPIENTS) }),
     console: Object.freeze({
       /**
        * The local console messenger (/console). On by default in the embedded mode without WeChat

@@ -2,10 +2,13 @@ import { calloutsFeature } from "./callouts";
 import { entitiesOf, flowsOf } from "./compose";
 import { consoleFeature } from "./console";
 import { coreFeature } from "./core";
+import { digestFeature } from "./digest";
 import { directoryFeature } from "./directory";
 import type { AnyFeature } from "./feature";
 import { hazardsFeature } from "./hazards";
 import { inspectionsFeature } from "./inspections";
+import { quotasFeature } from "./quotas";
+import { reportsFeature } from "./reports";
 import { tipsFeature } from "./tips";
 import { warningsFeature } from "./warnings";
 
@@ -24,6 +27,9 @@ export const FEATURES: readonly AnyFeature[] = [
   tipsFeature,
   calloutsFeature,
   warningsFeature,
+  quotasFeature,
+  digestFeature,
+  reportsFeature,
 ];
 
 /** Every entity the data source maps; listed by the features, not globbed, so ts-jest and compiled code agree. */

@@ -39,3 +39,7 @@ export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 export { BotConversation, RequestResult };
 
+export { Digest } from "./Digest";
+export { DigestSetting } from "./DigestSetting";
+export { QuotaRule } from "./QuotaRule";
+export { InspectionFrequency } from "./InspectionFrequency";

@@ -1,0 +1,49 @@
+import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from "typeorm";
+import { In } from "typeorm";
+import { OrgUnit, Person } from "../../db/entities";
+import type { RoleCode } from "../org/vocabulary";
+
+/** Who gets the daily digest by role: 主要负责人, 分管负责人, 带班领导. */
+export const DIGEST_ROLES: readonly RoleCode[] = ["chief", "deputy_leader", "duty_leader"];
+
+/** The units a leader leads: their own and everything below it. */
+export interface Scope {
+  unit: OrgUnit;
+  /** `path%`, for `u.path LIKE :prefix`. */
+  prefix: string;
+  /** The root of the tree: also answers for what belongs to no unit (a tip about no enterprise). */
+  isRoot: boolean;
+}
+
+export function scopeOf(unit: OrgUnit): Scope {
+  return { unit, prefix: `${unit.path}%`, isRoot: unit.parentId === null };
+}
+
+/** Narrows a query to rows whose `column` names a unit in scope. */
+export function inScope<T extends ObjectLiteral>(q: SelectQueryBuilder<T>, column: string, scope: Scope): SelectQueryBuilder<T> {
+  // The directory holds one tree (a second root is refused on import): the root's scope is every row,
+  // and leaving the condition out lets the database use the time and state indexes instead.
+  if (scope.isRoot) return q;
+  return q.andWhere(`${column} IN (SELECT su.id FROM org_units su WHERE su.path LIKE :scopePrefix)`, { scopePrefix: scope.prefix });
+}
+
+/**
+ * Everyone who gets a digest: active people holding a digest role, plus the configured
+ * recipients (DIGEST_RECIPIENTS, by mobile); each once, by id.
+ */
+export async function digestRecipients(manager: EntityManager, extraMobiles: readonly string[]): Promise<Person[]> {
+  const active = await manager.find(Person, { where: { active: true }, order: { id: "ASC" } });
+  const extra = new Set(extraMobiles);
+  return active.filter((p) => p.roles.some((r) => DIGEST_ROLES.includes(r)) || extra.has(p.mobile));
+}
+
+/** The person's unit, for their scope. */
+export async function unitOf(manager: EntityManager, person: Person): Promise<OrgUnit> {
+  return manager.findOneByOrFail(OrgUnit, { id: person.unitId });
+}
+
+/** Units by id, for names. */
+export async function unitsById(manager: EntityManager, ids: number[]): Promise<Map<number, OrgUnit>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await manager.find(OrgUnit, { where: { id: In(ids) } })).map((u) => [u.id, u]));
+}

@@ -1,0 +1,68 @@
+import type { EntityManager } from "typeorm";
+import { addDays, dayStart, type Span } from "../quotas/calendar";
+import { calloutFigures, closedHazards, inspectionCount, newHazards, overdueCount, tipFigures } from "./figures";
+import { fit } from "./compose";
+import type { Scope } from "./scope";
+
+/** One week's numbers. */
+export interface WeekNumbers {
+  from: string;
+  newHazards: number;
+  newMajor: number;
+  closed: number;
+  inspections: number;
+  tips: number;
+  callouts: number;
+}
+
+/** 周调度: last week against the week before, and what is overdue now. */
+export interface WeeklyFigures {
+  unit: { code: string; name: string };
+  day: string;
+  week: WeekNumbers;
+  before: WeekNumbers;
+  overdueNow: number;
+}
+
+async function weekNumbers(manager: EntityManager, scope: Scope, monday: string, asOf: Date): Promise<WeekNumbers> {
+  const span: Span = { from: dayStart(monday), to: dayStart(addDays(monday, 7)) };
+  const [hazards, closed, inspections, tips, callouts] = await Promise.all([
+    newHazards(manager, scope, span),
+    closedHazards(manager, scope, span),
+    inspectionCount(manager, scope, span),
+    tipFigures(manager, scope, span, asOf),
+    calloutFigures(manager, scope, span),
+  ]);
+  return { from: monday, newHazards: hazards.general + hazards.major, newMajor: hazards.major, closed, inspections, tips: tips.received, callouts: callouts.length };
+}
+
+/** The figures for the Monday `day`. */
+export async function weeklyFigures(manager: EntityManager, scope: Scope, day: string, asOf: Date): Promise<WeeklyFigures> {
+  const [week, before, overdueNow] = await Promise.all([
+    weekNumbers(manager, scope, addDays(day, -7), asOf),
+    weekNumbers(manager, scope, addDays(day, -14), asOf),
+    overdueCount(manager, scope, asOf),
+  ]);
+  return { unit: { code: scope.unit.code, name: scope.unit.name }, day, week, before, overdueNow };
+}
+
+const change = (now: number, before: number) => (now === before ? "持平" : now > before ? `增 ${now - before}` : `减 ${before - now}`);
+
+export function composeWeekly(f: WeeklyFigures): string {
+  const w = f.week;
+  const b = f.before;
+  const row = (label: string, a: number, c: number) => ({ text: `${label}：${a}（前一周 ${c}，${change(a, c)}）`, drop: 0 });
+  return fit(
+    [
+      { text: `**周调度｜${f.unit.name}｜${w.from.slice(5)} 至 ${addDays(w.from, 6).slice(5)}**`, drop: 0 },
+      row("新增隐患", w.newHazards, b.newHazards),
+      row("其中重大隐患", w.newMajor, b.newMajor),
+      row("销号隐患", w.closed, b.closed),
+      row("巡查检查", w.inspections, b.inspections),
+      row("收到举报", w.tips, b.tips),
+      row("叫应次数", w.callouts, b.callouts),
+      { text: `当前逾期隐患：${f.overdueNow} 项`, drop: 0 },
+    ],
+    2048,
+  );
+}

@@ -1,0 +1,51 @@
+import type { EntityManager } from "typeorm";
+import { Enterprise, Hazard, Inspection, OrgUnit } from "../../db/entities";
+import { OPEN_STATES } from "../hazards/queries";
+import type { Span } from "../quotas/calendar";
+import { overdueEnterprises } from "../quotas/frequency";
+import { loadFrequencies } from "../quotas/rules";
+
+/** The 监管对象底数 and the month's figures of seed 004's report, for one unit and everything below it. */
+export interface MonthlySummary {
+  /** Active enterprises supervised (监管对象底数). */
+  enterprises: number;
+  /** 村（社区） in the unit. */
+  villages: number;
+  /** Distinct enterprises checked in the month. */
+  enterprisesInspected: number;
+  /** Distinct towns/villages whose people checked in in the month. */
+  unitsInspecting: number;
+  inspections: number;
+  hazards: number;
+  major: number;
+  general: number;
+  /** Found this month and already verified or closed (销号). */
+  rectified: number;
+  /** Found this month, still owed and past the deadline now. */
+  overdue: number;
+  /** 分级监管: enterprises overdue now for the inspection their risk colour calls for. */
+  enterprisesOverdue: number;
+}
+
+const RECTIFIED = ["verified", "closed"];
+
+export async function monthlySummary(manager: EntityManager, unit: OrgUnit, span: Span, now: Date): Promise<MonthlySummary> {
+  const prefix = `${unit.path}%`;
+  const inUnit = "IN (SELECT ru.id FROM org_units ru WHERE ru.path LIKE :prefix)";
+  const hazards = () => manager.createQueryBuilder(Hazard, "h").where(`h.unit_id ${inUnit}`, { prefix }).andWhere("h.reported_at >= :from AND h.reported_at < :to", span);
+  const inspections = () => manager.createQueryBuilder(Inspection, "i").where(`i.unit_id ${inUnit}`, { prefix }).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", span);
+  const distinct = async (q: ReturnType<typeof inspections>, column: string) => Number((await q.select(`COUNT(DISTINCT ${column})`, "n").getRawOne<{ n: number | string }>())?.n ?? 0);
+  const [enterprises, villages, enterprisesInspected, unitsInspecting, inspectionCount, total, major, rectified, overdue, lateEnterprises] = await Promise.all([
+    manager.createQueryBuilder(Enterprise, "e").where(`e.supervising_unit_id ${inUnit}`, { prefix }).andWhere("e.active = :yes", { yes: true }).getCount(),
+    manager.createQueryBuilder(OrgUnit, "u").where("u.path LIKE :prefix AND u.kind = :village", { prefix, village: "village" }).getCount(),
+    distinct(inspections(), "i.enterprise_id"),
+    distinct(inspections(), "i.unit_id"),
+    inspections().getCount(),
+    hazards().getCount(),
+    hazards().andWhere("h.level = :major", { major: "major" }).getCount(),
+    hazards().andWhere("h.state IN (:...rectified)", { rectified: RECTIFIED }).getCount(),
+    hazards().andWhere("h.state IN (:...open) AND h.deadline IS NOT NULL AND h.deadline < :now", { open: [...OPEN_STATES], now }).getCount(),
+    loadFrequencies(manager).then((f) => overdueEnterprises(manager, unit, f, now)),
+  ]);
+  return { enterprises, villages, enterprisesInspected, unitsInspecting, inspections: inspectionCount, hazards: total, major, general: total - major, rectified, overdue, enterprisesOverdue: lateEnterprises.length };
+}

@@ -1,0 +1,19 @@
+import { Digest } from "../db/entities/Digest";
+import { DigestSetting } from "../db/entities/DigestSetting";
+import { DigestService } from "../domain/digest";
+import { digestRoutes } from "../http/routes/digests";
+import { digestTick } from "../../jobs/digest.job";
+import { defineFeature } from "./feature";
+import { quotasFeature } from "./quotas";
+
+/** 每日简报 and 周调度: one message per leader per day, through the outbox. */
+export const digestFeature = defineFeature({
+  name: "digest",
+  needs: { quotas: quotasFeature },
+  services: ({ db, clock, outbox, channels, config }, { quotas }) => ({
+    digests: new DigestService({ db, clock, outbox, channels, quotas: quotas.quotas, config: { hour: config.digest.hour, recipients: config.digest.recipients } }),
+  }),
+  entities: [Digest, DigestSetting],
+  routes: ({ digests }, { db, clock }) => [digestRoutes({ db, clock, digests })],
+  jobs: ({ digests }) => [digestTick(digests)],
+});

@@ -1,0 +1,75 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import { INSPECTION_KINDS, INSPECTION_READER_ROLES } from "../../domain/inspections";
+import { riskLevels, roles } from "../../domain/org/vocabulary";
+import { monthOf, type QuotaService } from "../../domain/quotas";
+import { authenticate, requireRole } from "../middleware/auth";
+import { Invalid } from "../../errors";
+import { parseInput } from "../validate";
+
+export interface QuotaRouteDeps {
+  db: Database;
+  clock: Clock;
+  quotas: QuotaService;
+}
+
+const ProgressQuery = z.object({
+  unit: z.string({ error: "请提供单位编码 unit" }).min(1, "请提供单位编码 unit"),
+  period: z.string().optional(),
+});
+
+const OverdueQuery = z.object({ unit: z.string({ error: "请提供单位编码 unit" }).min(1, "请提供单位编码 unit") });
+
+const RuleBody = z
+  .object({
+    period: z.enum(["week", "month"], { error: "周期应为 week（每周）或 month（每月）" }),
+    required: z.number({ error: "次数应为整数" }).int("次数应为整数").min(0, "次数不能为负（0 表示取消该角色的任务）").max(100, "次数不超过 100"),
+    inspectionKind: z.enum(INSPECTION_KINDS, { error: `检查方式应为 ${INSPECTION_KINDS.join("、")} 之一` }).nullable().optional(),
+    ownEnterprises: z.boolean({ error: "ownEnterprises 应为 true 或 false" }).optional(),
+  })
+  .strict();
+
+const FrequencyBody = z.object({ months: z.number({ error: "月数应为整数" }).int("月数应为整数").min(1, "月数应在 1–24 之间").max(24, "月数应在 1–24 之间") }).strict();
+
+/** 日周月 quotas: per person required/done/missing, the rules, and 分级监管 overdue enterprises. */
+export function quotaRoutes(deps: QuotaRouteDeps): Router {
+  const router = new Router({ prefix: "/api/quotas" });
+  const auth = authenticate({ db: deps.db, clock: deps.clock });
+  const readers = requireRole(...INSPECTION_READER_ROLES);
+
+  router.get("/", auth, readers, async (ctx) => {
+    const q = parseInput(ProgressQuery, ctx.query);
+    ctx.body = { data: await deps.quotas.progress(q.unit, q.period ?? monthOf(deps.clock.now())) };
+  });
+
+  router.get("/rules", auth, readers, async (ctx) => {
+    ctx.body = { data: await deps.quotas.rules() };
+  });
+
+  // Editing the rules is the administrator's: they decide what every person is measured against.
+  router.put("/rules/:role", auth, requireRole("admin"), async (ctx) => {
+    const role = roles.parse(String(ctx.params.role));
+    if (!role) throw Invalid(`角色应为 ${roles.choices()} 之一`, undefined, "invalid_role");
+    const body = parseInput(RuleBody, ctx.request.body ?? {});
+    ctx.body = { data: await deps.quotas.setRule({ role, period: body.period, required: body.required, inspectionKind: body.inspectionKind ?? null, ownEnterprises: body.ownEnterprises ?? false }) };
+  });
+
+  router.get("/frequencies", auth, readers, async (ctx) => {
+    ctx.body = { data: await deps.quotas.frequencies() };
+  });
+
+  router.put("/frequencies/:risk", auth, requireRole("admin"), async (ctx) => {
+    const risk = riskLevels.parse(String(ctx.params.risk));
+    if (!risk) throw Invalid(`风险颜色应为 ${riskLevels.choices()} 之一`, undefined, "invalid_risk_level");
+    const body = parseInput(FrequencyBody, ctx.request.body ?? {});
+    ctx.body = { data: await deps.quotas.setFrequency(risk, body.months) };
+  });
+
+  router.get("/overdue-enterprises", auth, readers, async (ctx) => {
+    const q = parseInput(OverdueQuery, ctx.query);
+    ctx.body = { data: await deps.quotas.overdueEnterprisesOf(q.unit) };
+  });
+  return router;
+}
