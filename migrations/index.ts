@@ -11,6 +11,7 @@ import { ConsoleMessages1764892800000 } from "./1764892800000-ConsoleMessages";
 import { Tips1764979200000 } from "./1764979200000-Tips";
 import { Inspections1765065600000 } from "./1765065600000-Inspections";
 import { WarningMessages1765152000000 } from "./1765152000000-WarningMessages";
+import { JobLocks1765670400000 } from "./1765670400000-JobLocks";
 
 /** Every migration in order; listed, not globbed, so ts-jest and compiled code run the same set. */
-export const migrations = [CoreDirectory1764115200000, Inbox1764201600000, WecomContacts1764288000000, Outbox1764374400000, ApiTokens1764460800000, Hazards1764547200000, HazardPhotos1764633600000, HazardNudges1764720000000, Callouts1764806400000, ConsoleMessages1764892800000, Tips1764979200000, Inspections1765065600000, WarningMessages1765152000000];
+export const migrations = [CoreDirectory1764115200000, Inbox1764201600000, WecomContacts1764288000000, Outbox1764374400000, ApiTokens1764460800000, Hazards1764547200000, HazardPhotos1764633600000, HazardNudges1764720000000, Callouts1764806400000, ConsoleMessages1764892800000, Tips1764979200000, Inspections1765065600000, WarningMessages1765152000000, JobLocks1765670400000];

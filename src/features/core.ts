@@ -1,4 +1,4 @@
-import { ApiToken, AuditEntry, InboundEventRow, OutboxDelivery, OutboxMessage } from "../db/entities";
+import { ApiToken, AuditEntry, InboundEventRow, JobLock, OutboxDelivery, OutboxMessage } from "../db/entities";
 import { inboxRedrive } from "../../jobs/inboxRedrive.job";
 import { defineFeature } from "./feature";
 
@@ -10,6 +10,6 @@ import { defineFeature } from "./feature";
 export const coreFeature = defineFeature({
   name: "core",
   services: () => ({}),
-  entities: [InboundEventRow, OutboxMessage, OutboxDelivery, AuditEntry, ApiToken],
+  entities: [InboundEventRow, OutboxMessage, OutboxDelivery, AuditEntry, ApiToken, JobLock],
   jobs: (_services, { inbox }) => [inboxRedrive(inbox)],
 });

@@ -14,6 +14,7 @@ import { BuiltFeatures, entitiesOf, flowsOf } from "../../src/features/compose";
 import { defineFeature, type Kernel } from "../../src/features/feature";
 import { createLogger } from "../../src/log";
 import { buildServices, type Services } from "../../src/services";
+import { kvJobLocks } from "../../jobs/jobLocks";
 import { runJob } from "../../jobs/runJob";
 import { backend, dropTestDatabase, testConfig } from "../support/backend";
 
@@ -134,7 +135,7 @@ describe(`features register themselves (${backend()})`, () => {
     // Its job is scheduled with the rest and runs against its own service.
     expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "calloutTick", "fakeTick", "wecomContactSync"]);
     const job = services.jobs.find((j) => j.name === "fakeTick")!;
-    expect(await runJob(job, services.jobContext, services.kv)).toMatchObject({ status: "ok" });
+    expect(await runJob(job, services.jobContext, { locks: kvJobLocks(services.kv), owner: "test" })).toMatchObject({ status: "ok" });
     expect(fakeTicks).toEqual([clock.now()]);
 
     // Its entity is mapped.

@@ -13,6 +13,7 @@ import { HazardPhoto } from "./HazardPhoto";
 import { InboundEventRow } from "./InboundEventRow";
 import { Inspection } from "./Inspection";
 import { InspectionPhoto } from "./InspectionPhoto";
+import { JobLock } from "./JobLock";
 import { OrgUnit } from "./OrgUnit";
 import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
@@ -34,4 +35,5 @@ export type { ConsoleDirection } from "./ConsoleMessage";
 export { Inspection, InspectionPhoto };
 export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
+export { JobLock };
 
