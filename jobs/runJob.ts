@@ -1,3 +1,4 @@
+import { observeJobRun } from "../src/metrics/metrics";
 import type { Job, JobContext } from "./Job";
 import type { JobLocks, SkipReason } from "./jobLocks";
 
@@ -27,10 +28,12 @@ export async function runJob<C extends JobContext>(job: Job<C>, ctx: C, claim: R
     lease = await claim.locks.claim(job.name, claim.tick, claim.owner, job.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
   } catch (err) {
     log.error({ err }, "job run skipped: neither the kv store nor the database could coordinate it");
+    observeJobRun(job.name, "skipped");
     return { status: "skipped", reason: "coordinator_unavailable" };
   }
   if (lease === "not_elected") return { status: "skipped", reason: lease };
   if (lease === "running") {
+    observeJobRun(job.name, "skipped");
     log.info({ status: "skipped" }, "job run skipped: previous run still going");
     return { status: "skipped", reason: "running" };
   }
@@ -41,10 +44,12 @@ export async function runJob<C extends JobContext>(job: Job<C>, ctx: C, claim: R
     const outcome = { status: "ok" as const, ms: ms(), result };
     // A run that finished but reports items it could not do (`failed: [...]`) needs an operator's eye.
     const partial = Array.isArray((result as { failed?: unknown } | undefined)?.failed) && (result as { failed: unknown[] }).failed.length > 0;
+    observeJobRun(job.name, "ok", outcome.ms);
     log[partial ? "warn" : "info"]({ status: outcome.status, ms: outcome.ms, result }, partial ? "job run left items undone" : "job run");
     return outcome;
   } catch (err) {
     const outcome = { status: "failed" as const, ms: ms(), error: (err as Error).message };
+    observeJobRun(job.name, "failed", outcome.ms);
     log.error({ status: outcome.status, ms: outcome.ms, err }, "job run failed");
     return outcome;
   } finally {

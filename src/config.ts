@@ -108,6 +108,8 @@ const envSchema = z.object({
   TIP_IDENTITY_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "应为 32 字节密钥的 base64 编码（44 个字符），可用 openssl rand -base64 32 生成").optional()),
   QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
   CONSOLE_ENABLED: booleanFlag.optional(),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "至少 16 个字符").optional()),
+  RETENTION_DAYS: positiveInt.default(30),
 });
 
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
@@ -180,6 +182,10 @@ export function loadConfig(env: Env = process.env) {
     /** Demo data loads on an empty database; on by default only in the embedded mode. */
     demo: e.DEMO ?? embedded,
     jobs: Object.freeze({ enabled: e.JOBS_ENABLED }),
+    /** METRICS_TOKEN: the bearer token /metrics asks for; unset, /metrics answers this machine only. */
+    metrics: Object.freeze({ token: e.METRICS_TOKEN }),
+    /** Days inbound payloads and console message texts are kept (RETENTION_DAYS); what they produced stays. */
+    retention: Object.freeze({ days: e.RETENTION_DAYS }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     /** WeChat Work is enabled only when all five credentials are set; otherwise its routes answer 404. */
     wecom: wecomSet.length
