@@ -6,6 +6,7 @@ import { directoryFeature } from "./directory";
 import type { AnyFeature } from "./feature";
 import { hazardsFeature } from "./hazards";
 import { inspectionsFeature } from "./inspections";
+import { retentionFeature } from "./retention";
 import { tipsFeature } from "./tips";
 import { warningsFeature } from "./warnings";
 
@@ -24,6 +25,7 @@ export const FEATURES: readonly AnyFeature[] = [
   tipsFeature,
   calloutsFeature,
   warningsFeature,
+  retentionFeature,
 ];
 
 /** Every entity the data source maps; listed by the features, not globbed, so ts-jest and compiled code agree. */
