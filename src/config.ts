@@ -118,6 +118,8 @@ const envSchema = z.object({
   DIGEST_HOUR: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "应在 0–23 之间").max(23, "应在 0–23 之间").default(8),
   DIGEST_RECIPIENTS: mobileList,
   REPORT_RECIPIENTS: mobileList,
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "至少 16 个字符").optional()),
+  RETENTION_DAYS: positiveInt.default(30),
 });
 
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
@@ -190,6 +192,10 @@ export function loadConfig(env: Env = process.env) {
     /** Demo data loads on an empty database; on by default only in the embedded mode. */
     demo: e.DEMO ?? embedded,
     jobs: Object.freeze({ enabled: e.JOBS_ENABLED }),
+    /** METRICS_TOKEN: the bearer token /metrics asks for; unset, /metrics answers this machine only. */
+    metrics: Object.freeze({ token: e.METRICS_TOKEN }),
+    /** Days inbound payloads and console message texts are kept (RETENTION_DAYS); what they produced stays. */
+    retention: Object.freeze({ days: e.RETENTION_DAYS }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     /** WeChat Work is enabled only when all five credentials are set; otherwise its routes answer 404. */
     wecom: wecomSet.length

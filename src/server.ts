@@ -7,7 +7,9 @@ import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
 import { buildServices } from "./services";
 import { consoleOpenBeyondLoopback } from "./web/consoleAccess";
 import { createLogger, type Logger } from "./log";
+import { failoverJobLocks, kvJobLocks } from "../jobs/jobLocks";
 import { startScheduler } from "../jobs/scheduler";
+import { dbJobLocks } from "./db/jobLocks";
 
 export interface RunningServer {
   url: string;
@@ -31,7 +33,8 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
     log.warn({ host: config.http.host }, "the console needs no sign-in and listens beyond this machine: anyone who reaches it acts as anyone; set HOST=127.0.0.1 unless that is meant");
   }
   outboxWorker.start();
-  const scheduler = config.jobs.enabled ? startScheduler(services.jobs, services.jobContext, kv, config.instanceId) : undefined;
+  const jobLocks = failoverJobLocks(kvJobLocks(kv), dbJobLocks(db, systemClock), log);
+  const scheduler = config.jobs.enabled ? startScheduler(services.jobs, services.jobContext, jobLocks, config.instanceId) : undefined;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.http.port;
   const host = config.http.host;

@@ -1,4 +1,4 @@
-import { ApiToken, AuditEntry, BotConversation, Escalation, EscalationStep, InboundEventRow, OutboxDelivery, OutboxMessage, RequestResult } from "../db/entities";
+import { ApiToken, AuditEntry, BotConversation, Escalation, EscalationStep, InboundEventRow, OutboxDelivery, OutboxMessage, RequestResult, JobLock } from "../db/entities";
 import { inboxRedrive } from "../../jobs/inboxRedrive.job";
 import { defineFeature } from "./feature";
 
@@ -11,6 +11,6 @@ import { defineFeature } from "./feature";
 export const coreFeature = defineFeature({
   name: "core",
   services: () => ({}),
-  entities: [InboundEventRow, OutboxMessage, OutboxDelivery, AuditEntry, ApiToken, BotConversation, RequestResult, Escalation, EscalationStep],
+  entities: [InboundEventRow, OutboxMessage, OutboxDelivery, AuditEntry, ApiToken, BotConversation, RequestResult, Escalation, EscalationStep, JobLock],
   jobs: (_services, { inbox }) => [inboxRedrive(inbox)],
 });

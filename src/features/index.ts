@@ -9,6 +9,7 @@ import { hazardsFeature } from "./hazards";
 import { inspectionsFeature } from "./inspections";
 import { quotasFeature } from "./quotas";
 import { reportsFeature } from "./reports";
+import { retentionFeature } from "./retention";
 import { tipsFeature } from "./tips";
 import { warningsFeature } from "./warnings";
 
@@ -30,6 +31,7 @@ export const FEATURES: readonly AnyFeature[] = [
   quotasFeature,
   digestFeature,
   reportsFeature,
+  retentionFeature,
 ];
 
 /** Every entity the data source maps; listed by the features, not globbed, so ts-jest and compiled code agree. */

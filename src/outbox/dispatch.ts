@@ -7,6 +7,7 @@ import type { Claim, ClaimedGroup, ClaimedRow } from "./claim";
 import type { RateLimiter } from "./rateLimits";
 import { recordFailed, recordPaused, recordRetry, recordSent, release } from "./record";
 import { chunk, shortTransaction } from "./shortTx";
+import { countSend } from "../metrics/metrics";
 
 /** What sending one claimed group needs from the worker. */
 export interface DispatchContext {
@@ -153,4 +154,5 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 /** The one metrics line per send call; recipients are counted, never named, and contents never logged. */
 function logCall(log: Logger, group: ClaimedGroup, recipients: number, ms: number, result: string, code?: string): void {
   log.info({ channel: group.channel, lane: group.lane, recipients, ms, result, code, resend: group.resend, messageId: group.messageId }, "outbox send");
+  countSend(group.channel ?? "none", group.lane, result, code);
 }

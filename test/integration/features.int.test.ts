@@ -14,6 +14,7 @@ import { BuiltFeatures, entitiesOf, flowsOf } from "../../src/features/compose";
 import { defineFeature, type Kernel } from "../../src/features/feature";
 import { createLogger } from "../../src/log";
 import { buildServices, type Services } from "../../src/services";
+import { kvJobLocks } from "../../jobs/jobLocks";
 import { runJob } from "../../jobs/runJob";
 import { backend, dropTestDatabase, testConfig } from "../support/backend";
 
@@ -104,7 +105,7 @@ describe(`features register themselves (${backend()})`, () => {
     expect(names(services.flows)).toEqual(["inspection", "hazard_photo", "rectification", "verification", "todo", "tip", "my_tips"]);
     expect(names(services.flows)).toEqual(names(flowsOf(FEATURES)));
     // Feature jobs, then the channels' (the WeChat Work address book, skipped while it is not configured).
-    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "calloutTick", "quotaNudges", "digestTick", "monthlyReport", "wecomContactSync"]);
+    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "calloutTick", "quotaNudges", "digestTick", "monthlyReport", "retentionPurge", "wecomContactSync"]);
     const mapped = services.db.dataSource.entityMetadatas.map((m) => m.target);
     expect(new Set(mapped)).toEqual(new Set(entitiesOf(FEATURES)));
     // Every entity class the db layer defines belongs to a feature: none is left out of the data source.
@@ -132,9 +133,9 @@ describe(`features register themselves (${backend()})`, () => {
     expect(sent.filter((m) => m.payload.includes(GREETING))).toHaveLength(1);
 
     // Its job is scheduled with the rest and runs against its own service.
-    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "calloutTick", "quotaNudges", "digestTick", "monthlyReport", "fakeTick", "wecomContactSync"]);
+    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "calloutTick", "quotaNudges", "digestTick", "monthlyReport", "retentionPurge", "fakeTick", "wecomContactSync"]);
     const job = services.jobs.find((j) => j.name === "fakeTick")!;
-    expect(await runJob(job, services.jobContext, services.kv)).toMatchObject({ status: "ok" });
+    expect(await runJob(job, services.jobContext, { locks: kvJobLocks(services.kv), owner: "test" })).toMatchObject({ status: "ok" });
     expect(fakeTicks).toEqual([clock.now()]);
 
     // Its entity is mapped.

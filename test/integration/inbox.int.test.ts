@@ -6,6 +6,7 @@ import { InboxService, type InboundHandler } from "../../src/domain/inbox";
 import { insertPending } from "../../src/domain/inbox/inboxRows";
 import type { KeyValue } from "../../src/kv";
 import { inboxRedrive } from "../../jobs/inboxRedrive.job";
+import { kvJobLocks } from "../../jobs/jobLocks";
 import { runJob } from "../../jobs/runJob";
 import { backend, openTestStores, type TestStores } from "../support/backend";
 
@@ -215,7 +216,7 @@ describe(`inbox (${backend()})`, () => {
     await inbox.accept(event);
     clock.advance(2 * MINUTE);
     expect(inboxRedrive(inbox).cron).toBe("* * * * *");
-    const outcome = await runJob(inboxRedrive(inbox), { clock, log }, stores.kv);
+    const outcome = await runJob(inboxRedrive(inbox), { clock, log }, { locks: kvJobLocks(stores.kv), owner: "test" });
     expect(outcome).toMatchObject({ status: "ok", result: { done: 1 } });
     expect(await row(event)).toMatchObject({ status: "done" });
   });

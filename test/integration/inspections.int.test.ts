@@ -19,7 +19,9 @@ describe(`inspection check-ins (${backend()})`, () => {
   const ent = new Map<string, Enterprise>();
   const p = (name: string) => who.get(name) as Person;
   const e = (name: string) => ent.get(name) as Enterprise;
-  const at = (name: string, extra: Partial<CheckInInput> = {}): CheckInInput => ({ enterpriseId: e(name).id, kind: "routine", result: "no_problem", photoKeys: [photo(1)], ...extra });
+  // Each check-in's own photo: a photo another inspector already used is refused.
+  let shots = 100;
+  const at = (name: string, extra: Partial<CheckInInput> = {}): CheckInInput => ({ enterpriseId: e(name).id, kind: "routine", result: "no_problem", photoKeys: [photo(++shots)], ...extra });
 
   beforeAll(async () => {
     stores = await openTestStores();
@@ -132,7 +134,7 @@ describe(`inspection check-ins (${backend()})`, () => {
     const later = new InspectionService({ db: stores.db, clock: day, config: { farMetres: 500 } });
     const a = await later.checkIn(p("彭飞"), at("南川镇宾馆", { kind: "enforcement" }));
     day.advance(60_000);
-    const b = await later.checkIn(p("蔡志明"), at("南川镇宾馆", { kind: "unannounced", position: north(e("南川镇宾馆"), 0.02) }));
+    const b = await later.checkIn(p("蔡志明"), at("南川镇宾馆", { kind: "unannounced", position: north(e("南川镇宾馆"), 0.02), photoKeys: [photo(99)] }));
     const town = await stores.db.manager.findOneByOrFail(OrgUnit, { code: "QH-NC" });
     const ids = async (f: Parameters<InspectionService["list"]>[1]) => (await inspections.list(p("李明"), f)).items.map((i) => i.id);
     expect(await ids({ enterpriseId: e("南川镇宾馆").id })).toEqual([b.id, a.id]);
@@ -147,7 +149,7 @@ describe(`inspection check-ins (${backend()})`, () => {
     expect(page.items).toHaveLength(2);
     const listed = await inspections.list(p("李明"), { enterpriseId: e("南川镇宾馆").id });
     expect(listed.names.people.get(p("蔡志明").id)).toBe("蔡志明");
-    expect(listed.photos.get(b.id)).toEqual([photo(1)]);
+    expect(listed.photos.get(b.id)).toEqual([photo(99)]);
     await expect(inspections.list(p("潘德明"), {})).rejects.toMatchObject({ status: 403 });
   });
 });

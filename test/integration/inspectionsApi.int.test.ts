@@ -27,8 +27,10 @@ describe(`inspection admin API (${backend()})`, () => {
     const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, json: (await res.json()) as Json };
   }
+  // Each check-in's own photo: a photo another inspector already used is refused.
+  let shots = 100;
   const checkIn = (as: string, enterprise: string, extra: Json = {}) =>
-    call(as, "POST", "/api/inspections", { enterpriseId: ent.get(enterprise)!.id, kind: "routine", result: "no_problem", photoKeys: [photo(1)], ...extra });
+    call(as, "POST", "/api/inspections", { enterpriseId: ent.get(enterprise)!.id, kind: "routine", result: "no_problem", photoKeys: [photo(++shots)], ...extra });
   const near = (enterprise: string, degrees: number) => ({ latitude: ent.get(enterprise)!.latitude! + degrees, longitude: ent.get(enterprise)!.longitude! });
 
   beforeAll(async () => {

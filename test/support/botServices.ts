@@ -28,7 +28,7 @@ export function botServicesFor(db: Database, clock: Clock, outbox: OutboxService
     const upload = uploads.get(mediaId);
     return upload ? media.save(upload.bytes, upload.type) : media.read(mediaId);
   };
-  const inspections = new InspectionService({ db, clock, config: { farMetres: 500 } });
+  const inspections = new InspectionService({ db, clock, media, config: { farMetres: 500 } });
   const tips = new TipService({ db, outbox, clock, keys: TipKeys.ephemeral(), channels });
   return { ...botQueriesFor(db, clock, outbox, channels), clock, hazards, inspections, tips, media, channels, inboundMedia };
 }

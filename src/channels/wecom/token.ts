@@ -1,6 +1,7 @@
 import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
 import { WecomError } from "./wecomError";
+import { countTokenRefresh } from "../../metrics/metrics";
 
 /** What gettoken answered. */
 export interface FetchedToken {
@@ -117,7 +118,9 @@ export class AccessTokenCache {
     let fetched: FetchedToken;
     try {
       fetched = await this.options.fetch();
+      countTokenRefresh("wecom", true);
     } catch (err) {
+      countTokenRefresh("wecom", false);
       if ((err as { configProblem?: boolean }).configProblem) this.configFailure = { error: err as Error, until: this.now() + CONFIG_FAILURE_MS };
       throw err;
     }

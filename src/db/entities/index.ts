@@ -14,6 +14,7 @@ import { HazardPhoto } from "./HazardPhoto";
 import { InboundEventRow } from "./InboundEventRow";
 import { Inspection } from "./Inspection";
 import { InspectionPhoto } from "./InspectionPhoto";
+import { JobLock } from "./JobLock";
 import { OrgUnit } from "./OrgUnit";
 import { OutboxDelivery } from "./OutboxDelivery";
 import { OutboxMessage } from "./OutboxMessage";
@@ -38,6 +39,7 @@ export { Inspection, InspectionPhoto };
 export { Tip, TipCounter, TipPhoto };
 export { WarningMessage };
 export { BotConversation, RequestResult };
+export { JobLock };
 
 export { Digest } from "./Digest";
 export { DigestSetting } from "./DigestSetting";

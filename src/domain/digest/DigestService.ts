@@ -159,7 +159,7 @@ export class DigestService {
           idempotencyKey: `digest:${kind}:${person.id}:${day}`,
           lane: "routine",
           message: { kind: "markdown", markdown },
-          recipients: resolveRecipients([person], this.deps.channels),
+          recipients: await resolveRecipients(tx, [person], this.deps.channels),
           source: `digest:${day}`,
         });
         await tx.update(Digest, { id }, { outboxMessageId: message.id });

@@ -3,7 +3,7 @@ import { Enterprise, Inspection, type Person } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { earlierResult, recordResult } from "../requests/requestResults";
 import { haversineMetres, isUsablePosition } from "../org/geo";
-import { addInspectionPhotos, checkInspectionPhotos } from "./photos";
+import { addInspectionPhotos, checkInspectionPhotos, checkPhotosAreTheCallers } from "./photos";
 import { requireInspector } from "./policy";
 import type { CheckInInput, InspectionServiceDeps, Position } from "./types";
 import { INSPECTION_KINDS, INSPECTION_RESULTS } from "./vocabulary";
@@ -19,6 +19,8 @@ export const MAX_NOTE_CHARS = 1000;
 export async function checkIn(deps: InspectionServiceDeps, inspector: Person, input: CheckInInput): Promise<Inspection> {
   requireInspector(inspector);
   const clean = checkInput(input);
+  // Read-only and reading files: checked before the transaction rather than holding it open.
+  await checkPhotosAreTheCallers(deps.db.manager, deps.media, clean.photoKeys, inspector.id);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const earlier = await earlierResult(tx, input.requestKey, "inspection");

@@ -1,11 +1,17 @@
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
+import type { PhotoFiles } from "./photos";
 import type { InspectionKind, InspectionResult } from "./vocabulary";
 
 /** What InspectionService is built from. */
 export interface InspectionServiceDeps {
   db: Database;
   clock: Clock;
+  /**
+   * The media store, to refuse photo keys that name no stored file. Every running app passes it;
+   * tests that record check-ins with made-up keys leave it out (ownership is checked either way).
+   */
+  media?: PhotoFiles;
   config: {
     /** A check-in further than this from the enterprise's coordinates is flagged `far_from_site` (INSPECTION_FAR_METRES). */
     farMetres: number;

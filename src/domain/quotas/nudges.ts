@@ -58,7 +58,7 @@ export class QuotaNudges {
       const lines = p.items.filter((i) => i.done < i.required).map((i) => `- ${i.rule}，已完成 ${i.done}`);
       const markdown = [`**日周月任务提醒**`, `${when}您的检查任务还差 ${p.missing} 次：`, ...lines, closing].join("\n");
       const created = await this.deps.db.transaction(async (tx) => {
-        const result = await this.deps.outbox.enqueue(tx, { idempotencyKey: `${key}:${p.personId}`, lane: "routine", message: { kind: "markdown", markdown }, recipients: resolveRecipients([person], this.deps.channels), source: key });
+        const result = await this.deps.outbox.enqueue(tx, { idempotencyKey: `${key}:${p.personId}`, lane: "routine", message: { kind: "markdown", markdown }, recipients: await resolveRecipients(tx, [person], this.deps.channels), source: key });
         return result.created;
       });
       if (created) sent++;

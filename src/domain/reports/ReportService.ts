@@ -71,7 +71,7 @@ export class ReportService {
       if (await this.deps.outbox.messageByKey(key)) continue;
       const stored = await this.deps.media.save(await this.workbook(person.unit, month), XLSX_TYPE);
       const created = await this.deps.db.transaction(async (tx) => {
-        const result = await this.deps.outbox.enqueue(tx, { idempotencyKey: key, lane: "routine", message: { kind: "file", storageKey: stored.key }, recipients: resolveRecipients([person], this.deps.channels), source: `report:${month}` });
+        const result = await this.deps.outbox.enqueue(tx, { idempotencyKey: key, lane: "routine", message: { kind: "file", storageKey: stored.key }, recipients: await resolveRecipients(tx, [person], this.deps.channels), source: `report:${month}` });
         return result.created;
       });
       if (created) sent++;

@@ -3,3 +3,4 @@ export { WarningService, type IntakeResult, type WarningDraft, type WarningInput
 export { DEFAULT_WARNING_RULES, selectRules, type RuleSelection, type WarningRule } from "./rules";
 export { levelFromText, splitAreas, typeFromText } from "./classify";
 export { MAX_ID_LENGTH, parseReferences, type WarningIdentity, type WarningMsgType, type WarningOutcome, type WarningRef } from "./identity";
+export { MAX_CAP_DEPTH, MAX_WARNING_AREAS, xmlDepthExceeds } from "./limits";

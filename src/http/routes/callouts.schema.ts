@@ -14,7 +14,7 @@ const role = z.string({ error: "角色应为文字" }).transform((s, ctx) => {
 
 const rule = z.object(
   {
-    units: z.array(z.string({ error: "单位编码应为文字" }).min(1, "单位编码不能为空"), { error: "请选择单位" }).min(1, "每条规则至少选择一个单位"),
+    units: z.array(z.string({ error: "单位编码应为文字" }).min(1, "单位编码不能为空"), { error: "请选择单位" }).min(1, "每条规则至少选择一个单位").max(2000, "每条规则最多选择 2000 个单位"),
     roles: z.array(role, { error: "请选择角色" }).min(1, "每条规则至少选择一个角色"),
   },
   { error: "规则应包含单位和角色" },

@@ -2,7 +2,9 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { AppError, Invalid } from "../../errors";
 import {
   levelFromText,
+  MAX_CAP_DEPTH,
   MAX_ID_LENGTH,
+  MAX_WARNING_AREAS,
   parseReferences,
   splitAreas,
   typeFromText,
@@ -10,6 +12,7 @@ import {
   type WarningInput,
   type WarningMessageInput,
   type WarningMsgType,
+  xmlDepthExceeds,
 } from "../../domain/warnings";
 
 /**
@@ -69,6 +72,8 @@ export function parseCapMessage(xml: string): WarningMessageInput {
 /** The `<alert>` element of a CAP 1.2 document, refusing DTDs before any parsing. */
 function readAlert(xml: string): Node {
   if (DTD.test(xml)) throw Invalid("CAP 文件不能包含 DOCTYPE 或 ENTITY 声明，已拒绝", undefined, "cap_dtd_refused");
+  // The validator and the parser recurse per element: a document nested 100,000 deep would overflow the stack.
+  if (xmlDepthExceeds(xml, MAX_CAP_DEPTH)) throw Invalid(`CAP 文件的元素嵌套超过 ${MAX_CAP_DEPTH} 层，不是有效的预警，已拒绝`, undefined, "cap_too_deep");
   if (XMLValidator.validate(xml) !== true) throw Invalid("CAP 文件不是有效的 XML，请检查文件是否完整", undefined, "cap_invalid_xml");
   const alert = (parser.parse(xml) as Node).alert as Node | undefined;
   if (!alert || typeof alert !== "object" || !CAP_NS.test(xml)) {
@@ -121,11 +126,13 @@ function pickInfo(raw: unknown): Node {
 
 /** areaDesc names; an area's geocodes count only when it has no areaDesc (codes vary by publisher). */
 function areasOf(info: Node): string[] {
-  return list<Node>(info.area).flatMap((a) => {
+  const areas = list<Node>(info.area).flatMap((a) => {
     const desc = text(a.areaDesc);
     if (desc) return splitAreas(desc);
     return list<Pair>(a.geocode).map((g) => text(g.value)).filter((v): v is string => Boolean(v));
   });
+  if (areas.length > MAX_WARNING_AREAS) throw Invalid(`CAP 预警的区域超过 ${MAX_WARNING_AREAS} 个，请按乡镇拆分后分别发布`, undefined, "cap_too_many_areas");
+  return areas;
 }
 
 function date(raw: unknown, field: string): Date | null {

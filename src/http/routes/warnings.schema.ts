@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseLevel, parseWarningType } from "../../domain/callouts";
-import { MAX_ID_LENGTH, type WarningInput, type WarningMessageInput } from "../../domain/warnings";
+import { MAX_ID_LENGTH, MAX_WARNING_AREAS, type WarningInput, type WarningMessageInput } from "../../domain/warnings";
 import { parseBody } from "./callouts.schema";
 
 /** The simple JSON form of a warning, with the messages a person reads in Chinese. */
@@ -24,7 +24,7 @@ const warningJson = z
       if (!l) ctx.addIssue({ code: "custom", message: "预警等级只能是 红、橙、黄、蓝" });
       return l as NonNullable<typeof l>;
     }),
-    areas: z.array(z.string({ error: "区域须为单位名称或编码" }).trim().min(1, "区域不能为空"), { error: "请填写预警区域（单位名称或编码的列表）" }).min(1, "请至少填写一个预警区域").max(200, "预警区域不超过 200 个"),
+    areas: z.array(z.string({ error: "区域须为单位名称或编码" }).trim().min(1, "区域不能为空"), { error: "请填写预警区域（单位名称或编码的列表）" }).min(1, "请至少填写一个预警区域").max(MAX_WARNING_AREAS, `预警区域不超过 ${MAX_WARNING_AREAS} 个`),
     validFrom: instant("生效时间"),
     validTo: instant("失效时间"),
     title: z.string({ error: "标题须为文字" }).trim().min(1).max(100, "标题不超过 100 个字").optional(),
