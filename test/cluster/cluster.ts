@@ -19,6 +19,7 @@ import { FakeWecom } from "../fakes/fakeWecom";
 import { dropTestDatabase, TEST_BOARD_LINK_SECRET, TEST_TIP_KEY } from "../support/backend";
 import { CORP } from "../support/wecomApp";
 import { ROOT, SERVER_JS } from "./build";
+import { within } from "./support";
 
 /**
  * Several app processes — the tsc build started with node, as in production — on their own ports
@@ -195,9 +196,7 @@ export class Cluster {
   /** Kills every process still running, closes the in-test services and pools, drops the database. */
   async close(): Promise<void> {
     for (const i of this.live) i.child.kill("SIGKILL");
-    const gaveUp = new AbortController();
-    await Promise.race([Promise.all(this.instances.map((i) => i.exited)), sleep(5_000, undefined, { signal: gaveUp.signal }).catch(() => undefined)]);
-    gaveUp.abort();
+    await within(Promise.all(this.instances.map((i) => i.exited)), 5_000);
     for (const s of this.extraServices.splice(0)) await s.close().catch(() => undefined);
     await this.fake.stop();
     if (this.db.dataSource.isInitialized) await this.db.close().catch(() => undefined);

@@ -36,3 +36,13 @@ export const settle = (ms = 1_500) => sleep(ms);
 
 /** Calls spread over the instances round-robin, starting at `offset`. */
 export const spread = <T>(items: readonly T[], offset = 0) => (i: number) => items[(i + offset) % items.length] as T;
+
+/** `promise`'s value, or null when it has not settled within `ms` (the timer never outlives the wait). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([promise, sleep(ms, null, { signal: timer.signal })]);
+  } finally {
+    timer.abort();
+  }
+}
