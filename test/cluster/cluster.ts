@@ -46,13 +46,13 @@ export interface ClusterOptions {
 }
 
 /** Bounded polling: `check` until it returns something truthy, or fail with `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 100): Promise<Exclude<T, false | null | undefined | 0 | "">> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Exclude<T, false | null | undefined | 0 | "">;
     } catch (err) {
       last = err;
     }

@@ -1,20 +1,23 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { In, IsNull, Not } from "typeorm";
+import { In, IsNull, Like, Not } from "typeorm";
 import { systemClock } from "../../src/clock";
-import { Callout, CalloutRecipient, CalloutStep, OutboxDelivery, Person } from "../../src/db/entities";
+import { Callout, CalloutRecipient, CalloutStep, Hazard, HazardNudge, OutboxDelivery, OutboxMessage, Person } from "../../src/db/entities";
+import { demoMobile } from "../../src/domain/demo/people";
 import type { Services } from "../../src/services";
 import { textMessageXml } from "../fakes/fakeWecom";
 import { Cluster, waitFor } from "./cluster";
 import { messagesTo, settle, TEST_MS, withLogs, wordsOf } from "./support";
 
 /**
- * A 叫应 campaign on a fleet: created and sent through the admin API of two different instances,
+ * The minute jobs on a fleet. A 叫应 campaign: created and sent through the admin API of two different instances,
  * its minute tick run by three instances at the same moment (as three schedulers that all fired),
  * the cards and reminders sent by the three processes' outbox workers. 叫应 ignores quiet hours,
  * and the timeline is moved by shifting the campaign's own times in the database, so nothing
- * depends on the hour the test runs at.
+ * depends on the hour the test runs at. The overdue ladder: hazards whose deadlines are set
+ * relative to the database's "now", its job run by the three at once (the cluster has no quiet
+ * hours, so its routine messages go out whatever the hour).
  */
-describe("three instances: a 叫应 campaign", () => {
+describe("three instances: the 叫应 tick and the overdue ladder", () => {
   let cluster: Cluster;
   let tickers: Services[];
 
@@ -115,6 +118,78 @@ describe("three instances: a 叫应 campaign", () => {
         const initiator = (await cluster.db.manager.findOneByOrFail(Callout, { id })).initiatorId;
         const officer = await cluster.db.manager.findOneByOrFail(Person, { id: initiator });
         expect(messagesTo(cluster.fake, officer.wecomUserId as string).filter((m) => wordsOf(m).includes("叫应结果："))).toHaveLength(1);
+      },
+    ),
+    TEST_MS,
+  );
+
+  it(
+    "takes each rung of the overdue ladder once and nudges each person once per step",
+    withLogs(
+      () => cluster,
+      async () => {
+        const person = (n: number) => cluster.db.manager.findOneByOrFail(Person, { mobile: demoMobile(n) });
+        const owners = await Promise.all([35, 36, 38, 40, 42, 44].map(person));
+        const supervisor = await person(8);
+        const reporter = await person(23);
+        const [{ now }] = (await cluster.db.manager.query("SELECT UTC_TIMESTAMP(3) AS now")) as [{ now: string | Date }];
+        const dbNow = new Date(typeof now === "string" ? `${now.replace(" ", "T")}Z` : now.getTime());
+        const DAY = 86_400_000;
+        for (let i = 0; i < 30; i++) {
+          const owner = owners[i % owners.length] as Person;
+          // Every rung of -1, 0, 3, 7 days: from due tomorrow to nine days overdue, an hour off each.
+          const deadline = new Date(dbNow.getTime() + (1 - (i % 10)) * DAY + 3_600_000);
+          await cluster.db.manager.save(
+            cluster.db.manager.create(Hazard, {
+              number: `YH-2026-${String(i + 1).padStart(6, "0")}`,
+              year: 2026,
+              seq: i + 1,
+              source: "inspection",
+              state: "rectifying",
+              level: i % 7 === 0 ? "major" : "general",
+              category: "消防通道堵塞",
+              description: "集群测试隐患",
+              enterpriseId: null,
+              unitId: owner.unitId,
+              locationText: null,
+              reporterId: reporter.id,
+              ownerId: owner.id,
+              supervisorId: supervisor.id,
+              deadline,
+              listedForSupervision: false,
+              enforcementStage: "advice",
+              reportedAt: dbNow,
+              updatedAt: dbNow,
+            }),
+          );
+        }
+        const jobs = tickers.map((t) => t.jobs.find((j) => j.name === "hazardNudges"));
+        let taken = 0;
+        for (let round = 0; round < 3; round++) {
+          const results = (await Promise.all(tickers.map((t, i) => jobs[i]?.run(t.jobContext)))) as { steps: number; failed: unknown[] }[];
+          for (const r of results) expect(r.failed).toEqual([]);
+          taken += results.reduce((sum, r) => sum + r.steps, 0);
+        }
+        const steps = await cluster.db.manager.find(HazardNudge);
+        expect(steps.length).toBeGreaterThan(10);
+        // The three together took exactly the steps recorded: none twice.
+        expect(taken).toBe(steps.length);
+        expect(new Set(steps.map((s) => `${s.hazardId}:${s.step}`)).size).toBe(steps.length);
+
+        const nudges = await cluster.db.manager.find(OutboxMessage, { where: { source: Like("hazard-nudge:%") } });
+        await waitFor("the nudges at the platform", async () => (await cluster.db.manager.count(OutboxDelivery, { where: { messageId: In(nudges.map((m) => m.id)), status: Not("sent") } })) === 0);
+        await settle();
+        const deliveries = await cluster.db.manager.find(OutboxDelivery, { where: { messageId: In(nudges.map((m) => m.id)) } });
+        // Each delivery reached the platform once; no person got a hazard's line twice for one step.
+        const atFake = cluster.fake.messages.filter((m) => !m.duplicateOf && /YH-2026-\d{6}/.test(JSON.stringify(m.body)));
+        expect(atFake.reduce((n, m) => n + m.delivered.length + m.dropped.length, 0)).toBe(deliveries.length);
+        // A nudge's first line names its step (提醒, 提醒单, 督办单, 挂牌督办).
+        const lines = atFake.flatMap((m) => {
+          const step = wordsOf(m).split("\n")[0];
+          return [...m.delivered, ...m.dropped].flatMap((u) => (wordsOf(m).match(/YH-2026-\d{6}/g) ?? []).map((h) => `${u}:${step}:${h}`));
+        });
+        expect(lines.length).toBeGreaterThan(0);
+        expect(new Set(lines).size).toBe(lines.length);
       },
     ),
     TEST_MS,
