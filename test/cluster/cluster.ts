@@ -43,6 +43,12 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** Settings on top of the cluster's own, for every process and the in-test services. */
   env?: Record<string, string>;
+  /**
+   * The processes start together on an EMPTY database and migrate it themselves, as a fleet does
+   * after an upgrade; the test loads the demo county afterwards. Otherwise the test migrates and
+   * loads the demo county before any process starts.
+   */
+  fresh?: boolean;
 }
 
 /** Bounded polling: `check` until it returns something truthy, or fail with `what`. */
@@ -70,10 +76,12 @@ export class Cluster {
     /** The processes' settings (the test process reads the same). */
     readonly env: Record<string, string>,
     readonly config: Config,
-    /** The test's own pool on the cluster's database, for seeding and checking. */
-    readonly db: Database,
     readonly dir: string,
   ) {}
+
+  /** The test's own pool on the cluster's database, for seeding and checking. */
+  db!: Database;
+  private closed = false;
 
   /** A fresh database (migrated, with the demo county), the fake with every member, and the processes started. */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
@@ -109,27 +117,28 @@ export class Cluster {
       ...options.env,
     };
     const config = loadConfig(env);
-    let db: Database | undefined;
+    const cluster = new Cluster(fake, env, config, dir);
+    // Every start settles before a failure is thrown, so close() sees (and kills) every child.
+    const spawnAll = async () => {
+      const started = await Promise.allSettled(Array.from({ length: options.instances ?? 3 }, (_, i) => cluster.spawn(`app${i + 1}`)));
+      const failed = started.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+    };
     try {
-      // Migrated here, once, before any process starts: each process then finds nothing to do.
-      db = new Database(await openDataSource(config, { migrate: true, entities }));
+      // Migrated here, once, before any process starts (each then finds nothing to do), unless
+      // the processes are to do it themselves.
+      if (options.fresh) await spawnAll();
+      const db = (cluster.db = new Database(await openDataSource(config, { migrate: !options.fresh, entities })));
       await loadDemo(db, systemClock);
       for (const p of await db.manager.find(Person, { where: { active: true } })) {
         if (p.wecomUserId) fake.addUser({ userid: p.wecomUserId, name: p.name, department: [1] });
       }
-      const cluster = new Cluster(fake, env, config, db, dir);
-      try {
-        await Promise.all(Array.from({ length: options.instances ?? 3 }, (_, i) => cluster.spawn(`app${i + 1}`)));
-      } catch (err) {
-        await cluster.close();
-        throw err;
-      }
-      return cluster;
+      if (!options.fresh) await spawnAll();
     } catch (err) {
-      if (db?.dataSource.isInitialized) await db.close().catch(() => undefined);
-      await fake.stop();
+      await cluster.close();
       throw err;
     }
+    return cluster;
   }
 
   /** Starts one more process (also to replace a killed one) and waits until it listens. */
@@ -139,19 +148,24 @@ export class Cluster {
     const child = spawn(process.execPath, [SERVER_JS], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...this.env, INSTANCE_ID: name }, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-    const url = await waitFor(
+    const started = await waitFor(
       `${name} to listen`,
-      async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited early:\n${this.tail(logFile)}`);
-        return /"msg":"anshao listening"/.test(readFileSync(logFile, "utf8")) ? (/"url":"(http:\/\/[^"]+)"/.exec(readFileSync(logFile, "utf8"))?.[1] ?? "") : "";
+      () => {
+        if (child.exitCode !== null || child.signalCode !== null) return { exited: true, url: "" };
+        const log = readFileSync(logFile, "utf8");
+        const url = /"msg":"anshao listening"/.test(log) ? /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1] : undefined;
+        return url ? { exited: false, url } : undefined;
       },
       60_000,
     ).catch((err: Error) => {
       child.kill("SIGKILL");
       throw new Error(`${err.message}\n${this.tail(logFile)}`);
     });
+    if (started.exited) throw new Error(`${name} exited while starting:\n${this.tail(logFile)}`);
+    const url = started.url;
     const instance = { name, url, child, logFile, exited };
     this.instances.push(instance);
+    if (this.closed) child.kill("SIGKILL");
     return instance;
   }
 
@@ -195,11 +209,12 @@ export class Cluster {
 
   /** Kills every process still running, closes the in-test services and pools, drops the database. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const i of this.live) i.child.kill("SIGKILL");
     await within(Promise.all(this.instances.map((i) => i.exited)), 5_000);
     for (const s of this.extraServices.splice(0)) await s.close().catch(() => undefined);
     await this.fake.stop();
-    if (this.db.dataSource.isInitialized) await this.db.close().catch(() => undefined);
+    if (this.db?.dataSource.isInitialized) await this.db.close().catch(() => undefined);
     await dropTestDatabase(this.config).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
