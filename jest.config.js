@@ -17,11 +17,21 @@ const integration = (name, backend) => ({
   setupFiles: [...base.setupFiles, `<rootDir>/test/support/backend.${backend}.ts`],
 });
 
+// Three app processes (built once by globalSetup) on one MariaDB database and one Redis prefix,
+// behind the fake WeChat Work: only with MariaDB + Redis, as a fleet never runs on SQLite.
+const cluster = {
+  ...base,
+  displayName: "cluster",
+  testMatch: ["<rootDir>/test/cluster/**/*.cluster.test.ts"],
+  globalSetup: "<rootDir>/test/cluster/build.ts",
+  setupFiles: [...base.setupFiles, "<rootDir>/test/support/backend.mysql.ts"],
+};
+
 module.exports = {
   testTimeout: 30000,
   projects: [
     { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     integration("embedded", "embedded"),
-    ...(mysql ? [integration("mariadb+redis", "mysql")] : []),
+    ...(mysql ? [integration("mariadb+redis", "mysql"), cluster] : []),
   ],
 };

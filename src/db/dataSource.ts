@@ -54,13 +54,42 @@ export async function openDataSource(config: Pick<Config, "db">, options: { migr
     dataSource = new DataSource(buildDataSourceOptions(config, options.entities, config.db.kind === "mysql" ? await detectFlavour(config.db.url) : undefined));
     await dataSource.initialize();
     await dataSource.query("SELECT 1");
-    if (options.migrate) await dataSource.runMigrations({ transaction: "each" });
+    if (options.migrate) await migrateOneAtATime(dataSource);
   } catch (err) {
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     throw describeOpenError(config, err as Error);
   }
   return dataSource as DataSource;
 }
+
+/**
+ * Brings the schema up to date, one process at a time. A fleet restarted together after an
+ * upgrade would otherwise run the same migration at once — MySQL's DDL is not transactional, so
+ * all but one fail ("Table … already exists") and their processes exit. A named lock per database,
+ * held by one connection for the whole run, makes the others wait and then find nothing to do.
+ */
+async function migrateOneAtATime(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type === "better-sqlite3") {
+    await dataSource.runMigrations({ transaction: "each" });
+    return;
+  }
+  const lock = dataSource.createQueryRunner();
+  const name = "CONCAT('anshao:migrate:', LEFT(SHA1(DATABASE()), 40))";
+  try {
+    const [row] = (await lock.query(`SELECT GET_LOCK(${name}, ?) AS got`, [MIGRATION_LOCK_WAIT_S])) as { got: number | string | null }[];
+    if (Number(row?.got) !== 1) throw new Error(`another instance has been migrating this database for over ${MIGRATION_LOCK_WAIT_S} s (GET_LOCK timed out)`);
+    try {
+      await dataSource.runMigrations({ transaction: "each" });
+    } finally {
+      await lock.query(`SELECT RELEASE_LOCK(${name})`).catch(() => undefined);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** How long a starting instance waits for another's migrations (a long data migration included). */
+const MIGRATION_LOCK_WAIT_S = 600;
 
 /** Asks the server what it is; MariaDB and MySQL share a protocol but not every catalogue detail. */
 async function detectFlavour(url: string): Promise<"mysql" | "mariadb"> {
