@@ -6,3 +6,4 @@ export { defineStateMachine, type StateMachine, type StateMachineSpec } from "./
 export { defineNumbering, numberingYear, sequenceDigits, type CaseNumbering, type CounterRow, type NumberingSpec } from "./numbering";
 export { transitionCase, type CaseChange, type CaseKind, type CaseRow, type TransitionLine } from "./transition";
 export { definePhotos, MAX_PHOTOS, type CasePhotos, type PhotoRow, type PhotoSpec } from "./photos";
+export { readOrCreateKeyFile, type KeyFileKind } from "./keyFile";

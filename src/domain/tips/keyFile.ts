@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { AppError } from "../../errors";
+import { type KeyFileKind, readOrCreateKeyFile } from "../kernel/keyFile";
 import { TipKeys } from "./keys";
 
 /** Where the master key comes from: `config.tips`. */
@@ -12,7 +10,14 @@ export interface TipKeySettings {
   keyFile?: string;
 }
 
-const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
+const TIP_KEY_FILE: KeyFileKind = {
+  name: "举报人身份密钥",
+  code: "tip_key_file",
+  format: /^[A-Za-z0-9+/]{43}=$/,
+  formatText: "应为 32 字节的 base64",
+  remedy: "请从备份恢复该文件，或设置 TIP_IDENTITY_KEY。",
+  make: () => randomBytes(32).toString("base64"),
+};
 
 /**
  * The tip keys for this process: the configured key, else the embedded mode's key file (made once,
@@ -23,41 +28,5 @@ const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
 export function loadTipKeys(settings: TipKeySettings, onCreated?: (path: string) => void): TipKeys {
   if (settings.identityKey) return new TipKeys(Buffer.from(settings.identityKey, "base64"));
   if (!settings.keyFile) return TipKeys.ephemeral();
-  const path = resolve(settings.keyFile);
-  const existing = readKeyFile(path);
-  if (existing) return new TipKeys(existing);
-  const created = createKeyFile(path);
-  onCreated?.(path);
-  return new TipKeys(created);
-}
-
-function readKeyFile(path: string): Buffer | null {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8").trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new AppError("tip_key_file_unreadable", `无法读取举报人身份密钥文件 ${path}：${(err as Error).message}`, 503);
-  }
-  if (!BASE64_KEY.test(text)) {
-    throw new AppError("tip_key_file_invalid", `举报人身份密钥文件 ${path} 内容无效（应为 32 字节的 base64）。请从备份恢复该文件，或设置 TIP_IDENTITY_KEY。`, 503);
-  }
-  return Buffer.from(text, "base64");
-}
-
-function createKeyFile(path: string): Buffer {
-  const key = randomBytes(32);
-  const temp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, `${key.toString("base64")}\n`, { flag: "wx", mode: 0o600 });
-    // link() fails if the name exists: of two processes starting at once, one key wins, whole.
-    linkSync(temp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return readKeyFile(path) as Buffer;
-    throw new AppError("tip_key_file_unwritable", `无法创建举报人身份密钥文件 ${path}：${(err as Error).message}`, 503);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-  return key;
+  return new TipKeys(Buffer.from(readOrCreateKeyFile(TIP_KEY_FILE, settings.keyFile, onCreated), "base64"));
 }
