@@ -71,8 +71,7 @@ export class DingtalkApi {
     });
     if (reply.errcode || typeof reply.access_token !== "string") {
       // A wrong app key or secret is for an operator to fix; the outbox pauses the channel meanwhile.
-      const error = new ChannelError("dingtalk", `dingtalk_${reply.errcode ?? "no_token"}`, "钉钉 access_token 获取失败，请检查 DINGTALK_APP_KEY 和 DINGTALK_APP_SECRET", false, undefined, true);
-      throw Object.assign(error, { configProblem: true });
+      throw new ChannelError("dingtalk", `dingtalk_${reply.errcode ?? "no_token"}`, "钉钉 access_token 获取失败，请检查 DINGTALK_APP_KEY 和 DINGTALK_APP_SECRET", false, undefined, true);
     }
     return { token: reply.access_token, expiresInS: Number(reply.expires_in ?? 7200) };
   }

@@ -60,16 +60,15 @@ interface RobotMessage {
 
 /**
  * A robot message as an InboundEvent; only text for now (null: a type not handled). The sender is
- * the DingTalk userid (`senderStaffId`), which person_accounts holds; a sender from another corp
- * has none and is refused as malformed.
+ * the DingTalk userid (`senderStaffId`), which person_accounts holds.
  */
 export function robotEvent(body: unknown, receivedAt: Date): InboundEvent | null {
   if (typeof body !== "object" || body === null) throw new MalformedDingtalkMessage("json");
   const m = body as RobotMessage;
   if (typeof m.msgId !== "string" || m.msgId === "") throw new MalformedDingtalkMessage("msgId");
   const sender = typeof m.senderStaffId === "string" && m.senderStaffId !== "" ? m.senderStaffId : typeof m.staffId === "string" ? m.staffId : "";
-  if (sender === "") throw new MalformedDingtalkMessage("senderStaffId");
-  if (m.msgtype !== "text") return null;
+  // A sender from another corp has no staff id, so no account here to find them by: not handled.
+  if (sender === "" || m.msgtype !== "text") return null;
   if (typeof m.text?.content !== "string") throw new MalformedDingtalkMessage("text");
   // Group messages start with a space after the @mention.
   const text = m.text.content.trim();
