@@ -98,6 +98,12 @@ const envSchema = z.object({
   WECOM_API_BASE: z.string().url("应为 http(s):// 开头的地址").default("https://qyapi.weixin.qq.com"),
   WECOM_REPLAY_WINDOW_S: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "不能为负数").default(3600),
   WECOM_DAILY_QUOTA: positiveInt.default(200_000),
+  DINGTALK_APP_KEY: optionalString,
+  DINGTALK_APP_SECRET: optionalString,
+  DINGTALK_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, "应为数字（应用的 AgentId）").optional()),
+  DINGTALK_TOKEN: optionalString,
+  DINGTALK_AES_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{43}$/, "应为 43 位字母数字（事件订阅中的加密 aes_key）").optional()),
+  DINGTALK_API_BASE: z.string().url("应为 http(s):// 开头的地址").default("https://oapi.dingtalk.com"),
   MEDIA_DIR: z.string().min(1).default("./data/media"),
   MEDIA_MAX_MB: positiveInt.default(20),
   OUTBOX_ENABLED: booleanFlag.default(true),
@@ -123,6 +129,7 @@ const envSchema = z.object({
 });
 
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
+const DINGTALK_KEYS = ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_AGENT_ID", "DINGTALK_TOKEN", "DINGTALK_AES_KEY"] as const;
 
 export type Env = Record<string, string | undefined>;
 
@@ -156,6 +163,13 @@ export function loadConfig(env: Env = process.env) {
     const missing = WECOM_KEYS.filter((k) => e[k] === undefined);
     throw new ConfigError(missing.map((k) => `${k}: 启用企业微信需同时设置 ${WECOM_KEYS.join("、")}，此项缺失`));
   }
+  const dingtalkSet = DINGTALK_KEYS.filter((k) => e[k] !== undefined);
+  if (dingtalkSet.length > 0 && dingtalkSet.length < DINGTALK_KEYS.length) {
+    const missing = DINGTALK_KEYS.filter((k) => e[k] === undefined);
+    throw new ConfigError(missing.map((k) => `${k}: 启用钉钉需同时设置 ${DINGTALK_KEYS.join("、")}，此项缺失`));
+  }
+  // A messenger is configured: the console is then no longer the only channel.
+  const messengers = wecomSet.length + dingtalkSet.length;
   const embedded = e.DATABASE_URL === undefined;
   // A generated key is fine next to an embedded SQLite file; a production database must not
   // depend on a file that a redeploy loses.
@@ -168,9 +182,9 @@ export function loadConfig(env: Env = process.env) {
     serverKeys.push("BOARD_LINK_SECRET: 使用 DATABASE_URL（生产部署）时必须设置叫应看板链接的签名密钥（至少 32 个字符，可用 openssl rand -hex 32 生成），各实例须相同");
   }
   if (serverKeys.length > 0) throw new ConfigError(serverKeys);
-  const consoleEnabled = e.CONSOLE_ENABLED ?? (embedded && wecomSet.length === 0);
+  const consoleEnabled = e.CONSOLE_ENABLED ?? (embedded && messengers === 0);
   // The demo on a laptop: SQLite, no messenger, not production. Only there is the console open to anyone who reaches it.
-  const consoleOpen = embedded && wecomSet.length === 0 && e.NODE_ENV !== "production";
+  const consoleOpen = embedded && messengers === 0 && e.NODE_ENV !== "production";
   return Object.freeze({
     env: e.NODE_ENV,
     instanceId: e.INSTANCE_ID ?? `${process.pid}`,
@@ -208,6 +222,18 @@ export function loadConfig(env: Env = process.env) {
           apiBase: e.WECOM_API_BASE.replace(/\/+$/, ""),
           replayWindowS: e.WECOM_REPLAY_WINDOW_S,
           dailyQuota: e.WECOM_DAILY_QUOTA,
+        })
+      : undefined,
+    /** DingTalk (钉钉) is enabled only when all five credentials are set; otherwise /dingtalk/* answers 404. */
+    dingtalk: dingtalkSet.length
+      ? Object.freeze({
+          appKey: e.DINGTALK_APP_KEY as string,
+          appSecret: e.DINGTALK_APP_SECRET as string,
+          agentId: Number(e.DINGTALK_AGENT_ID),
+          token: e.DINGTALK_TOKEN as string,
+          aesKey: e.DINGTALK_AES_KEY as string,
+          /** The `oapi` host (gettoken, work notifications); the loopback fake in tests. */
+          apiBase: e.DINGTALK_API_BASE.replace(/\/+$/, ""),
         })
       : undefined,
     hazards: Object.freeze({

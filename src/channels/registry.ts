@@ -6,13 +6,14 @@ import type { StoredMedia } from "../media/MediaStore";
 import { AppError } from "../errors";
 import type { ContactSource } from "../domain/org/contactSource";
 import { wecomChannel } from "./wecom";
+import { dingtalkChannel } from "./dingtalk";
 
 /**
  * Every messenger Anshao speaks, in order of preference: a person with accounts on several (and
  * no preferred one) is reached on the first enabled one. The only list that names them all; a new
  * messenger is its folder under src/channels/ plus one line here.
  */
-export const CHANNEL_MODULES: readonly ChannelModule[] = [wecomChannel, consoleChannel];
+export const CHANNEL_MODULES: readonly ChannelModule[] = [wecomChannel, dingtalkChannel, consoleChannel];
 
 const byId = new Map<ChannelId, ChannelModule>(CHANNEL_MODULES.map((m) => [m.id, m]));
 

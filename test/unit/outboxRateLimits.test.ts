@@ -19,7 +19,8 @@ describe("outbox rate limits", () => {
   it("uses WeChat Work's published limits and the configured daily quota (declared by the channel module)", () => {
     expect(defaultLimits().wecom).toEqual({ perRecipientPerMinute: 30, perRecipientPerHour: 1000, perAppPerDay: 200_000, perApiPerMinute: 10_000 });
     expect(defaultLimits(5000).wecom?.perAppPerDay).toBe(5000);
-    expect(defaultLimits().dingtalk).toBeUndefined();
+    // DingTalk declares its API rate (20 a second on the standard edition).
+    expect(defaultLimits().dingtalk).toEqual({ perApiPerMinute: 1_200 });
   });
 
   it("lets 30 messages a minute through to one person and holds the 31st until the next minute", async () => {

@@ -1,0 +1,107 @@
+import axios, { type AxiosInstance, type AxiosRequestConfig } from "axios";
+import { ChannelError } from "../channel";
+import type { KeyValue } from "../../kv";
+import type { Logger } from "../../log";
+import { AccessTokenCache, type FetchedToken } from "./token";
+
+/** Per HTTP call; a send makes at most three (token, send, send again after a refused token). */
+export const HTTP_TIMEOUT_MS = 10_000;
+
+/** Every `oapi` answer carries these; business fields come alongside. */
+export interface OapiReply {
+  errcode?: number;
+  errmsg?: string;
+  [field: string]: unknown;
+}
+
+/** Answers meaning the access token is invalid or expired: drop it, fetch a new one, retry once. */
+const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
+/** Throttling (PROTOCOLS §3.6, §3.8): per-app and per-corp QPM, system busy, global overload. */
+const RETRYABLE_ERRCODES = new Set([-1, 143103, 143104, 90002, 90018, 90019]);
+/** The platform's minute windows reset after 60 s. */
+const THROTTLE_PAUSE_MS = 60_000;
+
+export interface DingtalkApiOptions {
+  appKey: string;
+  appSecret: string;
+  /** `config.dingtalk.apiBase`: https://oapi.dingtalk.com, or the loopback fake in tests. */
+  apiBase: string;
+  kv: KeyValue;
+  log?: Logger;
+  timeoutMs?: number;
+}
+
+/**
+ * DingTalk's `oapi` server API for one app: one axios instance, the shared access token and the
+ * rule for refused tokens (drop, refresh once, retry once). Every failure becomes a ChannelError;
+ * every call is logged as `{api, ms, errcode}` and nothing else — URLs carry the token and bodies
+ * carry message contents.
+ */
+export class DingtalkApi {
+  private readonly http: AxiosInstance;
+  private readonly tokens: AccessTokenCache;
+
+  constructor(private readonly options: DingtalkApiOptions) {
+    const timeout = options.timeoutMs ?? HTTP_TIMEOUT_MS;
+    // Statuses are judged here, not by axios, so that an error never carries the request URL around.
+    this.http = axios.create({ baseURL: options.apiBase.replace(/\/+$/, ""), timeout, validateStatus: () => true });
+    this.tokens = new AccessTokenCache({
+      kv: options.kv,
+      key: `dingtalk:token:${options.appKey}`,
+      fetch: () => this.fetchToken(),
+      log: options.log,
+      lockTtlMs: timeout + 5_000,
+    });
+  }
+
+  /** `POST /<api>?access_token=…` with a JSON body. */
+  async post<T extends OapiReply>(api: string, body: unknown): Promise<T> {
+    const token = await this.tokens.get();
+    const first = await this.call<T>(api, { method: "POST", data: body, params: { access_token: token } });
+    if (!TOKEN_ERRCODES.has(first.errcode ?? 0)) return this.check(api, first);
+    await this.tokens.invalidate(token);
+    const fresh = await this.tokens.get();
+    return this.check(api, await this.call<T>(api, { method: "POST", data: body, params: { access_token: fresh } }));
+  }
+
+  private async fetchToken(): Promise<FetchedToken> {
+    const reply = await this.call<OapiReply & { access_token?: string; expires_in?: number }>("gettoken", {
+      method: "GET",
+      params: { appkey: this.options.appKey, appsecret: this.options.appSecret },
+    });
+    if (reply.errcode || typeof reply.access_token !== "string") {
+      // A wrong app key or secret is for an operator to fix; the outbox pauses the channel meanwhile.
+      throw new ChannelError("dingtalk", `dingtalk_${reply.errcode ?? "no_token"}`, "钉钉 access_token 获取失败，请检查 DINGTALK_APP_KEY 和 DINGTALK_APP_SECRET", false, undefined, true);
+    }
+    return { token: reply.access_token, expiresInS: Number(reply.expires_in ?? 7200) };
+  }
+
+  private check<T extends OapiReply>(api: string, reply: T): T {
+    const code = reply.errcode ?? 0;
+    if (code === 0) return reply;
+    if (RETRYABLE_ERRCODES.has(code)) throw new ChannelError("dingtalk", `dingtalk_${code}`, "钉钉接口繁忙或调用过于频繁，稍后重试", true, THROTTLE_PAUSE_MS);
+    if (TOKEN_ERRCODES.has(code)) throw new ChannelError("dingtalk", `dingtalk_${code}`, "钉钉 access_token 连续两次被拒绝，稍后重试", true);
+    this.options.log?.warn({ channel: "dingtalk", api, errcode: code }, "dingtalk api refused");
+    throw new ChannelError("dingtalk", `dingtalk_${code}`, `钉钉接口返回错误（错误码 ${code}）`, false);
+  }
+
+  private async call<T extends OapiReply>(api: string, request: AxiosRequestConfig): Promise<T> {
+    const started = Date.now();
+    let status: number;
+    let data: unknown;
+    try {
+      ({ status, data } = await this.http.request({ ...request, url: `/${api}` }));
+    } catch (err) {
+      this.options.log?.warn({ channel: "dingtalk", api, ms: Date.now() - started, code: (err as { code?: string }).code }, "dingtalk api unreachable");
+      throw new ChannelError("dingtalk", "dingtalk_unreachable", "无法连接钉钉服务器，稍后重试", true);
+    }
+    const reply = (typeof data === "object" && data !== null ? data : {}) as T;
+    this.options.log?.debug({ channel: "dingtalk", api, ms: Date.now() - started, status, errcode: reply.errcode }, "dingtalk api");
+    // Anti-abuse answers come as HTML or `status: 1111` instead of an errcode (PROTOCOLS §3.8).
+    if (status >= 500 || status === 429 || typeof data !== "object" || (reply as { status?: unknown }).status === 1111) {
+      throw new ChannelError("dingtalk", `dingtalk_http_${status}`, "钉钉服务器暂时无法处理请求，稍后重试", true, status === 429 ? THROTTLE_PAUSE_MS : undefined);
+    }
+    if (status >= 400) throw new ChannelError("dingtalk", `dingtalk_http_${status}`, `钉钉服务器拒绝了请求（HTTP ${status}）`, false);
+    return reply;
+  }
+}

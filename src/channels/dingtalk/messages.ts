@@ -1,0 +1,51 @@
+import { ChannelError, type Card, type OutboundMessage } from "../channel";
+
+/** The `msg` of a work notification (PROTOCOLS §3.6). */
+export type WorkNoticeMsg = { msgtype: "text"; text: { content: string } } | { msgtype: "markdown"; markdown: { title: string; text: string } };
+
+/** A markdown message's title is what the conversation list and the push show. */
+const TITLE_MAX_CHARS = 20;
+
+/**
+ * Our channel-neutral message as a work notification. Cards are not interactive on DingTalk yet
+ * (capabilities say `cards: false`, so the bots send numbered choices as text); a card that comes
+ * anyway goes out as markdown with its buttons as numbered choices to answer with.
+ */
+export function toWorkNotice(message: OutboundMessage): WorkNoticeMsg {
+  switch (message.kind) {
+    case "text":
+      return { msgtype: "text", text: { content: message.text } };
+    case "markdown":
+      return markdown(firstLine(message.markdown), message.markdown);
+    case "textcard":
+      return markdown(message.title, `### ${message.title}\n\n${message.description}\n\n[${message.buttonText ?? "查看详情"}](${message.url})`);
+    case "news":
+      return markdown(message.articles[0]?.title ?? "消息", message.articles.map((a) => `[${a.title}](${a.url})${a.description ? `\n\n${a.description}` : ""}`).join("\n\n"));
+    case "card":
+      return markdown(message.card.title, cardMarkdown(message.card));
+    default:
+      throw new ChannelError("dingtalk", "dingtalk_unsupported", `钉钉渠道暂不支持发送此类消息（${message.kind}）`, false);
+  }
+}
+
+function cardMarkdown(card: Card): string {
+  const lines = [`### ${card.title}`];
+  if (card.description) lines.push("", card.description);
+  for (const f of card.fields ?? []) lines.push("", `${f.label}：${f.value}`);
+  if (card.buttons?.length) {
+    lines.push("", "请回复序号：");
+    card.buttons.forEach((b, i) => lines.push("", `${i + 1}. ${b.label}`));
+  }
+  if (card.url) lines.push("", `[查看详情](${card.url})`);
+  return lines.join("\n");
+}
+
+function markdown(title: string, text: string): WorkNoticeMsg {
+  return { msgtype: "markdown", markdown: { title: [...title].slice(0, TITLE_MAX_CHARS).join(""), text } };
+}
+
+/** The first line of markdown without its heading marks, as the notification's title. */
+function firstLine(md: string): string {
+  const line = md.split("\n").find((l) => l.trim() !== "") ?? "消息";
+  return line.replace(/^[#>*\s-]+/, "").replace(/[*_`]/g, "").trim() || "消息";
+}

@@ -1,0 +1,76 @@
+import { ManualClock } from "../../src/clock";
+import { DingtalkCrypto } from "../../src/channels/dingtalk/crypto";
+import { InboundEventRow } from "../../src/db/entities/InboundEventRow";
+import { deliverEvent, deliverRobotMessage, robotTextBody } from "../fakes/fakeDingtalk";
+import { backend } from "../support/backend";
+import { DING, type DingtalkApp, startDingtalkApp } from "../support/dingtalkApp";
+
+describe(`DingTalk callbacks (${backend()})`, () => {
+  const clock = new ManualClock("2026-11-26T02:00:00Z");
+  let app: DingtalkApp;
+  const crypto = new DingtalkCrypto({ token: DING.token, aesKey: DING.aesKey, appKey: DING.appKey });
+
+  beforeAll(async () => {
+    app = await startDingtalkApp(clock);
+  });
+  afterAll(() => app.close());
+
+  const stored = () => app.services.db.manager.find(InboundEventRow, { where: { channel: "dingtalk" }, order: { id: "ASC" } });
+
+  /** The answer DingTalk checks: `success`, sealed for our app key and signed with our token. */
+  function expectSuccessReply(json: unknown): void {
+    const reply = json as { msg_signature: string; timeStamp: string; nonce: string; encrypt: string };
+    expect(crypto.verify(reply.msg_signature, reply.timeStamp, reply.nonce, reply.encrypt)).toBe(true);
+    expect(crypto.decrypt(reply.encrypt)).toBe("success");
+  }
+
+  it("answers check_url with the encrypted success, under either spelling of the query", async () => {
+    for (const spelling of ["signature", "msg_signature"] as const) {
+      const answer = await deliverEvent(app.callbackApp, { EventType: "check_url" }, clock.now().getTime(), spelling);
+      expect(answer.status).toBe(200);
+      expectSuccessReply(answer.json);
+    }
+    expect(await stored()).toEqual([]);
+  });
+
+  it("stores an address-book event once per user as a contact change, though it is delivered twice", async () => {
+    const payload = { EventType: "user_add_org", TimeStamp: String(clock.now().getTime()), UserId: ["ding-wang", "ding-zhao"], CorpId: "dingcorp" };
+    for (let i = 0; i < 2; i++) expectSuccessReply((await deliverEvent(app.callbackApp, payload, clock.now().getTime())).json);
+    const leave = await deliverEvent(app.callbackApp, { EventType: "user_leave_org", TimeStamp: String(clock.now().getTime()), UserId: ["ding-zhao"] }, clock.now().getTime());
+    expectSuccessReply(leave.json);
+    const rows = await stored();
+    expect(rows.map((r) => [r.kind, JSON.parse(r.payload).change, JSON.parse(r.payload).userId])).toEqual([
+      ["contact_change", "create_user", "ding-wang"],
+      ["contact_change", "create_user", "ding-zhao"],
+      ["contact_change", "delete_user", "ding-zhao"],
+    ]);
+  });
+
+  it("answers success to an event it does not handle yet, storing nothing", async () => {
+    const before = (await stored()).length;
+    const answer = await deliverEvent(app.callbackApp, { EventType: "bpms_instance_change", processInstanceId: "p1" }, clock.now().getTime());
+    expectSuccessReply(answer.json);
+    expect(await stored()).toHaveLength(before);
+  });
+
+  it("refuses a forged, a stale and a wrongly addressed event", async () => {
+    const now = clock.now().getTime();
+    const forged = { ...app.callbackApp, token: "NotOurToken" };
+    expect((await deliverEvent(forged, { EventType: "user_add_org", UserId: ["x"] }, now)).status).toBe(401);
+    expect((await deliverEvent(app.callbackApp, { EventType: "user_add_org", UserId: ["x"] }, now - 2 * 3_600_000)).status).toBe(401);
+    const otherApp = { ...app.callbackApp, appKey: "dingsomeoneelse" };
+    expect((await deliverEvent(otherApp, { EventType: "user_add_org", UserId: ["x"] }, now)).status).toBe(401);
+  });
+
+  it("takes a signed robot text into the inbox from its staff id, and refuses a wrong or stale sign", async () => {
+    const now = clock.now().getTime();
+    const body = robotTextBody({ senderStaffId: "ding-zhang", content: " 帮助", msgId: "msgRobotA1" }, app.callbackApp, now);
+    expect((await deliverRobotMessage(app.callbackApp, body, now, { secret: "wrong-secret" })).status).toBe(401);
+    expect((await deliverRobotMessage(app.callbackApp, body, now - 2 * 3_600_000)).status).toBe(401);
+    expect((await stored()).filter((r) => r.kind === "text")).toEqual([]);
+
+    expect((await deliverRobotMessage(app.callbackApp, body, now)).status).toBe(200);
+    const texts = (await stored()).filter((r) => r.kind === "text");
+    expect(texts.map((r) => [r.eventKey, r.senderId, JSON.parse(r.payload).text])).toEqual([["robot:msgRobotA1", "ding-zhang", "帮助"]]);
+  });
+});
