@@ -70,7 +70,7 @@ describe("requestContext", () => {
     router.post("/console/api/people/:id/messages", (ctx) => {
       ctx.status = 204;
     });
-    const app = await serve(router.routes());
+    const app = await serve(router.routes() as unknown as Koa.Middleware);
     try {
       await fetch(`${app.base}/console/api/people/4711/messages`, { method: "POST" });
       await fetch(`${app.base}/console/api/people/4712/unknown`);
