@@ -73,6 +73,19 @@ export type OutboundMessage =
   | { kind: "recall"; platformMessageId: string };
 
 /**
+ * A message the outbox marked confidential (a 举报's replies: the tip number to the tipster) carries
+ * `confidential: true` beside its fields. Once delivered, its stored copies — the outbox row, the
+ * console's chat line — keep only `CONFIDENTIAL_DELIVERED` instead, so no table joins a tipster's
+ * account to their tip.
+ */
+export function isConfidential(message: OutboundMessage): boolean {
+  return (message as { confidential?: unknown }).confidential === true;
+}
+
+/** What a delivered confidential message is stored as from then on. */
+export const CONFIDENTIAL_DELIVERED = { kind: "text", text: "[已送达的保密消息]", confidential: true } as const;
+
+/**
  * Where every channel hands its verified events. The server wires the durable inbox in; a channel
  * knows no more of it.
  */

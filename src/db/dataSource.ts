@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import "reflect-metadata";
 import { createConnection } from "mysql2/promise";
@@ -48,18 +48,34 @@ export function buildDataSourceOptions(config: Pick<Config, "db">, entities: Ent
 
 /** Opens the database and, unless told otherwise, brings its schema up to date. */
 export async function openDataSource(config: Pick<Config, "db">, options: { migrate: boolean; entities: EntityList }): Promise<DataSource> {
-  if (config.db.kind === "sqlite" && config.db.path !== ":memory:") mkdirSync(dirname(resolve(config.db.path)), { recursive: true });
+  if (config.db.kind === "sqlite" && config.db.path !== ":memory:") {
+    mkdirSync(dirname(resolve(config.db.path)), { recursive: true });
+    ownerOnly(resolve(config.db.path));
+  }
   let dataSource: DataSource | undefined;
   try {
     dataSource = new DataSource(buildDataSourceOptions(config, options.entities, config.db.kind === "mysql" ? await detectFlavour(config.db.url) : undefined));
     await dataSource.initialize();
     await dataSource.query("SELECT 1");
     if (options.migrate) await migrateOneAtATime(dataSource);
+    if (config.db.kind === "sqlite" && config.db.path !== ":memory:") ownerOnly(resolve(config.db.path));
   } catch (err) {
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     throw describeOpenError(config, err as Error);
   }
   return dataSource as DataSource;
+}
+
+/**
+ * The SQLite file holds the sealed tips and everyone's chats: readable by the server's user only,
+ * like the tip key. Created 0600 before SQLite opens it, so SQLite gives its -wal and -shm files the
+ * same mode; an existing file (and companions) made under a looser umask is tightened too.
+ */
+function ownerOnly(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { ChannelId, ChannelSender, OutboundMessage, SendResult } from "../channels/channel";
+import { type ChannelId, type ChannelSender, isConfidential, type OutboundMessage, type SendResult } from "../channels/channel";
 import type { Database } from "../db/Database";
 import { deferForQuietHours, type QuietHours } from "../domain/outbox/quietHours";
 import type { Logger } from "../log";
 import { type BackoffPolicy, classifyFailure, retryDelayMs, SendTimeoutError } from "./backoff";
 import type { Claim, ClaimedGroup, ClaimedRow } from "./claim";
 import type { RateLimiter } from "./rateLimits";
-import { recordFailed, recordPaused, recordRetry, recordSent, release } from "./record";
+import { recordFailed, recordPaused, recordRetry, recordSent, release, sealDelivered } from "./record";
 import { chunk, shortTransaction } from "./shortTx";
 import { countSend } from "../metrics/metrics";
 
@@ -111,7 +111,11 @@ async function sendCall(ctx: DispatchContext, claim: Claim, group: ClaimedGroup,
     return;
   }
   tally.calls += 1;
-  const outcome = await shortTransaction(ctx.db, (tx) => recordSent(tx, claim.token, allowed, result, ctx.at()));
+  const outcome = await shortTransaction(ctx.db, async (tx) => {
+    const recorded = await recordSent(tx, claim.token, allowed, result, ctx.at());
+    if (isConfidential(message)) await sealDelivered(tx, group.messageId);
+    return recorded;
+  });
   tally.sent += outcome.sent;
   tally.invalid += outcome.invalid;
   if (outcome.changed < allowed.length) ctx.log.warn({ messageId: group.messageId, rows: allowed.length, changed: outcome.changed }, "outbox lease lost before the result was recorded");

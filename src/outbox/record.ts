@@ -1,6 +1,6 @@
-import type { EntityManager, QueryDeepPartialEntity } from "typeorm";
-import type { SendResult } from "../channels/channel";
-import { OutboxDelivery } from "../db/entities";
+import { type EntityManager, In, type QueryDeepPartialEntity } from "typeorm";
+import { CONFIDENTIAL_DELIVERED, type SendResult } from "../channels/channel";
+import { OutboxDelivery, OutboxMessage } from "../db/entities";
 import type { Failure } from "./backoff";
 import type { ClaimedRow } from "./claim";
 import { chunk } from "./shortTx";
@@ -41,6 +41,15 @@ export async function recordSent(tx: EntityManager, token: string, rows: readonl
     lastError: "平台拒收：该账号不存在、已离职或不在应用可见范围内",
   });
   return { sent: sent.length, invalid: invalid.length, changed };
+}
+
+/**
+ * A confidential message none of whose deliveries is still to be sent keeps only a neutral text:
+ * the tip number it told the tipster must not stay next to their account in the outbox.
+ */
+export async function sealDelivered(tx: EntityManager, messageId: number): Promise<void> {
+  const open = await tx.countBy(OutboxDelivery, { messageId, status: In(["pending", "sending"]) });
+  if (open === 0) await tx.update(OutboxMessage, { id: messageId }, { payload: JSON.stringify(CONFIDENTIAL_DELIVERED) });
 }
 
 /** A permanent failure, or a delivery that can never be sent (e.g. its channel is off). */

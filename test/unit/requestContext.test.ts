@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import Router from "@koa/router";
 import Koa from "koa";
 import pino from "pino";
 import { requestContext } from "../../src/http/middleware/requestContext";
@@ -33,9 +34,10 @@ describe("requestContext", () => {
       const res = await fetch(`${app.base}/wecom/callback?msg_signature=secret`);
       const id = res.headers.get("x-request-id");
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(app.lines).toEqual([expect.objectContaining({ msg: "request", requestId: id, method: "GET", path: "/wecom/callback", status: 200, ms: expect.any(Number) })]);
-      // The query string (callback signatures) is never logged.
+      expect(app.lines).toEqual([expect.objectContaining({ msg: "request", requestId: id, method: "GET", route: null, status: 200, ms: expect.any(Number) })]);
+      // Neither the path nor the query string (callback signatures) is logged.
       expect(JSON.stringify(app.lines)).not.toContain("secret");
+      expect(JSON.stringify(app.lines)).not.toContain("/wecom/callback");
       const sane = await fetch(`${app.base}/x`, { headers: { "X-Request-Id": "upstream-1.a" } });
       expect(sane.headers.get("x-request-id")).toBe("upstream-1.a");
       const insane = await fetch(`${app.base}/x`, { headers: { "X-Request-Id": "a b<script>" } });
@@ -58,6 +60,25 @@ describe("requestContext", () => {
         expect.objectContaining({ msg: "refused", requestId: id, account: { password: "***" } }),
         expect.objectContaining({ msg: "request", requestId: id, status: 401 }),
       ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("names the matched route's template, never the person's id in the path", async () => {
+    const router = new Router();
+    router.post("/console/api/people/:id/messages", (ctx) => {
+      ctx.status = 204;
+    });
+    const app = await serve(router.routes() as unknown as Koa.Middleware);
+    try {
+      await fetch(`${app.base}/console/api/people/4711/messages`, { method: "POST" });
+      await fetch(`${app.base}/console/api/people/4712/unknown`);
+      expect(app.lines).toEqual([
+        expect.objectContaining({ msg: "request", method: "POST", route: "/console/api/people/:id/messages", status: 204 }),
+        expect.objectContaining({ msg: "request", method: "GET", route: null, status: 404 }),
+      ]);
+      expect(JSON.stringify(app.lines)).not.toMatch(/4711|4712/);
     } finally {
       await app.close();
     }

@@ -3,6 +3,7 @@ import { type EntityManager, In, IsNull, MoreThan, MoreThanOrEqual } from "typeo
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { ConsoleMessage, type ConsoleDirection, Person } from "../../db/entities";
+import { CONFIDENTIAL_DELIVERED, isConfidential, type OutboundMessage } from "../channel";
 
 /** What an `update` row says about an earlier line. */
 export interface LineChange {
@@ -132,6 +133,7 @@ export class ConsoleStore {
   /** The person's latest lines, oldest first: what a page shows when it opens a chat. */
   async latest(personId: number, limit = PAGE): Promise<ConsoleMessage[]> {
     const rows = await this.db.manager.find(ConsoleMessage, { where: { personId }, order: { id: "DESC" }, take: limit });
+    await this.sealShown(rows);
     return rows.reverse();
   }
 
@@ -141,7 +143,7 @@ export class ConsoleStore {
    * few seconds back and drops what it already sent.
    */
   async linesAfter(personId: number, after: number, recentSince: Date): Promise<ConsoleMessage[]> {
-    return this.db.manager.find(ConsoleMessage, {
+    const rows = await this.db.manager.find(ConsoleMessage, {
       where: [
         { personId, id: MoreThan(after) },
         { personId, createdAt: MoreThanOrEqual(recentSince) },
@@ -149,6 +151,20 @@ export class ConsoleStore {
       order: { id: "ASC" },
       take: PAGE,
     });
+    await this.sealShown(rows);
+    return rows;
+  }
+
+  /**
+   * A confidential line (a 举报's confirmation with its tip number) is shown to the person's page
+   * once, as read here, and stored from then on as a neutral text: the chat table must not keep
+   * the tip number next to the tipster. Opening the chat again shows the neutral text.
+   */
+  private async sealShown(rows: readonly ConsoleMessage[]): Promise<void> {
+    const sealed = JSON.stringify(CONFIDENTIAL_DELIVERED);
+    const ids = rows.filter((r) => r.direction === "out" && r.body !== sealed && isConfidentialBody(r.body)).map((r) => r.id);
+    if (ids.length === 0) return;
+    await this.db.write((m) => m.update(ConsoleMessage, { id: In(ids) }, { kind: CONFIDENTIAL_DELIVERED.kind, body: sealed }));
   }
 
   /** Whether the file is shown in this person's chat: the only files their page may fetch. */
@@ -172,5 +188,15 @@ export class ConsoleStore {
       createdAt: now,
     }));
     await tx.createQueryBuilder().insert().into(ConsoleMessage).values(rows).updateEntity(false).execute();
+  }
+}
+
+function isConfidentialBody(body: string): boolean {
+  // Cheap test first: almost no line is confidential.
+  if (!body.includes('"confidential":true')) return false;
+  try {
+    return isConfidential(JSON.parse(body) as OutboundMessage);
+  } catch {
+    return false;
   }
 }

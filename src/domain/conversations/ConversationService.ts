@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import type { ChannelId, OutboundMessage } from "../../channels/channel";
 import { BotConversation, type Person } from "../../db/entities";
+import { sealInboundEvent } from "../inbox/seal";
 import { findByChannelAccount } from "../org/people";
 import type { ReachableRecipient } from "../outbox";
 import { type ConversationView, IDLE_MS, type OpenConversation, viewOf } from "./expiry";
@@ -25,7 +26,10 @@ export interface TurnCommit {
   /** In order; each is sent exactly once. */
   replies: readonly OutboundMessage[];
   to: ReachableRecipient;
-  /** Names no source on the replies, so the outbox does not join a tipster to the tip. */
+  /**
+   * A 举报 turn: the replies name no source and are sealed once delivered, and the inbox row of the
+   * message answered forgets its sender and text, so nothing stored joins a tipster to the tip.
+   */
   confidential: boolean;
 }
 
@@ -61,9 +65,11 @@ export class ConversationService {
           lane: "reply",
           message,
           recipients: [turn.to],
-          ...(turn.confidential ? {} : { source: `person:${turn.personId}` }),
+          ...(turn.confidential ? { confidential: true } : { source: `person:${turn.personId}` }),
         });
       }
+      // Every turn of the conversation, not only the one that files the tip: each commits its own seal.
+      if (turn.confidential) await sealInboundEvent(tx, { channel: turn.to.channel, eventId: eventIdOf(turn) });
     });
   }
 
@@ -71,6 +77,11 @@ export class ConversationService {
   answerStranger(to: ReachableRecipient & { eventId: string }, person: Person | null, words: StrangerWords): Promise<void> {
     return answerStranger(this.deps, to, person, words);
   }
+}
+
+/** The platform's event id inside `<channel>:<event id>` (channel ids hold no colon). */
+function eventIdOf(turn: TurnCommit): string {
+  return turn.eventKey.slice(turn.to.channel.length + 1);
 }
 
 /**

@@ -1,12 +1,14 @@
 import type { InboundEvent } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
+import type { InboundEventRow } from "../../db/entities";
 import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
 import type { InboundHandler } from "./InboundHandler";
 import { isDuplicateKeyError, isMariaDb, isMysqlFamily } from "../../db/dialect";
 import { Batcher } from "./batcher";
 import { type DoneItem, finishDoneMany, fitsBatch, insertMany } from "./inboxBatches";
+import { isSealed } from "./seal";
 import { claim, claimedRow, dueRows, eventOf, finish, giveUp, insertRow, type NewRow, type RowState } from "./inboxRows";
 
 /** Whether `accept` stored the event or had seen it before. */
@@ -147,6 +149,11 @@ export class InboxService {
     const result: RedriveResult = { due: rows.length, done: 0, failed: 0, gaveUp: 0, errors: 0 };
     for (const row of rows) {
       try {
+        if (isSealed(row)) {
+          // Its turn committed, seal included; only the inbox's own bookkeeping was lost.
+          if (await this.finishSealed(row)) result.done++;
+          continue;
+        }
         const event = row.attempts < this.maxAttempts ? readable(row) : null;
         if (!event) {
           const why = row.attempts < this.maxAttempts ? "保存的事件内容无法读取，不再重试" : `已尝试 ${row.attempts} 次仍未处理成功，不再重试`;
@@ -214,6 +221,13 @@ export class InboxService {
       return;
     }
     await this.run(event, 1, true);
+  }
+
+  /** Marks a sealed row done, as its attempt would have; false when another instance got there first. */
+  private async finishSealed(row: InboundEventRow): Promise<boolean> {
+    const event = { channel: row.channel, eventId: row.eventKey } as InboundEvent;
+    const attempt = await claim(this.o.db, event, row, new Date(this.o.clock.now().getTime() + LEASE_MS));
+    return attempt !== null && finish(this.o.db, event, attempt, { status: "done", at: this.o.clock.now() });
   }
 
   /** Claims the row's next attempt (a compare-and-set on where it was seen) and runs it. */

@@ -17,6 +17,11 @@ export interface EnqueueRequest {
   recipients: readonly Recipient[];
   /** What caused the message (≤ 64 characters), e.g. `hazard:12`, for `deliveriesOfSource`. */
   source?: string;
+  /**
+   * Stored as text only until delivered (a 举报's replies): the sent message's payload is then
+   * replaced by a neutral text, so the row no longer shows what was said to whom.
+   */
+  confidential?: boolean;
   /** Not before this instant (a reminder); routine messages also wait out quiet hours. */
   notBefore?: Date;
 }
@@ -43,7 +48,7 @@ export async function enqueueMessage(tx: EntityManager, request: EnqueueRequest,
   const message = tx.create(OutboxMessage, {
     idempotencyKey: request.idempotencyKey,
     lane: request.lane,
-    payload: JSON.stringify(request.message),
+    payload: JSON.stringify(request.confidential ? { ...request.message, confidential: true } : request.message),
     source: request.source ?? null,
     createdAt: now,
   });

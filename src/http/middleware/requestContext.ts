@@ -6,10 +6,12 @@ const SAFE_ID = /^[\w.-]{1,64}$/;
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it is sane) and writes one log line
- * when the response is done. Only the path is logged: query strings carry callback signatures.
+ * when the response is done. The line names the matched route's template (`/console/api/people/:id/messages`),
+ * never the raw path: paths carry people's ids (a tipster's, when they post a 举报 from the console)
+ * and query strings carry callback signatures. A request no route matched is logged as `route: null`.
  */
 export function requestContext(log: Logger): Middleware {
-  // The request line holds only flat values of ours (id, method, path, status, ms), which no
+  // The request line holds only flat values of ours (id, method, route, status, ms), which no
   // redact path (`*.password`, `req.headers.cookie`, …) can reach; checking them anyway cost more
   // than writing the line. Every other line, the request's child logger's included, is redacted.
   const lines = log.child({}, { redact: [] });
@@ -35,7 +37,8 @@ export function requestContext(log: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Without a child yet, the id goes first among the fields: the same line the child would write.
-      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
+      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      const line = { method: ctx.method, route: typeof matched === "string" ? matched : null, status: ctx.status, ms: Math.round(ms * 10) / 10 };
       if (child) child.info(line, "request");
       else lines.info({ requestId, ...line }, "request");
     }
