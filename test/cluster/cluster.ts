@@ -16,6 +16,7 @@ import { entities } from "../../src/features";
 import { createLogger } from "../../src/log";
 import { buildServices, type Services } from "../../src/services";
 import { FakeWecom } from "../fakes/fakeWecom";
+import { wecomIds } from "../support/accounts";
 import { dropTestDatabase, TEST_BOARD_LINK_SECRET, TEST_TIP_KEY } from "../support/backend";
 import { CORP } from "../support/wecomApp";
 import { ROOT, SERVER_JS } from "./build";
@@ -81,6 +82,8 @@ export class Cluster {
 
   /** The test's own pool on the cluster's database, for seeding and checking. */
   db!: Database;
+  /** Every WeChat Work account of the demo county, by person id (as loaded; the tests never change them). */
+  private accounts = new Map<number, string>();
   private closed = false;
 
   /** A fresh database (migrated, with the demo county), the fake with every member, and the processes started. */
@@ -130,8 +133,10 @@ export class Cluster {
       if (options.fresh) await spawnAll();
       const db = (cluster.db = new Database(await openDataSource(config, { migrate: !options.fresh, entities })));
       await loadDemo(db, systemClock);
+      cluster.accounts = await wecomIds(db.manager);
       for (const p of await db.manager.find(Person, { where: { active: true } })) {
-        if (p.wecomUserId) fake.addUser({ userid: p.wecomUserId, name: p.name, department: [1] });
+        const userid = cluster.accounts.get(p.id);
+        if (userid) fake.addUser({ userid, name: p.name, department: [1] });
       }
       if (!options.fresh) await spawnAll();
     } catch (err) {
@@ -139,6 +144,23 @@ export class Cluster {
       throw err;
     }
     return cluster;
+  }
+
+  /** The active people with a WeChat Work account (the fake knows each of them), by id. */
+  async members(): Promise<Person[]> {
+    return (await this.db.manager.find(Person, { where: { active: true }, order: { id: "ASC" } })).filter((p) => this.accounts.has(p.id));
+  }
+
+  /** A person's WeChat Work account, or null when they have none. */
+  wecomIdOf(person: Pick<Person, "id">): string | null {
+    return this.accounts.get(person.id) ?? null;
+  }
+
+  /** The WeChat Work account of a person the test knows to have one. */
+  wecomId(person: Pick<Person, "id">): string {
+    const id = this.accounts.get(person.id);
+    if (id === undefined) throw new Error(`person #${person.id} has no WeChat Work account`);
+    return id;
   }
 
   /** Starts one more process (also to replace a killed one) and waits until it listens. */

@@ -1,4 +1,4 @@
-import { In, Like, Not, IsNull } from "typeorm";
+import { In, Like } from "typeorm";
 import { InboundEventRow, OutboxDelivery, OutboxMessage, Person } from "../../src/db/entities";
 import { cardClickXml, imageMessageXml, textMessageXml } from "../fakes/fakeWecom";
 import { JPEG } from "../support/botHarness";
@@ -21,7 +21,7 @@ describe("three instances: callbacks and conversations", () => {
 
   beforeAll(async () => {
     cluster = await Cluster.start();
-    members = (await cluster.db.manager.find(Person, { where: { active: true, wecomUserId: Not(IsNull()) }, order: { id: "ASC" } })).filter((p) => p.roles.includes("village_cadre"));
+    members = (await cluster.members()).filter((p) => p.roles.includes("village_cadre"));
   }, TEST_MS);
   afterAll(async () => {
     await cluster?.close();
@@ -39,7 +39,7 @@ describe("three instances: callbacks and conversations", () => {
         expect(senders).toHaveLength(9);
         const messages = senders.map((p) => {
           const id = msgId();
-          return { person: p, id, xml: textMessageXml({ ...stamp(), from: p.wecomUserId as string, content: "帮助", msgId: id }) };
+          return { person: p, id, xml: textMessageXml({ ...stamp(), from: cluster.wecomId(p), content: "帮助", msgId: id }) };
         });
 
         // Every message reaches all three instances at once: the first delivery and the
@@ -48,7 +48,7 @@ describe("three instances: callbacks and conversations", () => {
         expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
 
         await waitFor("every message's turn to finish", async () => (await cluster.db.manager.count(InboundEventRow, { where: { eventKey: In(messages.map((m) => keyOf(m.id))), status: "done" } })) === messages.length);
-        await waitFor("every member to get the menu", () => senders.every((p) => messagesTo(cluster.fake, p.wecomUserId as string).length > 0));
+        await waitFor("every member to get the menu", () => senders.every((p) => messagesTo(cluster.fake, cluster.wecomId(p)).length > 0));
         await settle();
 
         // One inbox row per message, one reply per message at the platform.
@@ -56,7 +56,7 @@ describe("three instances: callbacks and conversations", () => {
         expect(rows).toHaveLength(messages.length);
         const replyKeys = await cluster.db.manager.find(OutboxMessage, { where: { idempotencyKey: Like("reply:wecom:%") } });
         for (const p of senders) {
-          const got = messagesTo(cluster.fake, p.wecomUserId as string);
+          const got = messagesTo(cluster.fake, cluster.wecomId(p));
           expect(got.map(wordsOf)).toHaveLength(1);
         }
         expect(replyKeys).toHaveLength(messages.length);
@@ -73,7 +73,7 @@ describe("three instances: callbacks and conversations", () => {
       () => cluster,
       async () => {
         const member = members.find((p) => p.roles.includes("village_cadre")) as Person;
-        const who = member.wecomUserId as string;
+        const who = cluster.wecomId(member);
         const before = messagesTo(cluster.fake, who).length;
         const got = () => messagesTo(cluster.fake, who).slice(before);
         const turn = async (url: string, xml: string, expected: number) => {
@@ -121,11 +121,11 @@ describe("three instances: callbacks and conversations", () => {
         expect(cluster.fake.calls("gettoken")).toHaveLength(1);
         cluster.fake.expireTokens();
         const senders = members.slice(0, 6);
-        const before = new Map(senders.map((p) => [p.id, messagesTo(cluster.fake, p.wecomUserId as string).length]));
-        await Promise.all(senders.map((p, i) => cluster.fake.deliverCallback(urls()[i % 3] as string, textMessageXml({ ...stamp(), from: p.wecomUserId as string, content: "帮助", msgId: msgId() }))));
-        await waitFor("the replies after the expiry", () => senders.every((p) => messagesTo(cluster.fake, p.wecomUserId as string).length > (before.get(p.id) ?? 0)));
+        const before = new Map(senders.map((p) => [p.id, messagesTo(cluster.fake, cluster.wecomId(p)).length]));
+        await Promise.all(senders.map((p, i) => cluster.fake.deliverCallback(urls()[i % 3] as string, textMessageXml({ ...stamp(), from: cluster.wecomId(p), content: "帮助", msgId: msgId() }))));
+        await waitFor("the replies after the expiry", () => senders.every((p) => messagesTo(cluster.fake, cluster.wecomId(p)).length > (before.get(p.id) ?? 0)));
         await settle();
-        for (const p of senders) expect(messagesTo(cluster.fake, p.wecomUserId as string).length).toBe((before.get(p.id) ?? 0) + 1);
+        for (const p of senders) expect(messagesTo(cluster.fake, cluster.wecomId(p)).length).toBe((before.get(p.id) ?? 0) + 1);
         expect(cluster.fake.calls("gettoken")).toHaveLength(2);
       },
     ),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { In, IsNull, Like, Not } from "typeorm";
+import { In, Like, Not } from "typeorm";
 import { InboundEventRow, OutboxDelivery, Person } from "../../src/db/entities";
 import { textMessageXml } from "../fakes/fakeWecom";
 import { CORP } from "../support/wecomApp";
@@ -28,7 +28,7 @@ describe("three instances: faults", () => {
 
   beforeAll(async () => {
     cluster = await Cluster.start({ env: { OUTBOX_BATCH: "4" } });
-    members = await cluster.db.manager.find(Person, { where: { active: true, wecomUserId: Not(IsNull()) }, order: { id: "ASC" } });
+    members = await cluster.members();
     called = members.filter((p) => p.roles.includes("village_cadre")).slice(0, 5);
     pool = members.filter((p) => !called.includes(p));
   }, TEST_MS);
@@ -37,12 +37,12 @@ describe("three instances: faults", () => {
   });
 
   /** What the bot answered a member (not the 叫应 cards of the first test). */
-  const repliesTo = (p: Person) => messagesTo(cluster.fake, p.wecomUserId as string).filter((m) => !wordsOf(m).includes("预警叫应"));
+  const repliesTo = (p: Person) => messagesTo(cluster.fake, cluster.wecomId(p)).filter((m) => !wordsOf(m).includes("预警叫应"));
 
   /** Every member in `who` writes 帮助 to an instance (round-robin over `to`); returns the inbox keys. */
   async function write(who: Person[], to: Instance[]): Promise<string[]> {
     const ids = who.map(() => msgId());
-    const answers = await Promise.all(who.map((p, i) => cluster.fake.deliverCallback((to[i % to.length] as Instance).url, textMessageXml({ ...cluster.fake.stamp(), from: p.wecomUserId as string, content: "帮助", msgId: ids[i] as string }))));
+    const answers = await Promise.all(who.map((p, i) => cluster.fake.deliverCallback((to[i % to.length] as Instance).url, textMessageXml({ ...cluster.fake.stamp(), from: cluster.wecomId(p), content: "帮助", msgId: ids[i] as string }))));
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     const keys = ids.map((id) => `${CORP.agentId}:${id}`);
     await waitFor("the turns to finish", async () => (await cluster.db.manager.count(InboundEventRow, { where: { eventKey: In(keys), status: "done" } })) === keys.length);
@@ -122,13 +122,13 @@ describe("three instances: faults", () => {
         await settle();
 
         for (const p of writers) expect(repliesTo(p).length).toBe((before.get(p.id) ?? 0) + 1);
-        const cards = (p: Person) => messagesTo(fake, p.wecomUserId as string).filter((m) => m.msgtype === "template_card");
+        const cards = (p: Person) => messagesTo(fake, cluster.wecomId(p)).filter((m) => m.msgtype === "template_card");
         for (const p of called) expect(cards(p)).toHaveLength(1);
         expect(await cluster.db.manager.count(OutboxDelivery, { where: { status: Not("sent") } })).toBe(0);
         // 叫应 first: whichever instance claimed first after the recovery took the card, so at
         // most the other two instances' first sends can land before it.
         const after = fake.messages.slice(recoveredAt).filter((m) => !m.duplicateOf);
-        const cardAt = after.findIndex((m) => m.msgtype === "template_card" && called.some((p) => m.delivered.includes(p.wecomUserId as string)));
+        const cardAt = after.findIndex((m) => m.msgtype === "template_card" && called.some((p) => m.delivered.includes(cluster.wecomId(p))));
         expect(cardAt).toBeGreaterThanOrEqual(0);
         expect(cardAt).toBeLessThan(3);
         expect(after.length).toBeGreaterThan(10);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
-import { In, IsNull, Not } from "typeorm";
+import { In } from "typeorm";
 import { InboundEventRow, OutboxDelivery, Person } from "../../src/db/entities";
 import { textMessageXml } from "../fakes/fakeWecom";
 import { CORP } from "../support/wecomApp";
@@ -63,15 +63,15 @@ describe("three instances: Redis stopped and restarted", () => {
       () => cluster,
       async () => {
         const c = cluster as Cluster;
-        const members = (await c.db.manager.find(Person, { where: { active: true, wecomUserId: Not(IsNull()) }, order: { id: "ASC" } })).slice(0, 8);
+        const members = (await c.members()).slice(0, 8);
         const urls = c.instances.map((i) => i.url);
-        const send = (p: Person, id: string, to: string[]) => Promise.all(to.map((url) => c.fake.deliverCallback(url, textMessageXml({ ...c.fake.stamp(), from: p.wecomUserId as string, content: "帮助", msgId: id }))));
+        const send = (p: Person, id: string, to: string[]) => Promise.all(to.map((url) => c.fake.deliverCallback(url, textMessageXml({ ...c.fake.stamp(), from: c.wecomId(p), content: "帮助", msgId: id }))));
         const keyOf = (id: string) => `${CORP.agentId}:${id}`;
 
         // Before: the fleet works, and has its access token cached in Redis.
         const first = members[0] as Person;
         await send(first, "9000000000000000001", [urls[0] as string]);
-        await waitFor("the first reply", () => messagesTo(c.fake, first.wecomUserId as string).length === 1);
+        await waitFor("the first reply", () => messagesTo(c.fake, c.wecomId(first)).length === 1);
 
         await stopRedis();
         // During: every message and its retries reach all three instances; each is stored once.
@@ -91,20 +91,20 @@ describe("three instances: Redis stopped and restarted", () => {
             await c.db.manager.query("UPDATE inbound_events SET next_attempt_at = next_attempt_at - INTERVAL 1 HOUR WHERE status <> 'done' AND next_attempt_at IS NOT NULL");
             await c.db.manager.query("UPDATE outbox_deliveries SET next_attempt_at = next_attempt_at - INTERVAL 1 HOUR WHERE status = 'pending'");
             await Promise.all(tickers.map((t) => t.jobs.find((j) => j.name === "inboxRedrive")?.run(t.jobContext)));
-            return during.every((p) => messagesTo(c.fake, p.wecomUserId as string).length >= 1);
+            return during.every((p) => messagesTo(c.fake, c.wecomId(p)).length >= 1);
           },
           45_000,
           500,
         );
         await waitFor("the outbox to empty", async () => (await c.db.manager.count(OutboxDelivery, { where: { status: In(["pending", "sending"]) } })) === 0);
         await settle();
-        for (const p of during) expect(messagesTo(c.fake, p.wecomUserId as string)).toHaveLength(1);
+        for (const p of during) expect(messagesTo(c.fake, c.wecomId(p))).toHaveLength(1);
         expect(await c.db.manager.count(InboundEventRow, { where: { eventKey: In(ids.map(keyOf)), status: "done" } })).toBe(during.length);
 
         // The same processes, never restarted, serve a new message on each instance.
         const later = members.slice(1, 4);
         await Promise.all(later.map((p, i) => send(p, `90000000000000002${i}`, [urls[i] as string])));
-        await waitFor("replies from each instance", () => later.every((p) => messagesTo(c.fake, p.wecomUserId as string).length === 2));
+        await waitFor("replies from each instance", () => later.every((p) => messagesTo(c.fake, c.wecomId(p)).length === 2));
         expect(c.live).toHaveLength(3);
       },
     ),
