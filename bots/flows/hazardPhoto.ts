@@ -1,5 +1,6 @@
 import { hazardLevelLabels, type HazardLevel, type HazardPlace, type HazardSource } from "../../src/domain/hazards";
 import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
+import { whenNotified } from "./hazardPicks";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 
 /**
@@ -156,6 +157,7 @@ async function level(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
   });
   if (draft.inspectionId) await services.inspections.linkHazard(draft.inspectionId, hazard.id);
   const notified = (await services.hazardPicks.notifiedOf(hazard)).join("、");
+  const heldUntil = notified ? await whenNotified(ctx, hazard, "report") : null;
   const where = (await services.hazardPicks.placesOf([hazard])).get(hazard.id) ?? "";
   ctx.card({
     title: `隐患已上报：${hazard.number}`,
@@ -164,7 +166,9 @@ async function level(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
       { label: "地点", value: where },
       { label: "类别", value: hazard.category },
       { label: "等级", value: hazardLevelLabels[hazard.level] },
-      { label: "已通知", value: notified || "所属单位（待指定责任人）" },
+      heldUntil
+        ? { label: "通知", value: `夜间免打扰，将于 ${heldUntil} 通知 ${notified}` }
+        : { label: "已通知", value: notified || "所属单位（待指定责任人）" },
     ],
   });
   return next.done();
