@@ -206,8 +206,9 @@ export class BotEngine implements InboundHandler {
     const flows = this.deps.flows.filter((f) => f.allowed(turn.person));
     if (flows.length === 0) return turn.say(replies.nothingAllowed(turn.person.name));
     const question: Question = {
-      text: [replies.menuTitle(turn.person.name), ...flows.map((f, i) => `${i + 1}. ${f.label}：${f.summary}`), replies.menuFooter()].join("\n"),
-      choices: flows.map((f) => ({ key: f.name, label: f.label })),
+      // One list: the renderer numbers the choices (with their summaries) or makes them buttons.
+      text: [replies.menuTitle(turn.person.name), replies.menuFooter()].join("\n"),
+      choices: flows.map((f) => ({ key: f.name, label: f.label, detail: f.summary })),
     };
     this.ask(turn, { flow: MENU, state: { step: MENU, data: {} }, question });
   }

@@ -5,7 +5,8 @@ export const replies = {
   adminUnknownSender: (channelName: string, userId: string) =>
     `有未登记的${channelName}用户（账号：${userId}）正在使用安哨，请在人员名单中添加此人，或确认其不应使用。`,
   menuTitle: (name: string) => `${name}，您好！请选择要办理的事项`,
-  menuFooter: () => "随时回复「取消」退出当前操作，回复「帮助」再次查看本菜单。",
+  // The renderer adds the one hint about 取消 and the numbers; this only says how to come back.
+  menuFooter: () => "办理中随时回复「帮助」可再次查看本菜单。",
   nothingAllowed: (name: string) => `${name}，您好！您当前的角色暂无可在对话中办理的事项。如需开通，请联系所在单位管理员。`,
   cancelled: (label: string) => `已退出「${label}」，刚才填写的内容未保存。`,
   nothingToCancel: () => "当前没有正在办理的事项。",

@@ -34,6 +34,9 @@ describe("bot conversations", () => {
     const inspector = allText(await h.say("张伟", "帮助"));
     expect(inspector).toContain("隐患随手拍");
     expect(inspector).toContain("复查");
+    // One list, one hint about 取消.
+    expect(inspector.match(/隐患随手拍/g)).toHaveLength(1);
+    expect(inspector.match(/取消/g)).toHaveLength(1);
     const owner = allText(await h.say("潘德明", "菜单"));
     expect(owner).toContain("整改反馈");
     expect(owner).not.toContain("复查：");
