@@ -12,6 +12,9 @@ export const replies = {
   nothingToCancel: () => "当前没有正在办理的事项。",
   expired: (label: string) => `「${label}」已超过 30 分钟未回复，本次办理已自动结束，填写的内容未保存。请重新开始：`,
   notUnderstood: () => "抱歉，没有看懂您的意思。",
+  // A number with no menu on screen (after 取消, or a menu long gone): the menu again, to pick from.
+  noMenuOnScreen: () => "当前没有正在办理的事项，请从下面的菜单中选择：",
+  photoStartsFlow: (label: string) => `已收到照片，开始「${label}」…`,
   notAllowed: (label: string) => `您当前的角色不能办理「${label}」。如需开通，请联系所在单位管理员。`,
   staleCard: () => "这张卡片已失效（对话已结束或已有新的问题），请按最新消息操作。",
   busy: () => "正在处理您上一条消息，请稍候再发。",

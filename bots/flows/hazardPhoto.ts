@@ -40,7 +40,7 @@ const q = {
   }),
   category: (): Question => ({ text: "请选择隐患类别，或直接输入", choices: CATEGORIES.map((c) => ({ key: c, label: c })) }),
   level: (): Question => ({
-    text: "您判断这是",
+    text: "请判断隐患等级",
     choices: (Object.keys(hazardLevelLabels) as HazardLevel[]).map((l) => ({ key: l, label: hazardLevelLabels[l] })),
     examples: "拿不准时选一般隐患，监管人员会复核",
   }),
