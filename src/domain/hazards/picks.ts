@@ -48,6 +48,20 @@ export class HazardPicks {
     return candidates.filter((h) => waitsOnVerifier(h, personId)).slice(0, limit);
   }
 
+  /**
+   * Reported hazards waiting on the person's 交办: those routed to them as supervisor, oldest
+   * first. (Others who may 交办 reach a hazard through the console or its notice.)
+   */
+  toAssign(personId: number, limit: number): Promise<Hazard[]> {
+    return this.deps.db.manager.find(Hazard, { where: { supervisorId: personId, state: "reported" }, order: { reportedAt: "ASC", id: "ASC" }, take: limit });
+  }
+
+  /** The person's name, for a question that pre-fills them (the 三个责任人's 责任人). */
+  async nameOf(personId: number | null): Promise<string | null> {
+    if (personId === null) return null;
+    return (await namesOf(this.deps.db.manager, { people: [personId] })).people.get(personId) ?? null;
+  }
+
   /** The hazard, if its rectification is the person's to send; null when not (or no longer). */
   async toRectifyById(id: number, personId: number): Promise<Hazard | null> {
     const hazard = await this.byId(id);
