@@ -25,6 +25,7 @@ export interface BotDeps {
 
 /** Kinds a person sends on purpose; opening the app or a location report is no reason to answer. */
 const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "location", "menu_click", "card_click"]);
+const BARE_NUMBER = /^\s*\d{1,3}\s*$/;
 const CANCEL = new Set(["取消", "退出", "算了", "cancel", "quit"]);
 const HELP = new Set(["帮助", "菜单", "help", "menu", "?", "？", "你好", "您好"]);
 /** The menu is a question like any other: its pseudo-flow name keeps the choice pending. */
@@ -128,9 +129,13 @@ export class BotEngine implements InboundHandler {
     }
     if (input.kind === "photo") {
       const flow = this.flowsByName.get("hazard_photo");
-      if (flow?.allowed(turn.person)) return this.start(turn, flow, { photoKeys: [input.storageKey] });
+      if (flow?.allowed(turn.person)) {
+        // Said first, so a photo sent without a word does not start a flow silently.
+        turn.say(replies.photoStartsFlow(flow.label));
+        return this.start(turn, flow, { photoKeys: [input.storageKey] });
+      }
     }
-    turn.say(replies.notUnderstood());
+    turn.say(input.kind === "text" && BARE_NUMBER.test(input.text) ? replies.noMenuOnScreen() : replies.notUnderstood());
     return this.showMenu(turn);
   }
 
@@ -206,8 +211,9 @@ export class BotEngine implements InboundHandler {
     const flows = this.deps.flows.filter((f) => f.allowed(turn.person));
     if (flows.length === 0) return turn.say(replies.nothingAllowed(turn.person.name));
     const question: Question = {
-      text: [replies.menuTitle(turn.person.name), ...flows.map((f, i) => `${i + 1}. ${f.label}：${f.summary}`), replies.menuFooter()].join("\n"),
-      choices: flows.map((f) => ({ key: f.name, label: f.label })),
+      // One list: the renderer numbers the choices (with their summaries) or makes them buttons.
+      text: [replies.menuTitle(turn.person.name), replies.menuFooter()].join("\n"),
+      choices: flows.map((f) => ({ key: f.name, label: f.label, detail: f.summary })),
     };
     this.ask(turn, { flow: MENU, state: { step: MENU, data: {} }, question });
   }

@@ -17,6 +17,8 @@ export type FlowInput =
 export interface Choice {
   key: string;
   label: string;
+  /** What the choice does, shown next to it once (the menu's summaries); never on a button. */
+  detail?: string;
 }
 
 /**

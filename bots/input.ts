@@ -1,5 +1,6 @@
 import type { InboundEvent } from "../src/channels/channel";
 import { AppError } from "../src/errors";
+import type { StoredMedia } from "../src/media/MediaStore";
 import type { FlowInput } from "./flow";
 import type { BotServices } from "./services";
 
@@ -8,6 +9,22 @@ import type { BotServices } from "./services";
  * only ever hold storage keys; a file of the wrong kind is refused here with a Chinese message.
  * Returns null for events that are not a message (card clicks and menu keys are the engine's).
  */
+const PHOTO_EXPECTED = "这不是照片，请直接拍照，或从相册选择照片发送。";
+const VOICE_EXPECTED = "这不是语音，请按住说话重新录制。";
+
+/**
+ * Fetches a sent file; a type the store refuses is explained in plain words (what to send), not
+ * with the store's MIME type, which means nothing to a township official.
+ */
+async function fetchAs(services: BotServices, event: { channel: InboundEvent["channel"]; mediaId: string }, expected: string): Promise<StoredMedia> {
+  try {
+    return await services.inboundMedia(event.channel, event.mediaId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "media_type_not_allowed") throw new AppError("bot_file_unexpected", `无法识别这个文件。${expected}`, 415);
+    throw error;
+  }
+}
+
 export async function inputOf(event: InboundEvent, services: BotServices): Promise<FlowInput | null> {
   switch (event.kind) {
     case "text":
@@ -15,13 +32,13 @@ export async function inputOf(event: InboundEvent, services: BotServices): Promi
     case "location":
       return { kind: "location", latitude: event.latitude, longitude: event.longitude, ...(event.label ? { label: event.label } : {}) };
     case "image": {
-      const stored = await services.inboundMedia(event.channel, event.mediaId);
-      if (!stored.contentType.startsWith("image/")) throw new AppError("bot_photo_expected", "这不是照片，请发送 JPG 或 PNG 格式的照片。", 415);
+      const stored = await fetchAs(services, event, PHOTO_EXPECTED);
+      if (!stored.contentType.startsWith("image/")) throw new AppError("bot_photo_expected", PHOTO_EXPECTED, 415);
       return { kind: "photo", storageKey: stored.key, contentType: stored.contentType };
     }
     case "voice": {
-      const stored = await services.inboundMedia(event.channel, event.mediaId);
-      if (!stored.contentType.startsWith("audio/")) throw new AppError("bot_voice_expected", "这不是语音，请重新录制。", 415);
+      const stored = await fetchAs(services, event, VOICE_EXPECTED);
+      if (!stored.contentType.startsWith("audio/")) throw new AppError("bot_voice_expected", VOICE_EXPECTED, 415);
       return { kind: "voice", storageKey: stored.key };
     }
     default:

@@ -9,19 +9,33 @@ import type { Question } from "./flow";
 export function renderQuestion(channel: ChannelId, question: Question, taskId: string, retry?: string): OutboundMessage {
   const caps = capabilitiesOf(channel);
   const choices = question.choices ?? [];
-  const numbered = choices.map((c, i) => `${i + 1}. ${c.label}`);
+  const numbered = choices.map((c, i) => `${i + 1}. ${c.label}${c.detail ? `：${c.detail}` : ""}`);
   const fitsCard = choices.length > 0 && choices.length <= caps.maxButtons && choices.every((c) => [...c.label].length <= caps.buttonLabelMaxChars);
   const [title, ...rest] = question.text.split("\n");
   if (caps.cards && fitsCard) {
-    const description = [retry, ...rest, question.examples, "点击按钮，或回复序号；回复「取消」退出"].filter(Boolean).join("\n");
+    // Buttons carry the labels; what each does is said once, above them.
+    const details = choices.filter((c) => c.detail).map((c) => `${c.label}：${c.detail}`);
+    const description = [retryLine(retry, question.text), ...rest, ...details, question.examples, "点击按钮，或回复序号；回复「取消」退出"].filter(Boolean).join("\n");
     return {
       kind: "card",
       card: { taskId, title: title!, description, buttons: choices.map((c, i) => ({ key: c.key, label: c.label, style: i === 0 ? 1 : 2 })) },
     };
   }
   const hint = choices.length > 0 ? "回复序号即可；回复「取消」退出" : "回复「取消」可退出";
-  const text = [retry, question.text, ...numbered, question.examples, hint].filter(Boolean).join("\n");
+  const text = [retryLine(retry, question.text), question.text, ...numbered, question.examples, hint].filter(Boolean).join("\n");
   return { kind: "text", text };
+}
+
+/**
+ * Why the last answer was not taken, shown above the question; a reason that only repeats the
+ * question ("请选择检查类型" twice) says it was not understood instead.
+ */
+function retryLine(retry: string | undefined, questionText: string): string | undefined {
+  if (!retry) return undefined;
+  const bare = (s: string) => s.replace(/[\s，。：:！!？?、]/g, "");
+  const why = bare(retry);
+  const repeats = questionText.split("\n").map(bare).some((line) => line.length > 0 && (why.includes(line) || line.includes(why)));
+  return repeats ? "抱歉，没有看懂您的回复。" : retry;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { hazardLevelLabels, type HazardLevel, type HazardPlace, type HazardSource } from "../../src/domain/hazards";
 import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
+import { whenNotified } from "./hazardPicks";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 
 /**
@@ -39,7 +40,7 @@ const q = {
   }),
   category: (): Question => ({ text: "请选择隐患类别，或直接输入", choices: CATEGORIES.map((c) => ({ key: c, label: c })) }),
   level: (): Question => ({
-    text: "您判断这是",
+    text: "请判断隐患等级",
     choices: (Object.keys(hazardLevelLabels) as HazardLevel[]).map((l) => ({ key: l, label: hazardLevelLabels[l] })),
     examples: "拿不准时选一般隐患，监管人员会复核",
   }),
@@ -156,6 +157,7 @@ async function level(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
   });
   if (draft.inspectionId) await services.inspections.linkHazard(draft.inspectionId, hazard.id);
   const notified = (await services.hazardPicks.notifiedOf(hazard)).join("、");
+  const heldUntil = notified ? await whenNotified(ctx, hazard, "report") : null;
   const where = (await services.hazardPicks.placesOf([hazard])).get(hazard.id) ?? "";
   ctx.card({
     title: `隐患已上报：${hazard.number}`,
@@ -164,7 +166,9 @@ async function level(ctx: FlowContext, state: FlowState, draft: Draft, input: Fl
       { label: "地点", value: where },
       { label: "类别", value: hazard.category },
       { label: "等级", value: hazardLevelLabels[hazard.level] },
-      { label: "已通知", value: notified || "所属单位（待指定责任人）" },
+      heldUntil
+        ? { label: "通知", value: `夜间免打扰，将于 ${heldUntil} 通知 ${notified}` }
+        : { label: "已通知", value: notified || "所属单位（待指定责任人）" },
     ],
   });
   return next.done();

@@ -80,3 +80,16 @@ export function pickFromList(ctx: FlowContext, state: FlowState, input: FlowInpu
   if (id === undefined) return next.retry({ text: "请回复隐患前的序号" }, state, "没有找到这个序号");
   return chosen(ctx, id);
 }
+
+/**
+ * When a hazard notice goes out, in words the person can trust: quiet hours hold routine notices
+ * until the morning, and the chat must not say "已通知" while they wait.
+ */
+export async function whenNotified(ctx: FlowContext, hazard: Hazard, action: string): Promise<string | null> {
+  const held = await ctx.services.hazardPicks.noticeHeldUntil(hazard, action);
+  if (!held) return null;
+  const [day, time] = formatLocal(held).split(" ");
+  const today = formatLocal(ctx.services.clock.now()).split(" ")[0];
+  // Quiet hours end at most one morning away, so another day is tomorrow.
+  return `${day === today ? "" : "明天 "}${time}`;
+}

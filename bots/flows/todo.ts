@@ -1,6 +1,7 @@
 import { formatLocal } from "../../src/clock";
 import { type Choice, type Flow, type FlowContext, next, type Next, type Question } from "../flow";
-import { hazardLines, hazardsToFix, hazardsToVerify } from "./hazardPicks";
+import { assignmentFlow } from "./assignment";
+import { hazardLines, hazardsToFix, hazardsToVerify, LIST_LIMIT } from "./hazardPicks";
 
 /**
  * 我的待办: everything waiting on this person, oldest first — 叫应 to answer, hazards to rectify,
@@ -22,7 +23,7 @@ export const todoFlow: Flow = {
   allowed: (person) => person.active,
 
   async start(ctx) {
-    const items = [...(await calloutItems(ctx)), ...(await fixItems(ctx)), ...(await verifyItems(ctx))].sort((a, b) => a.since - b.since);
+    const items = [...(await calloutItems(ctx)), ...(await assignItems(ctx)), ...(await fixItems(ctx)), ...(await verifyItems(ctx))].sort((a, b) => a.since - b.since);
     if (items.length === 0) {
       ctx.say("您当前没有待办事项。");
       return next.done();
@@ -45,6 +46,7 @@ function question(items: Pick<Item, "key" | "line">[]): Question {
 
 async function act(ctx: FlowContext, key: string): Promise<Next> {
   const [kind, id] = [key.split(":")[0], Number(key.split(":")[1])];
+  if (kind === "assign") return next.goto("assignment", { hazardId: id });
   if (kind === "fix") return next.goto("rectification", { hazardId: id });
   if (kind === "verify") return next.goto("verification", { hazardId: id });
   // A 叫应 is answered the way the card says: 收到, or 已落实 with the measures taken.
@@ -59,6 +61,14 @@ async function calloutItems(ctx: FlowContext): Promise<Item[]> {
     const what = c.awaitingReport ? "待报告落实措施" : "待回复收到";
     return { key: `callout:${c.calloutId}`, line: `【叫应】${c.title}（${what}，${formatLocal(c.since)}发出）`, since: c.since.getTime() };
   });
+}
+
+/** New hazards routed to the person for 交办, for those who may 交办. */
+async function assignItems(ctx: FlowContext): Promise<Item[]> {
+  if (!assignmentFlow.allowed(ctx.person)) return [];
+  const hazards = await ctx.services.hazardPicks.toAssign(ctx.person.id, LIST_LIMIT);
+  const lines = await hazardLines(ctx, hazards);
+  return hazards.map((h, i) => ({ key: `assign:${h.id}`, line: `【待交办】${lines[i]}`, since: h.reportedAt.getTime() }));
 }
 
 async function fixItems(ctx: FlowContext): Promise<Item[]> {

@@ -1,6 +1,6 @@
 import { VERIFIER_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
-import { hazardFacts, hazardsToVerify, pickFromList, startOnHazard } from "./hazardPicks";
+import { hazardFacts, hazardsToVerify, pickFromList, startOnHazard, whenNotified } from "./hazardPicks";
 
 /**
  * 复查: the verifier sees the hazard's before and after photos and the owner's note, then passes
@@ -57,7 +57,8 @@ async function verdict(ctx: FlowContext, state: FlowState, draft: Draft, input: 
   if (input.kind !== "choice") return next.retry(q.verdict(), state, "请选择复查通过或不通过");
   if (input.key === FAIL) return next.ask(q.reason(), "reason", { ...draft });
   const hazard = await ctx.services.hazards.verify(draft.hazardId!, ctx.person, { expectedVersion: draft.version, requestKey: `${ctx.requestKey}:verify` });
-  ctx.say(`隐患 ${hazard.number} 复查通过，已通知整改责任人和监管人员。`);
+  const heldUntil = await whenNotified(ctx, hazard, "verify");
+  ctx.say(`隐患 ${hazard.number} 复查通过，${heldUntil ? `夜间免打扰，将于 ${heldUntil} 通知` : "已通知"}整改责任人和监管人员。`);
   return next.done();
 }
 
@@ -65,6 +66,7 @@ async function reject(ctx: FlowContext, state: FlowState, draft: Draft, input: F
   const reason = input.kind === "text" ? input.text.trim() : "";
   if (reason.length < 2) return next.retry(q.reason(), state, "请写明不通过的原因");
   const hazard = await ctx.services.hazards.reject(draft.hazardId!, ctx.person, { reason: reason.slice(0, 2000), expectedVersion: draft.version, requestKey: `${ctx.requestKey}:reject` });
-  ctx.say(`已退回隐患 ${hazard.number} 重新整改，原因已发给整改责任人。`);
+  const heldUntil = await whenNotified(ctx, hazard, "reject");
+  ctx.say(`已退回隐患 ${hazard.number} 重新整改，原因${heldUntil ? `将于 ${heldUntil} 发给整改责任人（夜间免打扰）` : "已发给整改责任人"}。`);
   return next.done();
 }

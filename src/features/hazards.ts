@@ -3,6 +3,7 @@ import { HazardService } from "../domain/hazards";
 import { HazardPicks } from "../domain/hazards/picks";
 import { HazardNudges } from "../domain/hazards/nudges";
 import { hazardRoutes } from "../http/routes/hazards";
+import { assignmentFlow } from "../../bots/flows/assignment";
 import { hazardPhotoFlow } from "../../bots/flows/hazardPhoto";
 import { rectificationFlow } from "../../bots/flows/rectification";
 import { todoFlow } from "../../bots/flows/todo";
@@ -19,7 +20,7 @@ export const hazardsFeature = defineFeature({
   }),
   entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter],
   routes: ({ hazards }, { db, clock }) => [hazardRoutes({ db, clock, hazards })],
-  flows: [hazardPhotoFlow, rectificationFlow, verificationFlow, todoFlow],
+  flows: [hazardPhotoFlow, assignmentFlow, rectificationFlow, verificationFlow, todoFlow],
   botServices: ({ hazards }, { db }) => ({ hazards, hazardPicks: new HazardPicks({ db }) }),
   jobs: ({ nudges }) => [hazardNudges(nudges)],
 });

@@ -23,7 +23,8 @@ describe("bot conversations", () => {
     await h.say("张伟", "调压站阀门井内积水，阀门锈蚀");
     await h.say("张伟", "青禾燃气");
     await h.say("张伟", "1");
-    await h.say("张伟", { click: "消防安全" });
+    const level = allText(await h.say("张伟", { click: "消防安全" }));
+    expect(level).toContain("请判断隐患等级");
     const done = await h.say("张伟", { click: "一般隐患" });
     const number = /隐患已上报：(\S+)/.exec(allText(done))?.[1];
     expect(number).toBeDefined();
@@ -34,6 +35,9 @@ describe("bot conversations", () => {
     const inspector = allText(await h.say("张伟", "帮助"));
     expect(inspector).toContain("隐患随手拍");
     expect(inspector).toContain("复查");
+    // One list, one hint about 取消.
+    expect(inspector.match(/隐患随手拍/g)).toHaveLength(1);
+    expect(inspector.match(/取消/g)).toHaveLength(1);
     const owner = allText(await h.say("潘德明", "菜单"));
     expect(owner).toContain("整改反馈");
     expect(owner).not.toContain("复查：");
@@ -64,6 +68,7 @@ describe("bot conversations", () => {
 
   it("takes a photo sent out of the blue as the start of 随手拍", async () => {
     const reply = allText(await h.say("张伟", { photo: JPEG }));
+    expect(reply).toContain("开始「隐患随手拍」");
     expect(reply).toContain("已收到 1 张照片");
   });
 
@@ -101,6 +106,11 @@ describe("bot conversations", () => {
     expect(reply).toContain("已退出「隐患随手拍」");
     expect(allText(await h.say("张伟", "取消"))).toContain("当前没有正在办理的事项");
     expect(await h.stores.db.manager.count("Hazard")).toBe(0);
+    // A bare number now is meant for a menu: it is offered again, and its number then works.
+    const number = allText(await h.say("张伟", "1"));
+    expect(number).not.toContain("没有看懂");
+    expect(number).toContain("请选择要办理的事项");
+    expect(allText(await h.say("张伟", "1"))).not.toContain("没有看懂");
   });
 
   it("ends a conversation left for 30 minutes and says it timed out, once", async () => {
@@ -148,7 +158,9 @@ describe("bot conversations", () => {
     expect(voiceAsPhoto).toContain("这不是照片");
     expect(voiceAsPhoto).toContain("请拍摄或发送隐患照片");
     const html = allText(await h.say("张伟", { photo: Buffer.from("<html>not a photo</html>"), type: "text/html" }));
-    expect(html).toContain("不支持保存该类型的文件");
+    expect(html).toContain("无法识别这个文件");
+    expect(html).toContain("请直接拍照");
+    expect(html).not.toContain("text/html");
     const huge = Buffer.concat([JPEG, Buffer.alloc(11 << 20)]);
     expect(allText(await h.say("张伟", { photo: huge }))).toMatch(/超过上限 10(\.0)? MB/);
     // None of them counted: the first real photo is photo 1.

@@ -125,7 +125,7 @@ describe(`hazard lifecycle on the console (${backend()})`, () => {
     await phone.say("二楼消防通道堆放纸箱，安全出口被锁");
     await phone.expectBot("请选择隐患类别");
     await phone.press("消防安全");
-    await phone.expectBot("您判断这是");
+    await phone.expectBot("请判断隐患等级");
     await phone.press("一般隐患");
     const reported = await phone.expectBot("隐患已上报");
     const hazard = await app.services.db.manager.findOneOrFail(Hazard, { where: {}, order: { id: "DESC" } });

@@ -53,4 +53,25 @@ describe("the app menu", () => {
     expect(menu[2]!.sub!.map((s) => s.key)).toEqual(["flow:c", "flow:d", "flow:e", "flow:f", "flow:g"]);
     expect(appMenu(flows.slice(0, 4))[2]!.sub!.map((s) => s.name)).toEqual(["C", "D", "帮助"]);
   });
+
+  it("lists the menu's items once, with what each does, and gives one 取消 hint", () => {
+    const menu = { text: "张伟，您好！请选择要办理的事项", choices: [{ key: "a", label: "隐患随手拍", detail: "拍照上报隐患" }, { key: "b", label: "复查", detail: "复查整改结果" }] };
+    for (const channel of ["wecom", "console"] as const) {
+      const out = renderQuestion(channel, menu, "t");
+      const words = out.kind === "card" ? [out.card.title, out.card.description].join("\n") : out.kind === "text" ? out.text : "";
+      expect(words.match(/隐患随手拍/g)).toHaveLength(1);
+      expect(words).toContain("拍照上报隐患");
+      expect(words.match(/取消/g)).toHaveLength(1);
+    }
+  });
+
+  it("does not repeat the question as the reason an answer was not taken", () => {
+    const out = renderQuestion("console", { text: "企业：青禾燃气有限公司\n请选择检查类型", choices: question.choices }, "t", "没有看懂您的回复，请选择检查类型");
+    const words = out.kind === "card" ? `${out.card.title}\n${out.card.description}` : "";
+    expect(words.match(/请选择检查类型/g)).toHaveLength(1);
+    expect(words).toContain("没有看懂");
+    // A reason that says more than the question is kept.
+    const kept = renderQuestion("console", question, "t", "请选择一般隐患或重大隐患");
+    expect(kept.kind === "card" && kept.card.description).toContain("请选择一般隐患或重大隐患");
+  });
 });

@@ -172,7 +172,7 @@ export class HazardService {
         if (step.photos) await addPhotos(tx, hazard.id, step.photos.stage, step.photos.keys, actor.id, clock.now());
         if (!step.notice) return;
         const { text, to } = step.notice(await factsOf(tx, hazard));
-        await notifyHazard(tx, outbox, channels, { hazardId: hazard.id, action: step.action, version: hazard.version, text, to });
+        await notifyHazard(tx, outbox, channels, { hazardId: hazard.id, action: step.action, version: hazard.version, level: hazard.level, text, to });
       },
     });
   }

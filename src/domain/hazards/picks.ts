@@ -1,11 +1,16 @@
 import { In } from "typeorm";
 import type { Database } from "../../db/Database";
 import { type Enterprise, Hazard } from "../../db/entities";
+import { OutboxDelivery, OutboxMessage } from "../../db/entities";
 import { searchEnterprises } from "../org/enterprises";
 import { namesOf } from "../org/names";
+import { noticeKey } from "./notify";
 import { photosOf } from "./photos";
 import { OPEN_STATES } from "./queries";
 import { waitsOnRectifier, waitsOnVerifier } from "./waitingOn";
+
+/** A notice due this much after the change that wrote it is held (by quiet hours), not merely queued. */
+const HELD_MARGIN_MS = 60_000;
 
 /** Before and after photos of a hazard, as storage keys, in upload order. */
 export interface HazardPhotoKeys {
@@ -43,6 +48,20 @@ export class HazardPicks {
     return candidates.filter((h) => waitsOnVerifier(h, personId)).slice(0, limit);
   }
 
+  /**
+   * Reported hazards waiting on the person's 交办: those routed to them as supervisor, oldest
+   * first. (Others who may 交办 reach a hazard through the console or its notice.)
+   */
+  toAssign(personId: number, limit: number): Promise<Hazard[]> {
+    return this.deps.db.manager.find(Hazard, { where: { supervisorId: personId, state: "reported" }, order: { reportedAt: "ASC", id: "ASC" }, take: limit });
+  }
+
+  /** The person's name, for a question that pre-fills them (the 三个责任人's 责任人). */
+  async nameOf(personId: number | null): Promise<string | null> {
+    if (personId === null) return null;
+    return (await namesOf(this.deps.db.manager, { people: [personId] })).people.get(personId) ?? null;
+  }
+
   /** The hazard, if its rectification is the person's to send; null when not (or no longer). */
   async toRectifyById(id: number, personId: number): Promise<Hazard | null> {
     const hazard = await this.byId(id);
@@ -69,6 +88,20 @@ export class HazardPicks {
     const ids = [...new Set([hazard.ownerId, hazard.supervisorId].filter((id): id is number => id !== null))];
     const names = await namesOf(this.deps.db.manager, { people: ids });
     return ids.map((id) => names.people.get(id)).filter((n): n is string => Boolean(n));
+  }
+
+  /**
+   * When the notice of `action` (the one that made the hazard's current version) will go out if
+   * quiet hours hold it, or null when it went, or goes, at once: the chat then says the truth.
+   */
+  async noticeHeldUntil(hazard: Hazard, action: string): Promise<Date | null> {
+    const manager = this.deps.db.manager;
+    const message = await manager.findOneBy(OutboxMessage, { idempotencyKey: noticeKey(hazard.id, action, hazard.version) });
+    if (!message) return null;
+    const pending = await manager.find(OutboxDelivery, { where: { messageId: message.id, status: "pending" } });
+    const latest = Math.max(0, ...pending.map((d) => d.nextAttemptAt.getTime()));
+    // Written in the turn that changed the hazard; due later than that means it is being held.
+    return latest > hazard.updatedAt.getTime() + HELD_MARGIN_MS ? new Date(latest) : null;
   }
 
   /** Active enterprises whose name contains `text`, for a hazard's location. */

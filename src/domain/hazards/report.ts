@@ -34,7 +34,7 @@ export async function reportHazard(deps: HazardServiceDeps, reporter: Person, in
     const after = { number: hazard.number, level: hazard.level, unitId: hazard.unitId, ownerId: hazard.ownerId, supervisorId: hazard.supervisorId, enforcementStage: stage, listedForSupervision: hazard.listedForSupervision };
     await appendLedger(tx, { hazardId: hazard.id, at: now, actorId: reporter.id, action: "report", fromState: null, toState: "reported", reason: notes.join("；"), changes: { before: {}, after } });
     const facts: NoticeFacts = { hazard, place: placeOf(hazard, route.enterprise) };
-    await notifyHazard(tx, deps.outbox, deps.channels, { hazardId: hazard.id, action: "report", version: hazard.version, text: hazardNotices.reported(facts), to: [hazard.ownerId, hazard.supervisorId] });
+    await notifyHazard(tx, deps.outbox, deps.channels, { hazardId: hazard.id, action: "report", version: hazard.version, level: hazard.level, text: hazardNotices.reported(facts), to: [hazard.ownerId, hazard.supervisorId] });
     await recordResult(tx, input.requestKey, "hazard", hazard.id, now);
     return hazard;
   });
