@@ -1,3 +1,4 @@
+import { Person } from "../../src/db/entities";
 import { allText, type BotHarness, JPEG, openBotHarness } from "../support/botHarness";
 
 /** 交办 in chat: from 我的待办 or the word 交办, the supervisor of a new hazard assigns it and the owner hears of it. */
@@ -26,7 +27,7 @@ describe("交办 in chat", () => {
   it("assigns a general hazard from 我的待办 with the owner pre-filled and a deadline choice; the owner can then rectify", async () => {
     const number = await report("一般隐患");
     const hazard = await h.hazard(number);
-    const supervisor = (await h.stores.db.manager.findOneByOrFail("Person", { id: hazard.supervisorId! })) as { name: string };
+    const supervisor = await h.stores.db.manager.findOneByOrFail(Person, { id: hazard.supervisorId! });
     const todo = allText(await h.say(supervisor.name, "待办"));
     expect(todo).toContain(`【待交办】${number}`);
     const asked = allText(await h.say(supervisor.name, "1"));
@@ -46,7 +47,7 @@ describe("交办 in chat", () => {
   it("asks a 重大隐患's funds and contingency plan before 交办 (五落实)", async () => {
     const number = await report("重大隐患");
     const hazard = await h.hazard(number);
-    const supervisor = (await h.stores.db.manager.findOneByOrFail("Person", { id: hazard.supervisorId! })) as { name: string };
+    const supervisor = await h.stores.db.manager.findOneByOrFail(Person, { id: hazard.supervisorId! });
     await h.say(supervisor.name, "交办");
     await h.say(supervisor.name, "停用调压站，更换阀门");
     expect(allText(await h.say(supervisor.name, { click: "3 天" }))).toContain("资金");
