@@ -12,6 +12,8 @@ export interface ClaimedRow {
   recipient: string;
   lane: Lane;
   attempts: number;
+  /** Retried until then instead of for maxAttempts (OutboxDelivery.giveUpAt). */
+  giveUpAt: Date | null;
 }
 
 /** Claimed deliveries of one message on one channel, sent together in calls of ≤ maxRecipientsPerCall. */
@@ -147,7 +149,7 @@ async function lockIds(tx: EntityManager, o: ClaimOptions, ids: number[]): Promi
 function details(tx: EntityManager, ids: number[]): Promise<OutboxDelivery[]> {
   return tx
     .createQueryBuilder(OutboxDelivery, "d")
-    .select(["d.id", "d.messageId", "d.channel", "d.recipient", "d.lane", "d.priority", "d.attempts"])
+    .select(["d.id", "d.messageId", "d.channel", "d.recipient", "d.lane", "d.priority", "d.attempts", "d.giveUpAt"])
     .where("d.id IN (:...ids)", { ids })
     .orderBy("d.priority", "ASC")
     .addOrderBy("d.nextAttemptAt", "ASC")
@@ -175,21 +177,35 @@ function group(rows: OutboxDelivery[]): Omit<ClaimedGroup, "payload">[] {
 }
 
 function toClaimed(d: OutboxDelivery): ClaimedRow {
-  return { id: d.id, recipient: d.recipient, lane: d.lane, attempts: d.attempts };
+  return { id: d.id, recipient: d.recipient, lane: d.lane, attempts: d.attempts, giveUpAt: d.giveUpAt };
 }
 
 /**
  * Returns deliveries whose lease ran out (the process died mid-send) to `pending` — their
  * attempt already counted, so the next claim resends them with the duplicate check on. Rows
- * that used up their attempts this way fail: the outcome of the last one is unknown.
+ * that used up their attempts (or reached their give-up time) this way fail: the outcome of the
+ * last one is unknown. Pending rows past their give-up time fail as `expired`: a 叫应 card not
+ * sent by the campaign's deadline is reported undelivered rather than sent after it.
  */
 export async function recoverExpired(db: Database, now: Date, maxAttempts: number): Promise<number> {
   return shortTransaction(db, async (tx) => {
+    await tx
+      .createQueryBuilder()
+      .update(OutboxDelivery)
+      .set({ status: "failed", errorCode: "expired", lastError: "截至送达期限仍未能发出，不再重试", updatedAt: now })
+      .where("status = 'pending'")
+      .andWhere("give_up_at IS NOT NULL AND give_up_at <= :now", { now })
+      .execute();
     const expired = tx.createQueryBuilder().update(OutboxDelivery).where("status = 'sending'").andWhere("claimed_until <= :now", { now });
     await expired
       .clone()
       .set({ status: "failed", claimedUntil: null, claimedBy: null, errorCode: "interrupted", lastError: `发送 ${maxAttempts} 次均中断（进程退出），结果未知，不再重试`, updatedAt: now })
-      .andWhere("attempts >= :max", { max: maxAttempts })
+      .andWhere("give_up_at IS NULL AND attempts >= :max", { max: maxAttempts })
+      .execute();
+    await expired
+      .clone()
+      .set({ status: "failed", claimedUntil: null, claimedBy: null, errorCode: "interrupted", lastError: "发送中断（进程退出）且已到送达期限，结果未知，不再重试", updatedAt: now })
+      .andWhere("give_up_at IS NOT NULL AND give_up_at <= :now", { now })
       .execute();
     const result = await expired
       .clone()

@@ -59,7 +59,9 @@ export function recordFailed(tx: EntityManager, token: string, rows: readonly Cl
 
 /**
  * A transient failure: back to `pending` at `retryAt(attempts)`, or `failed` once the attempts
- * are used up. Rows with the same attempt count wait the same time, so they retry as one call.
+ * are used up — or, for a row with a give-up time (a 叫应 card), once the next try would come
+ * at or after it: such a row is retried however many attempts that takes. Rows with the same
+ * attempt count wait the same time, so they retry as one call.
  */
 export async function recordRetry(
   tx: EntityManager,
@@ -76,15 +78,40 @@ export async function recordRetry(
   let failed = 0;
   let changed = 0;
   for (const [attempts, group] of byAttempts) {
-    if (attempts >= maxAttempts) {
-      failed += group.length;
-      changed += await recordFailed(tx, token, group, failure.code, `重试 ${attempts} 次后仍失败：${failure.message}`, now);
-    } else {
-      retrying += group.length;
-      changed += await settle(tx, token, group, { status: "pending", nextAttemptAt: retryAt(attempts, group[0].lane), errorCode: failure.code, lastError: failure.message.slice(0, 500), updatedAt: now });
+    const at = retryAt(attempts, (group[0] as ClaimedRow).lane);
+    // Rows sharing a retry time settle in one statement, so they retry as one call.
+    const byTime = new Map<number, ClaimedRow[]>();
+    const givingUp: ClaimedRow[] = [];
+    for (const r of group) {
+      const next = nextTry(r, attempts, at, now, maxAttempts);
+      if (next === null) givingUp.push(r);
+      else byTime.set(next, [...(byTime.get(next) ?? []), r]);
+    }
+    if (givingUp.length) {
+      failed += givingUp.length;
+      changed += await recordFailed(tx, token, givingUp, failure.code, `重试 ${attempts} 次后仍失败：${failure.message}`, now);
+    }
+    for (const [time, again] of byTime) {
+      retrying += again.length;
+      changed += await settle(tx, token, again, { status: "pending", nextAttemptAt: new Date(time), errorCode: failure.code, lastError: failure.message.slice(0, 500), updatedAt: now });
     }
   }
   return { retrying, failed, changed };
+}
+
+/** Less than this before a row's give-up time, another try is not worth a call: it fails. */
+const LAST_TRY_MS = 5_000;
+
+/**
+ * When a failed row is tried next, or null to give up. With a give-up time the back-off is kept
+ * but never carries a try past it: a platform that recovers just before a 叫应's deadline still
+ * gets the card out (the try comes halfway to the deadline instead).
+ */
+function nextTry(r: ClaimedRow, attempts: number, at: Date, now: Date, maxAttempts: number): number | null {
+  if (r.giveUpAt === null) return attempts >= maxAttempts ? null : at.getTime();
+  const left = r.giveUpAt.getTime() - now.getTime();
+  if (left < LAST_TRY_MS) return null;
+  return Math.min(at.getTime(), now.getTime() + Math.floor(left / 2));
 }
 
 /** Not sent at all (a rate limit, the lease running short, shutdown): back to `pending`, the attempt not counted. */

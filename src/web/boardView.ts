@@ -1,6 +1,6 @@
 import { formatLocal } from "../clock";
 import type { Board } from "../domain/callouts";
-import { LEVELS, type RecipientState, WARNING_TYPES } from "../domain/callouts";
+import { type CardDelivery, LEVELS, type RecipientState, WARNING_TYPES } from "../domain/callouts";
 
 /**
  * What the live board shows, and nothing more: the campaign, the counts and each person's name
@@ -13,10 +13,16 @@ export interface BoardView {
   levelLabel: string;
   state: string;
   deadline: string | null;
-  counts: { total: number; answered: number; notYet: number; escalated: number; unreachable: number };
+  /**
+   * `delivered`: cards the platform accepted; `deliveryPending`: still queued or being retried;
+   * `deliveryFailed`: refused or not delivered by the deadline. "Not yet answered" alone hid
+   * people who never got a card.
+   */
+  counts: { total: number; answered: number; notYet: number; escalated: number; unreachable: number; delivered: number; deliveryPending: number; deliveryFailed: number };
   /** 叫应率 so far: answered ÷ called, in percent with one decimal; null before sending. */
   rate: number | null;
-  people: { name: string; group: BoardGroup; late: boolean }[];
+  /** `delivery`: where the person's card stands (null before it is enqueued). */
+  people: { name: string; group: BoardGroup; late: boolean; delivery: CardDelivery | null }[];
 }
 
 export type BoardGroup = "notYet" | "escalated" | "unreachable" | "answered";
@@ -28,7 +34,7 @@ const groupOf = (s: RecipientState): BoardGroup =>
 
 export function boardView(b: Board): BoardView {
   const c = b.callout;
-  const { total, answered, notYet, escalated, unreachable } = b.counts;
+  const { total, answered, notYet, escalated, unreachable, delivered, deliveryPending, deliveryFailed } = b.counts;
   return {
     title: c.title,
     type: WARNING_TYPES[c.warningType],
@@ -36,8 +42,8 @@ export function boardView(b: Board): BoardView {
     levelLabel: `${LEVELS[c.level]}预警`,
     state: CAMPAIGN_STATES[c.state] ?? c.state,
     deadline: c.deadlineAt ? formatLocal(c.deadlineAt) : null,
-    counts: { total, answered, notYet, escalated, unreachable },
+    counts: { total, answered, notYet, escalated, unreachable, delivered, deliveryPending, deliveryFailed },
     rate: c.state === "draft" || total === 0 ? null : Math.round((answered / total) * 1000) / 10,
-    people: b.people.map((p) => ({ name: p.name, group: groupOf(p.state), late: p.late })),
+    people: b.people.map((p) => ({ name: p.name, group: groupOf(p.state), late: p.late, delivery: p.delivery })),
   };
 }

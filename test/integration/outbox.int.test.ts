@@ -94,6 +94,34 @@ describe("outbox: enqueue and send", () => {
     expect(h.sender.calls).toHaveLength(h.stores.config.outbox.maxAttempts);
   });
 
+  it("retries a delivery with a give-up time past the configured attempts, then sends it once", async () => {
+    const giveUpAt = new Date(h.clock.now().getTime() + 60_000);
+    const { message } = await h.enqueue({ idempotencyKey: "until-deadline", lane: "callout", message: text("叫应"), recipients: ["u1"], giveUpAt });
+    const plain = await h.enqueue({ idempotencyKey: "by-attempts", lane: "callout", message: text("普通"), recipients: ["u2"] });
+    h.sender.failNext(30, true, "wecom_http_502");
+    const worker = h.worker({ backoff: { baseMs: 1000, capMs: 1000 } });
+    for (let i = 0; i < 50; i++) {
+      await worker.drainOnce(h.clock.now());
+      h.clock.advance(1000);
+    }
+    const [bounded] = await h.outbox.deliveriesOfMessage(plain.message.id);
+    expect(bounded).toMatchObject({ status: "failed", attempts: h.stores.config.outbox.maxAttempts });
+    const [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "sent", outcome: "sent", giveUpAt });
+    expect(d.attempts).toBeGreaterThan(h.stores.config.outbox.maxAttempts + 5);
+    expect(h.sender.copiesFor("u1")).toBe(1);
+  });
+
+  it("fails a delivery still queued at its give-up time as expired, without sending it", async () => {
+    const giveUpAt = new Date(h.clock.now().getTime() + 30_000);
+    const { message } = await h.enqueue({ idempotencyKey: "expire", lane: "callout", message: text("叫应"), recipients: ["u1"], giveUpAt, notBefore: new Date(h.clock.now().getTime() + 40_000) });
+    h.clock.advance(45_000);
+    await h.worker().drainOnce(h.clock.now());
+    const [d] = await h.outbox.deliveriesOfMessage(message.id);
+    expect(d).toMatchObject({ status: "failed", outcome: "failed", errorCode: "expired", attempts: 0 });
+    expect(h.sender.calls).toHaveLength(0);
+  });
+
   it("records a permanent failure with its reason and does not retry", async () => {
     const { message } = await h.enqueue({ idempotencyKey: "perm", lane: "reply", message: text("回复"), recipients: ["u1", "u2"] });
     h.sender.failNext(1, false, "60011");

@@ -47,6 +47,13 @@ export class OutboxDelivery {
   @Column({ name: "next_attempt_at", ...utcDatetime })
   nextAttemptAt: Date;
 
+  /**
+   * Retried until this instant rather than for `OUTBOX_MAX_ATTEMPTS` (a 叫应 card: its campaign's
+   * deadline); still pending at it, the delivery fails as `expired`. Null: the attempt count bounds it.
+   */
+  @Column({ name: "give_up_at", ...utcDatetime, nullable: true })
+  giveUpAt: Date | null;
+
   /** While `sending`: the claim's lease; after it another worker may take the row over. */
   @Column({ name: "claimed_until", ...utcDatetime, nullable: true })
   claimedUntil: Date | null;

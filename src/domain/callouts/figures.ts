@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { type Callout, CalloutRecipient, EscalationStep } from "../../db/entities";
+import { type CardDelivery, cardDeliveries } from "./delivery";
 import type { RecipientState } from "./vocabulary";
 
 /** One person on the board, exact. */
@@ -17,6 +18,8 @@ export interface BoardRow {
   remindersSent: number;
   /** Whom this person's silence was escalated to. */
   escalatedToPersonId: number | null;
+  /** Where their card stands at the platform; null before it is enqueued. */
+  delivery: CardDelivery | null;
 }
 
 export interface BoardCounts {
@@ -27,6 +30,12 @@ export interface BoardCounts {
   unreachable: number;
   reported: number;
   late: number;
+  /** Cards the platform accepted — "sent" on the board means this, not "queued". */
+  delivered: number;
+  /** Cards queued or being retried (e.g. the platform answering 502). */
+  deliveryPending: number;
+  /** Cards refused, given up at the deadline, or never sendable (no account). */
+  deliveryFailed: number;
 }
 
 /** The deadline report's figures. */
@@ -55,6 +64,7 @@ export async function loadBoard(tx: EntityManager, calloutId: number): Promise<B
   const escalations = await tx.find(EscalationStep, { where: { caseKind: "callout", caseId: calloutId, step: "escalate" }, select: { recipientId: true, targetPersonId: true } });
   const target = new Map(escalations.map((s) => [s.recipientId, s.targetPersonId]));
   const personOfRow = new Map(rows.map((r) => [r.id, r.personId]));
+  const cards = await cardDeliveries(tx, calloutId);
   return rows.map((r) => ({
     recipientId: r.id,
     personId: r.personId,
@@ -68,6 +78,8 @@ export async function loadBoard(tx: EntityManager, calloutId: number): Promise<B
     reportText: r.reportText,
     remindersSent: r.remindersSent,
     escalatedToPersonId: target.get(r.id) ?? null,
+    // A person without any account has no card row to read: their card failed all the same.
+    delivery: cards.get(r.personId) ?? (r.state === "unreachable" ? "failed" : null),
   }));
 }
 
@@ -81,6 +93,9 @@ export function countBoard(rows: readonly BoardRow[]): BoardCounts {
     unreachable: rows.filter((r) => r.state === "unreachable").length,
     reported: rows.filter((r) => r.state === "reported").length,
     late: rows.filter((r) => r.late).length,
+    delivered: rows.filter((r) => r.delivery === "delivered").length,
+    deliveryPending: rows.filter((r) => r.delivery === "pending").length,
+    deliveryFailed: rows.filter((r) => r.delivery === "failed").length,
   };
 }
 

@@ -3,6 +3,7 @@ export { CalloutService, type CalloutServiceDeps, type Board, type SendResult } 
 export type { AudienceRule } from "./audience";
 export type { DraftInput, PreviewRow } from "./drafts";
 export type { BoardCounts, BoardRow, CalloutFigures } from "./figures";
+export type { CardDelivery } from "./delivery";
 export type { TickResult, CampaignFailure, CampaignRun } from "./tick";
 export { calloutButtonLabel } from "./buttonLabel";
 export * from "./vocabulary";

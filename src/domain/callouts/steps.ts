@@ -53,6 +53,17 @@ async function updateRows(tx: EntityManager, ids: readonly number[], still: Reco
   for (const part of chunks(ids)) await tx.update(CalloutRecipient, { id: In(part), ...still }, change);
 }
 
+/**
+ * A card or reminder is retried until the campaign's deadline, however long the platform is
+ * down, rather than for OUTBOX_MAX_ATTEMPTS: a card given up after 8 tries left people uncalled
+ * while the board counted them as sent. Not delivered by then, the person is unreachable
+ * (noteRefusals in tick.ts) and escalated. Cards sent at or after the deadline (superiors called
+ * in then) keep the attempt count.
+ */
+function deliverBy(c: Callout, now: Date): { giveUpAt?: Date } {
+  return c.deadlineAt && c.deadlineAt.getTime() > now.getTime() ? { giveUpAt: c.deadlineAt } : {};
+}
+
 /** Still silent: an answer that landed since the pass read the rows keeps its state. */
 const SILENT = { state: "sent", acknowledgedAt: IsNull() };
 
@@ -67,6 +78,7 @@ export async function sendBatch(tx: EntityManager, deps: StepDeps, run: Escalati
     message: calloutCard(c, taskIdOf(c.id, first.id)),
     recipients,
     source: sourceOf(c.id),
+    ...deliverBy(c, now),
   });
   deps.fault?.("send");
   const unreachable = new Set(recipients.filter((r) => r.channel === null).map((r) => r.personId));

@@ -1,14 +1,14 @@
-import { type EntityManager, In } from "typeorm";
+import { type EntityManager, In, IsNull } from "typeorm";
 import type { Database } from "../../db/Database";
 import { failureCode } from "../../db/dialect";
 import { Callout, CalloutRecipient } from "../../db/entities";
-import { unlessLostRace } from "../kernel/escalation";
+import { chunks, unlessLostRace } from "../kernel/escalation";
+import { unreachedPeople } from "./delivery";
 import { closeCallout } from "./close";
 import { lockCallout } from "./lock";
 import { liveCampaign } from "./run";
 import { actionFor } from "./schedule";
 import { escalateBatch, remindBatch, sendBatch, type StepDeps } from "./steps";
-import { sourceOf } from "./vocabulary";
 
 export interface TickDeps extends StepDeps {
   db: Database;
@@ -133,14 +133,18 @@ function dueRows(tx: EntityManager, calloutId: number, now: Date, which: "pendin
 }
 
 /**
- * The platform's later verdicts: a delivery refused as an invalid user (or failed for good)
- * makes a waiting row unreachable and due, so the next pass escalates it at once.
+ * The platform's later verdicts: a card refused (invalid user), failed for good, or still not
+ * sent at the campaign's deadline (its give-up time) makes a waiting row unreachable and due, so
+ * the next pass escalates it at once — as a missing account does. A row already escalated for
+ * silence only changes its label: its superior was told, and the step happens once.
  */
 async function noteRefusals(deps: TickDeps, calloutId: number, now: Date): Promise<void> {
-  const refused = await deps.outbox.deliveriesOfSource(sourceOf(calloutId), deps.db.manager, { statuses: ["invalid", "failed"] });
-  const people = [...new Set(refused.filter((d) => d.outcome === "unreachable" && d.personId !== null).map((d) => d.personId as number))];
+  const people = await unreachedPeople(deps.db.manager, calloutId, now);
   if (people.length === 0) return;
-  await deps.db.manager.update(CalloutRecipient, { calloutId, personId: In(people), state: "sent" }, { state: "unreachable", nextActionAt: now });
+  for (const part of chunks(people)) {
+    await deps.db.manager.update(CalloutRecipient, { calloutId, personId: In(part), state: "sent", acknowledgedAt: IsNull() }, { state: "unreachable", nextActionAt: now });
+    await deps.db.manager.update(CalloutRecipient, { calloutId, personId: In(part), state: "escalated", acknowledgedAt: IsNull() }, { state: "unreachable" });
+  }
 }
 
 /** A lost race (duplicate step key, deadlock, lock timeout, busy) means another instance did the work. */

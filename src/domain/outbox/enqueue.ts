@@ -24,6 +24,11 @@ export interface EnqueueRequest {
   confidential?: boolean;
   /** Not before this instant (a reminder); routine messages also wait out quiet hours. */
   notBefore?: Date;
+  /**
+   * Retry until this instant instead of for the configured number of attempts (a 叫应 card: its
+   * campaign's deadline, since a card that arrives late still beats none); back-off still applies.
+   */
+  giveUpAt?: Date;
 }
 
 export interface EnqueueResult {
@@ -77,7 +82,7 @@ export async function findByKey(tx: EntityManager, key: string, latest: boolean)
 
 function deliveryRows(message: OutboxMessage, request: EnqueueRequest, now: Date, quiet: QuietHours): Partial<OutboxDelivery>[] {
   const due = deferForQuietHours(request.notBefore && request.notBefore > now ? request.notBefore : now, request.lane, quiet);
-  const base = { messageId: message.id, lane: request.lane, priority: LANE_PRIORITY[request.lane], attempts: 0, createdAt: now, updatedAt: now };
+  const base = { messageId: message.id, lane: request.lane, priority: LANE_PRIORITY[request.lane], attempts: 0, giveUpAt: request.giveUpAt ?? null, createdAt: now, updatedAt: now };
   const seen = new Set<string>();
   const rows: Partial<OutboxDelivery>[] = [];
   for (const r of request.recipients) {

@@ -22,6 +22,8 @@ export interface DeliveryView {
   errorCode: string | null;
   error: string | null;
   sentAt: Date | null;
+  /** Retried until then (see EnqueueRequest.giveUpAt); null: bounded by the attempt count. */
+  giveUpAt: Date | null;
 }
 
 /**
@@ -91,5 +93,6 @@ function toView(d: OutboxDelivery): DeliveryView {
     errorCode: d.errorCode,
     error: d.lastError,
     sentAt: d.sentAt,
+    giveUpAt: d.giveUpAt,
   };
 }

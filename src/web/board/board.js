@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var GROUPS = ["notYet", "escalated", "unreachable", "answered"];
-  var COUNTS = ["answered", "notYet", "escalated", "unreachable"];
+  var COUNTS = ["answered", "notYet", "escalated", "unreachable", "delivered", "deliveryPending", "deliveryFailed"];
+  var DELIVERY = { pending: "（待送达）", failed: "（送达失败）" };
   var id = (/^\/callouts\/(\d+)\/board$/.exec(location.pathname) || [])[1];
   var token = new URLSearchParams(location.search).get("t") || "";
   var query = "?t=" + encodeURIComponent(token);
@@ -35,13 +36,15 @@
         if (p.group !== g) return;
         n++;
         var li = document.createElement("li");
-        li.textContent = p.name;
+        // A card not (yet) accepted by the platform is marked, so "未回应" never hides "never got it".
+        li.textContent = p.name + (DELIVERY[p.delivery] || "");
         if (p.late) li.className = "late";
+        else if (DELIVERY[p.delivery]) li.className = "undelivered";
         ul.appendChild(li);
       });
       set("n-" + g, n);
     });
-    set("live", "共 " + v.counts.total + " 人 · 标橙为超时后回应 · 更新于 " + clock());
+    set("live", "共 " + v.counts.total + " 人 · 标橙为超时后回应，标灰为卡片未送达 · 更新于 " + clock());
     document.body.dataset.ready = "1";
   }
 
