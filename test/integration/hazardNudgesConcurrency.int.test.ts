@@ -10,6 +10,9 @@ import { backend } from "../support/backend";
 import { DAY, HOUR, type NudgeHarness, openNudgeHarness } from "../support/nudgeHarness";
 
 // Two instances on one tick, and a crash inside the tick's transaction.
+// The crash and retry rounds on MariaDB take tens of seconds on a loaded 2-core machine.
+jest.setTimeout(120_000);
+
 describe(`hazard nudges: concurrency and crashes (${backend()})`, () => {
   let h: NudgeHarness;
   beforeEach(async () => {
