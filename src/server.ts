@@ -10,6 +10,8 @@ import { createLogger, type Logger } from "./log";
 import { failoverJobLocks, kvJobLocks } from "../jobs/jobLocks";
 import { startScheduler } from "../jobs/scheduler";
 import { dbJobLocks } from "./db/jobLocks";
+import { demoAdminSignInPath } from "./domain/access/demoLink";
+import { SignInLinks } from "./domain/access/sessions";
 
 export interface RunningServer {
   url: string;
@@ -43,6 +45,11 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
     { url, host, database: config.db.kind, kv: config.kv.kind, wecom: Boolean(config.wecom), jobs: config.jobs.enabled ? services.jobs.length : 0 },
     "anshao listening",
   );
+  if (config.demo && config.db.kind === "sqlite") {
+    const link = await demoAdminSignInPath(db, new SignInLinks({ kv }));
+    // To the terminal, never to the log: the link signs its holder in as the administrator.
+    if (link) process.stdout.write(`管理后台一次性登录链接（${link.name}，管理员，24 小时内有效，只能用一次）：${url}${link.path}\n`);
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -62,7 +62,7 @@ const fakeFeature = defineFeature({
   }),
   entities: [FakeNote],
   routes: (fake) => {
-    const router = new KoaRouter({ prefix: "/api/fake" });
+    const router = new KoaRouter({ prefix: "/fake" });
     router.get("/", (ctx) => {
       ctx.body = { hazardsBuilt: fake.hazardsBuilt };
     });
@@ -117,7 +117,7 @@ describe(`features register themselves (${backend()})`, () => {
     const { services, url } = await start([...FEATURES, fakeFeature]);
 
     // Its route answers, with the services of the feature it needs built first.
-    const res = await fetch(`${url}/api/fake`);
+    const res = await fetch(`${url}/fake`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ hazardsBuilt: true });
 

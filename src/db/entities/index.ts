@@ -45,3 +45,5 @@ export { Digest } from "./Digest";
 export { DigestSetting } from "./DigestSetting";
 export { QuotaRule } from "./QuotaRule";
 export { InspectionFrequency } from "./InspectionFrequency";
+export { PersonCredential } from "./PersonCredential";
+export { ConsoleGrant } from "./ConsoleGrant";

@@ -17,6 +17,8 @@ declare module "koa" {
 /** Requires `Authorization: Bearer <token>` of an active person (tokens: `npm run token`). */
 export function authenticate(deps: { db: Database; clock: Clock }): Middleware {
   return async (ctx, next) => {
+    // Already signed in by the access gate (session cookie or token).
+    if (ctx.state.person) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get("authorization"));
     const person = match ? await personForToken(deps.db, deps.clock, match[1] as string) : null;
     if (!person) throw Unauthorized("请先登录：请求需携带有效的访问令牌（Authorization: Bearer …）");

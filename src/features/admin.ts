@@ -1,0 +1,23 @@
+import Router from "@koa/router";
+import { ConsoleGrant, PersonCredential } from "../db/entities";
+import { SessionStore, SignInLinks } from "../domain/access/sessions";
+import { accessGate } from "../http/middleware/accessGate";
+import { authRoutes } from "../http/routes/auth";
+import { defineFeature } from "./feature";
+
+/**
+ * The admin console's server side: sign-in (password, one-time link), console roles with RuoYi's
+ * data scopes, and the gate that checks every `/api` request against src/http/access.ts. It is
+ * first in the features list so its gate is mounted in front of every other feature's routes.
+ */
+export const adminFeature = defineFeature({
+  name: "admin",
+  services: ({ kv, clock }) => ({ sessions: new SessionStore({ kv, clock }), links: new SignInLinks({ kv }) }),
+  entities: [PersonCredential, ConsoleGrant],
+  routes: ({ sessions, links }, { db, clock }) => {
+    // A route for every `/api` path that only runs the gate, then hands on to the routers after it.
+    const gate = new Router();
+    gate.all("/api/{*rest}", accessGate({ db, clock, sessions }));
+    return [gate, authRoutes({ db, clock, sessions, links })];
+  },
+});
