@@ -1,4 +1,4 @@
-import { adminFeature } from "./admin";
+import { accessFeature } from "./access";
 import { calloutsFeature } from "./callouts";
 import { entitiesOf, flowsOf } from "./compose";
 import { consoleFeature } from "./console";
@@ -21,7 +21,7 @@ import { warningsFeature } from "./warnings";
  * a feature is built after the features it needs, wherever they stand.
  */
 export const FEATURES: readonly AnyFeature[] = [
-  adminFeature,
+  accessFeature,
   coreFeature,
   directoryFeature,
   consoleFeature,

@@ -10,8 +10,8 @@ import { defineFeature } from "./feature";
  * data scopes, and the gate that checks every `/api` request against src/http/access.ts. It is
  * first in the features list so its gate is mounted in front of every other feature's routes.
  */
-export const adminFeature = defineFeature({
-  name: "admin",
+export const accessFeature = defineFeature({
+  name: "access",
   services: ({ kv, clock }) => ({ sessions: new SessionStore({ kv, clock }), links: new SignInLinks({ kv }) }),
   entities: [PersonCredential, ConsoleGrant],
   routes: ({ sessions, links }, { db, clock }) => {
