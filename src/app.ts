@@ -11,6 +11,7 @@ import { healthRoutes } from "./http/routes/health";
 import { metricsRoutes } from "./http/routes/metrics";
 import { observeHttp } from "./metrics/metrics";
 import { type Clock, systemClock } from "./clock";
+import { adminRoutes } from "./web/admin";
 import { homeRoutes } from "./web/home";
 
 /** What the HTTP layer needs; built once by the server (or a test) and handed in. */
@@ -43,7 +44,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.log));
   app.use(errorHandler());
   app.use(body(deps.config.http.bodyLimitBytes));
-  for (const router of [healthRoutes(deps), metricsRoutes({ db: deps.db, clock: deps.clock ?? systemClock, token: deps.config.metrics?.token }), homeRoutes(deps), ...(deps.routers ?? [])]) {
+  for (const router of [healthRoutes(deps), metricsRoutes({ db: deps.db, clock: deps.clock ?? systemClock, token: deps.config.metrics?.token }), homeRoutes(deps), adminRoutes(), ...(deps.routers ?? [])]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

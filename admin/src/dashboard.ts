@@ -1,0 +1,58 @@
+import type { Labelled } from "./api";
+import type { UnitRef } from "./session";
+
+/** GET /api/dashboard, as the adminapi contract fixes it. */
+export interface Dashboard {
+  unit: UnitRef | null;
+  from: string;
+  to: string;
+  hazards: {
+    byState: (Labelled & { count: number })[];
+    byLevel: (Labelled & { count: number })[];
+    byUnit: (UnitRef & { count: number; overdue: number })[];
+    overdueTrend: { date: string; overdue: number }[];
+    open: number;
+    overdue: number;
+  };
+  inspections: { done: number; required: number; byUnit: (UnitRef & { done: number; required: number })[] };
+  callouts: { campaigns: number; answerRate: number | null; recent: { id: number; title: string; level: Labelled; sentAt: string | null; answered: number; total: number }[] };
+  tips: { byState: (Labelled & { count: number })[]; total: number } | null;
+  duty: { today: { name: string; role: Labelled; unit: UnitRef | string | null }[] } | null;
+}
+
+export const percent = (r: number | null): string => (r === null ? "—" : `${Math.round(r * 100)}%`);
+
+const LEVEL_COLORS: Record<string, string> = { major: "#f56c6c", general: "#e6a23c" };
+
+export function pie(items: { name: string; value: number; code?: string }[]): Record<string, unknown> {
+  return {
+    tooltip: { trigger: "item" },
+    series: [{ type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}" }, data: items.map((i) => ({ name: i.name, value: i.value, itemStyle: i.code && LEVEL_COLORS[i.code] ? { color: LEVEL_COLORS[i.code] } : undefined })) }],
+  };
+}
+
+export function bars(names: string[], series: { name: string; data: number[]; color?: string }[]): Record<string, unknown> {
+  return {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    grid: { left: 40, right: 10, top: 30, bottom: 50 },
+    xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 5 ? 30 : 0 } },
+    yAxis: { type: "value", minInterval: 1 },
+    series: series.map((s) => ({ type: "bar", name: s.name, data: s.data, itemStyle: s.color ? { color: s.color } : undefined })),
+  };
+}
+
+export function line(dates: string[], values: number[], name: string): Record<string, unknown> {
+  return {
+    tooltip: { trigger: "axis" },
+    grid: { left: 40, right: 10, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: dates.map((d) => d.slice(5)) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ type: "line", name, data: values, smooth: true, areaStyle: { opacity: 0.15 }, itemStyle: { color: "#f56c6c" } }],
+  };
+}
+
+/** YYYY-MM-DD of a date in China's time (the county's calendar, wherever the browser is). */
+export function chinaDay(d: Date): string {
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
