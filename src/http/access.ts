@@ -35,6 +35,8 @@ export interface ScopeCheck {
   resource?: ScopedResource;
   unitQuery?: readonly string[];
   bodyUnits?: (body: unknown) => string[];
+  /** The person ids a body names (e.g. people added to a 叫应), each in the scope. */
+  bodyPeople?: (body: unknown) => number[];
   county?: boolean;
 }
 
@@ -42,6 +44,11 @@ const calloutRuleUnits = (body: unknown): string[] => {
   const rules = (body as { rules?: unknown } | null)?.rules;
   if (!Array.isArray(rules)) return [];
   return rules.flatMap((r) => (Array.isArray((r as { units?: unknown })?.units) ? ((r as { units: unknown[] }).units.filter((u) => typeof u === "string") as string[]) : []));
+};
+
+const calloutPeople = (body: unknown): number[] => {
+  const b = (body ?? {}) as { personIds?: unknown; add?: unknown };
+  return [b.personIds, b.add].flatMap((list) => (Array.isArray(list) ? list.filter((n): n is number => Number.isInteger(n)) : []));
 };
 
 const hazard = { resource: "hazard" } as const;
@@ -123,9 +130,10 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/inspections/:id", "inspections:read", "巡查记录详情", { resource: "inspection" }),
 
   // 叫应 (routes/callouts.ts, web/calloutBoard.ts, routes/warnings.ts)
-  r("POST /api/callouts", "callouts:write", "按规则或指定人员起草叫应", { bodyUnits: calloutRuleUnits }),
+  r("GET /api/callouts", "callouts:read", "叫应列表（发起人在数据范围之内）"),
+  r("POST /api/callouts", "callouts:write", "按规则或指定人员起草叫应", { bodyUnits: calloutRuleUnits, bodyPeople: calloutPeople }),
   r("GET /api/callouts/:id/recipients", "callouts:read", "发送前预览名单", callout),
-  r("POST /api/callouts/:id/recipients", "callouts:write", "增删名单", { ...callout, bodyUnits: calloutRuleUnits }),
+  r("POST /api/callouts/:id/recipients", "callouts:write", "增删名单", { ...callout, bodyUnits: calloutRuleUnits, bodyPeople: calloutPeople }),
   r("POST /api/callouts/:id/send", "callouts:write", "发送叫应", callout),
   r("POST /api/callouts/:id/cancel", "callouts:write", "取消叫应", callout),
   r("GET /api/callouts/:id", "callouts:read", "叫应看板", callout),

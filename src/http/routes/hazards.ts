@@ -5,6 +5,7 @@ import type { Database } from "../../db/Database";
 import type { Hazard, Person } from "../../db/entities";
 import { ACTION_ROLES, type HazardAction, type HazardService } from "../../domain/hazards";
 import { actor } from "../actor";
+import { scopeNarrowing } from "../scope";
 import { authenticate, requireRole } from "../middleware/auth";
 import { presentHazardDetail, presentHazardPage } from "../presenters/presentHazard";
 import { one } from "../presenters/present";
@@ -44,7 +45,7 @@ export function hazardRoutes(deps: HazardRouteDeps): Router {
 
   router.get("/", auth, async (ctx) => {
     const q = T.parseInput(T.ListQuery, ctx.query);
-    ctx.body = presentHazardPage(await deps.hazards.list(actor(ctx), { ...q, states: q.state }));
+    ctx.body = presentHazardPage(await deps.hazards.list(actor(ctx), { ...q, states: q.state, ...scopeNarrowing(ctx) }));
   });
 
   router.get("/:id", auth, async (ctx) => {
