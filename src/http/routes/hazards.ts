@@ -25,7 +25,7 @@ const transition = <S extends z.ZodType>(path: string, action: HazardAction, sch
 
 const v = (b: { version?: number }) => ({ expectedVersion: b.version });
 
-const TRANSITIONS = [
+export const TRANSITIONS = [
   transition("assign", "assign", T.AssignBody, (s, id, p, b) => s.assign(id, p, { ...b, ...v(b) })),
   transition("start", "start", T.VersionBody, (s, id, p, b) => s.startRectifying(id, p, v(b))),
   transition("submit", "submit", T.PhotoNoteBody, (s, id, p, b) => s.submitRectification(id, p, { ...b, ...v(b) })),
