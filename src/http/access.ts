@@ -106,6 +106,9 @@ export const ACCESS: readonly RouteAccess[] = [
   // Units (routes/units.ts)
   r("GET /api/units", "signed_in", "单位树（数据范围之内）"),
 
+  // Dashboard (routes/dashboard.ts)
+  r("GET /api/dashboard", "dashboard:read", "首页统计：隐患、巡查、叫应、举报", units("unit")),
+
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),
 

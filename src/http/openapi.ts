@@ -14,6 +14,7 @@ import * as T from "./routes/tips.schema";
 import { TRANSITIONS as TIP_TRANSITIONS } from "./routes/tips";
 import { warningJson } from "./routes/warnings.schema";
 import { AuditQuery } from "./routes/audit.schema";
+import { DashboardQuery } from "./routes/dashboard.schema";
 import { UnitsQuery } from "./routes/units.schema";
 
 /** What a route validates, by its access line's `METHOD path`: the same zod schemas the route parses with. */
@@ -31,6 +32,7 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "GET /api/auth/link": { query: LinkQuery },
   "GET /api/units": { query: UnitsQuery },
   "GET /api/audit": { query: AuditQuery },
+  "GET /api/dashboard": { query: DashboardQuery },
   "GET /api/hazards": { query: H.ListQuery },
   "POST /api/hazards": json(H.ReportBody),
   ...Object.fromEntries(HAZARD_TRANSITIONS.map((t) => [`POST /api/hazards/:id/${t.path}`, json(t.schema)])),
