@@ -109,6 +109,14 @@ export const ACCESS: readonly RouteAccess[] = [
   // Dashboard (routes/dashboard.ts)
   r("GET /api/dashboard", "dashboard:read", "首页统计：隐患、巡查、叫应、举报", units("unit")),
 
+  // Directory (routes/directory.ts): lists within the scope; editing and console roles are the administrator's.
+  r("GET /api/people", "directory:read", "人员列表", units("unit")),
+  r("GET /api/people/:id", "directory:read", "人员详情", { resource: "person" }),
+  r("PATCH /api/people/:id", "directory:write", "修改人员（含后台角色与数据范围）", { resource: "person" }),
+  r("GET /api/enterprises", "directory:read", "企业列表", units("unit")),
+  r("GET /api/enterprises/:id", "directory:read", "企业详情", { resource: "enterprise" }),
+  r("PATCH /api/enterprises/:id", "directory:write", "修改企业", { resource: "enterprise" }),
+
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),
 

@@ -15,6 +15,7 @@ import { TRANSITIONS as TIP_TRANSITIONS } from "./routes/tips";
 import { warningJson } from "./routes/warnings.schema";
 import { AuditQuery } from "./routes/audit.schema";
 import { DashboardQuery } from "./routes/dashboard.schema";
+import * as D from "./routes/directory.schema";
 import { UnitsQuery } from "./routes/units.schema";
 
 /** What a route validates, by its access line's `METHOD path`: the same zod schemas the route parses with. */
@@ -33,6 +34,10 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "GET /api/units": { query: UnitsQuery },
   "GET /api/audit": { query: AuditQuery },
   "GET /api/dashboard": { query: DashboardQuery },
+  "GET /api/people": { query: D.PeopleQuery },
+  "PATCH /api/people/:id": json(D.PersonPatch),
+  "GET /api/enterprises": { query: D.EnterprisesQuery },
+  "PATCH /api/enterprises/:id": json(D.EnterprisePatch),
   "GET /api/hazards": { query: H.ListQuery },
   "POST /api/hazards": json(H.ReportBody),
   ...Object.fromEntries(HAZARD_TRANSITIONS.map((t) => [`POST /api/hazards/:id/${t.path}`, json(t.schema)])),

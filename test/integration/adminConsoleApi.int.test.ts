@@ -79,3 +79,53 @@ describe(`admin console API: dashboard, units, audit (${backend()})`, () => {
     expect((await inspector.call("GET", "/api/audit")).status).toBe(403);
   });
 });
+
+describe(`admin console API: directory (${backend()})`, () => {
+  let app: AdminApp;
+  beforeAll(async () => {
+    app = await startAdminApp("2026-11-26T02:00:00Z");
+  });
+  afterAll(async () => app?.close());
+
+  it("lists people and enterprises within the scope, searchable, with vocabulary as {code, label}", async () => {
+    const town = await app.signIn("唐亮");
+    const people = await json(await town.call("GET", "/api/people?pageSize=100"));
+    expect(people.data.length).toBeGreaterThan(4);
+    expect(people.data.every((p: { unit: { code: string } }) => p.unit.code.startsWith("QH-DL"))).toBe(true);
+    const grid = await json(await town.call("GET", "/api/people?role=grid_member&pageSize=100"));
+    expect(grid.data.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["韩雪", "冯磊", "曾国平"]));
+    expect(grid.data[0].roles).toContainEqual({ code: "grid_member", label: "网格员" });
+    const found = await json(await town.call("GET", `/api/people?q=${encodeURIComponent("韩")}`));
+    expect(found.data.map((p: { name: string }) => p.name)).toEqual(["韩雪"]);
+    const enterprises = await json(await town.call("GET", "/api/enterprises?pageSize=100"));
+    expect(enterprises.data.length).toBeGreaterThan(0);
+    expect(enterprises.data.every((e: { supervisingUnit: { code: string } }) => e.supervisingUnit.code.startsWith("QH-DL"))).toBe(true);
+    expect(enterprises.data[0].riskLevel).toEqual({ code: expect.any(String), label: expect.any(String) });
+    expect((await town.call("GET", "/api/people?unit=QH-NC")).status).toBe(403);
+    expect((await town.call("PATCH", `/api/people/${(await app.person("韩雪")).id}`, { name: "韩雪梅" })).status).toBe(403);
+  });
+
+  it("lets the administrator edit a person, give a custom data scope, and the person's next request obeys it", async () => {
+    const admin = await app.signIn("陈静");
+    const han = await app.person("韩雪");
+    const nc = await app.services.db.manager.findOneByOrFail(OrgUnit, { code: "QH-NC" });
+    const res = await admin.call("PATCH", `/api/people/${han.id}`, { name: "韩雪梅", consoleRole: "readonly", scope: { code: "custom", unitIds: [nc.id] } });
+    expect(res.status).toBe(200);
+    expect((await json(res)).data).toMatchObject({ name: "韩雪梅", consoleRole: { code: "readonly", label: "只读" }, scope: { code: "custom", label: "自定义", unitIds: [nc.id] }, consoleRoleSetByAdmin: true });
+    const hanClient = await app.signIn("韩雪梅");
+    const me = (await json(await hanClient.call("GET", "/api/auth/me"))).data;
+    expect(me.scope.units.map((u: { code: string }) => u.code)).toEqual(["QH-NC"]);
+    expect(me.permissions).not.toContain("hazards:write");
+    const people = (await json(await hanClient.call("GET", "/api/people?pageSize=100"))).data;
+    expect(people.every((p: { unit: { code: string } }) => p.unit.code.startsWith("QH-NC"))).toBe(true);
+    // Bad input is refused in Chinese and changes nothing.
+    const bad = await admin.call("PATCH", `/api/people/${han.id}`, { mobile: "123" });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).details.problems[0]).toMatchObject({ where: "mobile", message: expect.stringContaining("手机号") });
+    const taken = await admin.call("PATCH", `/api/people/${han.id}`, { mobile: (await app.person("陈静")).mobile });
+    expect(taken.status).toBe(409);
+    expect((await app.person("韩雪梅")).mobile).toBe(han.mobile);
+    const audit = (await json(await admin.call("GET", `/api/audit?entityType=person&entityId=${han.id}`))).data.map((a: { action: string }) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(["person.update", "console_grant.set"]));
+  });
+});
