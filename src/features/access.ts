@@ -2,7 +2,12 @@ import Router from "@koa/router";
 import { ConsoleGrant, PersonCredential } from "../db/entities";
 import { SessionStore, SignInLinks } from "../domain/access/sessions";
 import { accessGate } from "../http/middleware/accessGate";
+import { auditRoutes } from "../http/routes/audit";
 import { authRoutes } from "../http/routes/auth";
+import { dashboardRoutes } from "../http/routes/dashboard";
+import { directoryRoutes } from "../http/routes/directory";
+import { openApiRoutes } from "../http/routes/openapi";
+import { unitRoutes } from "../http/routes/units";
 import { defineFeature } from "./feature";
 
 /**
@@ -18,6 +23,6 @@ export const accessFeature = defineFeature({
     // A route for every `/api` path that only runs the gate, then hands on to the routers after it.
     const gate = new Router();
     gate.all("/api/{*rest}", accessGate({ db, clock, sessions }));
-    return [gate, authRoutes({ db, clock, sessions, links })];
+    return [gate, authRoutes({ db, clock, sessions, links }), unitRoutes({ db }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), openApiRoutes()];
   },
 });

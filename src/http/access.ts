@@ -35,6 +35,8 @@ export interface ScopeCheck {
   resource?: ScopedResource;
   unitQuery?: readonly string[];
   bodyUnits?: (body: unknown) => string[];
+  /** The person ids a body names (e.g. people added to a 叫应), each in the scope. */
+  bodyPeople?: (body: unknown) => number[];
   county?: boolean;
 }
 
@@ -42,6 +44,11 @@ const calloutRuleUnits = (body: unknown): string[] => {
   const rules = (body as { rules?: unknown } | null)?.rules;
   if (!Array.isArray(rules)) return [];
   return rules.flatMap((r) => (Array.isArray((r as { units?: unknown })?.units) ? ((r as { units: unknown[] }).units.filter((u) => typeof u === "string") as string[]) : []));
+};
+
+const calloutPeople = (body: unknown): number[] => {
+  const b = (body ?? {}) as { personIds?: unknown; add?: unknown };
+  return [b.personIds, b.add].flatMap((list) => (Array.isArray(list) ? list.filter((n): n is number => Number.isInteger(n)) : []));
 };
 
 const hazard = { resource: "hazard" } as const;
@@ -99,6 +106,17 @@ export const ACCESS: readonly RouteAccess[] = [
   // Units (routes/units.ts)
   r("GET /api/units", "signed_in", "单位树（数据范围之内）"),
 
+  // Dashboard (routes/dashboard.ts)
+  r("GET /api/dashboard", "dashboard:read", "首页统计：隐患、巡查、叫应、举报", units("unit")),
+
+  // Directory (routes/directory.ts): lists within the scope; editing and console roles are the administrator's.
+  r("GET /api/people", "directory:read", "人员列表", units("unit")),
+  r("GET /api/people/:id", "directory:read", "人员详情", { resource: "person" }),
+  r("PATCH /api/people/:id", "directory:write", "修改人员（含后台角色与数据范围）", { resource: "person" }),
+  r("GET /api/enterprises", "directory:read", "企业列表", units("unit")),
+  r("GET /api/enterprises/:id", "directory:read", "企业详情", { resource: "enterprise" }),
+  r("PATCH /api/enterprises/:id", "directory:write", "修改企业", { resource: "enterprise" }),
+
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),
 
@@ -123,9 +141,10 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/inspections/:id", "inspections:read", "巡查记录详情", { resource: "inspection" }),
 
   // 叫应 (routes/callouts.ts, web/calloutBoard.ts, routes/warnings.ts)
-  r("POST /api/callouts", "callouts:write", "按规则或指定人员起草叫应", { bodyUnits: calloutRuleUnits }),
+  r("GET /api/callouts", "callouts:read", "叫应列表（发起人在数据范围之内）"),
+  r("POST /api/callouts", "callouts:write", "按规则或指定人员起草叫应", { bodyUnits: calloutRuleUnits, bodyPeople: calloutPeople }),
   r("GET /api/callouts/:id/recipients", "callouts:read", "发送前预览名单", callout),
-  r("POST /api/callouts/:id/recipients", "callouts:write", "增删名单", { ...callout, bodyUnits: calloutRuleUnits }),
+  r("POST /api/callouts/:id/recipients", "callouts:write", "增删名单", { ...callout, bodyUnits: calloutRuleUnits, bodyPeople: calloutPeople }),
   r("POST /api/callouts/:id/send", "callouts:write", "发送叫应", callout),
   r("POST /api/callouts/:id/cancel", "callouts:write", "取消叫应", callout),
   r("GET /api/callouts/:id", "callouts:read", "叫应看板", callout),

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/app";
 import { ManualClock } from "../../src/clock";
@@ -8,6 +11,7 @@ import { setPassword } from "../../src/domain/access/passwords";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { createLogger } from "../../src/log";
+import { LocalMediaStore } from "../../src/media/localMediaStore";
 import { buildServices, type Services } from "../../src/services";
 import { dropTestDatabase, testConfig } from "./backend";
 
@@ -22,6 +26,8 @@ export interface AdminApp {
   url: string;
   clock: ManualClock;
   services: Services;
+  /** The app's media store (photos a test uploads before naming them in a request). */
+  media: LocalMediaStore;
   person(name: string): Promise<Person>;
   /** A client signed in with a password set for the person just now. */
   signIn(name: string): Promise<AdminClient>;
@@ -36,7 +42,8 @@ export const TEST_PASSWORD = "qinghe-2026!";
 
 export async function startAdminApp(at = "2026-11-26T02:00:00Z", env: Record<string, string> = {}): Promise<AdminApp> {
   const clock = new ManualClock(at);
-  const config: Config = await testConfig({ JOBS_ENABLED: "false", ...env });
+  const mediaDir = mkdtempSync(join(tmpdir(), "anshao-admin-media-"));
+  const config: Config = await testConfig({ JOBS_ENABLED: "false", MEDIA_DIR: mediaDir, ...env });
   const log = createLogger({ level: "silent" });
   const services = await buildServices(config, log, clock);
   await loadDemo(services.db, clock);
@@ -71,6 +78,7 @@ export async function startAdminApp(at = "2026-11-26T02:00:00Z", env: Record<str
     url,
     clock,
     services,
+    media: new LocalMediaStore({ dir: mediaDir, maxBytes: config.media.maxBytes }),
     person,
     anonymous: client,
     async signIn(name) {
@@ -88,6 +96,7 @@ export async function startAdminApp(at = "2026-11-26T02:00:00Z", env: Record<str
       await new Promise((r) => server.close(r));
       await services.close();
       await dropTestDatabase(config);
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }

@@ -31,9 +31,7 @@ export async function resolveAudience(tx: EntityManager, rules: readonly Audienc
 }
 
 async function matchRule(tx: EntityManager, rule: AudienceRule): Promise<Person[]> {
-  const units = rule.units.length ? await tx.find(OrgUnit, { where: { code: In(rule.units) } }) : [];
-  const unknown = rule.units.filter((code) => !units.some((u) => u.code === code));
-  if (unknown.length) throw Invalid(`找不到以下单位：${unknown.join("、")}`, undefined, "callout_unknown_unit");
+  const units = await unitsNamed(tx, rule.units);
   const subtree = new Set<number>();
   for (const unit of units) {
     // `path` lists the unit's ancestors and itself (`/1/4/17/`), so a prefix match is the subtree.
@@ -44,6 +42,25 @@ async function matchRule(tx: EntityManager, rule: AudienceRule): Promise<Person[
   if (subtree.size === 0) return [];
   const people = await tx.find(Person, { where: { unitId: In([...subtree]), active: true } });
   return people.filter((p) => p.roles.some((r) => rule.roles.includes(r)));
+}
+
+/**
+ * The units a rule names, each by its code or by a name only one unit has (城关镇); an unknown or
+ * ambiguous name is refused, the ambiguous one with the codes to choose from.
+ */
+async function unitsNamed(tx: EntityManager, names: readonly string[]): Promise<OrgUnit[]> {
+  if (!names.length) return [];
+  const byCode = await tx.find(OrgUnit, { where: { code: In([...names]) } });
+  const rest = names.filter((n) => !byCode.some((u) => u.code === n));
+  const byName = rest.length ? await tx.find(OrgUnit, { where: { name: In(rest) } }) : [];
+  const unknown = rest.filter((n) => !byName.some((u) => u.name === n));
+  if (unknown.length) throw Invalid(`找不到以下单位：${unknown.join("、")}（可填写单位编码或单位全称）`, undefined, "callout_unknown_unit");
+  const ambiguous = rest.filter((n) => byName.filter((u) => u.name === n).length > 1);
+  if (ambiguous.length) {
+    const choices = ambiguous.map((n) => `“${n}”有 ${byName.filter((u) => u.name === n).map((u) => u.code).join("、")}`).join("；");
+    throw Invalid(`以下单位名称不唯一，请改用单位编码：${choices}`, undefined, "callout_ambiguous_unit");
+  }
+  return [...byCode, ...byName];
 }
 
 /** The county's leaders who get the deadline report: the root unit's active deputy leaders and chief. */

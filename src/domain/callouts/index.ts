@@ -7,3 +7,4 @@ export type { CardDelivery } from "./delivery";
 export type { TickResult, CampaignFailure, CampaignRun } from "./tick";
 export { calloutButtonLabel } from "./buttonLabel";
 export * from "./vocabulary";
+export { listCallouts, type CalloutFilter, type CalloutListRow } from "./list";

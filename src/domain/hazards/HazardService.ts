@@ -151,7 +151,7 @@ export class HazardService {
 
   /** A page of the hazards `viewer` may see that match `filter`. */
   list(viewer: Person, filter: HazardFilter): Promise<HazardPage> {
-    return listHazards(this.deps.db.manager, { ...filter, visibleTo: visibilityOf(viewer) }, this.deps.clock.now());
+    return listHazards(this.deps.db.manager, { ...filter, visibleTo: filter.ownOnly ? viewer.id : visibilityOf(viewer) }, this.deps.clock.now());
   }
 
   /** One hazard with its ledger timeline and photos, if `viewer` may see it. */

@@ -24,6 +24,10 @@ export interface HazardFilter {
   to?: Date;
   page?: number;
   pageSize?: number;
+  /** Only hazards of these units (the viewer's data scope, already expanded to subtrees); empty matches none. */
+  withinUnits?: readonly number[];
+  /** Only the viewer's own (仅本人): set `visibleTo` to them even when they are supervising staff. */
+  ownOnly?: boolean;
   /**
    * Only what this person may see: hazards they own or reported, or at an enterprise they are the
    * 企业单位负责人 of. Set for people outside the supervising staff (see `canSeeAllHazards`).
@@ -72,6 +76,7 @@ export async function listHazards(manager: EntityManager, filter: HazardFilter, 
     q.andWhere("h.unit_id IN (SELECT u.id FROM org_units u WHERE u.path LIKE :prefix)", { prefix: `${unit.path}%` });
   }
   if (filter.visibleTo !== undefined) q.andWhere(VISIBLE_TO, { me: filter.visibleTo });
+  if (filter.withinUnits) q.andWhere(filter.withinUnits.length ? "h.unit_id IN (:...within)" : "1 = 0", { within: [...filter.withinUnits] });
   if (filter.enterpriseId !== undefined) q.andWhere("h.enterprise_id = :enterpriseId", { enterpriseId: filter.enterpriseId });
   if (filter.level) q.andWhere("h.level = :level", { level: filter.level });
   if (filter.states?.length) q.andWhere("h.state IN (:...states)", { states: [...filter.states] });

@@ -28,6 +28,7 @@ export async function listInspections(manager: EntityManager, filter: Inspection
     if (!unit) throw NotFound("该单位", "unit_not_found");
     q.andWhere("i.unit_id IN (SELECT u.id FROM org_units u WHERE u.path LIKE :prefix)", { prefix: `${unit.path}%` });
   }
+  if (filter.withinUnits) q.andWhere(filter.withinUnits.length ? "i.unit_id IN (:...within)" : "1 = 0", { within: [...filter.withinUnits] });
   if (filter.inspectorId !== undefined) q.andWhere("i.inspector_id = :inspectorId", { inspectorId: filter.inspectorId });
   if (filter.enterpriseId !== undefined) q.andWhere("i.enterprise_id = :enterpriseId", { enterpriseId: filter.enterpriseId });
   if (filter.kind) q.andWhere("i.kind = :kind", { kind: filter.kind });

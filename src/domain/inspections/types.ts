@@ -44,6 +44,8 @@ export interface InspectionFilter {
   enterpriseId?: number;
   /** The inspector's unit at check-in time, and every unit below it (org_units.path). */
   unitId?: number;
+  /** Only check-ins of these units (the viewer's data scope, already expanded to subtrees); empty matches none. */
+  withinUnits?: readonly number[];
   kind?: InspectionKind;
   result?: InspectionResult;
   /** Only check-ins flagged far from the enterprise (true) or only the others (false). */

@@ -96,6 +96,9 @@ async function checkScope(ctx: Context, db: Database, access: Access, line: Rout
     }),
     ...(check.bodyUnits ? check.bodyUnits(ctx.request.body) : []),
   ];
+  for (const personId of check.bodyPeople ? check.bodyPeople(ctx.request.body) : []) {
+    if ((await resourceInScope(db.manager, scope, "person", personId)) === false) throw OutOfScope(`人员（编号 ${personId}）`);
+  }
   for (const value of named) {
     const unit = await unitNamed(db.manager, value);
     if (unit && !unitInScope(scope, unit.id)) throw OutOfScope(`单位“${unit.name}”`);

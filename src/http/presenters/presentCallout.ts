@@ -1,5 +1,5 @@
 import type { Callout } from "../../db/entities";
-import { type Board, type BoardRow, type CalloutState, LEVELS, type PreviewRow, type RecipientState, WARNING_TYPES } from "../../domain/callouts";
+import { type Board, type BoardRow, type CalloutListRow, type CalloutState, LEVELS, type PreviewRow, type RecipientState, WARNING_TYPES } from "../../domain/callouts";
 import { defineVocabulary } from "../../domain/kernel/vocabulary";
 import { roles } from "../../domain/org/vocabulary";
 import type { WarningDraft } from "../../domain/warnings";
@@ -26,6 +26,22 @@ const presentRole = (code: string) => (roles.isCode(code) ? roles.present(code) 
 /** A campaign's vocabulary values, as every answer about it shows them: type, level and state as `{code, label}`. */
 export function presentCalloutTerms(c: Pick<Callout, "warningType" | "level" | "state">) {
   return { warningType: warningTypes.present(c.warningType), level: warningLevels.present(c.level), state: calloutStates.present(c.state) };
+}
+
+/** A campaign in the list, with how many of those called have answered. */
+export function presentCalloutRow(r: CalloutListRow) {
+  const c = r.callout;
+  return {
+    id: c.id,
+    title: c.title,
+    ...presentCalloutTerms(c),
+    initiator: { id: c.initiatorId, name: r.initiator },
+    createdAt: c.createdAt,
+    sentAt: c.sentAt,
+    deadlineAt: c.deadlineAt,
+    counts: { total: r.total, answered: r.answered },
+    answerRate: r.total ? r.answered / r.total : null,
+  };
 }
 
 /** Someone on a draft's list. */

@@ -59,6 +59,16 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   return parseListed(schema, body ?? {});
 }
 
+export const listQuery = z.object({
+  state: z.enum(["draft", "sent", "closed", "cancelled"], { error: "状态应为 draft、sent、closed 或 cancelled" }).optional(),
+  page: z.coerce.number().int().positive("页码应为正整数").optional(),
+  pageSize: z.coerce.number().int().min(1, "每页条数应在 1–100 之间").max(100, "每页条数应在 1–100 之间").optional(),
+});
+
+export function parseListQuery(query: unknown): z.output<typeof listQuery> {
+  return parseListed(listQuery, query);
+}
+
 export function parseId(raw: string): number {
   const id = Number(raw);
   if (!Number.isInteger(id) || id <= 0) throw Invalid("叫应编号无效", undefined, "invalid_id");

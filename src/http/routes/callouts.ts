@@ -2,12 +2,13 @@ import Router from "@koa/router";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import type { Logger } from "../../log";
-import type { CalloutService } from "../../domain/callouts";
+import { type CalloutService, listCallouts } from "../../domain/callouts";
 import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
-import { one } from "../presenters/present";
-import { calloutStates, presentBoard, presentPreviewRow } from "../presenters/presentCallout";
-import { createCalloutBody, editRecipientsBody, parseBody, parseId } from "./callouts.schema";
+import { one, page } from "../presenters/present";
+import { calloutStates, presentBoard, presentCalloutRow, presentPreviewRow } from "../presenters/presentCallout";
+import { ownerUnderSelfScope, scopeNarrowing } from "../scope";
+import { createCalloutBody, editRecipientsBody, parseBody, parseId, parseListQuery } from "./callouts.schema";
 
 export interface CalloutRoutesDeps {
   db: Database;
@@ -23,6 +24,14 @@ export function calloutRoutes(deps: CalloutRoutesDeps): Router {
   const router = new Router({ prefix: "/api/callouts" });
   router.use(authenticate(deps), requireRole("duty_officer", "duty_leader", "deputy_leader", "chief", "admin"));
   const preview = async (id: number) => (await deps.callouts.preview(id)).map(presentPreviewRow);
+
+  router.get("/", async (ctx) => {
+    const q = parseListQuery(ctx.query);
+    const { withinUnits } = scopeNarrowing(ctx);
+    const own = ownerUnderSelfScope(ctx, actor(ctx));
+    const result = await listCallouts(deps.db.manager, { ...q, withinUnits, initiatorId: own });
+    ctx.body = page(result, presentCalloutRow);
+  });
 
   router.post("/", async (ctx) => {
     const input = parseBody(createCalloutBody, ctx.request.body);

@@ -18,15 +18,15 @@ export interface DigestRouteDeps {
 
 const personId = z.coerce.number({ error: "人员应为正整数" }).int("人员应为正整数").positive("人员应为正整数");
 
-const PreviewQuery = z.object({
+export const PreviewQuery = z.object({
   person: personId.optional(),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期应为 YYYY-MM-DD").optional(),
   kind: z.enum(["daily", "weekly"], { error: "类型应为 daily 或 weekly" }).optional(),
 });
 
-const SettingsQuery = z.object({ person: personId.optional() });
+export const SettingsQuery = z.object({ person: personId.optional() });
 
-const SettingsBody = z
+export const SettingsBody = z
   .object({
     person: personId.optional(),
     enabled: z.boolean({ error: "enabled 应为 true 或 false" }).optional(),

@@ -5,6 +5,7 @@ import type { Database } from "../../db/Database";
 import type { Hazard, Person } from "../../db/entities";
 import { ACTION_ROLES, type HazardAction, type HazardService } from "../../domain/hazards";
 import { actor } from "../actor";
+import { scopeNarrowing } from "../scope";
 import { authenticate, requireRole } from "../middleware/auth";
 import { presentHazardDetail, presentHazardPage } from "../presenters/presentHazard";
 import { one } from "../presenters/present";
@@ -24,7 +25,7 @@ const transition = <S extends z.ZodType>(path: string, action: HazardAction, sch
 
 const v = (b: { version?: number }) => ({ expectedVersion: b.version });
 
-const TRANSITIONS = [
+export const TRANSITIONS = [
   transition("assign", "assign", T.AssignBody, (s, id, p, b) => s.assign(id, p, { ...b, ...v(b) })),
   transition("start", "start", T.VersionBody, (s, id, p, b) => s.startRectifying(id, p, v(b))),
   transition("submit", "submit", T.PhotoNoteBody, (s, id, p, b) => s.submitRectification(id, p, { ...b, ...v(b) })),
@@ -44,7 +45,7 @@ export function hazardRoutes(deps: HazardRouteDeps): Router {
 
   router.get("/", auth, async (ctx) => {
     const q = T.parseInput(T.ListQuery, ctx.query);
-    ctx.body = presentHazardPage(await deps.hazards.list(actor(ctx), { ...q, states: q.state }));
+    ctx.body = presentHazardPage(await deps.hazards.list(actor(ctx), { ...q, states: q.state, ...scopeNarrowing(ctx) }));
   });
 
   router.get("/:id", auth, async (ctx) => {

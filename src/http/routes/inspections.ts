@@ -3,6 +3,7 @@ import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { INSPECTING_ROLES, INSPECTION_READER_ROLES, type InspectionService } from "../../domain/inspections";
 import { actor } from "../actor";
+import { ownerUnderSelfScope, scopeNarrowing } from "../scope";
 import { authenticate, requireRole } from "../middleware/auth";
 import { presentInspectionDetail, presentInspectionPage } from "../presenters/presentInspection";
 import { one } from "../presenters/present";
@@ -22,7 +23,9 @@ export function inspectionRoutes(deps: InspectionRouteDeps): Router {
 
   router.get("/", auth, requireRole(...INSPECTION_READER_ROLES), async (ctx) => {
     const q = T.parseInput(T.ListQuery, ctx.query);
-    ctx.body = presentInspectionPage(await deps.inspections.list(actor(ctx), q));
+    const { withinUnits } = scopeNarrowing(ctx);
+    const own = ownerUnderSelfScope(ctx, actor(ctx));
+    ctx.body = presentInspectionPage(await deps.inspections.list(actor(ctx), { ...q, withinUnits, ...(own ? { inspectorId: own } : {}) }));
   });
 
   router.post("/", auth, requireRole(...INSPECTING_ROLES), async (ctx) => {

@@ -15,14 +15,14 @@ export interface QuotaRouteDeps {
   quotas: QuotaService;
 }
 
-const ProgressQuery = z.object({
+export const ProgressQuery = z.object({
   unit: z.string({ error: "请提供单位编码 unit" }).min(1, "请提供单位编码 unit"),
   period: z.string().optional(),
 });
 
-const OverdueQuery = z.object({ unit: z.string({ error: "请提供单位编码 unit" }).min(1, "请提供单位编码 unit") });
+export const OverdueQuery = z.object({ unit: z.string({ error: "请提供单位编码 unit" }).min(1, "请提供单位编码 unit") });
 
-const RuleBody = z
+export const RuleBody = z
   .object({
     period: z.enum(["week", "month"], { error: "周期应为 week（每周）或 month（每月）" }),
     required: z.number({ error: "次数应为整数" }).int("次数应为整数").min(0, "次数不能为负（0 表示取消该角色的任务）").max(100, "次数不超过 100"),
@@ -31,7 +31,7 @@ const RuleBody = z
   })
   .strict();
 
-const FrequencyBody = z.object({ months: z.number({ error: "月数应为整数" }).int("月数应为整数").min(1, "月数应在 1–24 之间").max(24, "月数应在 1–24 之间") }).strict();
+export const FrequencyBody = z.object({ months: z.number({ error: "月数应为整数" }).int("月数应为整数").min(1, "月数应在 1–24 之间").max(24, "月数应在 1–24 之间") }).strict();
 
 /** 日周月 quotas: per person required/done/missing, the rules, and 分级监管 overdue enterprises. */
 export function quotaRoutes(deps: QuotaRouteDeps): Router {

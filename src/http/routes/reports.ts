@@ -16,7 +16,7 @@ export interface ReportRouteDeps {
   reports: ReportService;
 }
 
-const MonthlyQuery = z.object({
+export const MonthlyQuery = z.object({
   unit: z.string({ error: "请提供单位编码 unit" }).min(1, "请提供单位编码 unit"),
   month: z.string({ error: "请提供月份 month（YYYY-MM）" }),
 });

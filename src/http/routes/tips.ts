@@ -24,7 +24,7 @@ const transition = <S extends z.ZodType>(path: string, officersOnly: boolean, sc
 
 const v = (b: { version?: number }) => ({ expectedVersion: b.version });
 
-const TRANSITIONS = [
+export const TRANSITIONS = [
   transition("accept", true, T.AcceptBody, (s, id, p, b) => s.accept(id, p, { ...b, ...v(b) })),
   transition("assign", true, T.AssignBody, (s, id, p, b) => s.assign(id, p, { ...b, ...v(b) })),
   // The handler closes their own tip too; the service checks which tip is theirs.

@@ -12,7 +12,7 @@ const instant = (what: string) =>
     .transform((s) => new Date(s))
     .optional();
 
-const warningJson = z
+export const warningJson = z
   .object({
     type: z.string({ error: "请填写预警类型" }).transform((s, ctx) => {
       const t = parseWarningType(s);

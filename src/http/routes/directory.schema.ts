@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { consoleRoles, dataScopes } from "../../domain/access/vocabulary";
+import { industries, riskLevels, roles, scales } from "../../domain/org/vocabulary";
+
+const page = {
+  page: z.coerce.number().int().positive("页码应为正整数").optional(),
+  pageSize: z.coerce.number().int().min(1, "每页条数应在 1–100 之间").max(100, "每页条数应在 1–100 之间").optional(),
+};
+const id = (label: string) => z.number({ error: `${label}应为编号` }).int(`${label}应为编号`).positive(`${label}应为编号`);
+
+export const PeopleQuery = z.object({
+  q: z.string().max(50, "搜索词不超过 50 个字").optional().meta({ description: "姓名或手机号中的文字" }),
+  unit: z.string().max(100).optional().meta({ description: "单位编码、全称或编号（含下级单位）" }),
+  role: roles.schema().optional(),
+  active: z.enum(["true", "false"], { error: "active 应为 true 或 false" }).optional(),
+  ...page,
+});
+
+export const PersonPatch = z
+  .object({
+    name: z.string({ error: "姓名应为文字" }).trim().min(1, "请填写姓名").max(50, "姓名不超过 50 个字").optional(),
+    mobile: z.string({ error: "手机号应为文字" }).trim().regex(/^1\d{10}$/, "手机号应为 11 位数字").optional(),
+    unitId: id("单位").optional(),
+    roles: z.array(roles.schema(), { error: "角色应为列表" }).min(1, "至少保留一个角色").optional(),
+    active: z.boolean({ error: "active 应为 true 或 false" }).optional(),
+    /** The console role an administrator chooses; `none` takes console access away, null goes back to the directory roles' default. */
+    consoleRole: z.union([consoleRoles.schema(), z.literal("none"), z.null()]).optional(),
+    scope: z
+      .object({ code: dataScopes.schema(), unitIds: z.array(id("单位"), { error: "单位应为编号列表" }).max(100, "最多 100 个单位").optional() }, { error: "数据范围应为 { code, unitIds }" })
+      .refine((s) => s.code !== "custom" || (s.unitIds?.length ?? 0) > 0, { message: "自定义数据范围须至少选择一个单位", path: ["unitIds"] })
+      .nullable()
+      .optional(),
+  })
+  .strict();
+
+export const EnterprisesQuery = z.object({
+  q: z.string().max(50, "搜索词不超过 50 个字").optional().meta({ description: "名称或统一社会信用代码中的文字" }),
+  unit: z.string().max(100).optional().meta({ description: "监管单位的编码、全称或编号（含下级单位）" }),
+  industry: industries.schema().optional(),
+  riskLevel: riskLevels.schema().optional(),
+  ...page,
+});
+
+export const EnterprisePatch = z
+  .object({
+    name: z.string({ error: "名称应为文字" }).trim().min(1, "请填写名称").max(100, "名称不超过 100 个字").optional(),
+    address: z.string({ error: "地址应为文字" }).trim().max(255, "地址不超过 255 个字").nullable().optional(),
+    industry: industries.schema().optional(),
+    scale: scales.schema().optional(),
+    riskLevel: riskLevels.schema().optional(),
+    supervisingUnitId: id("监管单位").optional(),
+    adminOwnerId: id("行政负责人").nullable().optional(),
+    supervisorOwnerId: id("行业部门监管负责人").nullable().optional(),
+    enterpriseOwnerId: id("企业单位负责人").nullable().optional(),
+    active: z.boolean({ error: "active 应为 true 或 false" }).optional(),
+  })
+  .strict();
+
+export const IdParam = z.coerce.number({ error: "编号应为数字" }).int("编号应为整数").positive("编号应为正整数");

@@ -1,0 +1,123 @@
+import Router from "@koa/router";
+import { In } from "typeorm";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import { ConsoleGrant, Enterprise, OrgUnit, Person } from "../../db/entities";
+import { consoleRolesOf, defaultScopeOf } from "../../domain/access/consoleRoles";
+import { setConsoleGrant } from "../../domain/access/grants";
+import { unitNamed } from "../../domain/access/resources";
+import { consoleRoles, dataScopes } from "../../domain/access/vocabulary";
+import { listEnterprises, listPeople, updateEnterprise, updatePerson } from "../../domain/directory/edit";
+import { industries, riskLevels, roles, scales } from "../../domain/org/vocabulary";
+import { NotFound } from "../../errors";
+import { actor } from "../actor";
+import { one } from "../presenters/present";
+import { scopeNarrowing } from "../scope";
+import { parseInput } from "../validate";
+import { EnterprisePatch, EnterprisesQuery, IdParam, PeopleQuery, PersonPatch } from "./directory.schema";
+
+const unitRef = (units: Map<number, OrgUnit>, id: number) => {
+  const u = units.get(id);
+  return u ? { id: u.id, code: u.code, name: u.name } : { id, code: null, name: null };
+};
+
+async function unitsById(db: Database, ids: number[]): Promise<Map<number, OrgUnit>> {
+  const rows = ids.length ? await db.manager.find(OrgUnit, { where: { id: In([...new Set(ids)]) } }) : [];
+  return new Map(rows.map((u) => [u.id, u]));
+}
+
+/** 通讯录: people and enterprises within the caller's scope; editing is the administrator's (the access table says who). */
+export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
+  const router = new Router({ prefix: "/api" });
+  const m = deps.db.manager;
+
+  const presentPeople = async (people: Person[]) => {
+    const units = await unitsById(deps.db, people.map((p) => p.unitId));
+    const grants = people.length ? await m.find(ConsoleGrant, { where: { personId: In(people.map((p) => p.id)) } }) : [];
+    return people.map((p) => {
+      const grant = grants.find((g) => g.personId === p.id);
+      const role = grant ? (consoleRoles.isCode(grant.role) ? grant.role : null) : (consoleRolesOf(p)[0] ?? null);
+      const scope = grant?.scope && dataScopes.isCode(grant.scope) ? grant.scope : role ? defaultScopeOf(p, role) : null;
+      return {
+        id: p.id,
+        name: p.name,
+        mobile: p.mobile,
+        unit: unitRef(units, p.unitId),
+        roles: p.roles.filter((r) => roles.isCode(r)).map((r) => roles.present(r)),
+        active: p.active,
+        consoleRole: role ? consoleRoles.present(role) : null,
+        scope: scope ? { ...dataScopes.present(scope), unitIds: grant?.unitIds ? grant.unitIds.split(",").map(Number) : [] } : null,
+        consoleRoleSetByAdmin: Boolean(grant),
+      };
+    });
+  };
+
+  const presentEnterprises = async (list: Enterprise[]) => {
+    const units = await unitsById(deps.db, list.map((e) => e.supervisingUnitId));
+    return list.map((e) => ({
+      id: e.id,
+      name: e.name,
+      creditCode: e.creditCode,
+      industry: industries.present(e.industry),
+      scale: scales.present(e.scale),
+      riskLevel: riskLevels.present(e.riskLevel),
+      address: e.address,
+      supervisingUnit: unitRef(units, e.supervisingUnitId),
+      adminOwnerId: e.adminOwnerId,
+      supervisorOwnerId: e.supervisorOwnerId,
+      enterpriseOwnerId: e.enterpriseOwnerId,
+      active: e.active,
+    }));
+  };
+
+  const chosenUnit = async (value: string | undefined) => {
+    if (!value) return null;
+    const unit = await unitNamed(m, value);
+    if (!unit) throw NotFound(`单位“${value}”`, "unit_not_found");
+    return unit;
+  };
+
+  router.get("/people", async (ctx) => {
+    const q = parseInput(PeopleQuery, ctx.query);
+    const { withinUnits, ownOnly } = scopeNarrowing(ctx);
+    const result = await listPeople(m, { ...q, active: q.active === undefined ? undefined : q.active === "true", withinUnits: ownOnly ? [] : (withinUnits ?? null), unit: await chosenUnit(q.unit) });
+    ctx.body = { data: await presentPeople(result.items), paging: { page: result.page, pageSize: result.pageSize, total: result.total } };
+  });
+
+  router.get("/people/:id", async (ctx) => {
+    const person = await m.findOne(Person, { where: { id: parseInput(IdParam, ctx.params.id) } });
+    if (!person) throw NotFound("该人员", "person_not_found");
+    ctx.body = one((await presentPeople([person]))[0]);
+  });
+
+  router.patch("/people/:id", async (ctx) => {
+    const id = parseInput(IdParam, ctx.params.id);
+    const { consoleRole, scope, ...change } = parseInput(PersonPatch, ctx.request.body ?? {});
+    const by = `person:${actor(ctx).id}`;
+    const person = await updatePerson(deps.db, deps.clock, by, id, change);
+    if (consoleRole !== undefined || scope !== undefined) await setConsoleGrant(deps.db, deps.clock, by, id, { role: consoleRole, scope });
+    ctx.body = one((await presentPeople([person]))[0]);
+  });
+
+  router.get("/enterprises", async (ctx) => {
+    const q = parseInput(EnterprisesQuery, ctx.query);
+    const { withinUnits, ownOnly } = scopeNarrowing(ctx);
+    const result = await listEnterprises(m, { ...q, withinUnits: ownOnly ? [] : (withinUnits ?? null), unit: await chosenUnit(q.unit) });
+    ctx.body = { data: await presentEnterprises(result.items), paging: { page: result.page, pageSize: result.pageSize, total: result.total } };
+  });
+
+  router.get("/enterprises/:id", async (ctx) => {
+    const list = await m.find(Enterprise, { where: { id: parseInput(IdParam, ctx.params.id) } });
+    if (!list.length) throw NotFound("该企业", "enterprise_not_found");
+    ctx.body = one((await presentEnterprises(list))[0]);
+  });
+
+  router.patch("/enterprises/:id", async (ctx) => {
+    const id = parseInput(IdParam, ctx.params.id);
+    const change = parseInput(EnterprisePatch, ctx.request.body ?? {});
+    const enterprise = await updateEnterprise(deps.db, deps.clock, `person:${actor(ctx).id}`, id, change);
+    ctx.body = one((await presentEnterprises([enterprise]))[0]);
+  });
+
+  return router;
+}
