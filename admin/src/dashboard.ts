@@ -9,13 +9,14 @@ export interface Dashboard {
   hazards: {
     byState: (Labelled & { count: number })[];
     byLevel: (Labelled & { count: number })[];
-    byUnit: (UnitRef & { count: number; overdue: number })[];
+    byUnit: (UnitRef & { count: number; open: number; overdue: number })[];
     overdueTrend: { date: string; overdue: number }[];
+    reported: number;
     open: number;
     overdue: number;
   };
-  inspections: { done: number; required: number; byUnit: (UnitRef & { done: number; required: number })[] };
-  callouts: { campaigns: number; answerRate: number | null; recent: { id: number; title: string; level: Labelled; sentAt: string | null; answered: number; total: number }[] };
+  inspections: { done: number; quota: { period: string; required: number; done: number; missing: number } | null; byUnit: (UnitRef & { done: number; required: number; quotaDone: number })[] };
+  callouts: { campaigns: number; called: number; answered: number; answerRate: number | null; recent: { id: number; title: string; level: Labelled; sentAt: string | null; answered: number; total: number }[] };
   tips: { byState: (Labelled & { count: number })[]; total: number } | null;
   duty: { today: { name: string; role: Labelled; unit: UnitRef | string | null }[] } | null;
 }
@@ -55,4 +56,10 @@ export function line(dates: string[], values: number[], name: string): Record<st
 /** YYYY-MM-DD of a date in China's time (the county's calendar, wherever the browser is). */
 export function chinaDay(d: Date): string {
   return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Inspections against quota for the whole selection: the unit's own quota, or the sum over its units. */
+export function quotaTotals(d: Dashboard): { done: number; required: number } {
+  if (d.inspections.quota) return { done: d.inspections.quota.done, required: d.inspections.quota.required };
+  return d.inspections.byUnit.reduce((t, u) => ({ done: t.done + u.quotaDone, required: t.required + u.required }), { done: 0, required: 0 });
 }
