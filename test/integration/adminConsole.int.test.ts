@@ -5,7 +5,7 @@ import { Enterprise, Hazard } from "../../src/db/entities";
 import { setPassword } from "../../src/domain/access/passwords";
 import { backend } from "../support/backend";
 import { type AdminApp, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
-import { openPage, screenshot } from "../support/consoleApp";
+import { clientId, openPage, screenshot } from "../support/consoleApp";
 
 const HOUR = 3_600_000;
 
@@ -17,7 +17,8 @@ describe(`admin console in a browser (${backend()})`, () => {
   beforeAll(async () => {
     // The pages are what `npm run build` makes; build them here when they are missing or stale.
     execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
-    app = await startAdminApp();
+    // The console channel is on so a recipient can answer a 叫应 as they would in chat.
+    app = await startAdminApp(undefined, { CONSOLE_ENABLED: "true" });
   }, 180_000);
   afterAll(() => app?.close());
 
@@ -123,4 +124,91 @@ describe(`admin console in a browser (${backend()})`, () => {
       await close();
     }
   }, 120_000);
+  it("starts a 叫应 for a town's duty leaders, previews them, sends it and watches an answer arrive on the board", async () => {
+    const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(page, "李明");
+      await page.click("#menu >> text=叫应");
+      await page.click("#new-callout");
+      await page.fill("#c-title", "暴雨橙色预警叫应");
+      await page.fill("#c-text", "请立即组织巡查，转移危险区域人员");
+      await page.click("#c-units", { force: true }); // Element Plus lays its placeholder over the input
+      await page.keyboard.type("东岭镇");
+      await page.locator(".el-select-dropdown__item:visible", { hasText: /^东岭镇$/ }).click();
+      await page.click("#c-title"); // closes the dropdown
+      await page.click("#c-create");
+
+      await page.locator("#callout-state", { hasText: "草稿" }).waitFor();
+      const previewed = await page.locator("#preview tbody tr").allTextContents();
+      expect(previewed.length).toBeGreaterThan(0);
+      expect(previewed.some((r) => r.includes("宋志刚"))).toBe(true); // 东岭镇's 带班领导
+      expect(previewed.some((r) => r.includes("罗刚"))).toBe(false); // the county's 执法中队 is not in 东岭镇
+      await screenshot(page, "admin-callout-preview");
+      await page.click("#callout-send");
+      await page.locator("#callout-state", { hasText: "进行中" }).waitFor();
+      expect(await page.textContent("#b-answered")).toBe("0");
+
+      // 宋志刚 answers 收到 in chat (the console channel); the open board follows without a reload.
+      const song = await app.person("宋志刚");
+      const res = await fetch(`${app.url}/console/api/people/${song.id}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "text", eventId: clientId(), text: "收到" }) });
+      expect(res.status).toBe(201);
+      await page.locator("#b-answered", { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
+      expect(await page.locator("#board tbody tr", { hasText: "宋志刚" }).textContent()).toContain("已收到");
+      await screenshot(page, "admin-callout-board");
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
+  it("lets a tip officer reveal a tipster with a reason (audited), and shows a leader no way to", async () => {
+    const tip = await app.services.tips.report(await app.person("袁明"), { content: "南川水泥厂粉尘很大，除尘设备一直没开" });
+    // The officer accepts it and hands it to the leader to verify: he sees the tip, not the tipster.
+    await app.services.tips.accept(tip.id, await app.person("刘洋"), { handlerId: (await app.person("李明")).id });
+
+    const leader = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(leader.page, "李明");
+      await leader.page.goto(`${app.url}/admin/tips`);
+      const row = leader.page.locator("#tips .tip-row", { hasText: tip.number });
+      await row.waitFor();
+      expect(await row.textContent()).not.toContain("袁明");
+      await row.click();
+      await leader.page.locator(".el-drawer", { hasText: tip.number }).waitFor();
+      expect(await leader.page.locator("#reveal-btn").count()).toBe(0);
+    } finally {
+      await leader.close();
+    }
+    const byLeader = await (await app.signIn("李明")).call("POST", `/api/tips/${tip.id}/reveal`, { reason: "想知道是谁" });
+    expect(byLeader.status).toBe(403);
+
+    const officer = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(officer.page, "刘洋");
+      await officer.page.goto(`${app.url}/admin/tips`);
+      await officer.page.locator("#tips .tip-row", { hasText: tip.number }).click();
+      await officer.page.click("#reveal-btn");
+      await officer.page.locator("#reveal-error", { hasText: "请填写查看举报人身份的理由" }).waitFor();
+      await officer.page.fill("#reveal-reason", "核实举报内容需回访");
+      await officer.page.click("#reveal-btn");
+      await officer.page.locator("#revealed", { hasText: "袁明" }).waitFor();
+      await screenshot(officer.page, "admin-tip-revealed");
+    } finally {
+      await officer.close();
+    }
+
+    // The administrator finds the reveal in the audit log.
+    const admin = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(admin.page, "陈静");
+      await admin.page.goto(`${app.url}/admin/audit`);
+      await admin.page.fill("#audit-q", "reveal");
+      await admin.page.press("#audit-q", "Enter");
+      const line = admin.page.locator("#audit tbody tr", { hasText: "刘洋" }).filter({ hasText: "reveal" }).first();
+      await line.waitFor();
+      expect(await line.textContent()).toContain("核实举报内容需回访");
+      await screenshot(admin.page, "admin-audit");
+    } finally {
+      await admin.close();
+    }
+  }, 150_000);
 });
