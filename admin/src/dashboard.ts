@@ -25,7 +25,10 @@ export const percent = (r: number | null): string => (r === null ? "—" : `${Ma
 
 const LEVEL_COLORS: Record<string, string> = { major: "#f56c6c", general: "#e6a23c" };
 
-export function pie(items: { name: string; value: number; code?: string }[]): Record<string, unknown> {
+export function pie(all: { name: string; value: number; code?: string }[]): Record<string, unknown> {
+  // Empty slices would draw as equal parts of a ring: leave them to the table beside the chart.
+  const items = all.filter((i) => i.value > 0);
+  if (items.length === 0) return { title: { text: "暂无数据", left: "center", top: "middle", textStyle: { color: "#c0c4cc", fontSize: 14 } }, series: [] };
   return {
     tooltip: { trigger: "item" },
     series: [{ type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}" }, data: items.map((i) => ({ name: i.name, value: i.value, itemStyle: i.code && LEVEL_COLORS[i.code] ? { color: LEVEL_COLORS[i.code] } : undefined })) }],
