@@ -1,5 +1,6 @@
 import { OrgUnit } from "../../src/db/entities";
 import { backend } from "../support/backend";
+import { JPEG } from "../support/botHarness";
 import { type AdminApp, type AdminClient, json, startAdminApp } from "../support/adminApp";
 
 jest.setTimeout(90_000);
@@ -54,6 +55,22 @@ describe(`admin console API: dashboard, units, audit (${backend()})`, () => {
     expect(d.tips).toBeNull();
     const other = await town.call("GET", "/api/dashboard?unit=南川镇");
     expect(other.status).toBe(403);
+  });
+
+  it("serves a hazard's photos to the signed-in people whose scope holds it, and to no one else", async () => {
+    const key = (await app.media.save(JPEG, "image/jpeg")).key;
+    const unit = await app.services.db.manager.findOneByOrFail(OrgUnit, { code: "QH-DL-03" });
+    const created = await inspector.call("POST", "/api/hazards", { source: "inspection", place: { locationText: "苏家院坝", unitId: unit.id }, category: "用电", level: "general", description: "私拉电线", photoKeys: [key] });
+    expect(created.status).toBe(201);
+    const photo = (await json(created)).data.photos.before[0];
+    expect(photo.url).toMatch(/^\/api\/hazards\/\d+\/photos\/\d+$/);
+    const res = await admin.call("GET", photo.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await res.arrayBuffer()).equals(JPEG)).toBe(true);
+    const otherTown = await app.signIn("彭飞");
+    expect((await otherTown.call("GET", photo.url)).status).toBe(403);
+    expect((await app.anonymous().call("GET", photo.url)).status).toBe(401);
   });
 
   it("lists the unit tree within the scope", async () => {

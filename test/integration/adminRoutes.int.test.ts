@@ -79,6 +79,7 @@ describe(`every /api route declares and enforces its access (${backend()})`, () 
     const kind = line.scope?.resource ?? (line.path.startsWith("/api/tips") ? "tip" : "other");
     let path = line.path
       .replace(":id", String(fixture[kind] ?? 1))
+      .replace(":photoId", "1")
       .replace(":role", "inspector")
       .replace(":risk", "red");
     if (line.scope?.unitQuery) path += `?${line.scope.unitQuery.map((q) => `${q}=${q === "unitId" ? unitCode.id : "QH-NC"}`).join("&")}`;

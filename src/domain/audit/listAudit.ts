@@ -24,7 +24,8 @@ export interface AuditPage {
   pageSize: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+// "!" escapes LIKE's wildcards: a backslash would need different quoting on SQLite and MySQL.
+const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** A page of the audit log, newest first. */
 export async function listAudit(manager: EntityManager, filter: AuditFilter): Promise<AuditPage> {
@@ -32,13 +33,13 @@ export async function listAudit(manager: EntityManager, filter: AuditFilter): Pr
   const pageSize = Math.min(100, Math.max(1, filter.pageSize ?? 50));
   const q = manager.createQueryBuilder(AuditEntry, "a");
   if (filter.actor) q.andWhere("a.actor = :actor", { actor: filter.actor });
-  if (filter.action) q.andWhere("a.action LIKE :action ESCAPE '\\'", { action: `${escapeLike(filter.action)}%` });
+  if (filter.action) q.andWhere("a.action LIKE :action ESCAPE '!'", { action: `${escapeLike(filter.action)}%` });
   if (filter.entityType) q.andWhere("a.entity_type = :entityType", { entityType: filter.entityType });
   if (filter.entityId) q.andWhere("a.entity_id = :entityId", { entityId: filter.entityId });
   if (filter.from) q.andWhere("a.at >= :from", { from: filter.from });
   if (filter.to) q.andWhere("a.at < :to", { to: filter.to });
   if (filter.q) {
-    q.andWhere("(a.action LIKE :q ESCAPE '\\' OR a.entity_type LIKE :q ESCAPE '\\' OR a.entity_id LIKE :q ESCAPE '\\' OR a.actor LIKE :q ESCAPE '\\')", { q: `%${escapeLike(filter.q)}%` });
+    q.andWhere("(a.action LIKE :q ESCAPE '!' OR a.entity_type LIKE :q ESCAPE '!' OR a.entity_id LIKE :q ESCAPE '!' OR a.actor LIKE :q ESCAPE '!')", { q: `%${escapeLike(filter.q)}%` });
   }
   const [items, total] = await q.orderBy("a.at", "DESC").addOrderBy("a.id", "DESC").skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
   const ids = items.map((a) => /^person:(\d+)$/.exec(a.actor)?.[1]).filter((x): x is string => x !== undefined).map(Number);

@@ -14,7 +14,8 @@ export interface DirectoryScope {
   pageSize?: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+// "!" escapes LIKE's wildcards: a backslash would need different quoting on SQLite and MySQL.
+const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 async function subtree(m: EntityManager, unit: OrgUnit): Promise<number[]> {
   return (await m.find(OrgUnit, { where: { path: Like(`${unit.path}%`) }, select: { id: true } })).map((u) => u.id);
@@ -41,7 +42,7 @@ export async function listPeople(m: EntityManager, s: DirectoryScope & { q?: str
   const q = m.createQueryBuilder(Person, "p");
   const units = await unitsFor(m, s);
   if (units) q.andWhere(units.length ? "p.unit_id IN (:...units)" : "1 = 0", { units });
-  if (s.q) q.andWhere("(p.name LIKE :q ESCAPE '\\' OR p.mobile LIKE :q ESCAPE '\\')", { q: `%${escapeLike(s.q)}%` });
+  if (s.q) q.andWhere("(p.name LIKE :q ESCAPE '!' OR p.mobile LIKE :q ESCAPE '!')", { q: `%${escapeLike(s.q)}%` });
   // Roles are a comma list (`inspector,dept_supervisor`): the code alone, first, last or between commas.
   if (s.role) q.andWhere("(p.roles = :r OR p.roles LIKE :first OR p.roles LIKE :last OR p.roles LIKE :mid)", { r: s.role, first: `${s.role},%`, last: `%,${s.role}`, mid: `%,${s.role},%` });
   if (s.active !== undefined) q.andWhere("p.active = :active", { active: s.active });
@@ -55,7 +56,7 @@ export async function listEnterprises(m: EntityManager, s: DirectoryScope & { q?
   const q = m.createQueryBuilder(Enterprise, "e");
   const units = await unitsFor(m, s);
   if (units) q.andWhere(units.length ? "e.supervising_unit_id IN (:...units)" : "1 = 0", { units });
-  if (s.q) q.andWhere("(e.name LIKE :q ESCAPE '\\' OR e.credit_code LIKE :q ESCAPE '\\')", { q: `%${escapeLike(s.q)}%` });
+  if (s.q) q.andWhere("(e.name LIKE :q ESCAPE '!' OR e.credit_code LIKE :q ESCAPE '!')", { q: `%${escapeLike(s.q)}%` });
   if (s.industry) q.andWhere("e.industry = :industry", { industry: s.industry });
   if (s.riskLevel) q.andWhere("e.risk_level = :risk", { risk: s.riskLevel });
   const [items, total] = await q.orderBy("e.name", "ASC").addOrderBy("e.id", "ASC").skip(skip).take(pageSize).getManyAndCount();

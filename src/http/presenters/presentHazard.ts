@@ -78,5 +78,5 @@ function actionLabel(action: string): string {
 }
 
 function presentPhoto(p: HazardPhoto, names: HazardNames) {
-  return { id: p.id, storageKey: p.storageKey, uploadedBy: ref(p.uploadedBy, names.people), at: iso(p.at) };
+  return { id: p.id, storageKey: p.storageKey, url: `/api/hazards/${p.hazardId}/photos/${p.id}`, uploadedBy: ref(p.uploadedBy, names.people), at: iso(p.at) };
 }
