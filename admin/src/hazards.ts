@@ -32,6 +32,8 @@ export interface HazardPhoto {
   storageKey: string;
   uploadedBy: Ref | null;
   at: string;
+  /** Where the image is served to signed-in people within scope. */
+  url?: string;
 }
 
 export interface HazardDetail extends Hazard {

@@ -5,7 +5,7 @@ import { Enterprise, Hazard } from "../../src/db/entities";
 import { setPassword } from "../../src/domain/access/passwords";
 import { backend } from "../support/backend";
 import { type AdminApp, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
-import { clientId, openPage, screenshot } from "../support/consoleApp";
+import { clientId, openPage, screenshot, tinyPng } from "../support/consoleApp";
 
 const HOUR = 3_600_000;
 
@@ -53,6 +53,11 @@ describe(`admin console in a browser (${backend()})`, () => {
       const menu = await page.locator("#menu .el-menu-item").allTextContents();
       expect(menu).toEqual(expect.arrayContaining(["首页概览", "隐患管理", "叫应"]));
       expect(menu).not.toContain("操作日志");
+
+      // A used or forged one-time link lands on the sign-in page with a plain explanation.
+      await page.click("#logout");
+      await page.goto(`${app.url}/api/auth/link?token=forged`);
+      await page.locator("#login-error", { hasText: "登录链接已失效，请重新获取" }).waitFor();
     } finally {
       await close();
     }
@@ -60,7 +65,7 @@ describe(`admin console in a browser (${backend()})`, () => {
 
   it("finds a reported hazard, 交办s it with the five points, then lists it as overdue once the deadline passes", async () => {
     const gas = await app.services.db.manager.findOneByOrFail(Enterprise, { name: "青禾燃气有限公司" });
-    const hazard = await app.services.hazards.report(await app.person("唐亮"), { source: "inspection", enterpriseId: gas.id, category: "消防通道堵塞", level: "major", description: "仓库消防通道堆放杂物" });
+    const hazard = await app.services.hazards.report(await app.person("唐亮"), { source: "inspection", enterpriseId: gas.id, category: "消防通道堵塞", level: "major", description: "仓库消防通道堆放杂物", photoKeys: [(await app.media.save(tinyPng(), "image/png")).key] });
 
     const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
     try {
@@ -73,6 +78,9 @@ describe(`admin console in a browser (${backend()})`, () => {
       await row.click();
 
       await page.locator("#hazard-title", { hasText: hazard.number }).waitFor();
+      // The 整改前 photo shows (served with the session cookie), not the 暂不可查看 placeholder.
+      await page.locator(".photos img.el-image__inner").waitFor();
+      expect(await page.locator(".no-photo").count()).toBe(0);
       await page.click("#act-assign");
       await page.fill("#f-measures", "清理通道杂物，设置禁止堆放标识");
       await page.fill("#f-funds", "0.5 万元");
