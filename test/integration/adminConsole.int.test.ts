@@ -17,8 +17,7 @@ describe(`admin console in a browser (${backend()})`, () => {
   beforeAll(async () => {
     // The pages are what `npm run build` makes; build them here when they are missing or stale.
     execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
-    // The console channel is on so a recipient can answer a 叫应 as they would in chat.
-    app = await startAdminApp(undefined, { CONSOLE_ENABLED: "true" });
+    app = await startAdminApp();
   }, 180_000);
   afterAll(() => app?.close());
 
@@ -135,10 +134,9 @@ describe(`admin console in a browser (${backend()})`, () => {
       await page.locator("#callout-state", { hasText: "进行中" }).waitFor();
       expect(await page.textContent("#b-answered")).toBe("0");
 
-      // 宋志刚 answers 收到 in chat (the console channel); the open board follows without a reload.
-      const song = await app.person("宋志刚");
-      const res = await fetch(`${app.url}/console/api/people/${song.id}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "text", eventId: clientId(), text: "收到" }) });
-      expect(res.status).toBe(201);
+      // 宋志刚 answers 收到 in WeChat Work (the event its callback hands the domain); the open board follows without a reload.
+      const answered = await app.services.callouts.answer({ channel: "wecom", eventId: clientId(), senderId: "songzhigang", occurredAt: app.clock.now(), kind: "text", text: "收到" });
+      expect(answered).toBe(true);
       await page.locator("#b-answered", { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
       expect(await page.locator("#board tbody tr", { hasText: "宋志刚" }).textContent()).toContain("已收到");
       await screenshot(page, "admin-callout-board");
