@@ -101,6 +101,8 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/auth/me", "signed_in", "当前登录人、角色、权限和数据范围"),
   r("GET /api/auth/providers", "public", "可用的登录方式"),
   r("GET /api/auth/link", "public", "一次性登录链接"),
+  r("GET /api/auth/:channel/start", "public", "企业微信 / 钉钉内免密登录：跳转到平台授权页"),
+  r("GET /api/auth/:channel/callback", "public", "企业微信 / 钉钉授权后回到此处完成登录"),
   r("GET /api/openapi.json", "public", "本接口的 OpenAPI 文档"),
 
   // Units (routes/units.ts)

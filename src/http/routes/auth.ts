@@ -19,8 +19,6 @@ export interface AuthRouteDeps {
   clock: Clock;
   sessions: SessionStore;
   links: SignInLinks;
-  /** Messenger sign-ins this deployment offers (WeChat Work, DingTalk), each with where to start it. */
-  providers?: () => { wecom: string | null; dingtalk: string | null };
 }
 
 /** Where the console lives; a link or a messenger sign-in lands there. */
@@ -51,11 +49,6 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     const unit = await deps.db.manager.findOneByOrFail(OrgUnit, { id: person.unitId });
     ctx.set("Cache-Control", "no-store");
     ctx.body = one(presentMe(person, unit, ctx.state.access ?? (await accessOf(deps.db.manager, person)), ctx.state.session?.data.csrf ?? null));
-  });
-
-  router.get("/providers", (ctx) => {
-    const p = deps.providers?.() ?? { wecom: null, dingtalk: null };
-    ctx.body = one({ password: true, wecom: p.wecom !== null, dingtalk: p.dingtalk !== null, wecomUrl: p.wecom, dingtalkUrl: p.dingtalk });
   });
 
   // A GET because it is a link to click; it works once, and only signs in the person it was made for.
