@@ -119,6 +119,9 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/enterprises/:id", "directory:read", "企业详情", { resource: "enterprise" }),
   r("PATCH /api/enterprises/:id", "directory:write", "修改企业", { resource: "enterprise" }),
 
+  // Settings (routes/settings.ts): what is set and where it is changed.
+  r("GET /api/settings", "settings:read", "系统设置：逾期督办、叫应时限、免打扰时段、简报、任务与检查频次"),
+
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),
 

@@ -73,6 +73,17 @@ describe(`admin console API: dashboard, units, audit (${backend()})`, () => {
     expect((await app.anonymous().call("GET", photo.url)).status).toBe(401);
   });
 
+  it("shows the settings and where each is changed to those who may read them", async () => {
+    const res = await admin.call("GET", "/api/settings");
+    expect(res.status).toBe(200);
+    const d = (await json(res)).data;
+    expect(d.hazardLadder.steps.map((s: { label: string }) => s.label)).toEqual(["到期提醒", "提醒单", "督办单", "挂牌督办"]);
+    expect(d.calloutAnswerMinutes.levels).toContainEqual({ code: "red", label: "红色", minutes: 15 });
+    expect(d.quietHours).toMatchObject({ value: expect.stringMatching(/^\d\d:\d\d-\d\d:\d\d$/), changedBy: "QUIET_HOURS" });
+    expect(d.quotas.rules.length).toBeGreaterThan(0);
+    expect((await inspector.call("GET", "/api/settings")).status).toBe(403);
+  });
+
   it("lists the unit tree within the scope", async () => {
     const tree = (await json(await admin.call("GET", "/api/units"))).data;
     expect(tree).toHaveLength(1);
