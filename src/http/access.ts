@@ -118,6 +118,9 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/enterprises", "directory:read", "企业列表", units("unit")),
   r("GET /api/enterprises/:id", "directory:read", "企业详情", { resource: "enterprise" }),
   r("PATCH /api/enterprises/:id", "directory:write", "修改企业", { resource: "enterprise" }),
+  // The whole county's directory (every mobile): the administrator's, like `npm run import` / `npm run export`.
+  r("POST /api/directory/import", "directory:write", "导入通讯录（xlsx/csv，可只检查不写入）"),
+  r("GET /api/directory/export", "directory:write", "导出通讯录（xlsx）"),
 
   // Settings (routes/settings.ts): what is set and where it is changed.
   r("GET /api/settings", "settings:read", "系统设置：逾期督办、叫应时限、免打扰时段、简报、任务与检查频次"),

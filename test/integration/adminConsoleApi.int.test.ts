@@ -1,4 +1,5 @@
-import { OrgUnit } from "../../src/db/entities";
+import ExcelJS from "exceljs";
+import { OrgUnit, Person } from "../../src/db/entities";
 import { backend } from "../support/backend";
 import { JPEG } from "../support/botHarness";
 import { type AdminApp, type AdminClient, json, startAdminApp } from "../support/adminApp";
@@ -155,5 +156,31 @@ describe(`admin console API: directory (${backend()})`, () => {
     expect((await app.person("韩雪梅")).mobile).toBe(han.mobile);
     const audit = (await json(await admin.call("GET", `/api/audit?entityType=person&entityId=${han.id}`))).data.map((a: { action: string }) => a.action);
     expect(audit).toEqual(expect.arrayContaining(["person.update", "console_grant.set"]));
+  });
+  it("exports the directory as a workbook and imports one back: a dry run lists a bad row, a real import writes nothing while any row is bad", async () => {
+    const admin = await app.signIn("陈静");
+    const exported = await admin.call("GET", "/api/directory/export");
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-type")).toContain("spreadsheetml");
+    const bytes = Buffer.from(await exported.arrayBuffer());
+    const xlsx = { "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+    const send = (path: string, body: Buffer) => fetch(`${app.url}${path}`, { method: "POST", body, headers: { ...xlsx, cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-csrf-token": admin.cookies.get("anshao_csrf") as string } });
+    const clean = await json(await send("/api/directory/import?dryRun=true", bytes));
+    expect(clean.data).toMatchObject({ ok: true, dryRun: true, problems: [] });
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const people = book.getWorksheet("人员") as ExcelJS.Worksheet;
+    people.getRow(3).getCell(1).value = "123";
+    const bad = Buffer.from(await book.xlsx.writeBuffer());
+    const before = await app.services.db.manager.count(Person);
+    const dry = await json(await send("/api/directory/import?dryRun=true", bad));
+    expect(dry.data.ok).toBe(false);
+    expect(dry.data.problems[0]).toMatchObject({ where: expect.stringContaining("人员"), message: expect.stringContaining("手机号") });
+    const real = await json(await send("/api/directory/import", bad));
+    expect(real.data).toMatchObject({ ok: false, dryRun: false });
+    expect(await app.services.db.manager.count(Person)).toBe(before);
+    const villager = await app.signIn("曾国平");
+    expect((await villager.call("GET", "/api/directory/export")).status).toBe(403);
   });
 });
