@@ -20,6 +20,7 @@ import { type KeyValue, openKv } from "./kv";
 import type { Logger } from "./log";
 import type { MediaStore } from "./media/MediaStore";
 import { LocalMediaStore } from "./media/localMediaStore";
+import { messengerSignInRoutes } from "./http/routes/messengerSignIn";
 import { OutboxWorker } from "./outbox/worker";
 import { consoleGuard } from "./web/consoleAccess";
 import { consoleRoutes } from "./web/consoleRoutes";
@@ -170,6 +171,8 @@ function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv
       // A click on a 叫应 card greys its button out with "已收到" / "已落实" in the passive reply.
       const routers = enabled.routes({ sink, guard, buttonLabel: calloutButtonLabel });
       // The console page reads the console channel's chats; its app menu is the one `npm run menu:wecom` sets.
+      // Signing in to the admin console from inside a messenger (and which sign-ins there are).
+      routers.push(messengerSignInRoutes({ db, clock, kv: deps.kv, signIns: enabled.signIns }));
       if (enabled.consoleStore) routers.push(consoleRoutes({ db, clock, store: enabled.consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }));
       return routers;
     },

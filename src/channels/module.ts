@@ -41,6 +41,16 @@ export interface ActiveChannel {
   downloadMedia(mediaId: string): Promise<StoredMedia>;
   /** The platform's address book, where contact sync reads people and departments from. */
   readonly contacts?: ContactSource;
+  /** In-app sign-in for the admin console (OAuth code → the person's account id); absent when the platform offers none. */
+  readonly signIn?: MessengerSignIn;
+}
+
+/** A messenger's in-app sign-in: where to send the browser, and whose account a returned code is. */
+export interface MessengerSignIn {
+  /** The platform's authorisation page, which comes back to `redirectUri?code=…&state=…`. */
+  authorizeUrl(redirectUri: string, state: string): string;
+  /** The account id (`person_accounts.account_id`) behind a code; null when the code is invalid, used or not a member's. */
+  accountForCode(code: string): Promise<string | null>;
 }
 
 /** One line of `npm run doctor`. */

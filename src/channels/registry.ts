@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import { CHANNEL_NAMES, type ChannelCapabilities, type ChannelId, type ChannelLimits, type ChannelSender, PLAIN_TEXT } from "./channel";
 import { ConsoleChannel, consoleChannel } from "./console";
-import type { ActiveChannel, ChannelContext, ChannelModule, RouteContext } from "./module";
+import type { ActiveChannel, ChannelContext, ChannelModule, MessengerSignIn, RouteContext } from "./module";
 import type { StoredMedia } from "../media/MediaStore";
 import { AppError } from "../errors";
 import type { ContactSource } from "../domain/org/contactSource";
@@ -51,6 +51,8 @@ export interface Channels {
   routes(ctx: RouteContext): Router[];
   /** The console's chat store, which the console page reads; undefined when the console is off. */
   consoleStore?: ConsoleChannel["store"];
+  /** In-app sign-ins for the admin console, by channel (WeChat Work's; DingTalk's when it offers one). */
+  signIns: ReadonlyMap<ChannelId, MessengerSignIn>;
 }
 
 /** Starts every enabled channel module; the composition root calls this once. */
@@ -70,6 +72,7 @@ export function buildChannels(ctx: ChannelContext): Channels {
       return a.downloadMedia(mediaId);
     },
     contacts,
+    signIns: new Map(active.flatMap((a) => (a.signIn ? [[a.id, a.signIn] as const] : []))),
     routes: (routeCtx) => active.map((a) => a.routes(routeCtx)).filter((r): r is Router => r !== undefined),
     ...(consoleActive ? { consoleStore: consoleActive.store } : {}),
   };

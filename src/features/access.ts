@@ -7,6 +7,7 @@ import { authRoutes } from "../http/routes/auth";
 import { dashboardRoutes } from "../http/routes/dashboard";
 import { directoryRoutes } from "../http/routes/directory";
 import { hazardPhotoRoutes } from "../http/routes/hazardPhotos";
+import { settingsRoutes } from "../http/routes/settings";
 import { openApiRoutes } from "../http/routes/openapi";
 import { unitRoutes } from "../http/routes/units";
 import { defineFeature } from "./feature";
@@ -20,10 +21,10 @@ export const accessFeature = defineFeature({
   name: "access",
   services: ({ kv, clock }) => ({ sessions: new SessionStore({ kv, clock }), links: new SignInLinks({ kv }) }),
   entities: [PersonCredential, ConsoleGrant],
-  routes: ({ sessions, links }, { db, clock, media }) => {
+  routes: ({ sessions, links }, { db, clock, kv, media, config }) => {
     // A route for every `/api` path that only runs the gate, then hands on to the routers after it.
     const gate = new Router();
     gate.all("/api/{*rest}", accessGate({ db, clock, sessions }));
-    return [gate, authRoutes({ db, clock, sessions, links }), unitRoutes({ db }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), openApiRoutes()];
+    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
   },
 });

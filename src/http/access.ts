@@ -101,6 +101,8 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/auth/me", "signed_in", "当前登录人、角色、权限和数据范围"),
   r("GET /api/auth/providers", "public", "可用的登录方式"),
   r("GET /api/auth/link", "public", "一次性登录链接"),
+  r("GET /api/auth/:channel/start", "public", "企业微信 / 钉钉内免密登录：跳转到平台授权页"),
+  r("GET /api/auth/:channel/callback", "public", "企业微信 / 钉钉授权后回到此处完成登录"),
   r("GET /api/openapi.json", "public", "本接口的 OpenAPI 文档"),
 
   // Units (routes/units.ts)
@@ -116,6 +118,12 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/enterprises", "directory:read", "企业列表", units("unit")),
   r("GET /api/enterprises/:id", "directory:read", "企业详情", { resource: "enterprise" }),
   r("PATCH /api/enterprises/:id", "directory:write", "修改企业", { resource: "enterprise" }),
+  // The whole county's directory (every mobile): the administrator's, like `npm run import` / `npm run export`.
+  r("POST /api/directory/import", "directory:write", "导入通讯录（xlsx/csv，可只检查不写入）"),
+  r("GET /api/directory/export", "directory:write", "导出通讯录（xlsx）"),
+
+  // Settings (routes/settings.ts): what is set and where it is changed.
+  r("GET /api/settings", "settings:read", "系统设置：逾期督办、叫应时限、免打扰时段、简报、任务与检查频次"),
 
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),

@@ -38,6 +38,7 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "PATCH /api/people/:id": json(D.PersonPatch),
   "GET /api/enterprises": { query: D.EnterprisesQuery },
   "PATCH /api/enterprises/:id": json(D.EnterprisePatch),
+  "POST /api/directory/import": { query: D.ImportQuery },
   "GET /api/hazards": { query: H.ListQuery },
   "POST /api/hazards": json(H.ReportBody),
   ...Object.fromEntries(HAZARD_TRANSITIONS.map((t) => [`POST /api/hazards/:id/${t.path}`, json(t.schema)])),

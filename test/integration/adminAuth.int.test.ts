@@ -110,4 +110,18 @@ describe(`admin console sign-in (${backend()})`, () => {
     app.clock.advance(12 * 3600_000 + 1000);
     expect((await c.call("GET", "/api/auth/me")).status).toBe(401);
   });
+
+  // Last: it leaves this address throttled.
+  it("slows down one address guessing across many accounts", async () => {
+    const c = app.anonymous();
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 429; i++) {
+      status = (await c.call("POST", "/api/auth/login", { mobile: `1380000${String(i).padStart(4, "0")}`, password: "guess-1234" })).status;
+    }
+    expect(status).toBe(429);
+    const chen = await app.person("陈静");
+    const res = await c.call("POST", "/api/auth/login", { mobile: chen.mobile, password: TEST_PASSWORD });
+    expect(res.status).toBe(429);
+    expect(await json(res)).toMatchObject({ code: "too_many_attempts", message: expect.stringContaining("分钟后再试") });
+  });
 });

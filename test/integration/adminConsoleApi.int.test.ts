@@ -1,4 +1,5 @@
-import { OrgUnit } from "../../src/db/entities";
+import ExcelJS from "exceljs";
+import { OrgUnit, Person } from "../../src/db/entities";
 import { backend } from "../support/backend";
 import { JPEG } from "../support/botHarness";
 import { type AdminApp, type AdminClient, json, startAdminApp } from "../support/adminApp";
@@ -73,6 +74,17 @@ describe(`admin console API: dashboard, units, audit (${backend()})`, () => {
     expect((await app.anonymous().call("GET", photo.url)).status).toBe(401);
   });
 
+  it("shows the settings and where each is changed to those who may read them", async () => {
+    const res = await admin.call("GET", "/api/settings");
+    expect(res.status).toBe(200);
+    const d = (await json(res)).data;
+    expect(d.hazardLadder.steps.map((s: { label: string }) => s.label)).toEqual(["到期提醒", "提醒单", "督办单", "挂牌督办"]);
+    expect(d.calloutAnswerMinutes.levels).toContainEqual({ code: "red", label: "红色", minutes: 15 });
+    expect(d.quietHours).toMatchObject({ value: expect.stringMatching(/^\d\d:\d\d-\d\d:\d\d$/), changedBy: "QUIET_HOURS" });
+    expect(d.quotas.rules.length).toBeGreaterThan(0);
+    expect((await inspector.call("GET", "/api/settings")).status).toBe(403);
+  });
+
   it("lists the unit tree within the scope", async () => {
     const tree = (await json(await admin.call("GET", "/api/units"))).data;
     expect(tree).toHaveLength(1);
@@ -144,5 +156,31 @@ describe(`admin console API: directory (${backend()})`, () => {
     expect((await app.person("韩雪梅")).mobile).toBe(han.mobile);
     const audit = (await json(await admin.call("GET", `/api/audit?entityType=person&entityId=${han.id}`))).data.map((a: { action: string }) => a.action);
     expect(audit).toEqual(expect.arrayContaining(["person.update", "console_grant.set"]));
+  });
+  it("exports the directory as a workbook and imports one back: a dry run lists a bad row, a real import writes nothing while any row is bad", async () => {
+    const admin = await app.signIn("陈静");
+    const exported = await admin.call("GET", "/api/directory/export");
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-type")).toContain("spreadsheetml");
+    const bytes = Buffer.from(await exported.arrayBuffer());
+    const xlsx = { "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+    const send = (path: string, body: Buffer) => fetch(`${app.url}${path}`, { method: "POST", body, headers: { ...xlsx, cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-csrf-token": admin.cookies.get("anshao_csrf") as string } });
+    const clean = await json(await send("/api/directory/import?dryRun=true", bytes));
+    expect(clean.data).toMatchObject({ ok: true, dryRun: true, problems: [] });
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const people = book.getWorksheet("人员") as ExcelJS.Worksheet;
+    people.getRow(3).getCell(1).value = "123";
+    const bad = Buffer.from(await book.xlsx.writeBuffer());
+    const before = await app.services.db.manager.count(Person);
+    const dry = await json(await send("/api/directory/import?dryRun=true", bad));
+    expect(dry.data.ok).toBe(false);
+    expect(dry.data.problems[0]).toMatchObject({ where: expect.stringContaining("人员"), message: expect.stringContaining("手机号") });
+    const real = await json(await send("/api/directory/import", bad));
+    expect(real.data).toMatchObject({ ok: false, dryRun: false });
+    expect(await app.services.db.manager.count(Person)).toBe(before);
+    const villager = await app.signIn("曾国平");
+    expect((await villager.call("GET", "/api/directory/export")).status).toBe(403);
   });
 });

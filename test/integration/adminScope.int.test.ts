@@ -83,6 +83,9 @@ describe(`data scopes (${backend()})`, () => {
     const body = (await json(own)).data;
     expect(body.recipients.length).toBe(4);
     expect((await json(await town.call("GET", "/api/callouts"))).data.map((c: { id: number }) => c.id)).toContain(body.id);
+    const board = (await json(await town.call("GET", `/api/callouts/${body.id}`))).data;
+    expect(board.people[0]).toMatchObject({ state: { code: "draft", label: "草稿" }, delivery: null, ackChannel: null });
+    expect(body.recipients[0].roles).toContainEqual({ code: "village_cadre", label: "村社区干部" });
     // The county's duty officer sees both.
     const countyList = (await json(await county.call("GET", "/api/callouts"))).data;
     expect(countyList.map((c: { id: number }) => c.id)).toEqual(expect.arrayContaining([countyId, body.id]));

@@ -3,6 +3,7 @@ import type { ChannelModule } from "../module";
 import { WecomApi } from "./api";
 import { wecomCallbackRouter } from "./callback";
 import { WecomContacts } from "./contacts";
+import { wecomSignIn } from "./oauth";
 import { checkApi } from "./diagnose";
 import { LIMITS } from "./limits";
 import { downloadMedia } from "./media";
@@ -44,6 +45,7 @@ export const wecomChannel: ChannelModule = {
       routes: ({ sink, buttonLabel }) => wecomCallbackRouter({ settings, sink, clock, buttonLabel }),
       downloadMedia: (mediaId) => downloadMedia(api, mediaId, media),
       contacts: new WecomContacts(api),
+      signIn: wecomSignIn(api, settings),
     };
   },
   doctor: async (config) => (config.wecom ? checkApi(config.wecom) : []),

@@ -4,6 +4,7 @@ import Koa from "koa";
 import getRawBody from "raw-body";
 import { type CallbackAnswer, type CallbackOptions, deliverCallback, verifyCallbackUrl } from "./callbacks";
 import { menuCreate } from "./menuApi";
+import { authGetUserInfo } from "./oauthApi";
 import { agentGet, departmentGet, departmentSimplelist, userGet, userListId, userSimplelist } from "./directoryApi";
 import { mediaGet, mediaUpload } from "./mediaApi";
 import { messageSend, recall, updateTemplateCard } from "./messaging";
@@ -48,6 +49,7 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: FakeHandler }> =
   "user/list_id": { method: "POST", handler: userListId },
   "agent/get": { method: "GET", handler: agentGet },
   "menu/create": { method: "POST", handler: menuCreate },
+  "auth/getuserinfo": { method: "GET", handler: authGetUserInfo },
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,6 +115,13 @@ export class FakeWecom {
   /** Every issued token expires now: business calls answer 42001 until a new one is fetched. */
   expireTokens(): void {
     for (const t of this.state.tokens.values()) t.expiresAt = this.state.now() - 1;
+  }
+
+  /** What WeChat Work's OAuth page gives the app when `userid` opens it inside WeChat Work: a one-time code. */
+  signInCode(userid: string): string {
+    const code = randomId(24);
+    this.state.oauthCodes.set(code, { userid, expiresAt: this.state.now() + 5 * 60_000, used: false });
+    return code;
   }
 
   calls(api: string): RecordedRequest[] {

@@ -72,6 +72,8 @@ export class FakeState {
   readonly taskIds = new Set<string>();
   /** Send times per member, for the silent per-member limits. */
   readonly deliveries = new Map<string, number[]>();
+  /** In-app sign-in codes (OAuth `code` → userid): five minutes, once. */
+  readonly oauthCodes = new Map<string, { userid: string; expiresAt: number; used: boolean }>();
   /** The app menu last set with menu/create (its `button` array), or null. */
   menu: unknown[] | null = null;
 

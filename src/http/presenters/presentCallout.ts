@@ -1,5 +1,6 @@
 import type { Callout } from "../../db/entities";
-import { type Board, type BoardRow, type CalloutListRow, type CalloutState, LEVELS, type PreviewRow, type RecipientState, WARNING_TYPES } from "../../domain/callouts";
+import { CHANNEL_NAMES } from "../../channels/channel";
+import { type Board, type BoardRow, type CalloutListRow, type CardDelivery, type CalloutState, LEVELS, type PreviewRow, type RecipientState, WARNING_TYPES } from "../../domain/callouts";
 import { defineVocabulary } from "../../domain/kernel/vocabulary";
 import { roles } from "../../domain/org/vocabulary";
 import type { WarningDraft } from "../../domain/warnings";
@@ -49,8 +50,16 @@ export function presentPreviewRow(r: PreviewRow) {
   return { ...r, roles: r.roles.map(presentRole) };
 }
 
+export const cardDeliveryStates = defineVocabulary({ delivered: "已送达", pending: "待送达", failed: "送达失败" } satisfies Record<CardDelivery, string>);
+const answeredOn = defineVocabulary(CHANNEL_NAMES);
+
 function presentBoardRow(r: BoardRow) {
-  return { ...r, state: recipientStates.present(r.state) };
+  return {
+    ...r,
+    state: recipientStates.present(r.state),
+    ackChannel: r.ackChannel === null ? null : answeredOn.isCode(r.ackChannel) ? answeredOn.present(r.ackChannel) : { code: r.ackChannel, label: r.ackChannel },
+    delivery: cardDeliveryStates.presentOrNull(r.delivery),
+  };
 }
 
 /** The board: the campaign, its counts and everyone on it. */

@@ -7,6 +7,8 @@ import { appendAudit } from "../../domain/audit/auditLog";
 import { checkPassword } from "../../domain/access/passwords";
 import { accessOf } from "../../domain/access/scope";
 import { SESSION, type SessionStore, type SignInLinks } from "../../domain/access/sessions";
+import { AppError } from "../../errors";
+import type { KeyValue } from "../../kv";
 import { actor } from "../actor";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../middleware/accessGate";
 import { presentMe } from "../presenters/presentMe";
@@ -14,13 +16,15 @@ import { one } from "../presenters/present";
 import { parseInput } from "../validate";
 import { LinkQuery, LoginBody } from "./auth.schema";
 
+/** Failed sign-ins one address may make in a window, across all accounts. */
+export const IP_FAILURES = { max: 30, windowMs: 15 * 60_000 } as const;
+
 export interface AuthRouteDeps {
   db: Database;
+  kv: KeyValue;
   clock: Clock;
   sessions: SessionStore;
   links: SignInLinks;
-  /** Messenger sign-ins this deployment offers (WeChat Work, DingTalk), each with where to start it. */
-  providers?: () => { wecom: string | null; dingtalk: string | null };
 }
 
 /** Where the console lives; a link or a messenger sign-in lands there. */
@@ -36,8 +40,18 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   router.post("/login", async (ctx) => {
     const body = parseInput(LoginBody, ctx.request.body ?? {});
-    const person = await checkPassword(deps.db, deps.clock, body.mobile, body.password);
-    ctx.body = one(await startSession(ctx, deps, person, "password"));
+    // Besides each account's lockout, one address guessing across many accounts is slowed down.
+    const throttleKey = `signin-failures:${ctx.ip}`;
+    if (Number((await deps.kv.get(throttleKey)) ?? 0) >= IP_FAILURES.max) {
+      throw new AppError("too_many_attempts", `登录失败次数过多，请 ${IP_FAILURES.windowMs / 60_000} 分钟后再试`, 429);
+    }
+    try {
+      const person = await checkPassword(deps.db, deps.clock, body.mobile, body.password);
+      ctx.body = one(await startSession(ctx, deps, person, "password"));
+    } catch (err) {
+      if (err instanceof AppError && (err.code === "bad_credentials" || err.code === "account_locked")) await deps.kv.increment(throttleKey, IP_FAILURES.windowMs);
+      throw err;
+    }
   });
 
   router.post("/logout", async (ctx) => {
@@ -51,11 +65,6 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     const unit = await deps.db.manager.findOneByOrFail(OrgUnit, { id: person.unitId });
     ctx.set("Cache-Control", "no-store");
     ctx.body = one(presentMe(person, unit, ctx.state.access ?? (await accessOf(deps.db.manager, person)), ctx.state.session?.data.csrf ?? null));
-  });
-
-  router.get("/providers", (ctx) => {
-    const p = deps.providers?.() ?? { wecom: null, dingtalk: null };
-    ctx.body = one({ password: true, wecom: p.wecom !== null, dingtalk: p.dingtalk !== null, wecomUrl: p.wecom, dingtalkUrl: p.dingtalk });
   });
 
   // A GET because it is a link to click; it works once, and only signs in the person it was made for.

@@ -56,4 +56,9 @@ export const EnterprisePatch = z
   })
   .strict();
 
+export const ImportQuery = z.object({
+  dryRun: z.enum(["true", "false"], { error: "dryRun 应为 true 或 false" }).optional().meta({ description: "true：只检查不写入" }),
+  name: z.string().max(100).regex(/\.(xlsx|csv)$/i, "文件名应以 .xlsx 或 .csv 结尾").optional().meta({ description: "文件名（决定按 xlsx 还是 csv 读取）" }),
+});
+
 export const IdParam = z.coerce.number({ error: "编号应为数字" }).int("编号应为整数").positive("编号应为正整数");

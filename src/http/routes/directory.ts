@@ -9,12 +9,13 @@ import { unitNamed } from "../../domain/access/resources";
 import { consoleRoles, dataScopes } from "../../domain/access/vocabulary";
 import { listEnterprises, listPeople, updateEnterprise, updatePerson } from "../../domain/directory/edit";
 import { industries, riskLevels, roles, scales } from "../../domain/org/vocabulary";
-import { NotFound } from "../../errors";
+import { checkDirectoryFiles, exportDirectory, importDirectoryFiles } from "../../domain/directory";
+import { AppError, type FieldProblem, Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
 import { one } from "../presenters/present";
 import { scopeNarrowing } from "../scope";
 import { parseInput } from "../validate";
-import { EnterprisePatch, EnterprisesQuery, IdParam, PeopleQuery, PersonPatch } from "./directory.schema";
+import { EnterprisePatch, EnterprisesQuery, IdParam, ImportQuery, PeopleQuery, PersonPatch } from "./directory.schema";
 
 const unitRef = (units: Map<number, OrgUnit>, id: number) => {
   const u = units.get(id);
@@ -117,6 +118,39 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
     const change = parseInput(EnterprisePatch, ctx.request.body ?? {});
     const enterprise = await updateEnterprise(deps.db, deps.clock, `person:${actor(ctx).id}`, id, change);
     ctx.body = one((await presentEnterprises([enterprise]))[0]);
+  });
+
+  // Import and export with the same workbook template as `npm run import` / `npm run export`: all or nothing, every problem listed.
+  router.post("/directory/import", async (ctx) => {
+    const q = parseInput(ImportQuery, ctx.query);
+    const content = ctx.request.rawBody ?? Buffer.alloc(0);
+    if (content.length === 0) throw Invalid("请上传通讯录文件（xlsx 或 csv）", undefined, "import_empty");
+    const name = q.name ?? (ctx.is("text/csv") ? "directory.csv" : "directory.xlsx");
+    const files = [{ name, content }];
+    if (q.dryRun === "true") {
+      const problems = await checkDirectoryFiles(deps.db, files);
+      ctx.body = one({ ok: problems.length === 0, dryRun: true, problems, summary: null });
+      return;
+    }
+    try {
+      const summary = await importDirectoryFiles(deps.db, deps.clock, files, { actor: `person:${actor(ctx).id}` });
+      ctx.body = one({ ok: true, dryRun: false, problems: [], summary });
+    } catch (err) {
+      // Nothing was written; the page lists the rows to fix.
+      if (err instanceof AppError && err.code === "import_invalid") {
+        ctx.body = one({ ok: false, dryRun: false, problems: (err.details as { problems?: FieldProblem[] } | undefined)?.problems ?? [], summary: null });
+        return;
+      }
+      throw err;
+    }
+  });
+
+  router.get("/directory/export", async (ctx) => {
+    const { content } = await exportDirectory(deps.db);
+    ctx.set("Content-Disposition", `attachment; filename="directory.xlsx"; filename*=UTF-8''${encodeURIComponent("通讯录.xlsx")}`);
+    ctx.set("Cache-Control", "no-store");
+    ctx.type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    ctx.body = content;
   });
 
   return router;
