@@ -1,7 +1,10 @@
 import { execFileSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import ExcelJS from "exceljs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { Enterprise, Hazard } from "../../src/db/entities";
+import { Enterprise, Hazard, Person } from "../../src/db/entities";
 import { setPassword } from "../../src/domain/access/passwords";
 import { backend } from "../support/backend";
 import { type AdminApp, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
@@ -196,6 +199,39 @@ describe(`admin console in a browser (${backend()})`, () => {
       await admin.close();
     }
   }, 150_000);
+
+  it("checks a directory workbook with one bad row and shows the row's error, importing nothing", async () => {
+    // The county's own export, plus one person whose mobile is not a mobile.
+    const exported = await (await app.signIn("陈静")).call("GET", "/api/directory/export");
+    expect(exported.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await exported.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("人员");
+    if (!sheet) throw new Error("export has no 人员 sheet");
+    sheet.addRow(["1234", "错号码", "QH-DL", "网格员", null, null, null, "是"]);
+    const badRow = sheet.rowCount;
+    const dir = await mkdtemp(join(tmpdir(), "anshao-import-"));
+    const file = join(dir, "通讯录.xlsx");
+    await writeFile(file, Buffer.from(await book.xlsx.writeBuffer()));
+
+    const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(page, "陈静");
+      await page.click("#menu >> text=通讯录");
+      await page.click("#import-open");
+      await page.setInputFiles("#import-file input[type=file]", file);
+      await page.click("#import-check");
+      await page.locator("#import-problems").waitFor();
+      const problems = await page.locator("#import-problems tbody tr").allTextContents();
+      expect(problems.join(" | ")).toContain(`人员!第${badRow}行:手机号应为 11 位大陆手机号`);
+      expect(await page.locator("#import-run").isDisabled()).toBe(true);
+      await screenshot(page, "admin-import-errors");
+      expect(await app.services.db.manager.countBy(Person, { name: "错号码" })).toBe(0);
+    } finally {
+      await close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("shows the dashboard with the hazard, 叫应 and tip above counted, the numbers beside the charts", async () => {
     const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
