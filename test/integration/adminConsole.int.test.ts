@@ -250,6 +250,12 @@ describe(`admin console in a browser (${backend()})`, () => {
       expect(await page.locator("[data-test=tips] .numbers").textContent()).toContain(`合计${data.tips.total}`);
       expect(await page.locator("canvas").count()).toBeGreaterThanOrEqual(6);
       await screenshot(page, "admin-dashboard");
+
+      // Settings read as the server holds them: the ladder's steps and how to change them.
+      await page.click("#menu >> text=系统设置");
+      await page.locator("#settings", { hasText: "隐患超期督办阶梯" }).waitFor();
+      expect(await page.textContent("#settings")).toContain("修改方式：HAZARD_LADDER_DAYS");
+      await screenshot(page, "admin-settings");
     } finally {
       await close();
     }
