@@ -12,7 +12,7 @@ export class AdminConsole1766016000000 implements MigrationInterface {
         columns: [
           { name: "person_id", type: "integer", isPrimary: true },
           { name: "password_hash", type: "varchar", length: "255" },
-          { name: "failed_attempts", type: "integer", default: 0 },
+          { name: "failed_attempts", type: "integer" },
           { name: "locked_until", type: "datetime", precision: 3, isNullable: true },
           { name: "password_set_at", type: "datetime", precision: 3 },
           { name: "last_sign_in_at", type: "datetime", precision: 3, isNullable: true },

@@ -13,8 +13,10 @@ import { unitRoutes } from "../http/routes/units";
 import { defineFeature } from "./feature";
 
 /**
- * The admin console's server side: sign-in (password, one-time link), console roles with RuoYi's
- * data scopes, and the gate that checks every `/api` request against src/http/access.ts. It is
+ * The admin console's server side: sign-in (password, one-time link; messengers' in-app sign-in is
+ * mounted with the channels, src/http/routes/messengerSignIn.ts), console roles with RuoYi's data
+ * scopes, the gate that checks every `/api` request against src/http/access.ts, and the console's
+ * own endpoints (units, dashboard, directory, photos, settings, audit, the OpenAPI document). It is
  * first in the features list so its gate is mounted in front of every other feature's routes.
  */
 export const accessFeature = defineFeature({

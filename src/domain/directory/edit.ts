@@ -2,6 +2,7 @@ import { type EntityManager, In, Like } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { Enterprise, OrgUnit, Person } from "../../db/entities";
+import { LIKE_ESCAPE, likeContaining } from "../../db/like";
 import { Conflict, Invalid, NotFound } from "../../errors";
 import { appendAudit, diffFields } from "../audit/auditLog";
 import type { EnterpriseScale, Industry, RiskLevel, RoleCode } from "../org/vocabulary";
@@ -13,9 +14,6 @@ export interface DirectoryScope {
   page?: number;
   pageSize?: number;
 }
-
-// "!" escapes LIKE's wildcards: a backslash would need different quoting on SQLite and MySQL.
-const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 async function subtree(m: EntityManager, unit: OrgUnit): Promise<number[]> {
   return (await m.find(OrgUnit, { where: { path: Like(`${unit.path}%`) }, select: { id: true } })).map((u) => u.id);
@@ -42,7 +40,7 @@ export async function listPeople(m: EntityManager, s: DirectoryScope & { q?: str
   const q = m.createQueryBuilder(Person, "p");
   const units = await unitsFor(m, s);
   if (units) q.andWhere(units.length ? "p.unit_id IN (:...units)" : "1 = 0", { units });
-  if (s.q) q.andWhere("(p.name LIKE :q ESCAPE '!' OR p.mobile LIKE :q ESCAPE '!')", { q: `%${escapeLike(s.q)}%` });
+  if (s.q) q.andWhere(`(p.name LIKE :q ${LIKE_ESCAPE} OR p.mobile LIKE :q ${LIKE_ESCAPE})`, { q: likeContaining(s.q) });
   // Roles are a comma list (`inspector,dept_supervisor`): the code alone, first, last or between commas.
   if (s.role) q.andWhere("(p.roles = :r OR p.roles LIKE :first OR p.roles LIKE :last OR p.roles LIKE :mid)", { r: s.role, first: `${s.role},%`, last: `%,${s.role}`, mid: `%,${s.role},%` });
   if (s.active !== undefined) q.andWhere("p.active = :active", { active: s.active });
@@ -56,7 +54,7 @@ export async function listEnterprises(m: EntityManager, s: DirectoryScope & { q?
   const q = m.createQueryBuilder(Enterprise, "e");
   const units = await unitsFor(m, s);
   if (units) q.andWhere(units.length ? "e.supervising_unit_id IN (:...units)" : "1 = 0", { units });
-  if (s.q) q.andWhere("(e.name LIKE :q ESCAPE '!' OR e.credit_code LIKE :q ESCAPE '!')", { q: `%${escapeLike(s.q)}%` });
+  if (s.q) q.andWhere(`(e.name LIKE :q ${LIKE_ESCAPE} OR e.credit_code LIKE :q ${LIKE_ESCAPE})`, { q: likeContaining(s.q) });
   if (s.industry) q.andWhere("e.industry = :industry", { industry: s.industry });
   if (s.riskLevel) q.andWhere("e.risk_level = :risk", { risk: s.riskLevel });
   const [items, total] = await q.orderBy("e.name", "ASC").addOrderBy("e.id", "ASC").skip(skip).take(pageSize).getManyAndCount();
