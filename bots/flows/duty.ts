@@ -1,0 +1,71 @@
+import { formatLocal } from "../../src/clock";
+import type { DutyShift } from "../../src/db/entities/DutyShift";
+import { checkInReply, type DutyService, dutyRoles, serverOf } from "../../src/domain/duty";
+import { type Flow, type FlowContext, next, type Question } from "../flow";
+
+/**
+ * Duty in chat: 值班 (who is on duty in my unit now and today), 到岗签到 (with a shared location
+ * when a critical period asks for it) and 交接班 (what the next shift must know).
+ */
+
+/** The duty service; the feature registers it with these flows, so it is there whenever they are. */
+function dutyOf(ctx: FlowContext): DutyService {
+  if (!ctx.services.duty) throw new Error("duty flows need the duty feature's services");
+  return ctx.services.duty;
+}
+
+const span = (s: DutyShift) => `${formatLocal(s.startAt).slice(5)} 至 ${formatLocal(s.endAt).slice(5)}`;
+
+export const dutyFlow: Flow = {
+  name: "duty",
+  label: "值班",
+  summary: "查看本单位当前和今日值班安排",
+  keywords: ["值班", "值班表", "今日值班"],
+  allowed: (person) => person.active,
+  async start(ctx) {
+    const { now, today, names } = await dutyOf(ctx).today(ctx.person);
+    const line = (s: DutyShift) => `${dutyRoles.labelOf(s.role)} ${names.get(serverOf(s)) ?? ""}｜${span(s)}${s.checkedInAt ? "｜已到岗" : ""}`;
+    const lines = ["【当前在岗】", ...(now.length ? now.map(line) : ["暂无"]), "【今日值班】", ...(today.length ? today.map(line) : ["今日本单位无排班"])];
+    ctx.say(lines.join("\n"));
+    return next.done();
+  },
+  reply: async () => next.done(),
+};
+
+const askLocation: Question = { text: "当前处于重要节点，到岗签到须发送位置：请发送您的当前位置。" };
+
+export const dutyCheckInFlow: Flow = {
+  name: "duty_check_in",
+  label: "到岗签到",
+  summary: "值班人员到岗后签到",
+  keywords: ["到岗签到", "签到", "到岗"],
+  allowed: (person) => person.active,
+  async start(ctx) {
+    const outcome = await dutyOf(ctx).checkIn(ctx.person, null);
+    if (outcome.kind === "need_location") return next.ask(askLocation, "location", {});
+    ctx.say(checkInReply(outcome));
+    return next.done();
+  },
+  async reply(ctx, state, input) {
+    if (input.kind !== "location") return next.retry(askLocation, state, "需要您的位置才能完成签到");
+    ctx.say(checkInReply(await dutyOf(ctx).checkIn(ctx.person, { latitude: input.latitude, longitude: input.longitude })));
+    return next.done();
+  },
+};
+
+const askNote: Question = { text: "交接班：请输入需要下一班跟进的事项（一条消息写完）", examples: "例如：东岭村河道水位偏高，22点再巡查一次" };
+
+export const dutyHandoverFlow: Flow = {
+  name: "duty_handover",
+  label: "交接班",
+  summary: "写下需要下一班跟进的事项",
+  keywords: ["交接班", "交班"],
+  allowed: (person) => person.active,
+  start: async () => next.ask(askNote, "note", {}),
+  async reply(ctx, state, input) {
+    if (input.kind !== "text" || !input.text.trim()) return next.retry(askNote, state, "请用文字写下交接事项");
+    const shift = await dutyOf(ctx).handover(ctx.person, input.text);
+    ctx.say(shift ? "交接事项已记录，下一班到岗签到时会收到。" : "您当前没有值班，无需交接。");
+    return next.done();
+  },
+};
