@@ -43,11 +43,18 @@ export function spotCheckPolicy(s: DutySettings): EscalationPolicy {
   };
 }
 
-/** What a due step needs to still be worth sending, given the shift as it stands now. */
-export function stepWanted(step: string, shift: { confirmedAt: Date | null; checkedInAt: Date | null; endAt: Date }, now: Date): boolean {
+/**
+ * Whether a due step is still worth sending, given the shift as it stands now. A step that fell
+ * due before its run even started belongs to a shift entered (or moved) late, not to a missed
+ * tick: nobody is chased for a start that had passed when the shift was written, and an evening
+ * card is not sent the morning after — the one-hour card still goes while the shift has not begun.
+ */
+export function stepWanted(step: { key: string; dueAt: Date }, shift: { startAt: Date; confirmedAt: Date | null; checkedInAt: Date | null; endAt: Date }, runStartedAt: Date, now: Date): boolean {
   if (now.getTime() >= shift.endAt.getTime()) return false;
-  if (step === "evening" || step === "before" || step === "unconfirmed") return shift.confirmedAt === null && shift.checkedInAt === null;
-  if (step.startsWith("checkin")) return shift.checkedInAt === null;
+  const enteredLate = step.dueAt.getTime() < runStartedAt.getTime();
+  if (enteredLate && !(step.key === "before" && now.getTime() < shift.startAt.getTime())) return false;
+  if (step.key === "evening" || step.key === "before" || step.key === "unconfirmed") return shift.confirmedAt === null && shift.checkedInAt === null;
+  if (step.key.startsWith("checkin")) return shift.checkedInAt === null;
   return true;
 }
 

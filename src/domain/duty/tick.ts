@@ -90,7 +90,7 @@ async function takeRun(deps: TickDeps, tx: EntityManager, runId: number, now: Da
   const view = await viewOf(tx, shift);
   let messages = 0;
   for (const step of due) {
-    const send = step.send && stepWanted(step.key, shift, now);
+    const send = step.send && stepWanted(step, shift, run.startedAt, now);
     const targets = send ? await audienceOf(tx, shift, step.audience, now) : [];
     await claimSteps(tx, [{ escalationId: run.id, caseKind: SHIFT_KIND, caseId: shift.id, step: step.key, outcome: send ? "sent" : "skipped", targetPersonId: targets[0] ?? null }], now);
     const message = step.key === "evening" || step.key === "before" ? reminderCard(view, step.key, critical) : step.key === "checkin1" ? checkInReminder(view) : escalationText(view, step.key);
