@@ -5,8 +5,9 @@ import type { Person } from "../../db/entities";
 import { DutyShift } from "../../db/entities/DutyShift";
 import { type FieldProblem, Invalid } from "../../errors";
 import type { OutboxService } from "../outbox";
-import { readRoster, type RosterLine, rosterWhere } from "./rosterSheet";
+import { readRoster, type RosterLine, rosterWhere, sortProblems } from "./rosterSheet";
 import { assertRosterWriter, personByRef, spanProblem, tellChanges, unitByCode } from "./shifts";
+import type { DutyRole } from "./vocabulary";
 
 export interface RosterImportResult {
   added: number;
@@ -28,6 +29,7 @@ const keyOf = (s: { unitId: number; personId: number; role: string; startAt: Dat
 export async function importRoster(tx: EntityManager, deps: { outbox: Pick<OutboxService, "enqueue">; channels: readonly ChannelId[] }, actor: Person, content: Uint8Array, now: Date): Promise<RosterImportResult> {
   const { lines, problems } = await readRoster(content);
   const rows = await checkLines(tx, actor, lines, problems);
+  problems.splice(0, problems.length, ...sortProblems(problems));
   if (problems.length) throw Invalid(`排班表有 ${problems.length} 处问题，未导入任何内容：${problems.slice(0, 5).map((p) => `${p.where} ${p.message}`).join("；")}`, problems, "duty_roster_invalid");
 
   const byUnit = new Map<number, typeof rows>();
@@ -53,26 +55,28 @@ export async function importRoster(tx: EntityManager, deps: { outbox: Pick<Outbo
 }
 
 async function checkLines(tx: EntityManager, actor: Person, lines: readonly RosterLine[], problems: FieldProblem[]) {
-  const rows: { unitId: number; personId: number; role: RosterLine["role"]; startAt: Date; endAt: Date }[] = [];
+  const rows: { unitId: number; personId: number; role: DutyRole; startAt: Date; endAt: Date }[] = [];
   const seen = new Map<string, number>();
   for (const l of lines) {
     const before = problems.length;
-    const unit = await unitByCode(tx, l.unit);
-    if (!unit) problems.push({ where: rosterWhere(l.line, "单位编码"), message: `没有编码为 ${l.unit} 的单位` });
-    else {
+    const unit = l.unit ? await unitByCode(tx, l.unit) : null;
+    if (!unit && l.unit) problems.push({ where: rosterWhere(l.line, "单位编码"), message: `没有编码为 ${l.unit} 的单位` });
+    else if (unit) {
       try {
         await assertRosterWriter(tx, actor, unit.id);
       } catch {
         problems.push({ where: rosterWhere(l.line, "单位编码"), message: "您无权编排该单位的值班" });
       }
     }
-    const person = await personByRef(tx, l.mobile);
-    if (!person) problems.push({ where: rosterWhere(l.line, "手机号"), message: "通讯录中没有该手机号的人员" });
-    else if (person.name !== l.name) problems.push({ where: rosterWhere(l.line, "姓名"), message: `该手机号的人员是“${person.name}”，与姓名不符` });
+    const mobileOk = /^1\d{10}$/.test(l.mobile);
+    const person = mobileOk ? await personByRef(tx, l.mobile) : null;
+    if (!person) {
+      if (mobileOk) problems.push({ where: rosterWhere(l.line, "手机号"), message: "通讯录中没有该手机号的人员" });
+    } else if (l.name && person.name !== l.name) problems.push({ where: rosterWhere(l.line, "姓名"), message: `该手机号的人员是“${person.name}”，与姓名不符` });
     else if (!person.active) problems.push({ where: rosterWhere(l.line, "手机号"), message: "该人员已停用" });
-    const span = spanProblem(l.start, l.end);
+    const span = l.start && l.end ? spanProblem(l.start, l.end) : null;
     if (span) problems.push({ where: rosterWhere(l.line, "结束时间"), message: span });
-    if (problems.length > before || !unit || !person) continue;
+    if (problems.length > before || !unit || !person || !l.role || !l.start || !l.end) continue;
     const row = { unitId: unit.id, personId: person.id, role: l.role, startAt: l.start, endAt: l.end };
     const first = seen.get(keyOf(row));
     if (first !== undefined) {

@@ -13,9 +13,10 @@ export interface RosterLine {
   unit: string;
   name: string;
   mobile: string;
-  role: DutyRole;
-  start: Date;
-  end: Date;
+  /** Null where the cell was unreadable (its problem is reported already). */
+  role: DutyRole | null;
+  start: Date | null;
+  end: Date | null;
 }
 
 /** A cell as a person reads it; a date cell's wall-clock fields are the roster's local time. */
@@ -56,7 +57,6 @@ export async function readRoster(content: Uint8Array): Promise<{ lines: RosterLi
     const cells = ROSTER_HEADERS.map((_, i) => cellText(row.getCell(i + 1).value));
     if (cells.every((c) => c === "")) return;
     const [unit, name, mobile, roleText, startText, endText] = cells as [string, string, string, string, string, string];
-    const before = problems.length;
     const need = (value: string, column: string) => {
       if (!value) problems.push({ where: where(line, column), message: "必填" });
     };
@@ -69,7 +69,8 @@ export async function readRoster(content: Uint8Array): Promise<{ lines: RosterLi
     if (!start) problems.push({ where: where(line, "开始时间"), message: startText ? "应为 2026-03-02 08:00 形式的时间" : "必填" });
     const end = parseLocalTime(endText);
     if (!end) problems.push({ where: where(line, "结束时间"), message: endText ? "应为 2026-03-02 08:00 形式的时间" : "必填" });
-    if (problems.length === before && role && start && end) lines.push({ line, unit, name, mobile, role, start, end });
+    // A line with unreadable cells is still checked against the directory: every problem at once.
+    lines.push({ line, unit, name, mobile, role: role ?? null, start, end });
   });
   if (lines.length === 0 && problems.length === 0) problems.push({ where: ROSTER_SHEET, message: "表中没有排班" });
   return { lines, problems };
@@ -86,3 +87,12 @@ export async function rosterTemplate(examples: readonly (readonly string[])[] = 
 }
 
 export { where as rosterWhere };
+
+/** Problems in reading order: by line, then by the template's column order. */
+export function sortProblems(problems: FieldProblem[]): FieldProblem[] {
+  const rank = (p: FieldProblem) => {
+    const m = /第(\d+)行(?::(.+))?$/.exec(p.where);
+    return m ? Number(m[1]) * 10 + (m[2] ? ROSTER_HEADERS.indexOf(m[2] as (typeof ROSTER_HEADERS)[number]) + 1 : 0) : -1;
+  };
+  return [...problems].sort((a, b) => rank(a) - rank(b));
+}
