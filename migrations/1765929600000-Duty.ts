@@ -64,8 +64,8 @@ export class Duty1765929600000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: "duty_calendar_links",
-        columns: [{ ...int("person_id"), isPrimary: true }, varchar("token_hash", 64), datetime("created_at")],
-        indices: [index("uq_duty_calendar_links_hash", ["token_hash"], true)],
+        columns: [{ ...int("person_id"), isPrimary: true }, varchar("token", 64), datetime("created_at")],
+        indices: [index("uq_duty_calendar_links_token", ["token"], true)],
       }),
     );
     await q.createTable(

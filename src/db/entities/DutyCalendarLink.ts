@@ -1,15 +1,19 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 import { utcDatetime } from "../columns";
 
-/** A person's secret iCalendar feed address: only a hash of its token is kept; a new link revokes the old. */
+/**
+ * A person's secret iCalendar feed address. The token is kept as issued so the person can ask for
+ * the same link again (calendar apps keep polling it); the feed shows only their own shift times,
+ * and revoking deletes the row, so the old address answers 404 at once.
+ */
 @Entity("duty_calendar_links")
-@Index("uq_duty_calendar_links_hash", ["tokenHash"], { unique: true })
+@Index("uq_duty_calendar_links_token", ["token"], { unique: true })
 export class DutyCalendarLink {
   @PrimaryColumn({ name: "person_id", type: "integer" })
   personId: number;
 
-  @Column({ name: "token_hash", type: "varchar", length: 64 })
-  tokenHash: string;
+  @Column({ type: "varchar", length: 64 })
+  token: string;
 
   @Column({ name: "created_at", ...utcDatetime })
   createdAt: Date;

@@ -10,6 +10,7 @@ import { appendAudit } from "../audit/auditLog";
 import { findByChannelAccount } from "../org/people";
 import type { OutboxService } from "../outbox";
 import { chainOf, serverOf } from "./audience";
+import { calendarFeed, linkToken, revokeLink } from "./calendar";
 import { checkIn, type CheckInOutcome, currentShift, logLine } from "./checkIn";
 import { importRoster, type RosterImportResult } from "./rosterImport";
 import { DEFAULT_DUTY_SETTINGS, type DutySettings } from "./settings";
@@ -195,6 +196,20 @@ export class DutyService {
     const ids = [...new Set([...now, ...today].map(serverOf))];
     const people = ids.length ? await m.findBy(Person, { id: In(ids) }) : [];
     return { now, today, names: new Map(people.map((p) => [p.id, p.name])) };
+  }
+
+  /** The person's iCalendar token (made on first ask). */
+  calendarToken(person: Person): Promise<string> {
+    return this.deps.db.transaction((tx) => linkToken(tx, person, this.now));
+  }
+
+  revokeCalendar(person: Person): Promise<void> {
+    return this.deps.db.transaction((tx) => revokeLink(tx, person));
+  }
+
+  /** The feed behind a token; null when there is no such link (revoked). */
+  calendar(token: string): Promise<string | null> {
+    return calendarFeed(this.deps.db.manager, token, this.now);
   }
 
   private async reply(tx: EntityManager, event: InboundEvent, person: Person, text: string): Promise<void> {

@@ -73,6 +73,26 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     ctx.body = one(await deps.duty.importRoster(actor(ctx), bytes));
   });
 
+  router.get("/calendar-link", auth, async (ctx) => {
+    const path = `/api/duty/calendar/${await deps.duty.calendarToken(actor(ctx))}.ics`;
+    ctx.body = one({ path, url: ctx.host ? `${ctx.protocol}://${ctx.host}${path}` : path });
+  });
+
+  router.delete("/calendar-link", auth, async (ctx) => {
+    await deps.duty.revokeCalendar(actor(ctx));
+    ctx.status = 204;
+  });
+
+  // No bearer token here: calendar apps cannot send one; the secret address is the credential.
+  router.get("/calendar/:file", async (ctx) => {
+    const token = /^(.+)\.ics$/.exec(ctx.params.file ?? "")?.[1] ?? "";
+    const feed = await deps.duty.calendar(token);
+    if (feed === null) throw NotFound("该日历链接（可能已撤销）", "duty_calendar_not_found");
+    ctx.type = "text/calendar; charset=utf-8";
+    ctx.set("cache-control", "private, max-age=300");
+    ctx.body = feed;
+  });
+
   router.get("/roster-template", auth, async (ctx) => {
     ctx.set("content-disposition", `attachment; filename="duty-roster-template.xlsx"; filename*=UTF-8''${encodeURIComponent("值班排班模板.xlsx")}`);
     ctx.type = XLSX;
