@@ -69,3 +69,29 @@ export const dutyHandoverFlow: Flow = {
     return next.done();
   },
 };
+
+/** 查岗 from chat: a duty leader (or a unit head) picks a running shift of their unit or below. */
+export const dutySpotCheckFlow: Flow = {
+  name: "duty_spot_check",
+  label: "查岗",
+  summary: "带班领导向在岗值班人员发起查岗",
+  keywords: ["查岗"],
+  allowed: (person) => person.active && person.roles.some((r) => ["duty_leader", "chief", "deputy_leader", "admin_owner", "admin"].includes(r)),
+  async start(ctx) {
+    const running = await dutyOf(ctx).runningBelow(ctx.person);
+    if (running.length === 0) {
+      ctx.say("本单位及下级当前没有在岗的值班人员。");
+      return next.done();
+    }
+    const choices = running.slice(0, 20).map((r) => ({ key: String(r.shift.id), label: `${r.unitName} ${dutyRoles.labelOf(r.shift.role)} ${r.name}` }));
+    return next.ask({ text: "请选择要查岗的值班人员", choices }, "pick", { choices });
+  },
+  async reply(ctx, state, input) {
+    const choices = (state.data.choices ?? []) as { key: string; label: string }[];
+    const picked = input.kind === "choice" ? choices.find((c) => c.key === input.key) : undefined;
+    if (!picked) return next.retry({ text: "请选择要查岗的值班人员", choices }, state, "请回复序号");
+    const check = await dutyOf(ctx).spotCheck(ctx.person, Number(picked.key));
+    ctx.say(`已向 ${picked.label} 发出查岗，须于 ${formatLocal(check.dueAt)} 前应答；未应答将通知带班领导并逐级上报。`);
+    return next.done();
+  },
+};

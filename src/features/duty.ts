@@ -6,17 +6,17 @@ import { DutySpotCheck } from "../db/entities/DutySpotCheck";
 import { DutySwap } from "../db/entities/DutySwap";
 import { DutyService } from "../domain/duty";
 import { dutyRoutes } from "../http/routes/duty";
-import { dutyCheckInFlow, dutyFlow, dutyHandoverFlow } from "../../bots/flows/duty";
+import { dutyCheckInFlow, dutyFlow, dutyHandoverFlow, dutySpotCheckFlow } from "../../bots/flows/duty";
 import { dutyTick } from "../../jobs/dutyTick.job";
 import { defineFeature } from "./feature";
 
-/** 值班值守: rosters, reminders with 「收到」, 到岗签到 and its escalation, 交接班. */
+/** 值班值守: rosters, reminders with 「收到」, 到岗签到 and its escalation, 查岗, 交接班, the iCalendar feed. */
 export const dutyFeature = defineFeature({
   name: "duty",
   services: ({ db, clock, outbox, channels }) => new DutyService({ db, clock, outbox, channels }),
   entities: [DutyShift, DutyLogEntry, DutySpotCheck, DutySwap, DutyCalendarLink, DutyCriticalPeriod],
   routes: (duty, { db, clock }) => [dutyRoutes({ db, clock, duty })],
-  flows: [dutyFlow, dutyCheckInFlow, dutyHandoverFlow],
+  flows: [dutyFlow, dutyCheckInFlow, dutyHandoverFlow, dutySpotCheckFlow],
   botServices: (duty) => ({ duty }),
   // A 「收到」 on a duty card, or typed by someone with a shift to confirm.
   botAnswers: (duty) => (event) => duty.answer(event),

@@ -16,6 +16,10 @@ import { importRoster, type RosterImportResult } from "./rosterImport";
 import { DEFAULT_DUTY_SETTINGS, type DutySettings } from "./settings";
 import { assertRosterWriter, findShift, resolveShift, type ShiftInput, shiftsAt, shiftsIn, shiftsOfPerson, tellChanges, unitByCode } from "./shifts";
 import { localMidnight } from "./time";
+import { answerSpotCheck, openCheckOf, sendSpotCheck } from "./spotChecks";
+import { viewsOf } from "./views";
+import { DutySpotCheck } from "../../db/entities/DutySpotCheck";
+import { DutyLogEntry } from "../../db/entities/DutyLogEntry";
 import { runShiftTick, type ShiftTickResult } from "./tick";
 import { BUTTON_ACK, type DutyRole, parseDutyTask } from "./vocabulary";
 
@@ -159,12 +163,21 @@ export class DutyService {
    */
   async answer(event: InboundEvent): Promise<boolean> {
     const task = event.kind === "card_click" ? parseDutyTask(event.taskId) : null;
-    const typed = event.kind === "text" && /^(收到|1)[。.!！]?$/.test(event.text.trim());
+    const typed = event.kind === "text" && /^(收到|在岗|1)[。.!！]?$/.test(event.text.trim());
     if (!task && !typed) return false;
-    if (task && task.kind !== "shift") return false;
     if (event.kind === "card_click" && event.buttonKey !== BUTTON_ACK) return false;
     const person = await findByChannelAccount(this.deps.db.manager, event.channel, event.senderId);
     if (!person) return false;
+    if (task?.kind === "check" || typed) {
+      const said = await this.deps.db.transaction(async (tx) => {
+        const check = task?.kind === "check" ? await tx.findOneBy(DutySpotCheck, { id: task.id }) : await openCheckOf(tx, person.id, event.occurredAt);
+        if (!check) return null;
+        const outcome = await answerSpotCheck(tx, check, person, event.occurredAt);
+        await this.reply(tx, event, person, outcome === "answered" ? "查岗已应答，已记入值班日志。" : outcome === "late" ? "查岗已应答（已超过应答时限），已记入值班日志。" : "该查岗已应答过。");
+        return outcome;
+      });
+      if (said !== null || task?.kind === "check") return true;
+    }
     return this.deps.db.transaction(async (tx) => {
       const shift = await this.confirmIn(tx, person, event.occurredAt, task?.id);
       if (!shift) return event.kind === "card_click";
@@ -196,6 +209,40 @@ export class DutyService {
     const ids = [...new Set([...now, ...today].map(serverOf))];
     const people = ids.length ? await m.findBy(Person, { id: In(ids) }) : [];
     return { now, today, names: new Map(people.map((p) => [p.id, p.name])) };
+  }
+
+  /** 查岗 from the API or chat: a card the person on duty must answer within N minutes. */
+  spotCheck(actor: Person, shiftId: number): Promise<DutySpotCheck> {
+    return this.deps.db.transaction((tx) => sendSpotCheck(tx, this.spotDeps(), actor, shiftId, this.now));
+  }
+
+  private spotDeps() {
+    return { outbox: this.deps.outbox, channels: this.deps.channels, settings: this.settings };
+  }
+
+  /** Shifts running now in the person's unit and below: whom a duty leader may 查岗 from chat. */
+  async runningBelow(person: Person): Promise<{ shift: DutyShift; name: string; unitName: string }[]> {
+    const m = this.deps.db.manager;
+    const at = this.now;
+    const unit = await m.findOneByOrFail(OrgUnit, { id: person.unitId });
+    const below = await m.createQueryBuilder(OrgUnit, "u").where("u.path LIKE :prefix", { prefix: `${unit.path}%` }).getMany();
+    const running = (await shiftsAt(m, below.map((u) => u.id), at)).filter((s) => serverOf(s) !== person.id);
+    const views = await viewsOf(m, running);
+    return running.map((shift, i) => ({ shift, name: views[i]?.personName ?? "", unitName: views[i]?.unitName ?? "" }));
+  }
+
+  /** The duty log of a unit (and below) between two instants, oldest first. */
+  async log(unitCode: string, from: Date, to: Date): Promise<DutyLogEntry[]> {
+    const m = this.deps.db.manager;
+    const unit = await unitByCode(m, unitCode);
+    if (!unit) throw Invalid("找不到该单位", [{ where: "unit", message: `没有编码为 ${unitCode} 的单位` }], "duty_unit_unknown");
+    return m
+      .createQueryBuilder(DutyLogEntry, "l")
+      .where("l.unit_id IN (SELECT u.id FROM org_units u WHERE u.path LIKE :prefix)", { prefix: `${unit.path}%` })
+      .andWhere("l.at >= :from AND l.at < :to", { from, to })
+      .orderBy("l.at", "ASC")
+      .addOrderBy("l.id", "ASC")
+      .getMany();
   }
 
   /** The person's iCalendar token (made on first ask). */

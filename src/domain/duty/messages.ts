@@ -58,3 +58,9 @@ export function rosterChangeText(added: readonly ShiftView[], removed: readonly 
   parts.push("回复“值班”可查看当前值班安排。");
   return { kind: "text", text: parts.join("\n") };
 }
+
+/** A spot check left unanswered, to the duty leader and then the unit head. */
+export function missedCheckText(s: ShiftView, sentAt: Date, step: string): OutboundMessage {
+  const who = `${s.unitName} ${dutyRoles.labelOf(s.role)} ${s.personName}`;
+  return { kind: "text", text: `【查岗未应答${step === "missed2" ? "·上报" : ""}】${who} 未应答 ${formatLocal(sentAt)} 发出的查岗，请立即联系核实在岗情况。` };
+}

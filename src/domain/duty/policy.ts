@@ -1,4 +1,5 @@
-import type { EscalationPolicy } from "../kernel/escalation";
+import { randomInt } from "node:crypto";
+import type { EscalationPolicy, PolicyStep } from "../kernel/escalation";
 import type { DutySettings } from "./settings";
 import { eveningBefore } from "./time";
 
@@ -13,7 +14,7 @@ import { eveningBefore } from "./time";
  * Nothing past the shift's end is due (`endMinutes`). Whether a due step is sent or only recorded
  * (confirmed, checked in) is decided when it falls due: see `stepWanted`.
  */
-export function shiftPolicy(shift: { startAt: Date; endAt: Date }, s: DutySettings, critical: boolean): EscalationPolicy {
+export function shiftPolicy(shift: { startAt: Date; endAt: Date }, s: DutySettings, critical: boolean, random: (max: number) => number = (max) => randomInt(max)): EscalationPolicy {
   const before = critical ? s.criticalBeforeMinutes : s.beforeMinutes;
   const evening = Math.round((eveningBefore(shift.startAt, s.eveningHour).getTime() - shift.startAt.getTime()) / 60_000);
   const g = s.checkInGraceMinutes;
@@ -28,8 +29,19 @@ export function shiftPolicy(shift: { startAt: Date; endAt: Date }, s: DutySettin
       { key: "checkin1", offsetMinutes: g, audience: ["duty"] },
       { key: "checkin2", offsetMinutes: 2 * g, audience: ["leader"] },
       { key: "checkin3", offsetMinutes: 3 * g, audience: ["unit_head"] },
+      ...randomChecks(shift, s.randomSpotChecks, random),
     ],
   };
+}
+
+/**
+ * Random spot checks (查岗) of a shift: drawn once when its run starts and kept in the snapshot, so
+ * every instance and every restart agrees when they fall; never in the first or last half hour.
+ */
+function randomChecks(shift: { startAt: Date; endAt: Date }, count: number, random: (max: number) => number): PolicyStep[] {
+  const minutes = Math.round((shift.endAt.getTime() - shift.startAt.getTime()) / 60_000);
+  if (count <= 0 || minutes <= 60) return [];
+  return Array.from({ length: count }, (_, i) => ({ key: `spot${i + 1}`, offsetMinutes: 30 + random(minutes - 60), audience: ["duty"] }));
 }
 
 /** A spot check's chasing, anchored on when it was sent: missed at its deadline → duty leader, then unit head. */

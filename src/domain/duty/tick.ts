@@ -6,12 +6,16 @@ import { Escalation, Person } from "../../db/entities";
 import { DutyShift } from "../../db/entities/DutyShift";
 import { claimSteps, dropRuns, dueRunIds, dueSteps, lockDueRuns, nextDueAt, parsePolicy, retryLostRace, scheduleRun, startRuns, takenSteps } from "../kernel/escalation";
 import { type EnqueueRequest, type EnqueueResult, resolveRecipients } from "../outbox";
-import { audienceOf, chainOf } from "./audience";
+import { audienceOf, chainOf, serverOf } from "./audience";
 import { criticalAt } from "./critical";
-import { checkInReminder, escalationText, reminderCard } from "./messages";
+import { checkInReminder, escalationText, missedCheckText, reminderCard } from "./messages";
 import { shiftPolicy, START_HORIZON_MS, stepWanted } from "./policy";
 import type { DutySettings } from "./settings";
-import { SHIFT_KIND, sourceOfShift } from "./vocabulary";
+import { sendSpotCheck } from "./spotChecks";
+import { SHIFT_KIND, SPOT_CHECK_KIND, sourceOfShift } from "./vocabulary";
+import { logLine } from "./checkIn";
+import { formatLocal } from "../../clock";
+import { DutySpotCheck } from "../../db/entities/DutySpotCheck";
 import { viewOf } from "./views";
 
 export interface TickOutbox {
@@ -43,18 +47,65 @@ const BATCH = 500;
  */
 export async function runShiftTick(deps: TickDeps, now: Date): Promise<ShiftTickResult> {
   await retryLostRace(() => deps.db.transaction((tx) => startShiftRuns(tx, deps.settings, now)));
-  const ids = await dueRunIds(deps.db.manager, SHIFT_KIND, now, BATCH);
   const result: ShiftTickResult = { steps: 0, messages: 0, failed: [] };
+  await takeAll(deps, SHIFT_KIND, now, result, takeRun);
+  await takeAll(deps, SPOT_CHECK_KIND, now, result, takeCheckRun);
+  return result;
+}
+
+type Taker = (deps: TickDeps, tx: EntityManager, runId: number, now: Date) => Promise<{ steps: number; messages: number }>;
+
+/** Each due run of a kind in its own transaction: one bad shift costs only its own steps. */
+async function takeAll(deps: TickDeps, kind: typeof SHIFT_KIND | typeof SPOT_CHECK_KIND, now: Date, result: ShiftTickResult, take: Taker): Promise<void> {
+  const ids = await dueRunIds(deps.db.manager, kind, now, BATCH);
   for (const id of ids) {
     try {
-      const taken = await retryLostRace(() => deps.db.transaction((tx) => takeRun(deps, tx, id, now)));
+      const taken = await retryLostRace(() => deps.db.transaction((tx) => take(deps, tx, id, now)));
       result.steps += taken.steps;
       result.messages += taken.messages;
     } catch (err) {
       result.failed.push({ id, code: failureCode(err) });
     }
   }
-  return result;
+}
+
+/**
+ * A spot check's chasing: unanswered at its deadline → the duty log says so and the duty leader
+ * is told; still unanswered → the unit head. An answer, however late, ends it.
+ */
+async function takeCheckRun(deps: TickDeps, tx: EntityManager, runId: number, now: Date): Promise<{ steps: number; messages: number }> {
+  const [run] = await lockDueRuns(tx, [runId], now);
+  if (!run) return { steps: 0, messages: 0 };
+  const check = await tx.findOneBy(DutySpotCheck, { id: run.caseId });
+  const shift = check ? await tx.findOneBy(DutyShift, { id: check.shiftId }) : null;
+  if (!check || !shift || check.answeredAt) {
+    await dropRuns(tx, [run.id], now);
+    return { steps: 0, messages: 0 };
+  }
+  const policy = parsePolicy(run.policy as string);
+  const done = new Set((await takenSteps(tx, [run.id])).map((s) => s.step));
+  const due = dueSteps(policy, run.anchorAt, now, done);
+  const view = await viewOf(tx, shift);
+  let messages = 0;
+  for (const step of due) {
+    const targets = await audienceOf(tx, shift, step.audience, now);
+    await claimSteps(tx, [{ escalationId: run.id, caseKind: SPOT_CHECK_KIND, caseId: check.id, step: step.key, targetPersonId: targets[0] ?? null }], now);
+    if (step.key === "missed") await logLine(tx, shift, "spot_missed", serverOf(shift), now, `查岗未在 ${formatLocal(check.dueAt)} 前应答`);
+    for (const personId of targets) {
+      const person = await tx.findOneByOrFail(Person, { id: personId });
+      const r = await deps.outbox.enqueue(tx, {
+        idempotencyKey: `duty-check:${check.id}:${step.key}:${personId}`,
+        lane: "callout",
+        message: missedCheckText(view, check.sentAt, step.key),
+        recipients: await resolveRecipients(tx, [person], deps.channels),
+        source: sourceOfShift(shift.id),
+      });
+      if (r.created) messages += 1;
+    }
+    done.add(step.key);
+  }
+  await scheduleRun(tx, run, nextDueAt(policy, run.anchorAt, done), now);
+  return { steps: due.length, messages };
 }
 
 async function startShiftRuns(tx: EntityManager, settings: DutySettings, now: Date): Promise<void> {
@@ -91,6 +142,14 @@ async function takeRun(deps: TickDeps, tx: EntityManager, runId: number, now: Da
   let messages = 0;
   for (const step of due) {
     const send = step.send && stepWanted(step, shift, run.startedAt, now);
+    if (step.key.startsWith("spot")) {
+      // A random spot check: its own card, log line and chasing run, written with this step.
+      await claimSteps(tx, [{ escalationId: run.id, caseKind: SHIFT_KIND, caseId: shift.id, step: step.key, outcome: send ? "sent" : "skipped" }], now);
+      if (send) await sendSpotCheck(tx, deps, null, shift.id, now);
+      if (send) messages += 1;
+      done.add(step.key);
+      continue;
+    }
     const targets = send ? await audienceOf(tx, shift, step.audience, now) : [];
     await claimSteps(tx, [{ escalationId: run.id, caseKind: SHIFT_KIND, caseId: shift.id, step: step.key, outcome: send ? "sent" : "skipped", targetPersonId: targets[0] ?? null }], now);
     const message = step.key === "evening" || step.key === "before" ? reminderCard(view, step.key, critical) : step.key === "checkin1" ? checkInReminder(view) : escalationText(view, step.key);

@@ -34,3 +34,7 @@ export const NowQuery = z.object({
 });
 
 export const IdParam = z.coerce.number({ error: "班次编号应为数字" }).int("班次编号应为整数").positive("班次编号应为正整数");
+
+export const SpotCheckBody = z.object({
+  shift: z.number({ error: "班次应为数字编号" }).int("班次应为整数").positive("班次应为正整数"),
+});

@@ -73,6 +73,23 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     ctx.body = one(await deps.duty.importRoster(actor(ctx), bytes));
   });
 
+  router.post("/spot-checks", auth, async (ctx) => {
+    const body = parseInput(T.SpotCheckBody, ctx.request.body);
+    const check = await deps.duty.spotCheck(actor(ctx), body.shift);
+    ctx.status = 201;
+    ctx.body = one({ id: check.id, shift: check.shiftId, sentAt: iso(check.sentAt), dueAt: iso(check.dueAt) });
+  });
+
+  router.get("/log", auth, async (ctx) => {
+    const q = parseInput(T.ListQuery, ctx.query);
+    const to = q.to ?? deps.clock.now();
+    const from = q.from ?? new Date(to.getTime() - 7 * DAY);
+    const rows = await deps.duty.log(q.unit, from, to);
+    const ids = [...new Set(rows.map((r) => r.personId).filter((id): id is number => id !== null))];
+    const names = new Map((ids.length ? await deps.db.manager.find(Person, { where: { id: In(ids) } }) : []).map((p) => [p.id, p.name]));
+    ctx.body = { data: rows.map((r) => ({ id: r.id, shift: r.shiftId, at: iso(r.at), kind: r.kind, person: r.personId === null ? null : { id: r.personId, name: names.get(r.personId) ?? null }, text: r.text })) };
+  });
+
   router.get("/calendar-link", auth, async (ctx) => {
     const path = `/api/duty/calendar/${await deps.duty.calendarToken(actor(ctx))}.ics`;
     ctx.body = one({ path, url: ctx.host ? `${ctx.protocol}://${ctx.host}${path}` : path });
