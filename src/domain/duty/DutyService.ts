@@ -5,7 +5,7 @@ import type { Database } from "../../db/Database";
 import { In } from "typeorm";
 import { OrgUnit, Person } from "../../db/entities";
 import { DutyShift } from "../../db/entities/DutyShift";
-import { Invalid } from "../../errors";
+import { Forbidden, Invalid } from "../../errors";
 import { appendAudit } from "../audit/auditLog";
 import { findByChannelAccount } from "../org/people";
 import type { OutboxService } from "../outbox";
@@ -20,6 +20,9 @@ import { answerSpotCheck, openCheckOf, sendSpotCheck } from "./spotChecks";
 import { viewsOf } from "./views";
 import { DutySpotCheck } from "../../db/entities/DutySpotCheck";
 import { DutyLogEntry } from "../../db/entities/DutyLogEntry";
+import { addPeriod, endPeriod, ensureHolidayPeriods, type PeriodKind, periodsIn } from "./periods";
+import { DutyCriticalPeriod } from "../../db/entities/DutyCriticalPeriod";
+import { randomUUID } from "node:crypto";
 import { runShiftTick, type ShiftTickResult } from "./tick";
 import { BUTTON_ACK, type DutyRole, parseDutyTask } from "./vocabulary";
 
@@ -243,6 +246,34 @@ export class DutyService {
       .orderBy("l.at", "ASC")
       .addOrderBy("l.id", "ASC")
       .getMany();
+  }
+
+  /** Critical periods (重要节点) overlapping [from, to); holidays of the next two weeks are written first. */
+  async periods(from: Date, to: Date): Promise<DutyCriticalPeriod[]> {
+    await this.deps.db.transaction((tx) => ensureHolidayPeriods(tx, this.now));
+    return periodsIn(this.deps.db.manager, from, to);
+  }
+
+  /** An administrator adds a period (flood season, a major event) for the county or a unit and below. */
+  async addPeriod(actor: Person, input: { kind: PeriodKind; name: string; unit?: string; start: Date; end: Date }): Promise<DutyCriticalPeriod> {
+    if (!actor.roles.includes("admin")) throw Forbidden("只有管理员可以设置重要节点", "duty_not_admin");
+    return this.deps.db.transaction(async (tx) => {
+      const unit = input.unit ? await unitByCode(tx, input.unit) : null;
+      if (input.unit && !unit) throw Invalid("找不到该单位", [{ where: "unit", message: `没有编码为 ${input.unit} 的单位` }], "duty_unit_unknown");
+      if (input.end.getTime() <= input.start.getTime()) throw Invalid("结束时间应晚于开始时间", [{ where: "end", message: "结束时间应晚于开始时间" }], "duty_bad_span");
+      const p = await addPeriod(tx, { ...input, unitId: unit?.id ?? null }, `admin:${randomUUID()}`, this.now);
+      await appendAudit(tx, { at: this.now, actor: `person:${actor.id}`, action: "duty.period.add", entityType: "duty_critical_period", entityId: p.id, after: { kind: p.kind, name: p.name } });
+      return p;
+    });
+  }
+
+  /** An administrator ends a period now (a holiday they override stays ended). */
+  async endPeriod(actor: Person, id: number): Promise<void> {
+    if (!actor.roles.includes("admin")) throw Forbidden("只有管理员可以设置重要节点", "duty_not_admin");
+    return this.deps.db.transaction(async (tx) => {
+      await endPeriod(tx, id, this.now);
+      await appendAudit(tx, { at: this.now, actor: `person:${actor.id}`, action: "duty.period.end", entityType: "duty_critical_period", entityId: id });
+    });
   }
 
   /** The person's iCalendar token (made on first ask). */

@@ -6,3 +6,4 @@ export { parseLocalTime, localDate, localTime } from "./time";
 export { rosterTemplate, ROSTER_HEADERS, ROSTER_SHEET } from "./rosterSheet";
 export { serverOf } from "./audience";
 export type { RosterImportResult } from "./rosterImport";
+export { PERIOD_KINDS, type PeriodKind } from "./periods";

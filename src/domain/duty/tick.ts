@@ -11,6 +11,7 @@ import { criticalAt } from "./critical";
 import { checkInReminder, escalationText, missedCheckText, reminderCard } from "./messages";
 import { shiftPolicy, START_HORIZON_MS, stepWanted } from "./policy";
 import type { DutySettings } from "./settings";
+import { ensureHolidayPeriods, followWarnings } from "./periods";
 import { sendSpotCheck } from "./spotChecks";
 import { SHIFT_KIND, SPOT_CHECK_KIND, sourceOfShift } from "./vocabulary";
 import { logLine } from "./checkIn";
@@ -109,6 +110,9 @@ async function takeCheckRun(deps: TickDeps, tx: EntityManager, runId: number, no
 }
 
 async function startShiftRuns(tx: EntityManager, settings: DutySettings, now: Date): Promise<void> {
+  // Critical periods first, so a shift starting in one is planned with the tighter rules.
+  await ensureHolidayPeriods(tx, now);
+  await followWarnings(tx, now);
   const rows = await tx
     .createQueryBuilder(DutyShift, "s")
     .leftJoin(Escalation, "e", "e.case_kind = :kind AND e.case_id = s.id AND e.anchor_at = s.start_at", { kind: SHIFT_KIND })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dutyRoles, parseLocalTime } from "../../domain/duty";
+import { dutyRoles, parseLocalTime, PERIOD_KINDS } from "../../domain/duty";
 
 // Input shapes of the duty API; every message a person reads is Chinese.
 
@@ -38,3 +38,13 @@ export const IdParam = z.coerce.number({ error: "班次编号应为数字" }).in
 export const SpotCheckBody = z.object({
   shift: z.number({ error: "班次应为数字编号" }).int("班次应为整数").positive("班次应为正整数"),
 });
+
+export const PeriodBody = z.object({
+  kind: z.enum(Object.keys(PERIOD_KINDS) as [keyof typeof PERIOD_KINDS, ...(keyof typeof PERIOD_KINDS)[]], { error: "类型应为 holiday（节假日）、flood（汛期）、event（重大活动）、warning（预警）或 other（其他）" }),
+  name: z.string({ error: "名称必填" }).trim().min(1, "名称必填").max(100, "名称不能超过 100 个字"),
+  unit: z.string().trim().min(1).optional(),
+  start: instant("开始时间"),
+  end: instant("结束时间"),
+});
+
+export const PeriodsQuery = z.object({ from: instant("开始时间").optional(), to: instant("结束时间").optional() });

@@ -4,7 +4,7 @@ import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { OrgUnit, Person } from "../../db/entities";
 import type { DutyShift } from "../../db/entities/DutyShift";
-import { dutyRoles, type DutyService, rosterTemplate, serverOf } from "../../domain/duty";
+import { dutyRoles, type DutyService, PERIOD_KINDS, rosterTemplate, serverOf } from "../../domain/duty";
 import { Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
 import { authenticate } from "../middleware/auth";
@@ -88,6 +88,25 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     const ids = [...new Set(rows.map((r) => r.personId).filter((id): id is number => id !== null))];
     const names = new Map((ids.length ? await deps.db.manager.find(Person, { where: { id: In(ids) } }) : []).map((p) => [p.id, p.name]));
     ctx.body = { data: rows.map((r) => ({ id: r.id, shift: r.shiftId, at: iso(r.at), kind: r.kind, person: r.personId === null ? null : { id: r.personId, name: names.get(r.personId) ?? null }, text: r.text })) };
+  });
+
+  router.get("/critical-periods", auth, async (ctx) => {
+    const q = parseInput(T.PeriodsQuery, ctx.query);
+    const from = q.from ?? deps.clock.now();
+    const to = q.to ?? new Date(from.getTime() + 31 * DAY);
+    const rows = await deps.duty.periods(from, to);
+    ctx.body = { data: rows.map((p) => ({ id: p.id, kind: { code: p.kind, label: PERIOD_KINDS[p.kind as keyof typeof PERIOD_KINDS] ?? p.kind }, name: p.name, unitId: p.unitId, start: iso(p.startsAt), end: iso(p.endsAt), source: p.source.split(":")[0] })) };
+  });
+
+  router.post("/critical-periods", auth, async (ctx) => {
+    const p = await deps.duty.addPeriod(actor(ctx), parseInput(T.PeriodBody, ctx.request.body));
+    ctx.status = 201;
+    ctx.body = one({ id: p.id });
+  });
+
+  router.post("/critical-periods/:id/end", auth, async (ctx) => {
+    await deps.duty.endPeriod(actor(ctx), parseInput(T.IdParam, ctx.params.id));
+    ctx.status = 204;
   });
 
   router.get("/calendar-link", auth, async (ctx) => {
