@@ -95,3 +95,35 @@ export const dutySpotCheckFlow: Flow = {
     return next.done();
   },
 };
+
+const askColleague: Question = { text: "请输入代您值班的同事姓名或手机号", examples: "例如：孙丽 或 13900000007" };
+
+/** 换班 from chat: pick one of my coming shifts, name a colleague; they accept or decline on a card. */
+export const dutySwapFlow: Flow = {
+  name: "duty_swap",
+  label: "换班",
+  summary: "请同事代为值班（对方同意后生效，带班领导会收到通知）",
+  keywords: ["换班", "调班"],
+  allowed: (person) => person.active,
+  async start(ctx) {
+    const mine = await dutyOf(ctx).upcoming(ctx.person);
+    if (mine.length === 0) {
+      ctx.say("您近两周没有可以换班的班次。");
+      return next.done();
+    }
+    const choices = mine.slice(0, 20).map((s) => ({ key: String(s.id), label: `${dutyRoles.labelOf(s.role)} ${span(s)}` }));
+    return next.ask({ text: "请选择要换出的班次", choices }, "pick", { choices });
+  },
+  async reply(ctx, state, input) {
+    if (state.step === "pick") {
+      const choices = (state.data.choices ?? []) as { key: string; label: string }[];
+      const picked = input.kind === "choice" ? choices.find((c) => c.key === input.key) : undefined;
+      if (!picked) return next.retry({ text: "请选择要换出的班次", choices }, state, "请回复序号");
+      return next.ask(askColleague, "who", { shiftId: Number(picked.key), label: picked.label });
+    }
+    if (input.kind !== "text") return next.retry(askColleague, state, "请输入同事的姓名或手机号");
+    const { to } = await dutyOf(ctx).askSwap(ctx.person, Number(state.data.shiftId), input.text);
+    ctx.say(`已向 ${to.name} 发出换班申请（${String(state.data.label)}），对方同意后生效。`);
+    return next.done();
+  },
+};

@@ -6,7 +6,7 @@ import { DutySpotCheck } from "../db/entities/DutySpotCheck";
 import { DutySwap } from "../db/entities/DutySwap";
 import { DutyService } from "../domain/duty";
 import { dutyRoutes } from "../http/routes/duty";
-import { dutyCheckInFlow, dutyFlow, dutyHandoverFlow, dutySpotCheckFlow } from "../../bots/flows/duty";
+import { dutyCheckInFlow, dutyFlow, dutyHandoverFlow, dutySpotCheckFlow, dutySwapFlow } from "../../bots/flows/duty";
 import { dutyTick } from "../../jobs/dutyTick.job";
 import { defineFeature } from "./feature";
 
@@ -16,7 +16,7 @@ export const dutyFeature = defineFeature({
   services: ({ db, clock, outbox, channels }) => new DutyService({ db, clock, outbox, channels }),
   entities: [DutyShift, DutyLogEntry, DutySpotCheck, DutySwap, DutyCalendarLink, DutyCriticalPeriod],
   routes: (duty, { db, clock }) => [dutyRoutes({ db, clock, duty })],
-  flows: [dutyFlow, dutyCheckInFlow, dutyHandoverFlow, dutySpotCheckFlow],
+  flows: [dutyFlow, dutyCheckInFlow, dutyHandoverFlow, dutySpotCheckFlow, dutySwapFlow],
   botServices: (duty) => ({ duty }),
   // A 「收到」 on a duty card, or typed by someone with a shift to confirm.
   botAnswers: (duty) => (event) => duty.answer(event),

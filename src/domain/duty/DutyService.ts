@@ -23,6 +23,8 @@ import { DutyLogEntry } from "../../db/entities/DutyLogEntry";
 import { addPeriod, endPeriod, ensureHolidayPeriods, type PeriodKind, periodsIn } from "./periods";
 import { DutyCriticalPeriod } from "../../db/entities/DutyCriticalPeriod";
 import { randomUUID } from "node:crypto";
+import { answerSwap, askSwap, colleague, SWAP_ACCEPT } from "./swaps";
+import { DutySwap } from "../../db/entities/DutySwap";
 import { runShiftTick, type ShiftTickResult } from "./tick";
 import { BUTTON_ACK, type DutyRole, parseDutyTask } from "./vocabulary";
 
@@ -168,9 +170,16 @@ export class DutyService {
     const task = event.kind === "card_click" ? parseDutyTask(event.taskId) : null;
     const typed = event.kind === "text" && /^(收到|在岗|1)[。.!！]?$/.test(event.text.trim());
     if (!task && !typed) return false;
-    if (event.kind === "card_click" && event.buttonKey !== BUTTON_ACK) return false;
     const person = await findByChannelAccount(this.deps.db.manager, event.channel, event.senderId);
     if (!person) return false;
+    if (task?.kind === "swap" && event.kind === "card_click") {
+      await this.deps.db.transaction(async (tx) => {
+        const said = await answerSwap(tx, this.spotDeps(), person, task.id, event.buttonKey === SWAP_ACCEPT, event.occurredAt);
+        await this.reply(tx, event, person, { accepted: "已同意换班，该班次由您值班，请按时到岗。", declined: "已拒绝换班。", already: "该换班申请已处理过。", started: "该班次已开始或已变更，换班申请已失效。" }[said]);
+      });
+      return true;
+    }
+    if (event.kind === "card_click" && event.buttonKey !== BUTTON_ACK) return false;
     if (task?.kind === "check" || typed) {
       const said = await this.deps.db.transaction(async (tx) => {
         const check = task?.kind === "check" ? await tx.findOneBy(DutySpotCheck, { id: task.id }) : await openCheckOf(tx, person.id, event.occurredAt);
@@ -221,6 +230,20 @@ export class DutyService {
 
   private spotDeps() {
     return { outbox: this.deps.outbox, channels: this.deps.channels, settings: this.settings };
+  }
+
+  /** 换班: ask a colleague (name or mobile) to serve one of my shifts not yet begun. */
+  askSwap(person: Person, shiftId: number, colleagueRef: string): Promise<{ swap: DutySwap; to: Person }> {
+    return this.deps.db.transaction(async (tx) => {
+      const to = await colleague(tx, colleagueRef);
+      return { swap: await askSwap(tx, this.spotDeps(), person, shiftId, to, this.now), to };
+    });
+  }
+
+  /** My shifts (served by me) starting within the next two weeks: what I may ask to swap. */
+  upcoming(person: Person): Promise<DutyShift[]> {
+    const at = this.now;
+    return shiftsOfPerson(this.deps.db.manager, person.id, at, new Date(at.getTime() + 14 * 86_400_000)).then((rows) => rows.filter((s) => serverOf(s) === person.id && s.startAt.getTime() > at.getTime()));
   }
 
   /** Shifts running now in the person's unit and below: whom a duty leader may 查岗 from chat. */

@@ -19,10 +19,10 @@ export const BUTTON_ACK = "ack";
 export const shiftTaskId = (shiftId: number, step: string): string => `dy${shiftId}-${step.replace(/[^a-z0-9]/gi, "")}`;
 export const checkTaskId = (checkId: number): string => `dc${checkId}`;
 
-export function parseDutyTask(taskId: string): { kind: "shift" | "check"; id: number } | null {
-  const m = /^(dy|dc)(\d+)(?:-[a-z0-9]+)?(?:-[0-9a-f]{8})?$/i.exec(taskId);
+export function parseDutyTask(taskId: string): { kind: "shift" | "check" | "swap"; id: number } | null {
+  const m = /^(dy|dc|ds)(\d+)(?:-[a-z0-9]+)?(?:-[0-9a-f]{8})?$/i.exec(taskId);
   if (!m) return null;
-  return { kind: m[1] === "dy" ? "shift" : "check", id: Number(m[2]) };
+  return { kind: m[1] === "dy" ? "shift" : m[1] === "dc" ? "check" : "swap", id: Number(m[2]) };
 }
 
 /** What a duty-log line records. */
