@@ -1,6 +1,7 @@
 import { EscalationStep, WarningMessage } from "../../src/db/entities";
 import { DutyCriticalPeriod } from "../../src/db/entities/DutyCriticalPeriod";
 import type { AppError } from "../../src/errors";
+import { selectPeople } from "../../src/domain/warnings/recipients";
 import { backend } from "../support/backend";
 import { type DutyHarness, local, openDutyHarness } from "../support/dutyHarness";
 
@@ -50,6 +51,16 @@ describe(`duty critical periods (${backend()})`, () => {
     expect((await h.duty.checkIn(await h.person("孙丽"), null)).kind).toBe("checked_in");
     // The shift had begun before the period: its run keeps its plan (nothing re-sent).
     expect(await h.db.manager.count(EscalationStep, { where: { caseKind: "duty", outcome: "sent" } })).toBe(0);
+  });
+
+  it("a 叫应 naming 带班领导 calls the leader on duty where the roster has one, the role's holders elsewhere", async () => {
+    await h.shift("QH-DL", "唐亮", "leader", "2026-09-28 08:00", "2026-09-29 08:00");
+    const towns = await Promise.all(["QH-DL", "QH-NC"].map((c) => h.unit(c)));
+    const picked = await selectPeople(h.db.manager, towns, { roles: ["duty_leader"], enterpriseOwners: null }, h.clock.now());
+    expect(picked.map((s) => s.person.name).sort()).toEqual(["唐亮", "曹建华"].sort());
+    // Off the roster's hours every holder is called again.
+    const later = await selectPeople(h.db.manager, towns, { roles: ["duty_leader"], enterpriseOwners: null }, new Date(h.clock.now().getTime() + 2 * 86_400_000));
+    expect(later.map((s) => s.person.name).sort()).toEqual(["宋志刚", "曹建华"].sort());
   });
 
   it("only an administrator adds a period; flood season for one town covers its villages", async () => {
