@@ -2,6 +2,8 @@ import { EscalationStep, WarningMessage } from "../../src/db/entities";
 import { DutyCriticalPeriod } from "../../src/db/entities/DutyCriticalPeriod";
 import type { AppError } from "../../src/errors";
 import { selectPeople } from "../../src/domain/warnings/recipients";
+import { CalloutService } from "../../src/domain/callouts";
+import { DutyService } from "../../src/domain/duty";
 import { backend } from "../support/backend";
 import { type DutyHarness, local, openDutyHarness } from "../support/dutyHarness";
 
@@ -61,6 +63,24 @@ describe(`duty critical periods (${backend()})`, () => {
     // Off the roster's hours every holder is called again.
     const later = await selectPeople(h.db.manager, towns, { roles: ["duty_leader"], enterpriseOwners: null }, new Date(h.clock.now().getTime() + 2 * 86_400_000));
     expect(later.map((s) => s.person.name).sort()).toEqual(["宋志刚", "曹建华"].sort());
+  });
+
+  it("三在: a period's 叫应 draft calls the cadres, enforcers and enterprise owners of its area", async () => {
+    const callouts = new CalloutService({ db: h.db, clock: h.clock, outbox: h.outbox, channels: ["wecom"] });
+    const duty = new DutyService({ db: h.db, clock: h.clock, outbox: h.outbox, channels: ["wecom"], callouts });
+    const admin = await h.person("陈静");
+    const period = await duty.addPeriod(admin, { kind: "flood", name: "主汛期", unit: "QH-DL", start: local("2026-09-28 00:00"), end: local("2026-10-15 00:00") });
+    const denied = (await duty.threeInPlace(await h.person("韩雪"), period.id).catch((e: unknown) => e)) as AppError;
+    expect(denied.code).toBe("duty_not_roster_writer");
+    const draft = await duty.threeInPlace(admin, period.id);
+    const board = await callouts.board(draft.id);
+    expect(board.callout.title).toBe("【重要节点】主汛期“三在”确认");
+    expect(board.callout.state).toBe("draft");
+    const preview = await callouts.preview(draft.id);
+    expect(preview.length).toBeGreaterThan(0);
+    const units = new Set(preview.map((p) => p.unit));
+    expect([...units].every((u) => ["东岭镇", "石桥村", "柳湾村", "青石社区", "龙井村"].includes(u) || u.includes("东岭"))).toBe(true);
+    expect(preview.some((p) => p.roles.includes("企业单位负责人") || p.roles.includes("enterprise_owner"))).toBe(true);
   });
 
   it("only an administrator adds a period; flood season for one town covers its villages", async () => {

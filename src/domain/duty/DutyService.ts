@@ -2,12 +2,14 @@ import type { EntityManager } from "typeorm";
 import type { ChannelId, InboundEvent } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
-import { In } from "typeorm";
+import { In, IsNull } from "typeorm";
 import { OrgUnit, Person } from "../../db/entities";
 import { DutyShift } from "../../db/entities/DutyShift";
-import { Forbidden, Invalid } from "../../errors";
+import { Forbidden, Invalid, NotFound } from "../../errors";
+import { formatLocal } from "../../clock";
 import { appendAudit } from "../audit/auditLog";
 import { findByChannelAccount } from "../org/people";
+import type { RoleCode } from "../org/vocabulary";
 import type { OutboxService } from "../outbox";
 import { chainOf, serverOf } from "./audience";
 import { calendarFeed, linkToken, revokeLink } from "./calendar";
@@ -28,12 +30,27 @@ import { DutySwap } from "../../db/entities/DutySwap";
 import { runShiftTick, type ShiftTickResult } from "./tick";
 import { BUTTON_ACK, type DutyRole, parseDutyTask } from "./vocabulary";
 
+/** The 叫应 draft "三在" asks for, in the callouts feature's own terms. */
+export interface ThreeInPlaceDraft {
+  title: string;
+  text: string;
+  warningType: "other";
+  level: "red" | "orange";
+  requiresReport: boolean;
+  rules: { units: string[]; roles: RoleCode[] }[];
+  personIds: number[];
+  remindEveryMinutes: number;
+  maxReminders: number;
+}
+
 export interface DutyServiceDeps {
   db: Database;
   clock: Clock;
   outbox: OutboxService;
   channels: readonly ChannelId[];
   settings?: Partial<DutySettings>;
+  /** 叫应 drafts for the "三在" confirmations of a critical period (the callouts feature's service). */
+  callouts?: { create(actor: Person, input: ThreeInPlaceDraft): Promise<{ id: number }> };
 }
 
 /** One row of "who is on duty". */
@@ -296,6 +313,31 @@ export class DutyService {
     return this.deps.db.transaction(async (tx) => {
       await endPeriod(tx, id, this.now);
       await appendAudit(tx, { at: this.now, actor: `person:${actor.id}`, action: "duty.period.end", entityType: "duty_critical_period", entityId: id });
+    });
+  }
+
+  /**
+   * "三在" for a critical period: a 叫应 draft asking 干部在现场、执法队员在岗位、企业负责人在企业 of the
+   * period's area (its unit and below, or the whole county), with the 叫应's own census, reminders
+   * and escalation once the initiator previews and sends it (POST /api/callouts/:id/send).
+   */
+  async threeInPlace(actor: Person, periodId: number): Promise<{ id: number }> {
+    if (!this.deps.callouts) throw new Error("the duty feature was built without the callouts service");
+    const m = this.deps.db.manager;
+    const period = await m.findOneBy(DutyCriticalPeriod, { id: periodId });
+    if (!period) throw NotFound("该重要节点", "duty_period_not_found");
+    const unit = period.unitId !== null ? await m.findOneByOrFail(OrgUnit, { id: period.unitId }) : await m.findOneOrFail(OrgUnit, { where: { parentId: IsNull() }, order: { id: "ASC" } });
+    await assertRosterWriter(m, actor, unit.id);
+    return this.deps.callouts.create(actor, {
+      title: `【重要节点】${period.name}“三在”确认`.slice(0, 100),
+      text: `${period.name}期间（${formatLocal(period.startsAt)} 至 ${formatLocal(period.endsAt)}）请确认：干部在现场、执法队员在岗位、企业负责人在企业。请点「收到」确认已在岗，落实后回复“已落实”并说明情况。`,
+      warningType: "other",
+      level: period.name.startsWith("红色") ? "red" : "orange",
+      requiresReport: true,
+      rules: [{ units: [unit.code], roles: ["village_cadre", "grid_member", "enforcer", "enterprise_owner"] }],
+      personIds: [],
+      remindEveryMinutes: 10,
+      maxReminders: 2,
     });
   }
 

@@ -109,6 +109,12 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     ctx.status = 204;
   });
 
+  router.post("/critical-periods/:id/three-in-place", auth, async (ctx) => {
+    const draft = await deps.duty.threeInPlace(actor(ctx), parseInput(T.IdParam, ctx.params.id));
+    ctx.status = 201;
+    ctx.body = one({ callout: draft.id });
+  });
+
   router.get("/calendar-link", auth, async (ctx) => {
     const path = `/api/duty/calendar/${await deps.duty.calendarToken(actor(ctx))}.ics`;
     ctx.body = one({ path, url: ctx.host ? `${ctx.protocol}://${ctx.host}${path}` : path });
