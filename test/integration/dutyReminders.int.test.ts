@@ -1,7 +1,7 @@
 import type { InboundEvent } from "../../src/channels/channel";
 import { Database } from "../../src/db/Database";
 import { openDataSource } from "../../src/db/dataSource";
-import { EscalationStep } from "../../src/db/entities";
+import { EscalationStep, OutboxMessage } from "../../src/db/entities";
 import { DutyCriticalPeriod } from "../../src/db/entities/DutyCriticalPeriod";
 import { DutyLogEntry } from "../../src/db/entities/DutyLogEntry";
 import { DutyShift } from "../../src/db/entities/DutyShift";
@@ -37,7 +37,9 @@ describe(`duty reminders (${backend()})`, () => {
     await h.tickUntil("2026-03-31 07:40");
     // 王芳 confirms with the card's button, then checks in before her start.
     const wang = await h.person("王芳");
-    expect(await h.duty.answer(click("wangfang", "dy2-before", h.clock.now()))).toBe(true);
+    const wangCard = await h.db.manager.createQueryBuilder(OutboxMessage, "m").where("m.idempotency_key LIKE :k", { k: `duty:%:before:${wang.id}` }).getOneOrFail();
+    const taskId = (JSON.parse(wangCard.payload) as { card: { taskId: string } }).card.taskId;
+    expect(await h.duty.answer(click("wangfang", taskId, h.clock.now()))).toBe(true);
     expect((await h.duty.checkIn(wang, null)).kind).toBe("checked_in");
     // 赵磊 says nothing: at 08:00 the duty leader hears he has not confirmed, then the check-in ladder.
     await h.tickUntil("2026-04-01 09:00");

@@ -16,12 +16,13 @@ export interface ShiftView {
 const span = (s: ShiftView) => `${formatLocal(s.startAt)} 至 ${formatLocal(s.endAt)}`;
 
 /** The reminder card to the person on duty: confirm with 「收到」. */
-export function reminderCard(s: ShiftView, step: string, critical: boolean): OutboundMessage {
+export function reminderCard(s: ShiftView, step: string, critical: boolean, anchor: Date): OutboundMessage {
   const title = step === "evening" ? "明日值班提醒" : "值班即将开始";
   return {
     kind: "card",
     card: {
-      taskId: shiftTaskId(s.id, step),
+      // WeChat Work wants a new task id per card: a moved shift's cards carry their new start.
+      taskId: shiftTaskId(s.id, `${step}${Math.floor(anchor.getTime() / 60_000).toString(36)}`),
       title: critical ? `【重要节点】${title}` : title,
       description: `${s.unitName}｜${dutyRoles.labelOf(s.role)}\n${span(s)}\n${critical ? "重要节点期间实行24小时值班和领导带班，到岗签到须发送位置。" : "请按时到岗，到岗后回复“到岗签到”。"}`,
       fields: [

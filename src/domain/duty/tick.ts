@@ -156,7 +156,7 @@ async function takeRun(deps: TickDeps, tx: EntityManager, runId: number, now: Da
     }
     const targets = send ? await audienceOf(tx, shift, step.audience, now) : [];
     await claimSteps(tx, [{ escalationId: run.id, caseKind: SHIFT_KIND, caseId: shift.id, step: step.key, outcome: send ? "sent" : "skipped", targetPersonId: targets[0] ?? null }], now);
-    const message = step.key === "evening" || step.key === "before" ? reminderCard(view, step.key, critical) : step.key === "checkin1" ? checkInReminder(view) : escalationText(view, step.key);
+    const message = step.key === "evening" || step.key === "before" ? reminderCard(view, step.key, critical, run.anchorAt) : step.key === "checkin1" ? checkInReminder(view) : escalationText(view, step.key);
     for (const personId of targets) {
       const person = await tx.findOneByOrFail(Person, { id: personId });
       const r = await deps.outbox.enqueue(tx, {
