@@ -81,6 +81,12 @@ describe(`duty API (${backend()})`, () => {
     expect(edited.json.data.end).toBe("2026-04-29T12:00:00.000Z");
     const bad = await call("陈静", "POST", "/api/duty/shifts", { unit: "QH-DL-01", person: "13900000024", role: "officer", start: "2026-04-29T08:00:00+08:00", end: "2026-04-29T07:00:00+08:00" });
     expect([bad.status, bad.json.code, bad.json.message]).toEqual([400, "duty_bad_span", "结束时间应晚于开始时间"]);
+    // A spot check by the town's duty leader lands in the log, which duty staff read and a grid member may not.
+    const check = await call("宋志刚", "POST", "/api/duty/spot-checks", { shift: id });
+    expect(check.status).toBe(201);
+    const log = await call("赵磊", "GET", "/api/duty/log?unit=QH-DL&from=2026-04-29T00:00:00%2B08:00&to=2026-04-30T00:00:00%2B08:00");
+    expect(log.json.data.map((l: Json) => [l.kind, l.person?.name])).toEqual([["spot_check", "宋志刚"]]);
+    expect((await call("韩雪", "GET", "/api/duty/log?unit=QH-DL")).status).toBe(403);
     expect((await call("陈静", "DELETE", `/api/duty/shifts/${id}`)).status).toBe(204);
     expect((await call("陈静", "DELETE", `/api/duty/shifts/${id}`)).json.code).toBe("duty_shift_not_found");
   });

@@ -7,7 +7,7 @@ import type { DutyShift } from "../../db/entities/DutyShift";
 import { dutyRoles, type DutyService, PERIOD_KINDS, rosterTemplate, serverOf } from "../../domain/duty";
 import { Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
-import { authenticate } from "../middleware/auth";
+import { authenticate, requireRole } from "../middleware/auth";
 import { multipartFile } from "../multipart";
 import { iso, one } from "../presenters/present";
 import { parseInput } from "../validate";
@@ -80,7 +80,8 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     ctx.body = one({ id: check.id, shift: check.shiftId, sentAt: iso(check.sentAt), dueAt: iso(check.dueAt) });
   });
 
-  router.get("/log", auth, async (ctx) => {
+  // The log holds check-in locations: the people who lead duty read it, not every account.
+  router.get("/log", auth, requireRole("admin", "chief", "deputy_leader", "admin_owner", "duty_leader", "duty_officer"), async (ctx) => {
     const q = parseInput(T.ListQuery, ctx.query);
     const to = q.to ?? deps.clock.now();
     const from = q.from ?? new Date(to.getTime() - 7 * DAY);
