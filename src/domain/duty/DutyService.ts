@@ -1,12 +1,10 @@
-import type { EntityManager } from "typeorm";
+import { randomUUID } from "node:crypto";
+import { type EntityManager, In, IsNull } from "typeorm";
 import type { ChannelId, InboundEvent } from "../../channels/channel";
-import type { Clock } from "../../clock";
+import { type Clock, formatLocal } from "../../clock";
 import type { Database } from "../../db/Database";
-import { In, IsNull } from "typeorm";
-import { OrgUnit, Person } from "../../db/entities";
-import { DutyShift } from "../../db/entities/DutyShift";
+import { DutyCriticalPeriod, DutyLogEntry, DutyShift, DutySpotCheck, type DutySwap, OrgUnit, Person } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
-import { formatLocal } from "../../clock";
 import { appendAudit } from "../audit/auditLog";
 import { findByChannelAccount } from "../org/people";
 import type { RoleCode } from "../org/vocabulary";
@@ -20,13 +18,8 @@ import { assertRosterWriter, findShift, resolveShift, type ShiftInput, shiftsAt,
 import { localMidnight } from "./time";
 import { answerSpotCheck, openCheckOf, sendSpotCheck } from "./spotChecks";
 import { viewsOf } from "./views";
-import { DutySpotCheck } from "../../db/entities/DutySpotCheck";
-import { DutyLogEntry } from "../../db/entities/DutyLogEntry";
 import { addPeriod, endPeriod, ensureHolidayPeriods, type PeriodKind, periodsIn } from "./periods";
-import { DutyCriticalPeriod } from "../../db/entities/DutyCriticalPeriod";
-import { randomUUID } from "node:crypto";
 import { answerSwap, askSwap, colleague, SWAP_ACCEPT } from "./swaps";
-import { DutySwap } from "../../db/entities/DutySwap";
 import { runShiftTick, type ShiftTickResult } from "./tick";
 import { BUTTON_ACK, type DutyRole, parseDutyTask } from "./vocabulary";
 
@@ -51,12 +44,6 @@ export interface DutyServiceDeps {
   settings?: Partial<DutySettings>;
   /** 叫应 drafts for the "三在" confirmations of a critical period (the callouts feature's service). */
   callouts?: { create(actor: Person, input: ThreeInPlaceDraft): Promise<{ id: number }> };
-}
-
-/** One row of "who is on duty". */
-export interface OnDuty {
-  shift: DutyShift;
-  personId: number;
 }
 
 /** 值班值守: rosters, reminders, confirmations and check-ins. */
