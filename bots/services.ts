@@ -2,6 +2,7 @@ import type { ChannelId } from "../src/channels/channel";
 import type { Clock } from "../src/clock";
 import type { OwedCallouts } from "../src/domain/callouts/owed";
 import type { ConversationService } from "../src/domain/conversations";
+import type { DutyService } from "../src/domain/duty";
 import type { HazardService } from "../src/domain/hazards";
 import type { HazardPicks } from "../src/domain/hazards/picks";
 import type { InspectionService } from "../src/domain/inspections";
@@ -34,4 +35,6 @@ export interface BotServices {
   inspections: InspectionService;
   /** 举报 and 我的举报. */
   tips: TipService;
+  /** 值班, 到岗签到, 交接班; absent where the duty feature is not built (flow tests of other areas). */
+  duty?: DutyService;
 }

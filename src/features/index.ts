@@ -5,6 +5,7 @@ import { consoleFeature } from "./console";
 import { coreFeature } from "./core";
 import { digestFeature } from "./digest";
 import { directoryFeature } from "./directory";
+import { dutyFeature } from "./duty";
 import type { AnyFeature } from "./feature";
 import { hazardsFeature } from "./hazards";
 import { inspectionsFeature } from "./inspections";
@@ -31,6 +32,7 @@ export const FEATURES: readonly AnyFeature[] = [
   calloutsFeature,
   warningsFeature,
   quotasFeature,
+  dutyFeature,
   digestFeature,
   reportsFeature,
   retentionFeature,

@@ -151,7 +151,7 @@ export class WarningService {
     const areas = await matchAreas(this.deps.db.manager, w.areas);
     if (areas.units.length === 0) throw unknownAreaError(areas.unknown.length ? areas.unknown : ["（未指定区域）"], false);
     if (areas.unknown.length && !opts.partial) throw unknownAreaError(areas.unknown, true);
-    const people = await selectPeople(this.deps.db.manager, areas.units, selectRules(this.rules, w.type, w.level));
+    const people = await selectPeople(this.deps.db.manager, areas.units, selectRules(this.rules, w.type, w.level), this.clock.now());
     const stale = chain?.drafts ?? [];
     const running = chain?.sent[chain.sent.length - 1] ?? null;
     if (!running) return this.draft(actor, id, chain, w, areas, people, stale.length ? "replaced" : "created", null, stale);

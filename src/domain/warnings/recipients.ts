@@ -2,6 +2,7 @@ import { type EntityManager, In, Like } from "typeorm";
 import { Enterprise, OrgUnit, Person } from "../../db/entities";
 import type { Industry, RoleCode } from "../org/vocabulary";
 import type { RuleSelection } from "./rules";
+import { servingLeaders } from "../duty/servingLeaders";
 
 /** A person a warning calls, with the roles that put them on the list. */
 export interface Selected {
@@ -9,8 +10,11 @@ export interface Selected {
   because: Set<RoleCode>;
 }
 
-/** The people the selected rules name inside the areas' subtrees, each once, ordered by id. */
-export async function selectPeople(tx: EntityManager, areas: readonly OrgUnit[], sel: RuleSelection): Promise<Selected[]> {
+/**
+ * The people the selected rules name inside the areas' subtrees, each once, ordered by id. With
+ * `at`, 带班领导 means the leader on duty then where a unit's roster has one (src/domain/duty).
+ */
+export async function selectPeople(tx: EntityManager, areas: readonly OrgUnit[], sel: RuleSelection, at?: Date): Promise<Selected[]> {
   const unitIds = await subtreeIds(tx, areas);
   const found = new Map<number, Selected>();
   const add = (p: Person, role: RoleCode) => {
@@ -18,10 +22,14 @@ export async function selectPeople(tx: EntityManager, areas: readonly OrgUnit[],
     s.because.add(role);
     found.set(p.id, s);
   };
+  const onDuty = at && sel.roles.includes("duty_leader") ? await servingLeaders(tx, unitIds, at) : new Map<number, Set<number>>();
   if (unitIds.length && sel.roles.length) {
     const people = await tx.find(Person, { where: { unitId: In(unitIds), active: true } });
-    for (const p of people) for (const r of p.roles) if (sel.roles.includes(r)) add(p, r);
+    const rostered = (p: Person) => !onDuty.has(p.unitId) || onDuty.get(p.unitId)?.has(p.id) === true;
+    for (const p of people) for (const r of p.roles) if (sel.roles.includes(r) && (r !== "duty_leader" || rostered(p))) add(p, r);
   }
+  const serving = [...new Set([...onDuty.values()].flatMap((ids) => [...ids]))];
+  if (serving.length) for (const p of await tx.find(Person, { where: { id: In(serving), active: true } })) add(p, "duty_leader");
   if (unitIds.length && sel.enterpriseOwners) {
     for (const p of await enterpriseOwners(tx, areas, unitIds, sel.enterpriseOwners)) add(p, "enterprise_owner");
   }
