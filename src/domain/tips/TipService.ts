@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { type Enterprise, type Person, Person as PersonEntity, type Tip, Tip as TipEntity } from "../../db/entities";
-import { Invalid, NotFound } from "../../errors";
+import { AppError, Invalid, NotFound } from "../../errors";
 import { searchEnterprises } from "../org/enterprises";
 import { personSubject } from "./keys";
 import { tipNotices } from "./messages";
@@ -8,6 +8,9 @@ import { notifyTip, tipFactsOf } from "./notify";
 import { isStaff, isTipOfficer, requireTipOfficer } from "./policy";
 import { listTips, tipDetail, tipsByLookup, type TipDetail, type TipFilter, type TipPage, type TipViewer } from "./queries";
 import { reportTipByPerson } from "./report";
+import { type CategoryInput, type CategoryView, listCategories, saveCategory } from "./categories";
+import { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipInput, type PublicTipReceipt, reportPublicTip } from "./publicReport";
+import { type PublicTipStatus, publicStatus } from "./publicStatus";
 import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
 import { applyTipChange, tipNotFound, type TipChangeSpec } from "./transition";
 import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
@@ -26,6 +29,28 @@ export class TipService {
   /** A tip from someone in the directory; they are told its number, handlers see only its pseudonym. */
   async report(reporter: Person, input: ReportTipInput): Promise<Tip> {
     return reportTipByPerson(this.deps, reporter, input);
+  }
+
+  /** A tip from the public (H5 form, mini-program): routed by its place, followed by code and token. */
+  async reportPublic(input: PublicTipInput): Promise<PublicTipReceipt> {
+    const { media } = this.deps;
+    if (!media) throw new AppError("public_tips_unavailable", "暂不受理网上举报，请拨打 12350 举报热线", 503);
+    return reportPublicTip({ ...this.deps, media }, this.deps.publicTips ?? DEFAULT_PUBLIC_TIP_SETTINGS, input);
+  }
+
+  /** What the holder of a tip's code and token may see; the same 404 for a wrong token as for no such code. */
+  async publicStatus(code: string, token: string): Promise<PublicTipStatus> {
+    return publicStatus(this.deps.db.manager, this.deps.keys, code, token);
+  }
+
+  /** The categories: the active ones for the public, all of them for staff. */
+  async categories(options: { activeOnly: boolean }): Promise<CategoryView[]> {
+    return listCategories(this.deps.db.manager, options);
+  }
+
+  /** Creates or edits a category (administrators; the route checks the role). */
+  async saveCategory(code: string, input: CategoryInput): Promise<CategoryView> {
+    return saveCategory(this.deps.db.manager, code, input, this.deps.clock.now());
   }
 
   /** 受理: names the handler (the officer by default) and, if given, the 办理时限. */

@@ -11,3 +11,7 @@ export { placeOfTip } from "./notify";
 export { isTipOfficer, TIP_OFFICER } from "./policy";
 export { MAX_CONTENT_CHARS, MAX_TIP_PHOTOS, MIN_CONTENT_CHARS, TIPSTER_ACTOR } from "./report";
 export * from "./vocabulary";
+export { TRACKING_CODE } from "./publicCodes";
+export { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipInput, type PublicTipReceipt, type PublicTipSettings } from "./publicReport";
+export { publicStateLabels, type PublicTipStatus } from "./publicStatus";
+export type { CategoryInput, CategoryView } from "./categories";

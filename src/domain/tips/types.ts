@@ -1,8 +1,10 @@
 import type { ChannelId } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
+import type { MediaStore } from "../../media/MediaStore";
 import type { OutboxService } from "../outbox";
 import type { TipKeys } from "./keys";
+import type { PublicTipSettings } from "./publicReport";
 import type { TipResult } from "./vocabulary";
 
 /** What TipService is built from. */
@@ -14,6 +16,10 @@ export interface TipServiceDeps {
   keys: TipKeys;
   /** Enabled channels in order of preference, for notices to staff. */
   channels: readonly ChannelId[];
+  /** Where the public's photos go; public tips are refused without it. */
+  media?: MediaStore;
+  /** Deadlines and limits of public tips (`config.tips.public`); defaults when absent. */
+  publicTips?: PublicTipSettings;
 }
 
 /** Where a tip points, when not at an enterprise in the directory. */
