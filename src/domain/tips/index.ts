@@ -12,6 +12,7 @@ export { isTipOfficer, TIP_OFFICER } from "./policy";
 export { MAX_CONTENT_CHARS, MAX_TIP_PHOTOS, MIN_CONTENT_CHARS, TIPSTER_ACTOR } from "./report";
 export * from "./vocabulary";
 export { TRACKING_CODE } from "./publicCodes";
-export { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipInput, type PublicTipReceipt, type PublicTipSettings } from "./publicReport";
+export type { PublicTipInput, PublicTipReceipt } from "./publicReport";
+export { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipSettings } from "./types";
 export { publicStateLabels, type PublicTipStatus } from "./publicStatus";
 export type { CategoryInput, CategoryView } from "./categories";

@@ -5,7 +5,7 @@ import { PublicTipPhoto } from "../../db/entities";
 import { AppError, Invalid } from "../../errors";
 import { sniffType } from "../../media/contentTypes";
 import type { MediaStore } from "../../media/MediaStore";
-import { MAX_TIP_PHOTOS } from "./report";
+import { MAX_PHOTOS as MAX_TIP_PHOTOS } from "../kernel/photos";
 
 /** Photo types a tip form takes: what phones take and browsers show. */
 const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];

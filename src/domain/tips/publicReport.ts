@@ -7,22 +7,10 @@ import { newQueryToken, newTrackingCode, tokenHash } from "./publicCodes";
 import { storePublicPhotos } from "./publicPhotos";
 import { checkTip, createTip } from "./report";
 import { officersFor, unitOfPlace } from "./routing";
-import type { TipServiceDeps } from "./types";
+import type { PublicTipSettings, TipServiceDeps } from "./types";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MOBILE = /^1[3-9]\d{9}$/;
-
-/** How public tips are handled: `config.tips.public`. */
-export interface PublicTipSettings {
-  /** Days from the report by which verification should end (PUBLIC_TIP_VERIFY_DAYS). */
-  verifyDays: number;
-  /** Days from the end of verification by which the tipster must be told (PUBLIC_TIP_FEEDBACK_DAYS). */
-  feedbackDays: number;
-  /** Largest photo taken, in bytes. */
-  photoMaxBytes: number;
-}
-
-export const DEFAULT_PUBLIC_TIP_SETTINGS: PublicTipSettings = { verifyDays: 15, feedbackDays: 10, photoMaxBytes: 10 * 1024 * 1024 };
 
 /** A tip from the form (H5 page or mini-program), as the route parsed it. */
 export interface PublicTipInput {

@@ -4,7 +4,6 @@ import type { Database } from "../../db/Database";
 import type { MediaStore } from "../../media/MediaStore";
 import type { OutboxService } from "../outbox";
 import type { TipKeys } from "./keys";
-import type { PublicTipSettings } from "./publicReport";
 import type { TipResult } from "./vocabulary";
 
 /** What TipService is built from. */
@@ -76,3 +75,15 @@ export interface RejectTipInput extends TipChangeInput {
 export interface RewardTipInput extends TipChangeInput {
   amount: number;
 }
+
+/** How public tips are handled: `config.tips.public`. */
+export interface PublicTipSettings {
+  /** Days from the report by which verification should end (PUBLIC_TIP_VERIFY_DAYS). */
+  verifyDays: number;
+  /** Days from the end of verification by which the tipster must be told (PUBLIC_TIP_FEEDBACK_DAYS). */
+  feedbackDays: number;
+  /** Largest photo taken, in bytes. */
+  photoMaxBytes: number;
+}
+
+export const DEFAULT_PUBLIC_TIP_SETTINGS: PublicTipSettings = { verifyDays: 15, feedbackDays: 10, photoMaxBytes: 10 * 1024 * 1024 };
