@@ -4,6 +4,7 @@ import { publicTipRoutes } from "../http/routes/publicTips";
 import { tipCategoryRoutes } from "../http/routes/tipCategories";
 import { tipRoutes } from "../http/routes/tips";
 import { myTipsFlow, tipFlow } from "../../bots/flows/tip";
+import { tipPageRoutes } from "../web/tipPage";
 import { defineFeature } from "./feature";
 
 /** 举报: tips from the public and from staff, the tipster's identity sealed under the tip key. */
@@ -19,6 +20,8 @@ export const tipsFeature = defineFeature({
   },
   entities: [Tip, TipPhoto, TipCounter, TipCategory, PublicTip, PublicTipPhoto],
   routes: (tips, { db, clock, kv, config }) => [
+    // Before tipRoutes: its `/api/tips/:id` would take `/api/tips/poster`.
+    tipPageRoutes({ db, clock }),
     tipRoutes({ db, clock, tips }),
     tipCategoryRoutes({ db, clock, tips }),
     publicTipRoutes({ tips, kv, origins: config.tips.public.origins, photoMaxBytes: config.tips.public.photoMaxBytes }),
