@@ -1,5 +1,6 @@
 import { PublicTip, PublicTipPhoto, Tip, TipCategory, TipCounter, TipPhoto } from "../db/entities";
 import { loadTipKeys, TipService } from "../domain/tips";
+import { open311Routes } from "../http/routes/open311";
 import { publicTipRoutes } from "../http/routes/publicTips";
 import { tipCategoryRoutes } from "../http/routes/tipCategories";
 import { tipRoutes } from "../http/routes/tips";
@@ -25,6 +26,7 @@ export const tipsFeature = defineFeature({
     tipRoutes({ db, clock, tips }),
     tipCategoryRoutes({ db, clock, tips }),
     publicTipRoutes({ tips, kv, origins: config.tips.public.origins, photoMaxBytes: config.tips.public.photoMaxBytes }),
+    open311Routes({ tips, kv, apiKeys: config.tips.public.open311ApiKeys }),
   ],
   flows: [tipFlow, myTipsFlow],
   botServices: (tips) => ({ tips }),

@@ -11,6 +11,7 @@ import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { OutboxService } from "../../src/domain/outbox";
 import { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipSettings, TipKeys, TipService } from "../../src/domain/tips";
+import { open311Routes } from "../../src/http/routes/open311";
 import { publicTipRoutes } from "../../src/http/routes/publicTips";
 import { tipCategoryRoutes } from "../../src/http/routes/tipCategories";
 import { tipRoutes } from "../../src/http/routes/tips";
@@ -34,6 +35,7 @@ export interface PublicTipApp {
   close(): Promise<void>;
 }
 
+export const OPEN311_KEY = "open311-test-key-0123456789";
 export const ALLOWED_ORIGIN = "https://tip.example.gov.cn";
 
 export async function startPublicTipApp(settings: Partial<PublicTipSettings> = {}): Promise<PublicTipApp> {
@@ -51,6 +53,7 @@ export async function startPublicTipApp(settings: Partial<PublicTipSettings> = {
     tipRoutes({ db: stores.db, clock, tips }),
     tipCategoryRoutes({ db: stores.db, clock, tips }),
     publicTipRoutes({ tips, kv: stores.kv, origins: [ALLOWED_ORIGIN], photoMaxBytes: publicTips.photoMaxBytes }),
+    open311Routes({ tips, kv: stores.kv, apiKeys: [OPEN311_KEY] }),
   ];
   const server: Server = createApp({ config: stores.config, log, db: stores.db, kv: stores.kv, routers }).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));

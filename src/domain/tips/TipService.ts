@@ -11,7 +11,9 @@ import { reportTipByPerson } from "./report";
 import { type CategoryInput, type CategoryView, listCategories, saveCategory } from "./categories";
 import { type PublicTipInput, type PublicTipReceipt, reportPublicTip } from "./publicReport";
 import { DEFAULT_PUBLIC_TIP_SETTINGS } from "./types";
-import { type PublicTipStatus, publicStatus } from "./publicStatus";
+import { type PublicTipStatus, publicStatus, publicTipOf } from "./publicStatus";
+import { writePublicFeedback } from "./feedback";
+import { type Open311Query, type Open311Request, open311Requests } from "./open311";
 import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
 import { applyTipChange, tipNotFound, type TipChangeSpec } from "./transition";
 import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
@@ -42,6 +44,21 @@ export class TipService {
   /** What the holder of a tip's code and token may see; the same 404 for a wrong token as for no such code. */
   async publicStatus(code: string, token: string): Promise<PublicTipStatus> {
     return publicStatus(this.deps.db.manager, this.deps.keys, code, token);
+  }
+
+  /** Public tips as Open311 service requests; `trusted` (an API key) sees open tips' descriptions and places. */
+  async open311Requests(query: Open311Query, trusted: boolean): Promise<Open311Request[]> {
+    return open311Requests(this.deps.db.manager, query, trusted, this.deps.clock.now());
+  }
+
+  /** 反馈 to the public (the lookup and Open311 show it at once); a tip officer or the tip's handler. */
+  async writeFeedback(id: number, actor: Person, text: string): Promise<void> {
+    await writePublicFeedback(this.deps, id, actor, text);
+  }
+
+  /** The tip id an Open311 token (`code.secret`) stands for; the same 404 as a lookup when it does not fit. */
+  async tipIdOfToken(code: string, token: string): Promise<number> {
+    return (await publicTipOf(this.deps.db.manager, this.deps.keys, code, token)).tip.id;
   }
 
   /** The categories: the active ones for the public, all of them for staff. */

@@ -16,3 +16,4 @@ export type { PublicTipInput, PublicTipReceipt } from "./publicReport";
 export { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipSettings } from "./types";
 export { publicStateLabels, type PublicTipStatus } from "./publicStatus";
 export type { CategoryInput, CategoryView } from "./categories";
+export type { Open311Query, Open311Request } from "./open311";

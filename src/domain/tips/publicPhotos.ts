@@ -64,7 +64,7 @@ async function exifLocation(bytes: Buffer): Promise<{ latitude: number; longitud
 export async function photoLocations(manager: EntityManager, keys: readonly string[]): Promise<Map<string, { latitude: number; longitude: number }>> {
   const found = new Map<string, { latitude: number; longitude: number }>();
   if (keys.length === 0) return found;
-  const rows = await manager.createQueryBuilder(PublicTipPhoto, "p").where("p.storage_key IN (:...keys)", { keys: [...keys] }).getMany();
+  const rows = await manager.createQueryBuilder(PublicTipPhoto, "p").where("p.storageKey IN (:...keys)", { keys: [...keys] }).getMany();
   for (const r of rows) if (r.latitude !== null && r.longitude !== null) found.set(r.storageKey, { latitude: r.latitude, longitude: r.longitude });
   return found;
 }

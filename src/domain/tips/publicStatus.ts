@@ -34,11 +34,17 @@ export async function publicTipByCode(manager: EntityManager, code: string): Pro
   return tip ? { tip, pub } : null;
 }
 
-/** The status the tipster sees, when `token` is the one issued with `code`. */
-export async function publicStatus(manager: EntityManager, keys: TipKeys, code: string, token: string): Promise<PublicTipStatus> {
+/** The public tip `code` names, when `token` is the one issued with it; else the one 404. */
+export async function publicTipOf(manager: EntityManager, keys: TipKeys, code: string, token: string): Promise<{ tip: Tip; pub: PublicTip }> {
   const upper = code.trim().toUpperCase();
   const found = await publicTipByCode(manager, upper);
   if (!found || !token || !tokenMatches(keys, upper, token, found.pub.tokenHash)) throw publicTipNotFound();
+  return found;
+}
+
+/** The status the tipster sees, when `token` is the one issued with `code`. */
+export async function publicStatus(manager: EntityManager, keys: TipKeys, code: string, token: string): Promise<PublicTipStatus> {
+  const found = await publicTipOf(manager, keys, code, token);
   return statusOf(found.tip, found.pub);
 }
 

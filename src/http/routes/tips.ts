@@ -61,6 +61,14 @@ export function tipRoutes(deps: TipRouteDeps): Router {
     ctx.body = one(presentReveal(revealed));
   });
 
+  // The handler writes it too; the service checks which tip is theirs.
+  router.post("/:id/feedback", auth, async (ctx) => {
+    const id = T.parseInput(T.IdParam, ctx.params.id);
+    const body = T.parseInput(T.FeedbackBody, ctx.request.body ?? {});
+    await deps.tips.writeFeedback(id, actor(ctx), body.text);
+    ctx.body = one(presentTipDetail(await deps.tips.detail(actor(ctx), id)));
+  });
+
   for (const t of TRANSITIONS) {
     const gate = t.officersOnly ? [requireRole(TIP_OFFICER)] : [];
     router.post(`/:id/${t.path}`, auth, ...gate, async (ctx) => {
