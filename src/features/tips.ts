@@ -1,10 +1,11 @@
 import { PublicTip, PublicTipPhoto, Tip, TipCategory, TipCounter, TipPhoto } from "../db/entities";
-import { loadTipKeys, TipService } from "../domain/tips";
+import { loadTipKeys, TipDeadlines, TipService } from "../domain/tips";
 import { open311Routes } from "../http/routes/open311";
 import { publicTipRoutes } from "../http/routes/publicTips";
 import { tipCategoryRoutes } from "../http/routes/tipCategories";
 import { tipRoutes } from "../http/routes/tips";
 import { myTipsFlow, tipFlow } from "../../bots/flows/tip";
+import { tipDeadlines } from "../../jobs/tipDeadlines.job";
 import { tipPageRoutes } from "../web/tipPage";
 import { defineFeature } from "./feature";
 
@@ -29,5 +30,6 @@ export const tipsFeature = defineFeature({
     open311Routes({ tips, kv, apiKeys: config.tips.public.open311ApiKeys }),
   ],
   flows: [tipFlow, myTipsFlow],
+  jobs: (_tips, { db, outbox, clock, channels, config }) => [tipDeadlines(new TipDeadlines({ db, outbox, clock, channels, settings: config.tips.public }))],
   botServices: (tips) => ({ tips }),
 });

@@ -17,3 +17,4 @@ export { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipSettings } from "./types";
 export { publicStateLabels, type PublicTipStatus } from "./publicStatus";
 export type { CategoryInput, CategoryView } from "./categories";
 export type { Open311Query, Open311Request } from "./open311";
+export { TipDeadlines, type TipDeadlinesDeps } from "./deadlines";

@@ -1,7 +1,7 @@
 /** The closed vocabularies of the escalation engine, stored as stable codes. */
 
-/** What a run escalates: a hazard's overdue ladder, a 叫应 campaign; `duty` for shift reminders to come. */
-export const CASE_KINDS = ["hazard", "callout", "duty"] as const;
+/** What a run escalates: a hazard's overdue ladder, a 叫应 campaign, a public tip's verification and feedback deadlines; `duty` for shift reminders to come. */
+export const CASE_KINDS = ["hazard", "callout", "duty", "tip"] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 /**
