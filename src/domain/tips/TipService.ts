@@ -1,11 +1,11 @@
 import type { EntityManager } from "typeorm";
-import { type Enterprise, type Person, Person as PersonEntity, type Tip, Tip as TipEntity } from "../../db/entities";
+import { type Enterprise, type Person, Person as PersonEntity, PublicTip, type Tip, Tip as TipEntity } from "../../db/entities";
 import { AppError, Invalid, NotFound } from "../../errors";
 import { searchEnterprises } from "../org/enterprises";
 import { personSubject } from "./keys";
 import { tipNotices } from "./messages";
 import { notifyTip, tipFactsOf } from "./notify";
-import { isStaff, isTipOfficer, requireTipOfficer } from "./policy";
+import { isRewardApprover, isStaff, isTipOfficer, requireRewardApprover, requireTipOfficer } from "./policy";
 import { listTips, tipDetail, tipsByLookup, type TipDetail, type TipFilter, type TipPage, type TipViewer } from "./queries";
 import { reportTipByPerson } from "./report";
 import { type CategoryInput, type CategoryView, listCategories, saveCategory } from "./categories";
@@ -16,7 +16,7 @@ import { writePublicFeedback } from "./feedback";
 import { type Open311Query, type Open311Request, open311Requests } from "./open311";
 import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
 import { applyTipChange, tipNotFound, type TipChangeSpec } from "./transition";
-import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
+import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardPaidInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
 import { TIP_RESULTS } from "./vocabulary";
 
 const MAX_NOTE_CHARS = 1000;
@@ -128,12 +128,26 @@ export class TipService {
     });
   }
 
-  /** 奖励兑现: the reward has been paid to the tipster. */
-  async markRewardPaid(id: number, actor: Person, input: TipChangeInput = {}): Promise<Tip> {
+  /** 审批奖励: a leader (主要负责人 / 分管负责人) approves the proposed amount. */
+  async approveReward(id: number, actor: Person, input: TipChangeInput = {}): Promise<Tip> {
+    return this.change(id, actor, input, {
+      action: "reward_approve",
+      guard: () => requireRewardApprover(actor),
+      patch: () => ({ rewardState: "approved" }),
+    });
+  }
+
+  /** 奖励兑现: the approved reward has been paid, with the payment's reference (凭证号) when there is one. */
+  async markRewardPaid(id: number, actor: Person, input: RewardPaidInput = {}): Promise<Tip> {
+    const reference = input.reference?.trim() || null;
+    if (reference && [...reference].length > 64) throw Invalid("凭证号不能超过 64 个字", [{ where: "reference", message: "过长" }], "tip_reward_reference_invalid");
     return this.change(id, actor, input, {
       action: "reward_paid",
       guard: () => requireTipOfficer(actor, "登记奖励兑现"),
       patch: () => ({ rewardState: "paid", rewardPaidAt: this.deps.clock.now() }),
+      after: async (tx, tip) => {
+        if (reference) await tx.update(PublicTip, { tipId: tip.id }, { rewardReference: reference });
+      },
     });
   }
 
@@ -193,7 +207,7 @@ export class TipService {
 }
 
 function viewerOf(person: Person): TipViewer {
-  return { personId: person.id, officer: isTipOfficer(person) };
+  return { personId: person.id, officer: isTipOfficer(person), approver: isRewardApprover(person) };
 }
 
 function requireText(value: string | undefined | null, field: string, message: string): string {

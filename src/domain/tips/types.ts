@@ -71,6 +71,11 @@ export interface RejectTipInput extends TipChangeInput {
   reason: string;
 }
 
+/** 奖励兑现: the payment's reference (bank slip, voucher number), if any. */
+export interface RewardPaidInput extends TipChangeInput {
+  reference?: string | null;
+}
+
 /** 决定奖励 for a substantiated tip, in whole yuan. */
 export interface RewardTipInput extends TipChangeInput {
   amount: number;

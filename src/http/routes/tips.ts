@@ -31,7 +31,9 @@ const TRANSITIONS = [
   transition("close", false, T.CloseBody, (s, id, p, b) => s.close(id, p, { ...b, ...v(b) })),
   transition("reject", true, T.RejectBody, (s, id, p, b) => s.reject(id, p, { ...b, ...v(b) })),
   transition("reward", true, T.RewardBody, (s, id, p, b) => s.reward(id, p, { ...b, ...v(b) })),
-  transition("reward-paid", true, T.VersionBody, (s, id, p, b) => s.markRewardPaid(id, p, v(b))),
+  // The service checks the approver's role (a leader, not a tip officer).
+  transition("reward-approve", false, T.VersionBody, (s, id, p, b) => s.approveReward(id, p, v(b))),
+  transition("reward-paid", true, T.RewardPaidBody, (s, id, p, b) => s.markRewardPaid(id, p, { reference: b.reference, ...v(b) })),
 ];
 
 /**
