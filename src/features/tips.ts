@@ -3,6 +3,7 @@ import { loadTipKeys, TipDeadlines, TipService } from "../domain/tips";
 import { open311Routes } from "../http/routes/open311";
 import { publicTipRoutes } from "../http/routes/publicTips";
 import { tipCategoryRoutes } from "../http/routes/tipCategories";
+import { tipRewardRoutes } from "../http/routes/tipRewards";
 import { tipRoutes } from "../http/routes/tips";
 import { myTipsFlow, tipFlow } from "../../bots/flows/tip";
 import { tipDeadlines } from "../../jobs/tipDeadlines.job";
@@ -22,8 +23,9 @@ export const tipsFeature = defineFeature({
   },
   entities: [Tip, TipPhoto, TipCounter, TipCategory, PublicTip, PublicTipPhoto],
   routes: (tips, { db, clock, kv, config }) => [
-    // Before tipRoutes: its `/api/tips/:id` would take `/api/tips/poster`.
+    // Before tipRoutes: its `/api/tips/:id` would take `/api/tips/poster` and `/api/tips/rewards.xlsx`.
     tipPageRoutes({ db, clock }),
+    tipRewardRoutes({ db, clock, tips }),
     tipRoutes({ db, clock, tips }),
     tipCategoryRoutes({ db, clock, tips }),
     publicTipRoutes({ tips, kv, origins: config.tips.public.origins, photoMaxBytes: config.tips.public.photoMaxBytes }),

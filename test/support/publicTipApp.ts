@@ -14,7 +14,9 @@ import { DEFAULT_PUBLIC_TIP_SETTINGS, type PublicTipSettings, TipKeys, TipServic
 import { open311Routes } from "../../src/http/routes/open311";
 import { publicTipRoutes } from "../../src/http/routes/publicTips";
 import { tipCategoryRoutes } from "../../src/http/routes/tipCategories";
+import { tipRewardRoutes } from "../../src/http/routes/tipRewards";
 import { tipRoutes } from "../../src/http/routes/tips";
+import { tipPageRoutes } from "../../src/web/tipPage";
 import { LocalMediaStore } from "../../src/media/localMediaStore";
 import { openTestStores, type TestStores } from "./backend";
 
@@ -50,6 +52,8 @@ export async function startPublicTipApp(settings: Partial<PublicTipSettings> = {
   const publicTips = { ...DEFAULT_PUBLIC_TIP_SETTINGS, ...settings };
   const tips = new TipService({ db: stores.db, outbox, clock, keys: TipKeys.ephemeral(), channels: ["wecom"], media, publicTips });
   const routers = [
+    tipPageRoutes({ db: stores.db, clock }),
+    tipRewardRoutes({ db: stores.db, clock, tips }),
     tipRoutes({ db: stores.db, clock, tips }),
     tipCategoryRoutes({ db: stores.db, clock, tips }),
     publicTipRoutes({ tips, kv: stores.kv, origins: [ALLOWED_ORIGIN], photoMaxBytes: publicTips.photoMaxBytes }),

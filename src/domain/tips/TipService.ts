@@ -13,6 +13,7 @@ import { type PublicTipInput, type PublicTipReceipt, reportPublicTip } from "./p
 import { DEFAULT_PUBLIC_TIP_SETTINGS } from "./types";
 import { type PublicTipStatus, publicStatus, publicTipOf } from "./publicStatus";
 import { writePublicFeedback } from "./feedback";
+import { rewardLedgerXlsx, rewardLines } from "./rewardLedger";
 import { type Open311Query, type Open311Request, open311Requests } from "./open311";
 import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
 import { applyTipChange, tipNotFound, type TipChangeSpec } from "./transition";
@@ -54,6 +55,14 @@ export class TipService {
   /** 反馈 to the public (the lookup and Open311 show it at once); a tip officer or the tip's handler. */
   async writeFeedback(id: number, actor: Person, text: string): Promise<void> {
     await writePublicFeedback(this.deps, id, actor, text);
+  }
+
+  /** 举报奖励台账 of a period (Shanghai dates, both included) as xlsx: numbers and amounts, never a tipster. */
+  async rewardLedger(from: string, to: string): Promise<Buffer> {
+    const start = new Date(`${from}T00:00:00+08:00`);
+    const end = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw Invalid("日期应为 YYYY-MM-DD", [{ where: "from", message: "日期格式不正确" }], "tip_ledger_period_invalid");
+    return rewardLedgerXlsx(await rewardLines(this.deps.db.manager, start, end), `举报奖励台账（${from} 至 ${to}）`);
   }
 
   /** The tip id an Open311 token (`code.secret`) stands for; the same 404 as a lookup when it does not fit. */
