@@ -74,6 +74,24 @@ export class PublicTips1765843200000 implements MigrationInterface {
         ],
       }),
     );
+    // A substantiated tip turned into a hazard: one row per tip, found from either side.
+    await q.createTable(
+      new Table({
+        name: "tip_hazards",
+        columns: [
+          { name: "tip_id", type: "integer", isPrimary: true },
+          { name: "hazard_id", type: "integer" },
+          { name: "linked_by", type: "integer" },
+          datetime("linked_at"),
+        ],
+        indices: [new TableIndex({ name: "uq_tip_hazards_hazard", columnNames: ["hazard_id"], isUnique: true })],
+        foreignKeys: [
+          new TableForeignKey({ columnNames: ["tip_id"], referencedTableName: "tips", referencedColumnNames: ["id"], onDelete: "RESTRICT", onUpdate: "RESTRICT" }),
+          new TableForeignKey({ columnNames: ["hazard_id"], referencedTableName: "hazards", referencedColumnNames: ["id"], onDelete: "RESTRICT", onUpdate: "RESTRICT" }),
+          new TableForeignKey({ columnNames: ["linked_by"], referencedTableName: "people", referencedColumnNames: ["id"], onDelete: "RESTRICT", onUpdate: "RESTRICT" }),
+        ],
+      }),
+    );
     // A plain INSERT with `?` placeholders and a UTC datetime text: SQLite and MySQL/MariaDB read it alike.
     const now = new Date().toISOString().replace("T", " ").replace("Z", "");
     for (const c of DEFAULT_TIP_CATEGORIES) {
@@ -82,6 +100,7 @@ export class PublicTips1765843200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropTable("tip_hazards");
     await q.dropTable("public_tip_photos");
     await q.dropTable("public_tips");
     await q.dropTable("tip_categories");

@@ -11,6 +11,7 @@ import { quotasFeature } from "./quotas";
 import { reportsFeature } from "./reports";
 import { retentionFeature } from "./retention";
 import { tipsFeature } from "./tips";
+import { tipHazardsFeature } from "./tipHazards";
 import { warningsFeature } from "./warnings";
 
 /**
@@ -26,6 +27,7 @@ export const FEATURES: readonly AnyFeature[] = [
   inspectionsFeature,
   hazardsFeature,
   tipsFeature,
+  tipHazardsFeature,
   calloutsFeature,
   warningsFeature,
   quotasFeature,

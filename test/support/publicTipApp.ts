@@ -15,7 +15,9 @@ import { open311Routes } from "../../src/http/routes/open311";
 import { publicTipRoutes } from "../../src/http/routes/publicTips";
 import { tipCategoryRoutes } from "../../src/http/routes/tipCategories";
 import { tipRewardRoutes } from "../../src/http/routes/tipRewards";
+import { tipHazardRoutes } from "../../src/http/routes/tipHazards";
 import { tipRoutes } from "../../src/http/routes/tips";
+import { HazardService } from "../../src/domain/hazards";
 import { tipPageRoutes } from "../../src/web/tipPage";
 import { LocalMediaStore } from "../../src/media/localMediaStore";
 import { openTestStores, type TestStores } from "./backend";
@@ -54,6 +56,7 @@ export async function startPublicTipApp(settings: Partial<PublicTipSettings> = {
   const routers = [
     tipPageRoutes({ db: stores.db, clock }),
     tipRewardRoutes({ db: stores.db, clock, tips }),
+    tipHazardRoutes({ db: stores.db, clock, tips, hazards: new HazardService({ db: stores.db, outbox, clock, config: stores.config.hazards, channels: ["wecom"] }) }),
     tipRoutes({ db: stores.db, clock, tips }),
     tipCategoryRoutes({ db: stores.db, clock, tips }),
     publicTipRoutes({ tips, kv: stores.kv, origins: [ALLOWED_ORIGIN], photoMaxBytes: publicTips.photoMaxBytes }),

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { bool, numeric, utcDatetime } from "../columns";
+import { Hazard } from "./Hazard";
 import { OrgUnit } from "./OrgUnit";
+import { Person } from "./Person";
 import { Tip } from "./Tip";
 
 /** A category a public tip is filed under (code, name, hint); administrators edit them. */
@@ -101,4 +103,33 @@ export class PublicTipPhoto {
 
   @Column({ name: "created_at", ...utcDatetime })
   createdAt: Date;
+}
+
+/** A substantiated tip turned into a hazard (转为隐患): the link, readable from the tip and from the hazard. */
+@Entity("tip_hazards")
+@Index("uq_tip_hazards_hazard", ["hazardId"], { unique: true })
+export class TipHazard {
+  @PrimaryColumn({ name: "tip_id", type: "integer" })
+  tipId: number;
+
+  @ManyToOne(() => Tip, { onDelete: "RESTRICT", onUpdate: "RESTRICT" })
+  @JoinColumn({ name: "tip_id" })
+  tip?: Tip;
+
+  @Column({ name: "hazard_id", type: "integer" })
+  hazardId: number;
+
+  @ManyToOne(() => Hazard, { onDelete: "RESTRICT", onUpdate: "RESTRICT" })
+  @JoinColumn({ name: "hazard_id" })
+  hazard?: Hazard;
+
+  @Column({ name: "linked_by", type: "integer" })
+  linkedBy: number;
+
+  @ManyToOne(() => Person, { onDelete: "RESTRICT", onUpdate: "RESTRICT" })
+  @JoinColumn({ name: "linked_by" })
+  linker?: Person;
+
+  @Column({ name: "linked_at", ...utcDatetime })
+  linkedAt: Date;
 }

@@ -45,4 +45,4 @@ export { Digest } from "./Digest";
 export { DigestSetting } from "./DigestSetting";
 export { QuotaRule } from "./QuotaRule";
 export { InspectionFrequency } from "./InspectionFrequency";
-export { PublicTip, PublicTipPhoto, TipCategory } from "./PublicTip";
+export { PublicTip, PublicTipPhoto, TipCategory, TipHazard } from "./PublicTip";

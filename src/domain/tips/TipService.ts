@@ -13,6 +13,7 @@ import { type PublicTipInput, type PublicTipReceipt, reportPublicTip } from "./p
 import { DEFAULT_PUBLIC_TIP_SETTINGS } from "./types";
 import { type PublicTipStatus, publicStatus, publicTipOf } from "./publicStatus";
 import { writePublicFeedback } from "./feedback";
+import { linkTipToHazard, type TipForHazard, tipForHazard, tipOfHazard } from "./toHazard";
 import { rewardLedgerXlsx, rewardLines } from "./rewardLedger";
 import { type Open311Query, type Open311Request, open311Requests } from "./open311";
 import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
@@ -63,6 +64,21 @@ export class TipService {
     const end = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000);
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw Invalid("日期应为 YYYY-MM-DD", [{ where: "from", message: "日期格式不正确" }], "tip_ledger_period_invalid");
     return rewardLedgerXlsx(await rewardLines(this.deps.db.manager, start, end), `举报奖励台账（${from} 至 ${to}）`);
+  }
+
+  /** 转为隐患, step one: what the hazard starts from (the route reports it through the hazards service). */
+  async forHazard(id: number, actor: Person): Promise<TipForHazard> {
+    return tipForHazard(this.deps, id, actor);
+  }
+
+  /** 转为隐患, step two: the link, both ways, audited on the tip. */
+  async linkHazard(id: number, hazard: { id: number; number: string }, actor: Person): Promise<void> {
+    await linkTipToHazard(this.deps, id, hazard, actor);
+  }
+
+  /** The tip a hazard came from, if it came from one. */
+  async tipOfHazard(hazardId: number): Promise<number | null> {
+    return tipOfHazard(this.deps, hazardId);
   }
 
   /** The tip id an Open311 token (`code.secret`) stands for; the same 404 as a lookup when it does not fit. */
