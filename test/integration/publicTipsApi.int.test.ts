@@ -82,6 +82,10 @@ describe(`public tip API (${backend()})`, () => {
     const located = await app.stores.db.manager.findOneByOrFail(PublicTipPhoto, { storageKey: photos[0].storageKey });
     expect(located.latitude).toBeCloseTo(31.4821, 3);
     expect(located.longitude).toBeCloseTo(104.6177, 3);
+    // Staff see where the photo was taken; nothing public carries a photo at all.
+    const staffView = await call("GET", `/api/tips/${tip.id}`, { headers: { authorization: `Bearer ${await app.token("刘洋")}` } });
+    expect(staffView.json.data.photos[0].takenAt.latitude).toBeCloseTo(31.4821, 3);
+    expect(staffView.json.data.photos[1].takenAt).toBeNull();
 
     const status = await call("GET", `/api/public/tips/${code}?token=${encodeURIComponent(token)}`);
     expect(status.status).toBe(200);

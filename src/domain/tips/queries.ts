@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { AuditEntry, Tip, type TipPhoto } from "../../db/entities";
 import { namesOf } from "../org/names";
 import { tipPhotos } from "./photos";
+import { photoLocations as photoLocationsOf } from "./publicPhotos";
 import { tipNotFound } from "./transition";
 import { OPEN_TIP_STATES, type TipState } from "./vocabulary";
 
@@ -40,6 +41,8 @@ export interface TipDetail {
   tip: Tip;
   names: TipNames;
   photos: TipPhoto[];
+  /** Where each photo was taken, by storage key, as its EXIF said (public tips' photos; staff only). */
+  photoLocations: Map<string, { latitude: number; longitude: number }>;
   /** The audit lines of the tip's lifecycle, oldest first (reveals not among them). */
   timeline: AuditEntry[];
   /** Who revealed the tipster, when and why — for tip officers only; null for anyone else. */
@@ -75,7 +78,8 @@ export async function tipDetail(manager: EntityManager, viewer: TipViewer, id: n
   const lines = await manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(id) }, order: { at: "ASC", id: "ASC" } });
   const timeline = lines.filter((l) => !REVEAL_ACTIONS.includes(l.action));
   const reveals = viewer.officer ? lines.filter((l) => REVEAL_ACTIONS.includes(l.action)) : null;
-  return { tip, names: await tipNames(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, timeline, reveals, now };
+  const photoLocations = await photoLocationsOf(manager, photos.map((p) => p.storageKey));
+  return { tip, names: await tipNames(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, photoLocations, timeline, reveals, now };
 }
 
 /** A tipster's own tips, newest first, found by their lookup hash. */
