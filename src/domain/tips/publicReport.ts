@@ -42,6 +42,9 @@ export async function reportPublicTip(deps: TipServiceDeps & { media: MediaStore
   const category = await activeCategory(manager, input.category?.trim());
   const place = { locationText: input.address?.trim() || null, latitude: input.latitude ?? null, longitude: input.longitude ?? null };
   checkTip({ content: input.description ?? "", place });
+  // The category leads the stored content; with it the text must still fit, checked before any photo is stored.
+  const content = `【${category.name}】${(input.description ?? "").trim()}`;
+  checkTip({ content, place });
   const identity = identityOf(input);
   const now = deps.clock.now();
   const photoKeys = await storePublicPhotos(manager, deps.media, input.photos, settings.photoMaxBytes, now);
@@ -73,7 +76,7 @@ export async function reportPublicTip(deps: TipServiceDeps & { media: MediaStore
         });
       },
     },
-    { content: `【${category.name}】${(input.description ?? "").trim()}`, place, photoKeys },
+    { content, place, photoKeys },
   );
   return { tip, code, token };
 }
