@@ -119,6 +119,11 @@ const envSchema = z.object({
   CALLOUT_ANSWER_MINUTES: calloutAnswerMinutes,
   BOARD_LINK_SECRET: optionalString.pipe(z.string().min(32, "至少 32 个字符").optional()),
   TIP_IDENTITY_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "应为 32 字节密钥的 base64 编码（44 个字符），可用 openssl rand -base64 32 生成").optional()),
+  PUBLIC_TIP_ORIGINS: z.string().default("").transform((v) => v.split(/[,\s]+/).filter(Boolean)).pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, "应为以逗号分隔的来源，如 https://servicewechat.com"))),
+  OPEN311_API_KEYS: z.string().default("").transform((v) => v.split(/[,\s]+/).filter(Boolean)).pipe(z.array(z.string().min(16, "每个密钥至少 16 个字符"))),
+  PUBLIC_TIP_VERIFY_DAYS: positiveInt.default(15),
+  PUBLIC_TIP_FEEDBACK_DAYS: positiveInt.default(10),
+  PUBLIC_TIP_PHOTO_MAX_MB: positiveInt.default(10),
   QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM-HH:MM，例如 21:00-08:00").default("21:00-08:00"),
   CONSOLE_ENABLED: booleanFlag.optional(),
   DIGEST_HOUR: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "应在 0–23 之间").max(23, "应在 0–23 之间").default(8),
@@ -248,6 +253,8 @@ export function loadConfig(env: Env = process.env) {
       identityKey: e.TIP_IDENTITY_KEY,
       /** Embedded mode without the setting: a key generated once and kept next to the SQLite file (0600). */
       keyFile: embedded && e.TIP_IDENTITY_KEY === undefined && e.SQLITE_PATH !== ":memory:" ? join(dirname(e.SQLITE_PATH), "tip-identity.key") : undefined,
+      /** Public tips (H5 form, mini-program, Open311): allowed origins (CORS), deadlines in days, photo size, Open311 API keys (OPEN311_API_KEYS). */
+      public: Object.freeze({ origins: Object.freeze(e.PUBLIC_TIP_ORIGINS), verifyDays: e.PUBLIC_TIP_VERIFY_DAYS, feedbackDays: e.PUBLIC_TIP_FEEDBACK_DAYS, photoMaxBytes: e.PUBLIC_TIP_PHOTO_MAX_MB * 1024 * 1024, open311ApiKeys: Object.freeze(e.OPEN311_API_KEYS) }),
     }),
     callouts: Object.freeze({
       /** BOARD_LINK_SECRET: signs the 叫应 board links; required with DATABASE_URL. */

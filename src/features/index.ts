@@ -13,6 +13,7 @@ import { quotasFeature } from "./quotas";
 import { reportsFeature } from "./reports";
 import { retentionFeature } from "./retention";
 import { tipsFeature } from "./tips";
+import { tipHazardsFeature } from "./tipHazards";
 import { warningsFeature } from "./warnings";
 
 /**
@@ -29,6 +30,7 @@ export const FEATURES: readonly AnyFeature[] = [
   inspectionsFeature,
   hazardsFeature,
   tipsFeature,
+  tipHazardsFeature,
   calloutsFeature,
   warningsFeature,
   quotasFeature,

@@ -6,7 +6,7 @@ import type { Context } from "koa";
 import { NotFound } from "../errors";
 
 /** The pages that ship as files, each a folder under src/web/. */
-export type WebPage = "home" | "console" | "board";
+export type WebPage = "home" | "console" | "board" | "tip";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

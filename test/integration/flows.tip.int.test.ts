@@ -233,7 +233,7 @@ describe(`举报 flow (${backend()})`, () => {
     const text = again.said[0] as string;
     expect(text).toContain("您最近的 3 条举报（最新在前）");
     expect(text).toContain(`${open.number}（2026-11-26 提交）\n   状态：待受理`);
-    expect(text).toContain(`${closed.number}（2026-11-26 提交）\n   状态：已办结（属实）\n   奖励：300 元（待兑现）`);
+    expect(text).toContain(`${closed.number}（2026-11-26 提交）\n   状态：已办结（属实）\n   奖励：300 元（待审批）`);
     expect(text).toContain(`${rejected.number}（2026-11-26 提交）\n   状态：不予受理（原因：不属于安全生产举报范围）`);
     expect(text).not.toContain("别人的举报");
     expect(text).not.toContain("张伟");

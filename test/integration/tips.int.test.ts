@@ -120,6 +120,8 @@ describe(`tips (${backend()})`, () => {
 
     await expect(tips.markRewardPaid(tip.id, officer)).rejects.toMatchObject({ message: "该举报尚未决定奖励" });
     await tips.reward(tip.id, officer, { amount: 500 });
+    await expect(tips.approveReward(tip.id, officer)).rejects.toMatchObject({ code: "tip_reward_approver_only", status: 403 });
+    await tips.approveReward(tip.id, p("李明"));
     const paid = await tips.markRewardPaid(tip.id, officer);
     expect(paid).toMatchObject({ rewardState: "paid", rewardAmount: 500, rewardPaidAt: clock.now() });
     const lines = await stores.db.manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(tip.id) }, order: { id: "ASC" } });
@@ -128,6 +130,7 @@ describe(`tips (${backend()})`, () => {
       ["tip.accept", `person:${officer.id}`],
       ["tip.close", `person:${p("张伟").id}`],
       ["tip.reward", `person:${officer.id}`],
+      ["tip.reward_approve", `person:${p("李明").id}`],
       ["tip.reward_paid", `person:${officer.id}`],
     ]);
     expect(JSON.parse(lines[1]!.after!)).toMatchObject({ state: "verifying", handlerId: p("张伟").id });

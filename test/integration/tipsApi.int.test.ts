@@ -37,7 +37,7 @@ describe(`tip admin API (${backend()})`, () => {
     stores = await openTestStores();
     await loadDemo(stores.db, clock);
     for (const x of await stores.db.manager.find(Person)) who.set(x.name, x);
-    for (const name of ["刘洋", "张伟", "郭强", "唐亮"]) tokens.set(name, (await issueApiToken(stores.db, clock, p(name).mobile, "测试")).token);
+    for (const name of ["刘洋", "张伟", "郭强", "唐亮", "李明"]) tokens.set(name, (await issueApiToken(stores.db, clock, p(name).mobile, "测试")).token);
     const outbox = new OutboxService({ db: stores.db, clock, quietHours: "21:00-08:00" });
     tips = new TipService({ db: stores.db, outbox, clock, keys: TipKeys.ephemeral(), channels: ["wecom"] });
     const app = createApp({ config: stores.config, log: createLogger({ level: "silent" }), db: stores.db, kv: stores.kv, routers: [tipRoutes({ db: stores.db, clock, tips })] });
@@ -91,10 +91,13 @@ describe(`tip admin API (${backend()})`, () => {
     expect(closed.json.data).toMatchObject({ state: { code: "closed", label: "已办结" }, result: { code: "substantiated", label: "属实" } });
 
     const reward = await call("刘洋", "POST", `/api/tips/${tip.id}/reward`, { amount: 800 });
-    expect(reward.json.data.reward).toMatchObject({ state: { code: "pending", label: "待兑现" }, amount: 800 });
+    expect(reward.json.data.reward).toMatchObject({ state: { code: "pending", label: "待审批" }, amount: 800 });
+    expect((await call("刘洋", "POST", `/api/tips/${tip.id}/reward-approve`, {})).status).toBe(403);
+    const approved = await call("李明", "POST", `/api/tips/${tip.id}/reward-approve`, {});
+    expect(approved.json.data.reward.state).toEqual({ code: "approved", label: "待兑现" });
     const paid = await call("刘洋", "POST", `/api/tips/${tip.id}/reward-paid`, {});
     expect(paid.json.data.reward.state.code).toBe("paid");
-    expect(paid.json.data.timeline.map((l: Json) => l.actionLabel)).toEqual(["提交举报", "受理", "办结", "决定奖励", "奖励兑现"]);
+    expect(paid.json.data.timeline.map((l: Json) => l.actionLabel)).toEqual(["提交举报", "受理", "办结", "决定奖励", "审批奖励", "奖励兑现"]);
     const again = await call("刘洋", "POST", `/api/tips/${tip.id}/reward-paid`, {});
     expect(again).toMatchObject({ status: 409, json: { code: "tip_illegal_transition", message: "该举报的奖励已兑现" } });
   });

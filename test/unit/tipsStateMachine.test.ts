@@ -18,7 +18,9 @@ describe("tip state machine", () => {
     expect(() => nextTipState(tip("closed"), "reject")).toThrow("只有「待受理」或「核查中」的举报可以不予受理");
     expect(() => nextTipState(tip("closed", { result: "unsubstantiated" }), "reward")).toThrow("只有核查属实的举报才能给予奖励");
     expect(() => nextTipState(tip("closed", { result: "substantiated", rewardState: "pending" }), "reward")).toThrow("不能重复决定");
-    expect(nextTipState(tip("closed", { result: "substantiated", rewardState: "pending" }), "reward_paid")).toBe("closed");
+    expect(nextTipState(tip("closed", { result: "substantiated", rewardState: "pending" }), "reward_approve")).toBe("closed");
+    expect(() => nextTipState(tip("closed", { result: "substantiated", rewardState: "pending" }), "reward_paid")).toThrow("该举报的奖励尚未审批");
+    expect(nextTipState(tip("closed", { result: "substantiated", rewardState: "approved" }), "reward_paid")).toBe("closed");
   });
 });
 

@@ -53,3 +53,4 @@ export { DutySpotCheck } from "./DutySpotCheck";
 export { DutySwap } from "./DutySwap";
 export { DutyCalendarLink } from "./DutyCalendarLink";
 export { DutyCriticalPeriod } from "./DutyCriticalPeriod";
+export { PublicTip, PublicTipPhoto, TipCategory, TipHazard } from "./PublicTip";

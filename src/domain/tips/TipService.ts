@@ -1,16 +1,24 @@
 import type { EntityManager } from "typeorm";
-import { type Enterprise, type Person, Person as PersonEntity, type Tip, Tip as TipEntity } from "../../db/entities";
-import { Invalid, NotFound } from "../../errors";
+import { type Enterprise, type Person, Person as PersonEntity, PublicTip, type Tip, Tip as TipEntity } from "../../db/entities";
+import { AppError, Invalid, NotFound } from "../../errors";
 import { searchEnterprises } from "../org/enterprises";
 import { personSubject } from "./keys";
 import { tipNotices } from "./messages";
 import { notifyTip, tipFactsOf } from "./notify";
-import { isStaff, isTipOfficer, requireTipOfficer } from "./policy";
+import { isRewardApprover, isStaff, isTipOfficer, requireRewardApprover, requireTipOfficer } from "./policy";
 import { listTips, tipDetail, tipsByLookup, type TipDetail, type TipFilter, type TipPage, type TipViewer } from "./queries";
 import { reportTipByPerson } from "./report";
+import { type CategoryInput, type CategoryView, listCategories, saveCategory } from "./categories";
+import { type PublicTipInput, type PublicTipReceipt, reportPublicTip } from "./publicReport";
+import { DEFAULT_PUBLIC_TIP_SETTINGS } from "./types";
+import { type PublicTipStatus, publicStatus, publicTipOf } from "./publicStatus";
+import { writePublicFeedback } from "./feedback";
+import { linkTipToHazard, type TipForHazard, tipForHazard, tipOfHazard } from "./toHazard";
+import { rewardLedgerXlsx, rewardLines } from "./rewardLedger";
+import { type Open311Query, type Open311Request, open311Requests } from "./open311";
 import { revealReporter, type RevealedReporter, type RevealInput } from "./reveal";
 import { applyTipChange, tipNotFound, type TipChangeSpec } from "./transition";
-import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
+import type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardPaidInput, RewardTipInput, TipChangeInput, TipServiceDeps } from "./types";
 import { TIP_RESULTS } from "./vocabulary";
 
 const MAX_NOTE_CHARS = 1000;
@@ -26,6 +34,66 @@ export class TipService {
   /** A tip from someone in the directory; they are told its number, handlers see only its pseudonym. */
   async report(reporter: Person, input: ReportTipInput): Promise<Tip> {
     return reportTipByPerson(this.deps, reporter, input);
+  }
+
+  /** A tip from the public (H5 form, mini-program): routed by its place, followed by code and token. */
+  async reportPublic(input: PublicTipInput): Promise<PublicTipReceipt> {
+    const { media } = this.deps;
+    if (!media) throw new AppError("public_tips_unavailable", "暂不受理网上举报，请拨打 12350 举报热线", 503);
+    return reportPublicTip({ ...this.deps, media }, this.deps.publicTips ?? DEFAULT_PUBLIC_TIP_SETTINGS, input);
+  }
+
+  /** What the holder of a tip's code and token may see; the same 404 for a wrong token as for no such code. */
+  async publicStatus(code: string, token: string): Promise<PublicTipStatus> {
+    return publicStatus(this.deps.db.manager, this.deps.keys, code, token);
+  }
+
+  /** Public tips as Open311 service requests; `trusted` (an API key) sees open tips' descriptions and places. */
+  async open311Requests(query: Open311Query, trusted: boolean): Promise<Open311Request[]> {
+    return open311Requests(this.deps.db.manager, query, trusted, this.deps.clock.now());
+  }
+
+  /** 反馈 to the public (the lookup and Open311 show it at once); a tip officer or the tip's handler. */
+  async writeFeedback(id: number, actor: Person, text: string): Promise<void> {
+    await writePublicFeedback(this.deps, id, actor, text);
+  }
+
+  /** 举报奖励台账 of a period (Shanghai dates, both included) as xlsx: numbers and amounts, never a tipster. */
+  async rewardLedger(from: string, to: string): Promise<Buffer> {
+    const start = new Date(`${from}T00:00:00+08:00`);
+    const end = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw Invalid("日期应为 YYYY-MM-DD", [{ where: "from", message: "日期格式不正确" }], "tip_ledger_period_invalid");
+    return rewardLedgerXlsx(await rewardLines(this.deps.db.manager, start, end), `举报奖励台账（${from} 至 ${to}）`);
+  }
+
+  /** 转为隐患, step one: what the hazard starts from (the route reports it through the hazards service). */
+  async forHazard(id: number, actor: Person): Promise<TipForHazard> {
+    return tipForHazard(this.deps, id, actor);
+  }
+
+  /** 转为隐患, step two: the link, both ways, audited on the tip. */
+  async linkHazard(id: number, hazard: { id: number; number: string }, actor: Person): Promise<void> {
+    await linkTipToHazard(this.deps, id, hazard, actor);
+  }
+
+  /** The tip a hazard came from, if it came from one. */
+  async tipOfHazard(hazardId: number): Promise<number | null> {
+    return tipOfHazard(this.deps, hazardId);
+  }
+
+  /** The tip id an Open311 token (`code.secret`) stands for; the same 404 as a lookup when it does not fit. */
+  async tipIdOfToken(code: string, token: string): Promise<number> {
+    return (await publicTipOf(this.deps.db.manager, this.deps.keys, code, token)).tip.id;
+  }
+
+  /** The categories: the active ones for the public, all of them for staff. */
+  async categories(options: { activeOnly: boolean }): Promise<CategoryView[]> {
+    return listCategories(this.deps.db.manager, options);
+  }
+
+  /** Creates or edits a category (administrators; the route checks the role). */
+  async saveCategory(code: string, input: CategoryInput): Promise<CategoryView> {
+    return saveCategory(this.deps.db.manager, code, input, this.deps.clock.now());
   }
 
   /** 受理: names the handler (the officer by default) and, if given, the 办理时限. */
@@ -85,12 +153,26 @@ export class TipService {
     });
   }
 
-  /** 奖励兑现: the reward has been paid to the tipster. */
-  async markRewardPaid(id: number, actor: Person, input: TipChangeInput = {}): Promise<Tip> {
+  /** 审批奖励: a leader (主要负责人 / 分管负责人) approves the proposed amount. */
+  async approveReward(id: number, actor: Person, input: TipChangeInput = {}): Promise<Tip> {
+    return this.change(id, actor, input, {
+      action: "reward_approve",
+      guard: () => requireRewardApprover(actor),
+      patch: () => ({ rewardState: "approved" }),
+    });
+  }
+
+  /** 奖励兑现: the approved reward has been paid, with the payment's reference (凭证号) when there is one. */
+  async markRewardPaid(id: number, actor: Person, input: RewardPaidInput = {}): Promise<Tip> {
+    const reference = input.reference?.trim() || null;
+    if (reference && [...reference].length > 64) throw Invalid("凭证号不能超过 64 个字", [{ where: "reference", message: "过长" }], "tip_reward_reference_invalid");
     return this.change(id, actor, input, {
       action: "reward_paid",
       guard: () => requireTipOfficer(actor, "登记奖励兑现"),
       patch: () => ({ rewardState: "paid", rewardPaidAt: this.deps.clock.now() }),
+      after: async (tx, tip) => {
+        if (reference) await tx.update(PublicTip, { tipId: tip.id }, { rewardReference: reference });
+      },
     });
   }
 
@@ -150,7 +232,7 @@ export class TipService {
 }
 
 function viewerOf(person: Person): TipViewer {
-  return { personId: person.id, officer: isTipOfficer(person) };
+  return { personId: person.id, officer: isTipOfficer(person), approver: isRewardApprover(person) };
 }
 
 function requireText(value: string | undefined | null, field: string, message: string): string {

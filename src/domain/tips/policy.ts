@@ -14,6 +14,17 @@ export const isStaff = (person: Pick<Person, "roles">): boolean => person.roles.
 /** Someone in the directory tips as staff, or as an enterprise's insider (吹哨人). */
 export const sourceOf = (person: Pick<Person, "roles">): TipSource => (isStaff(person) ? "staff" : "employee");
 
+/** Who approves a reward: the unit's leaders, not the officer who proposed it. */
+export const REWARD_APPROVERS = ["chief", "deputy_leader"] as const;
+
+export const isRewardApprover = (person: Pick<Person, "roles" | "active">): boolean => person.active && person.roles.some((r) => (REWARD_APPROVERS as readonly string[]).includes(r));
+
+/** Refuses (403) anyone who may not approve a reward. */
+export function requireRewardApprover(person: Pick<Person, "roles" | "active">): void {
+  if (!person.active) throw Forbidden("该人员已停用，不能办理举报", "person_inactive");
+  if (!isRewardApprover(person)) throw Forbidden(`只有${REWARD_APPROVERS.map((r) => roles.label(r)).join("或")}可以审批举报奖励`, "tip_reward_approver_only");
+}
+
 /** Refuses (403) anyone who is not an active tip officer. */
 export function requireTipOfficer(person: Pick<Person, "roles" | "active">, what: string): void {
   if (!person.active) throw Forbidden("该人员已停用，不能办理举报", "person_inactive");

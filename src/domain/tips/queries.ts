@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { AuditEntry, Tip, type TipPhoto } from "../../db/entities";
 import { namesOf } from "../org/names";
 import { tipPhotos } from "./photos";
+import { photoLocations as photoLocationsOf } from "./publicPhotos";
 import { tipNotFound } from "./transition";
 import { OPEN_TIP_STATES, type TipState } from "./vocabulary";
 
@@ -14,10 +15,11 @@ export interface TipFilter {
   pageSize?: number;
 }
 
-/** Who is looking: a tip officer sees every tip, anyone else only the tips they handle. */
+/** Who is looking: a tip officer sees every tip, a reward approver also the tips with a reward, anyone else only the tips they handle. */
 export interface TipViewer {
   personId: number;
   officer: boolean;
+  approver?: boolean;
 }
 
 /** Names of the people and enterprises a tip refers to, by id. */
@@ -39,6 +41,8 @@ export interface TipDetail {
   tip: Tip;
   names: TipNames;
   photos: TipPhoto[];
+  /** Where each photo was taken, by storage key, as its EXIF said (public tips' photos; staff only). */
+  photoLocations: Map<string, { latitude: number; longitude: number }>;
   /** The audit lines of the tip's lifecycle, oldest first (reveals not among them). */
   timeline: AuditEntry[];
   /** Who revealed the tipster, when and why — for tip officers only; null for anyone else. */
@@ -58,7 +62,7 @@ export async function listTips(manager: EntityManager, viewer: TipViewer, filter
   const page = filter.page ?? 1;
   const pageSize = filter.pageSize ?? 20;
   const q = manager.createQueryBuilder(Tip, "t");
-  if (!viewer.officer) q.andWhere("t.handler_id = :me", { me: viewer.personId });
+  if (!viewer.officer) q.andWhere(viewer.approver ? "(t.handler_id = :me OR t.reward_state IS NOT NULL)" : "t.handler_id = :me", { me: viewer.personId });
   if (filter.states?.length) q.andWhere("t.state IN (:...states)", { states: filter.states });
   const overdue = "(t.state IN (:...open) AND t.due_at IS NOT NULL AND t.due_at < :now)";
   if (filter.overdue !== undefined) q.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, { open: OPEN_TIP_STATES, now });
@@ -69,12 +73,13 @@ export async function listTips(manager: EntityManager, viewer: TipViewer, filter
 /** One tip with its photos and timeline, if `viewer` may see it; otherwise 404, as if it did not exist. */
 export async function tipDetail(manager: EntityManager, viewer: TipViewer, id: number, now: Date): Promise<TipDetail> {
   const tip = await manager.findOne(Tip, { where: { id } });
-  if (!tip || !(viewer.officer || tip.handlerId === viewer.personId)) throw tipNotFound();
+  if (!tip || !(viewer.officer || tip.handlerId === viewer.personId || (viewer.approver && tip.rewardState !== null))) throw tipNotFound();
   const photos = await tipPhotos.list(manager, id);
   const lines = await manager.find(AuditEntry, { where: { entityType: "tip", entityId: String(id) }, order: { at: "ASC", id: "ASC" } });
   const timeline = lines.filter((l) => !REVEAL_ACTIONS.includes(l.action));
   const reveals = viewer.officer ? lines.filter((l) => REVEAL_ACTIONS.includes(l.action)) : null;
-  return { tip, names: await tipNames(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, timeline, reveals, now };
+  const photoLocations = await photoLocationsOf(manager, photos.map((p) => p.storageKey));
+  return { tip, names: await tipNames(manager, [tip], [...timeline, ...(reveals ?? [])]), photos, photoLocations, timeline, reveals, now };
 }
 
 /** A tipster's own tips, newest first, found by their lookup hash. */

@@ -7,7 +7,7 @@ import { earlierResult, recordResult } from "../requests/requestResults";
 import { accountsOf } from "../org/accounts";
 import { type TipIdentity, personSubject } from "./keys";
 import { tipNotices } from "./messages";
-import { notifyTip, placeOfTip } from "./notify";
+import { notifyTip, placeOfTip, type TipAudience } from "./notify";
 import { tipNumbering } from "./numbering";
 import { sourceOf } from "./policy";
 import { tipPhotos } from "./photos";
@@ -46,6 +46,10 @@ export interface TipOrigin {
   identity: TipIdentity | null;
   /** What the tipster later finds their tips by (`person:12`, or a tracking code); null when nothing. */
   lookupSubject: string | null;
+  /** Whom the new-tip notice goes to: all tip officers unless the tip was routed (a public tip, by its place). */
+  audience?: TipAudience;
+  /** Rows of the tip's own kind (a public tip's tracking code), written in the tip's transaction. */
+  alsoWrite?: (tx: EntityManager, tip: Tip) => Promise<void>;
 }
 
 /**
@@ -94,9 +98,10 @@ export async function createTip(deps: TipServiceDeps, origin: TipOrigin, input: 
       }),
     );
     await tipPhotos.attach(tx, tip.id, clean.photoKeys, now);
+    await origin.alsoWrite?.(tx, tip);
     await appendAudit(tx, { at: now, actor: TIPSTER_ACTOR, action: "tip.report", entityType: "tip", entityId: tip.id, after: { number, source: tip.source, channel: tip.channel, state: tip.state, photos: clean.photoKeys.length } });
     const facts = { tip, place: placeOfTip(tip, enterprise) };
-    await notifyTip(tx, deps.outbox, deps.channels, { tip, action: "report", text: tipNotices.received(facts), to: "officers" });
+    await notifyTip(tx, deps.outbox, deps.channels, { tip, action: "report", text: tipNotices.received(facts), to: origin.audience ?? "officers" });
     await recordResult(tx, requestKey, "tip", tip.id, now);
     return tip;
   });

@@ -17,6 +17,7 @@ export const tipMachine = defineStateMachine<TipState, TipAction, MachineTip>({
     close: ["verifying"],
     reject: ["received", "verifying"],
     reward: ["closed"],
+    reward_approve: ["closed"],
     reward_paid: ["closed"],
   },
   to: { accept: "verifying", close: "closed", reject: "rejected" },
@@ -28,7 +29,8 @@ export const tipMachine = defineStateMachine<TipState, TipAction, MachineTip>({
   refuse: (tip, action) => {
     if (action === "reward" && tip.result !== "substantiated") return "只有核查属实的举报才能给予奖励";
     if (action === "reward" && tip.rewardState !== null) return "该举报已决定奖励，不能重复决定";
-    if (action === "reward_paid" && tip.rewardState !== "pending") return tip.rewardState === "paid" ? "该举报的奖励已兑现" : "该举报尚未决定奖励";
+    if (action === "reward_approve" && tip.rewardState !== "pending") return tip.rewardState === null ? "该举报尚未决定奖励" : "该举报的奖励已审批";
+    if (action === "reward_paid" && tip.rewardState !== "approved") return tip.rewardState === "paid" ? "该举报的奖励已兑现" : tip.rewardState === "pending" ? "该举报的奖励尚未审批" : "该举报尚未决定奖励";
     return null;
   },
 });

@@ -1,6 +1,7 @@
 import type { ChannelId } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
+import type { MediaStore } from "../../media/MediaStore";
 import type { OutboxService } from "../outbox";
 import type { TipKeys } from "./keys";
 import type { TipResult } from "./vocabulary";
@@ -14,6 +15,10 @@ export interface TipServiceDeps {
   keys: TipKeys;
   /** Enabled channels in order of preference, for notices to staff. */
   channels: readonly ChannelId[];
+  /** Where the public's photos go; public tips are refused without it. */
+  media?: MediaStore;
+  /** Deadlines and limits of public tips (`config.tips.public`); defaults when absent. */
+  publicTips?: PublicTipSettings;
 }
 
 /** Where a tip points, when not at an enterprise in the directory. */
@@ -66,7 +71,24 @@ export interface RejectTipInput extends TipChangeInput {
   reason: string;
 }
 
+/** 奖励兑现: the payment's reference (bank slip, voucher number), if any. */
+export interface RewardPaidInput extends TipChangeInput {
+  reference?: string | null;
+}
+
 /** 决定奖励 for a substantiated tip, in whole yuan. */
 export interface RewardTipInput extends TipChangeInput {
   amount: number;
 }
+
+/** How public tips are handled: `config.tips.public`. */
+export interface PublicTipSettings {
+  /** Days from the report by which verification should end (PUBLIC_TIP_VERIFY_DAYS). */
+  verifyDays: number;
+  /** Days from the end of verification by which the tipster must be told (PUBLIC_TIP_FEEDBACK_DAYS). */
+  feedbackDays: number;
+  /** Largest photo taken, in bytes. */
+  photoMaxBytes: number;
+}
+
+export const DEFAULT_PUBLIC_TIP_SETTINGS: PublicTipSettings = { verifyDays: 15, feedbackDays: 10, photoMaxBytes: 10 * 1024 * 1024 };

@@ -32,8 +32,8 @@ export type TipResult = CodeOf<typeof tipResults>;
 export const TIP_RESULTS = tipResults.codes;
 export const tipResultLabels = tipResults.labels;
 
-/** 举报奖励 of a substantiated tip: decided (pending) → paid (兑现). */
-export const rewardStates = defineVocabulary({ pending: "待兑现", paid: "已兑现" });
+/** 举报奖励 of a substantiated tip: proposed by a tip officer (pending) → approved by a leader → paid (兑现). */
+export const rewardStates = defineVocabulary({ pending: "待审批", approved: "待兑现", paid: "已兑现" });
 export type RewardState = CodeOf<typeof rewardStates>;
 export const REWARD_STATES = rewardStates.codes;
 export const rewardStateLabels = rewardStates.labels;
@@ -45,11 +45,12 @@ export const tipActions = defineVocabulary({
   close: "办结",
   reject: "不予受理",
   reward: "决定奖励",
+  reward_approve: "审批奖励",
   reward_paid: "奖励兑现",
 });
 export type TipAction = CodeOf<typeof tipActions>;
 export const TIP_ACTIONS = tipActions.codes;
 
 /** What a tip's timeline may say was done: its actions, its report and a reveal of the tipster. */
-export const tipTimelineActions = defineVocabulary({ report: "提交举报", ...tipActions.labels, reveal: "查看举报人身份" });
+export const tipTimelineActions = defineVocabulary({ report: "提交举报", ...tipActions.labels, feedback: "反馈举报人", to_hazard: "转为隐患", reveal: "查看举报人身份" });
 export const tipActionLabels = tipTimelineActions.labels;

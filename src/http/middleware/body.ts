@@ -11,6 +11,9 @@ declare module "koa" {
   }
 }
 
+/** Where multipart bodies are left for the route to read (see src/http/routes/publicTips.ts). */
+export const PUBLIC_UPLOADS = "/api/public/";
+
 /**
  * Reads request bodies up to `limitBytes` (413 past that, without reading the rest into memory),
  * keeps the raw bytes and parses JSON. Everything else is left for the route to interpret.
@@ -18,6 +21,8 @@ declare module "koa" {
 export function body(limitBytes: number): Middleware {
   return async (ctx, next) => {
     if (!["POST", "PUT", "PATCH"].includes(ctx.method)) return next();
+    // A public upload (a tip's photos) is read by its route, under that route's own limit.
+    if (ctx.path.startsWith(PUBLIC_UPLOADS) && /multipart\/form-data/i.test(ctx.get("content-type"))) return next();
     const raw = await getRawBody(ctx.req, { limit: limitBytes, length: ctx.get("content-length") || undefined });
     ctx.request.rawBody = raw;
     // The header test first: ctx.is parses the header, and most bodies here are callback XML.

@@ -50,7 +50,7 @@ export function presentTipPage(p: TipPage) {
 export function presentTipDetail(d: TipDetail) {
   return {
     ...presentTip(d.tip, d.names, d.now),
-    photos: d.photos.map((p: TipPhoto) => ({ id: p.id, storageKey: p.storageKey, at: iso(p.at) })),
+    photos: d.photos.map((p: TipPhoto) => ({ id: p.id, storageKey: p.storageKey, at: iso(p.at), takenAt: d.photoLocations.get(p.storageKey) ?? null })),
     timeline: d.timeline.map((line) => ({
       at: iso(line.at),
       // The tipster's own line names them by pseudonym only.

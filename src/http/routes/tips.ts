@@ -31,7 +31,9 @@ export const TRANSITIONS = [
   transition("close", false, T.CloseBody, (s, id, p, b) => s.close(id, p, { ...b, ...v(b) })),
   transition("reject", true, T.RejectBody, (s, id, p, b) => s.reject(id, p, { ...b, ...v(b) })),
   transition("reward", true, T.RewardBody, (s, id, p, b) => s.reward(id, p, { ...b, ...v(b) })),
-  transition("reward-paid", true, T.VersionBody, (s, id, p, b) => s.markRewardPaid(id, p, v(b))),
+  // The service checks the approver's role (a leader, not a tip officer).
+  transition("reward-approve", false, T.VersionBody, (s, id, p, b) => s.approveReward(id, p, v(b))),
+  transition("reward-paid", true, T.RewardPaidBody, (s, id, p, b) => s.markRewardPaid(id, p, { reference: b.reference, ...v(b) })),
 ];
 
 /**
@@ -59,6 +61,14 @@ export function tipRoutes(deps: TipRouteDeps): Router {
     const revealed = await deps.tips.revealReporter(id, actor(ctx), { reason: body.reason ?? "", requestId: ctx.state.requestId as string | undefined });
     ctx.set("Cache-Control", "no-store");
     ctx.body = one(presentReveal(revealed));
+  });
+
+  // The handler writes it too; the service checks which tip is theirs.
+  router.post("/:id/feedback", auth, async (ctx) => {
+    const id = T.parseInput(T.IdParam, ctx.params.id);
+    const body = T.parseInput(T.FeedbackBody, ctx.request.body ?? {});
+    await deps.tips.writeFeedback(id, actor(ctx), body.text);
+    ctx.body = one(presentTipDetail(await deps.tips.detail(actor(ctx), id)));
   });
 
   for (const t of TRANSITIONS) {

@@ -1,7 +1,7 @@
 /** The closed vocabularies of the escalation engine, stored as stable codes. */
 
-/** What a run escalates: a hazard's overdue ladder, a 叫应 campaign, a duty shift's reminders, a duty spot check (查岗). */
-export const CASE_KINDS = ["hazard", "callout", "duty", "duty_check"] as const;
+/** What a run escalates: a hazard's overdue ladder, a 叫应 campaign, a duty shift's reminders, a duty spot check (查岗), a public tip's verification and feedback deadlines. */
+export const CASE_KINDS = ["hazard", "callout", "duty", "duty_check", "tip"] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 /**

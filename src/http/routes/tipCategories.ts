@@ -1,0 +1,32 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import type { Clock } from "../../clock";
+import type { Database } from "../../db/Database";
+import type { TipService } from "../../domain/tips";
+import { authenticate, requireRole } from "../middleware/auth";
+import { parseInput } from "../validate";
+
+const CategoryBody = z.object({
+  name: z.string({ error: "类别名称应为文字" }).optional(),
+  hint: z.string({ error: "说明应为文字" }).optional(),
+  sortOrder: z.number({ error: "排序应为数字" }).int("排序应为整数").min(0, "排序不能为负").max(10_000, "排序不能超过 10000").optional(),
+  active: z.boolean({ error: "是否启用应为 true 或 false" }).optional(),
+});
+
+/**
+ * The categories of public tips, for staff: `GET /api/tip-categories` (any signed-in person, every
+ * category with whether it is active) and `PUT /api/tip-categories/:code` (administrators: create or
+ * edit; a category is deactivated, never deleted, so old tips keep their category).
+ */
+export function tipCategoryRoutes(deps: { db: Database; clock: Clock; tips: TipService }): Router {
+  const router = new Router({ prefix: "/api/tip-categories" });
+  const auth = authenticate({ db: deps.db, clock: deps.clock });
+  router.get("/", auth, async (ctx) => {
+    ctx.body = { data: await deps.tips.categories({ activeOnly: false }) };
+  });
+  router.put("/:code", auth, requireRole("admin"), async (ctx) => {
+    const body = parseInput(CategoryBody, ctx.request.body ?? {});
+    ctx.body = { data: await deps.tips.saveCategory(ctx.params.code ?? "", body) };
+  });
+  return router;
+}
