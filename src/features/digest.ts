@@ -11,7 +11,7 @@ export const digestFeature = defineFeature({
   name: "digest",
   needs: { quotas: quotasFeature },
   services: ({ db, clock, outbox, channels, config }, { quotas }) => ({
-    digests: new DigestService({ db, clock, outbox, channels, quotas: quotas.quotas, config: { hour: config.digest.hour, recipients: config.digest.recipients } }),
+    digests: new DigestService({ db, clock, outbox, channels, quotas: quotas.quotas, config: { hour: config.digest.hour, recipients: config.digest.recipients, dashboardUrl: config.digest.dashboardUrl } }),
   }),
   entities: [Digest, DigestSetting],
   routes: ({ digests }, { db, clock }) => [digestRoutes({ db, clock, digests })],

@@ -9,6 +9,7 @@ import { type OutboxService, resolveRecipients } from "../outbox";
 import type { QuotaService } from "../quotas";
 import { atHour, isDay, isoWeekday, localDay, localHour } from "../quotas/calendar";
 import { bytesOf, composeDigest } from "./compose";
+import type { DutySource } from "./duty";
 import { type DigestFigures, digestFigures } from "./figures";
 import { choiceOf, choicesOf, type DigestChoice, saveChoice } from "./settings";
 import { digestRecipients, scopeOf, unitOf } from "./scope";
@@ -19,6 +20,8 @@ export interface DigestConfig {
   hour: number;
   /** DIGEST_RECIPIENTS: mobiles of people who get a digest without holding a leader's role. */
   recipients: readonly string[];
+  /** The admin dashboard's address for the digest's closing link (PUBLIC_BASE_URL + /admin/); null: no link. */
+  dashboardUrl?: string | null;
 }
 
 export interface DigestServiceDeps {
@@ -28,6 +31,8 @@ export interface DigestServiceDeps {
   quotas: QuotaService;
   channels: readonly ChannelId[];
   config: DigestConfig;
+  /** Today's duty for the duty section; absent until the duty feature provides it. */
+  duty?: DutySource | null;
 }
 
 /** A digest as built for one leader and day, before or without sending. */
@@ -71,7 +76,7 @@ export class DigestService {
     // A past day reads as it stood at its hour; today and later as things stand now.
     const asOf = due < now ? due : now;
     const figures = await this.figures(person, date, asOf);
-    const markdown = composeDigest(figures);
+    const markdown = composeDigest(figures, { dashboardUrl: this.deps.config.dashboardUrl });
     return { personId, name: person.name, day: date, markdown, bytes: bytesOf(markdown), figures };
   }
 
@@ -102,7 +107,7 @@ export class DigestService {
       if (!sent.has(`daily:${person.id}`)) {
         const late = now.getTime() - dueAt.getTime() > LATE_AFTER_MS;
         const figures = await once(daily, person.unitId, () => this.figures(person, day, now));
-        const markdown = composeDigest(figures, late ? { late: { dueHour } } : {});
+        const markdown = composeDigest(figures, { late: late ? { dueHour } : undefined, dashboardUrl: this.deps.config.dashboardUrl });
         if (await this.send(person, day, "daily", dueAt, now, late, markdown)) {
           run.sent++;
           if (late) run.late++;
@@ -141,7 +146,7 @@ export class DigestService {
 
   private async figures(person: Person, day: string, asOf: Date): Promise<DigestFigures> {
     const unit = await unitOf(this.deps.db.manager, person);
-    return digestFigures(this.deps.db.manager, scopeOf(unit), day, asOf, this.deps.quotas);
+    return digestFigures(this.deps.db.manager, scopeOf(unit), day, asOf, this.deps.quotas, this.deps.duty ?? null);
   }
 
   private async weekly(person: Person, day: string, asOf: Date): Promise<WeeklyFigures> {
