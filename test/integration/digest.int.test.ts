@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/app";
+import { dingtalkMarkdown } from "../../src/channels/dingtalk/markdown";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { bytesOf, composeDigest, DigestService, type DutySource, MARKDOWN_LIMIT_BYTES } from "../../src/domain/digest";
 import { OutboxService } from "../../src/domain/outbox";
@@ -145,6 +146,13 @@ describe(`daily digest content (${backend()})`, () => {
     expect(kept).toContain('<font color="warning">末位：南川镇</font>');
     // The red items come first among what is kept: the most overdue are listed.
     expect(kept[3]).toMatch(/^- YH-2026-\d{6} 西河化工园区管理有限公司（重大） 逾期 26 天$/);
+
+    // With DingTalk on, the text still fits once DingTalk's line breaks are written, and loses only more detail lines.
+    const dingtalk = composeDigest(p.figures, { lineBreakBytes: 2 });
+    expect(Buffer.byteLength(dingtalkMarkdown(dingtalk), "utf8")).toBeLessThanOrEqual(MARKDOWN_LIMIT_BYTES);
+    // (Without that room the WeChat Work text would be too long for DingTalk.)
+    expect(Buffer.byteLength(dingtalkMarkdown(p.markdown), "utf8")).toBeGreaterThan(MARKDOWN_LIMIT_BYTES);
+    expect(dingtalk.split("\n").every((l) => full.includes(l) || /^另有 \d+ 项未列出/.test(l))).toBe(true);
 
     // With the dashboard link, it still closes the text, after the footer, within the limit.
     const linked = composeDigest(p.figures, { dashboardUrl: "https://anshao.example.gov.cn/admin/" }).split("\n");

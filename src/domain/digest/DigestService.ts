@@ -8,7 +8,7 @@ import { Forbidden, Invalid, NotFound } from "../../errors";
 import { type OutboxService, resolveRecipients } from "../outbox";
 import type { QuotaService } from "../quotas";
 import { atHour, isDay, isoWeekday, localDay, localHour } from "../quotas/calendar";
-import { bytesOf, composeDigest } from "./compose";
+import { bytesOf, type ComposeOptions, composeDigest } from "./compose";
 import type { DutySource } from "./duty";
 import { type DigestFigures, digestFigures } from "./figures";
 import { choiceOf, choicesOf, type DigestChoice, saveChoice } from "./settings";
@@ -52,6 +52,9 @@ export interface DigestRun {
   weekly: number;
 }
 
+/** What DingTalk adds to each line break (two spaces: src/channels/dingtalk/markdown.ts). */
+const DINGTALK_LINE_BREAK_BYTES = 2;
+
 /** A tick more than this after the hour means the digest went out late (a missed tick, a restart). */
 const LATE_AFTER_MS = 15 * 60_000;
 
@@ -76,7 +79,7 @@ export class DigestService {
     // A past day reads as it stood at its hour; today and later as things stand now.
     const asOf = due < now ? due : now;
     const figures = await this.figures(person, date, asOf);
-    const markdown = composeDigest(figures, { dashboardUrl: this.deps.config.dashboardUrl });
+    const markdown = composeDigest(figures, this.composeOptions());
     return { personId, name: person.name, day: date, markdown, bytes: bytesOf(markdown), figures };
   }
 
@@ -107,7 +110,7 @@ export class DigestService {
       if (!sent.has(`daily:${person.id}`)) {
         const late = now.getTime() - dueAt.getTime() > LATE_AFTER_MS;
         const figures = await once(daily, person.unitId, () => this.figures(person, day, now));
-        const markdown = composeDigest(figures, { late: late ? { dueHour } : undefined, dashboardUrl: this.deps.config.dashboardUrl });
+        const markdown = composeDigest(figures, { ...this.composeOptions(), late: late ? { dueHour } : undefined });
         if (await this.send(person, day, "daily", dueAt, now, late, markdown)) {
           run.sent++;
           if (late) run.late++;
@@ -142,6 +145,11 @@ export class DigestService {
   /** Refuses anyone but an administrator or the person themself. */
   static requireSelfOrAdmin(actor: Pick<Person, "id" | "roles">, personId: number): void {
     if (actor.id !== personId && !actor.roles.includes("admin")) throw Forbidden("只能查看或设置本人的每日简报（管理员除外）", "digest_forbidden");
+  }
+
+  /** The dashboard link, and room for DingTalk's line breaks when that channel is on. */
+  private composeOptions(): ComposeOptions {
+    return { dashboardUrl: this.deps.config.dashboardUrl, lineBreakBytes: this.deps.channels.includes("dingtalk") ? DINGTALK_LINE_BREAK_BYTES : 0 };
   }
 
   private async figures(person: Person, day: string, asOf: Date): Promise<DigestFigures> {

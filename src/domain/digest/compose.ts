@@ -24,6 +24,11 @@ export interface ComposeOptions {
   /** The digest went out well after its hour: said in the title. */
   late?: { dueHour: number };
   limitBytes?: number;
+  /**
+   * Bytes a line break may grow by on the way: DingTalk ends each line with two spaces
+   * (src/channels/dingtalk/markdown.ts), so with DingTalk on the text must fit with those too.
+   */
+  lineBreakBytes?: number;
   /** The admin dashboard's address (PUBLIC_BASE_URL + /admin/), when the deployment has one. */
   dashboardUrl?: string | null;
 }
@@ -97,7 +102,7 @@ export function composeDigest(f: DigestFigures, options: ComposeOptions = {}): s
   }
   // Red hazards beyond the figures' list were never in the text: they count as left out too.
   const link = options.dashboardUrl ? `[打开安哨后台查看详情](${options.dashboardUrl})` : null;
-  return fit(lines, options.limitBytes ?? MARKDOWN_LIMIT_BYTES, f.red.hazardCount - f.red.hazards.length, link);
+  return fit(lines, options.limitBytes ?? MARKDOWN_LIMIT_BYTES, f.red.hazardCount - f.red.hazards.length, link, options.lineBreakBytes ?? 0);
 }
 
 /** What the duty section says while no duty source is on. */
@@ -116,13 +121,14 @@ function hazardText(h: HazardLine): string {
  * the text fits in `limit` bytes with a closing line saying how many were left out. Lines are
  * dropped whole, never cut. `last` (the dashboard link) always closes the text.
  */
-export function fit(lines: readonly Line[], limit: number, leftOut = 0, last: string | null = null): string {
+export function fit(lines: readonly Line[], limit: number, leftOut = 0, last: string | null = null, lineBreakBytes = 0): string {
   const join = (ls: readonly Line[]) => [...ls.map((l) => l.text), ...(last === null ? [] : [last])].join("\n");
-  if (leftOut === 0 && bytesOf(join(lines)) <= limit) return join(lines);
+  const size = (text: string) => bytesOf(text) + lineBreakBytes * (text.split("\n").length - 1);
+  if (leftOut === 0 && size(join(lines)) <= limit) return join(lines);
   const kept = [...lines];
   let dropped = leftOut;
   const footer = (): Line => ({ text: `另有 ${dropped} 项未列出，详见安哨后台。`, drop: 0 });
-  while (bytesOf(join([...kept, footer()])) > limit) {
+  while (size(join([...kept, footer()])) > limit) {
     let victim = -1;
     for (let i = kept.length - 1; i >= 0; i--) {
       const line = kept[i] as Line;
