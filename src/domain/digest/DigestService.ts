@@ -7,7 +7,7 @@ import { Person } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { type OutboxService, resolveRecipients } from "../outbox";
 import type { QuotaService } from "../quotas";
-import { atHour, isDay, isoWeekday, localDay, localHour } from "../quotas/calendar";
+import { atHour, isDay, localDay, localHour, mondayOf } from "../quotas/calendar";
 import { bytesOf, type ComposeOptions, composeDigest } from "./compose";
 import type { DutySource } from "./duty";
 import { type DigestFigures, digestFigures } from "./figures";
@@ -83,15 +83,17 @@ export class DigestService {
     return { personId, name: person.name, day: date, markdown, bytes: bytesOf(markdown), figures };
   }
 
-  /** Sends every digest that is due and not yet sent today (and on Mondays the weekly 调度 summary). */
+  /** Sends every digest that is due and not yet sent today, and the week's 调度 summary not yet sent (due on Monday). */
   async runDue(now: Date = this.deps.clock.now()): Promise<DigestRun> {
     const day = localDay(now);
     const hour = localHour(now);
+    const monday = mondayOf(day);
     const manager = this.deps.db.manager;
     const [people, choices, done] = await Promise.all([
       digestRecipients(manager, this.deps.config.recipients),
       choicesOf(manager),
-      manager.find(Digest, { where: { day }, select: { personId: true, kind: true } }),
+      // Today's daily digests, and this week's 周调度 (kept under its Monday).
+      manager.find(Digest, { where: [{ day, kind: "daily" }, { day: monday, kind: "weekly" }], select: { personId: true, kind: true } }),
     ]);
     const sent = new Set(done.map((d) => `${d.kind}:${d.personId}`));
     const run: DigestRun = { sent: 0, late: 0, weekly: 0 };
@@ -116,18 +118,22 @@ export class DigestService {
           if (late) run.late++;
         }
       }
-      if (isoWeekday(day) === 1 && !sent.has(`weekly:${person.id}`)) {
-        const figures = await once(weekly, person.unitId, () => this.weekly(person, day, now));
-        if (await this.send(person, day, "weekly", dueAt, now, false, composeWeekly(figures))) run.weekly++;
+      // The week's 周调度 goes out on Monday with the digest; a Monday missed altogether sends it on the next run, late.
+      if (!sent.has(`weekly:${person.id}`)) {
+        const weeklyDue = atHour(monday, dueHour);
+        const lateWeekly = now.getTime() - weeklyDue.getTime() > LATE_AFTER_MS;
+        const figures = await once(weekly, person.unitId, () => this.weekly(person, monday, now));
+        if (await this.send(person, monday, "weekly", weeklyDue, now, lateWeekly, composeWeekly(figures, lateWeekly ? { dueHour } : undefined))) run.weekly++;
       }
     }
     return run;
   }
 
-  /** The 周调度 summary `personId` gets on the Monday `day`: last week against the week before. */
+  /** The 周调度 summary `personId` gets on the Monday of `day`'s week: last week against the week before. */
   async weeklyPreview(personId: number, day: string): Promise<{ markdown: string; figures: WeeklyFigures }> {
     const person = await this.deps.db.manager.findOneByOrFail(Person, { id: personId });
-    const figures = await this.weekly(person, day, this.deps.clock.now());
+    // Any day reads as its week's Monday, when the summary goes out.
+    const figures = await this.weekly(person, mondayOf(day), this.deps.clock.now());
     return { markdown: composeWeekly(figures), figures };
   }
 
