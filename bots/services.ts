@@ -2,6 +2,7 @@ import type { ChannelId } from "../src/channels/channel";
 import type { Clock } from "../src/clock";
 import type { OwedCallouts } from "../src/domain/callouts/owed";
 import type { ConversationService } from "../src/domain/conversations";
+import type { DigestService } from "../src/domain/digest";
 import type { HazardService } from "../src/domain/hazards";
 import type { HazardPicks } from "../src/domain/hazards/picks";
 import type { InspectionService } from "../src/domain/inspections";
@@ -34,4 +35,6 @@ export interface BotServices {
   inspections: InspectionService;
   /** 举报 and 我的举报. */
   tips: TipService;
+  /** 简报设置: a leader's own digest on/off and hour (absent where the digest feature is not built, e.g. some tests). */
+  digests?: Pick<DigestService, "choice" | "setChoice" | "defaultHour">;
 }

@@ -2,6 +2,7 @@ import { Digest } from "../db/entities/Digest";
 import { DigestSetting } from "../db/entities/DigestSetting";
 import { DigestService } from "../domain/digest";
 import { digestRoutes } from "../http/routes/digests";
+import { digestSettingsFlow } from "../../bots/flows/digestSettings";
 import { digestTick } from "../../jobs/digest.job";
 import { defineFeature } from "./feature";
 import { quotasFeature } from "./quotas";
@@ -15,5 +16,7 @@ export const digestFeature = defineFeature({
   }),
   entities: [Digest, DigestSetting],
   routes: ({ digests }, { db, clock }) => [digestRoutes({ db, clock, digests })],
+  flows: [digestSettingsFlow],
+  botServices: ({ digests }) => ({ digests }),
   jobs: ({ digests }) => [digestTick(digests)],
 });

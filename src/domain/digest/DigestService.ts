@@ -137,6 +137,11 @@ export class DigestService {
     return { markdown: composeWeekly(figures), figures };
   }
 
+  /** DIGEST_HOUR: the hour a leader without their own gets the digest. */
+  get defaultHour(): number {
+    return this.deps.config.hour;
+  }
+
   choice(personId: number): Promise<DigestChoice> {
     return choiceOf(this.deps.db.manager, personId);
   }
