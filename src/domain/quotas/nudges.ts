@@ -3,7 +3,7 @@ import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { OrgUnit, Person } from "../../db/entities";
 import { type OutboxService, resolveRecipients } from "../outbox";
-import { addDays, isoWeekday, localDay, localHour, monthDays, mondayOf } from "./calendar";
+import { addDays, localDay, localHour, monthDays, mondayOf } from "./calendar";
 import { halfOf, halfWindow, monthWindow, weekWindow } from "./period";
 import { quotaProgress, type PersonQuota } from "./progress";
 import { loadRules } from "./rules";
