@@ -139,6 +139,7 @@ async function main(): Promise<void> {
     const digests = new DigestService({ db, clock, outbox, quotas, channels: ["wecom"], config: { hour: 8, recipients: [] } });
     const reports = new ReportService({ db, clock, media: nullMedia, outbox, channels: ["wecom"], recipients: [] });
 
+    const quota = await measured(() => quotas.progress("QH", "2026-05"));
     const run = await measured(() => digests.runDue(NOW));
     const again = await measured(() => digests.runDue(NOW));
     const town = await db.manager.findOneByOrFail(OrgUnit, { code: "QH-DL" });
@@ -155,6 +156,14 @@ async function main(): Promise<void> {
     const plans = async () => {
       await explain("逾期隐患（按单位范围）", `SELECT COUNT(*) FROM hazards h WHERE h.unit_id IN (${scope}) AND h.state IN ('assigned','rectifying') AND h.deadline IS NOT NULL AND h.deadline < ?`, [`${county.path}%`, NOW]);
       await explain("昨日新增隐患（按等级）", `SELECT h.level, COUNT(*) FROM hazards h WHERE h.unit_id IN (${scope}) AND h.reported_at >= ? AND h.reported_at < ? GROUP BY h.level`, [`${town.path}%`, new Date(NOW.getTime() - DAY), NOW]);
+      await explain("镇街逾期隐患", `SELECT COUNT(*) FROM hazards h WHERE h.unit_id IN (${scope}) AND h.state IN ('assigned','rectifying') AND h.deadline IS NOT NULL AND h.deadline < ?`, [`${town.path}%`, NOW]);
+      await explain("全县昨日新增隐患（全县不加单位条件）", "SELECT h.level, COUNT(*) FROM hazards h WHERE h.reported_at >= ? AND h.reported_at < ? GROUP BY h.level", [new Date(NOW.getTime() - DAY), NOW]);
+      await explain("全县昨日销号", "SELECT COUNT(*) FROM hazards h WHERE h.closed_at >= ? AND h.closed_at < ?", [new Date(NOW.getTime() - DAY), NOW]);
+      await explain(
+        "日周月任务计数（按人分组，每个周期一列）",
+        "SELECT i.inspector_id, SUM(CASE WHEN i.checked_in_at >= ? AND i.checked_in_at < ? THEN 1 ELSE 0 END) AS b0 FROM inspections i WHERE i.inspector_id IN (SELECT sp.id FROM people sp INNER JOIN org_units spu ON spu.id = sp.unit_id WHERE spu.path LIKE ? AND sp.active = 1) AND i.checked_in_at >= ? AND i.checked_in_at < ? GROUP BY i.inspector_id",
+        [new Date("2026-04-30T16:00:00Z"), new Date("2026-05-31T16:00:00Z"), `${county.path}%`, new Date("2026-04-30T16:00:00Z"), new Date("2026-05-31T16:00:00Z")],
+      );
       await explain("昨日巡查次数", `SELECT COUNT(*) FROM inspections i WHERE i.unit_id IN (${scope}) AND i.checked_in_at >= ? AND i.checked_in_at < ?`, [`${town.path}%`, new Date(NOW.getTime() - DAY), NOW]);
       await explain("月报隐患清单（分批）", `SELECT * FROM hazards h WHERE h.unit_id IN (${scope}) AND h.reported_at >= ? AND h.reported_at < ? AND h.id > ? ORDER BY h.id LIMIT 500`, [`${town.path}%`, new Date("2026-04-30T16:00:00Z"), new Date("2026-05-31T16:00:00Z"), 0]);
     };
@@ -168,6 +177,7 @@ async function main(): Promise<void> {
         ["测量", "结果", "耗时", "堆内存（起始→峰值）"],
         [
           ["全县领导每日简报+周调度（runDue，含入队）", `日报 ${run.value.sent}、周报 ${run.value.weekly}`, `${fmt(run.ms)} ms`, `${fmt(run.heapStartMb)} → ${fmt(run.heapPeakMb)} MB`],
+          [`全县 2026-05 日周月任务进度（SQL 分组计数，${fmt(quota.value.totals.people)} 人）`, `缺 ${fmt(quota.value.totals.missing)} 次`, `${fmt(quota.ms)} ms`, `${fmt(quota.heapStartMb)} → ${fmt(quota.heapPeakMb)} MB`],
           ["再次 runDue（已发送，不重复）", `日报 ${again.value.sent}`, `${fmt(again.ms)} ms`, ""],
           ["东岭镇 2026-05 月报（流式写出）", `${fmt(townBook.value.length / 1024)} KB`, `${fmt(townBook.ms)} ms`, `${fmt(townBook.heapStartMb)} → ${fmt(townBook.heapPeakMb)} MB`],
           [`全县 2026-05 月报（当月隐患 ${fmt(monthRows)} 条）`, `${fmt(countyBook.value.length / 1024)} KB`, `${fmt(countyBook.ms)} ms`, `${fmt(countyBook.heapStartMb)} → ${fmt(countyBook.heapPeakMb)} MB`],

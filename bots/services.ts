@@ -3,6 +3,7 @@ import type { Clock } from "../src/clock";
 import type { OwedCallouts } from "../src/domain/callouts/owed";
 import type { ConversationService } from "../src/domain/conversations";
 import type { DutyService } from "../src/domain/duty";
+import type { DigestService } from "../src/domain/digest";
 import type { HazardService } from "../src/domain/hazards";
 import type { HazardPicks } from "../src/domain/hazards/picks";
 import type { InspectionService } from "../src/domain/inspections";
@@ -37,4 +38,6 @@ export interface BotServices {
   tips: TipService;
   /** 值班, 到岗签到, 交接班; absent where the duty feature is not built (flow tests of other areas). */
   duty?: DutyService;
+  /** 简报设置: a leader's own digest on/off and hour (absent where the digest feature is not built, e.g. some tests). */
+  digests?: Pick<DigestService, "choice" | "setChoice" | "defaultHour">;
 }

@@ -129,6 +129,7 @@ const envSchema = z.object({
   DIGEST_HOUR: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "应在 0–23 之间").max(23, "应在 0–23 之间").default(8),
   DIGEST_RECIPIENTS: mobileList,
   REPORT_RECIPIENTS: mobileList,
+  PUBLIC_BASE_URL: optionalString.pipe(z.string().url("应为 http(s):// 开头的地址，例如 https://anshao.example.gov.cn").optional()),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "至少 16 个字符").optional()),
   RETENTION_DAYS: positiveInt.default(30),
 });
@@ -273,7 +274,13 @@ export function loadConfig(env: Env = process.env) {
       quietHours: e.QUIET_HOURS,
     }),
     /** 每日简报 (DIGEST_HOUR, DIGEST_RECIPIENTS) and the monthly report's recipients (REPORT_RECIPIENTS). */
-    digest: Object.freeze({ hour: e.DIGEST_HOUR, recipients: Object.freeze(e.DIGEST_RECIPIENTS), reportRecipients: Object.freeze(e.REPORT_RECIPIENTS) }),
+    digest: Object.freeze({
+      hour: e.DIGEST_HOUR,
+      recipients: Object.freeze(e.DIGEST_RECIPIENTS),
+      reportRecipients: Object.freeze(e.REPORT_RECIPIENTS),
+      /** PUBLIC_BASE_URL: where people reach the server; the digest links to its admin dashboard. */
+      dashboardUrl: e.PUBLIC_BASE_URL ? `${e.PUBLIC_BASE_URL.replace(/\/+$/, "")}/admin/` : null,
+    }),
     console: Object.freeze({
       /**
        * The local console messenger (/console). On by default in the embedded mode without WeChat

@@ -2,6 +2,7 @@ import { Digest } from "../db/entities/Digest";
 import { DigestSetting } from "../db/entities/DigestSetting";
 import { DigestService } from "../domain/digest";
 import { digestRoutes } from "../http/routes/digests";
+import { digestSettingsFlow } from "../../bots/flows/digestSettings";
 import { digestTick } from "../../jobs/digest.job";
 import { defineFeature } from "./feature";
 import { quotasFeature } from "./quotas";
@@ -11,9 +12,11 @@ export const digestFeature = defineFeature({
   name: "digest",
   needs: { quotas: quotasFeature },
   services: ({ db, clock, outbox, channels, config }, { quotas }) => ({
-    digests: new DigestService({ db, clock, outbox, channels, quotas: quotas.quotas, config: { hour: config.digest.hour, recipients: config.digest.recipients } }),
+    digests: new DigestService({ db, clock, outbox, channels, quotas: quotas.quotas, config: { hour: config.digest.hour, recipients: config.digest.recipients, dashboardUrl: config.digest.dashboardUrl } }),
   }),
   entities: [Digest, DigestSetting],
   routes: ({ digests }, { db, clock }) => [digestRoutes({ db, clock, digests })],
+  flows: [digestSettingsFlow],
+  botServices: ({ digests }) => ({ digests }),
   jobs: ({ digests }) => [digestTick(digests)],
 });

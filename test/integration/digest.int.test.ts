@@ -1,8 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/app";
+import { dingtalkMarkdown } from "../../src/channels/dingtalk/markdown";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
-import { bytesOf, composeDigest, DigestService, MARKDOWN_LIMIT_BYTES } from "../../src/domain/digest";
+import { bytesOf, composeDigest, DigestService, type DutySource, MARKDOWN_LIMIT_BYTES } from "../../src/domain/digest";
 import { OutboxService } from "../../src/domain/outbox";
 import { QuotaService } from "../../src/domain/quotas";
 import { digestRoutes } from "../../src/http/routes/digests";
@@ -29,7 +30,7 @@ const CHIEF_DIGEST = `**每日简报｜青禾县应急管理局｜2026-03-03（�
 叫应：昨日 1 次，叫应率 67%（2/3）
 - 暴雨红色预警叫应：67%（2/3）
 **三、今日值班**
-值班功能尚未启用，暂无带班领导和值班签到数据。
+值班功能未启用，暂无带班领导和值班签到数据。
 **四、单位排名**
 （逾期隐患少者在前，其次近 7 日巡查多者在前）
 1. 西河街道：逾期 0，巡查 0
@@ -141,9 +142,51 @@ describe(`daily digest content (${backend()})`, () => {
     // The summaries stay: the red count, the numbers, the duty section and 末位.
     expect(kept).toContain('<font color="warning">逾期重大隐患/挂牌督办 61 项</font>');
     expect(kept).toContain("隐患：新增 2 项（重大 1、一般 1），销号 1 项，当前逾期 63 项");
-    expect(kept).toContain("值班功能尚未启用，暂无带班领导和值班签到数据。");
+    expect(kept).toContain("值班功能未启用，暂无带班领导和值班签到数据。");
     expect(kept).toContain('<font color="warning">末位：南川镇</font>');
     // The red items come first among what is kept: the most overdue are listed.
     expect(kept[3]).toMatch(/^- YH-2026-\d{6} 西河化工园区管理有限公司（重大） 逾期 26 天$/);
+
+    // With DingTalk on, the text still fits once DingTalk's line breaks are written, and loses only more detail lines.
+    const dingtalk = composeDigest(p.figures, { lineBreakBytes: 2 });
+    expect(Buffer.byteLength(dingtalkMarkdown(dingtalk), "utf8")).toBeLessThanOrEqual(MARKDOWN_LIMIT_BYTES);
+    // (Without that room the WeChat Work text would be too long for DingTalk.)
+    expect(Buffer.byteLength(dingtalkMarkdown(p.markdown), "utf8")).toBeGreaterThan(MARKDOWN_LIMIT_BYTES);
+    expect(dingtalk.split("\n").every((l) => full.includes(l) || /^另有 \d+ 项未列出/.test(l))).toBe(true);
+
+    // With the dashboard link, it still closes the text, after the footer, within the limit.
+    const linked = composeDigest(p.figures, { dashboardUrl: "https://anshao.example.gov.cn/admin/" }).split("\n");
+    expect(Buffer.byteLength(linked.join("\n"), "utf8")).toBeLessThanOrEqual(MARKDOWN_LIMIT_BYTES);
+    expect(linked.slice(-2)).toEqual([expect.stringMatching(/^另有 \d+ 项未列出，详见安哨后台。$/), "[打开安哨后台查看详情](https://anshao.example.gov.cn/admin/)"]);
+  });
+
+  it("fills the duty section and the red items from the duty feature when it is on, and links to the dashboard", async () => {
+    const asked: unknown[] = [];
+    const duty: DutySource = {
+      async today(scope, day, asOf) {
+        asked.push({ scope, day, asOf: asOf.toISOString() });
+        return {
+          leaders: [
+            { name: "宋志刚", unit: "东岭镇", hours: "08:00–次日 08:00" },
+            { name: "周建国", unit: "青禾县应急管理局", hours: "08:00–18:00" },
+          ],
+          missedCheckIns: [{ name: "唐亮", unit: "东岭镇", hours: "03-02 20:00–次日 08:00" }],
+        };
+      },
+    };
+    const { db } = stores;
+    const clock = county.clock;
+    const withDuty = new DigestService({ db, clock, outbox: new OutboxService({ db, clock, quietHours: "21:00-08:00" }), quotas: new QuotaService({ db, clock }), channels: ["wecom"], config: { hour: 8, recipients: [], dashboardUrl: "https://anshao.example.gov.cn/admin/" }, duty });
+    const leader = await county.person("宋志刚");
+    const p = await withDuty.preview(leader.id, "2026-03-03");
+    const town = await county.unit("QH-DL");
+    expect(asked).toEqual([{ scope: { unitId: town.id, unitPath: town.path }, day: "2026-03-03", asOf: "2026-03-03T00:00:00.000Z" }]);
+    const lines = p.markdown.split("\n");
+    expect(lines.slice(1, 4)).toEqual(["**一、需立即处理**", '<font color="warning">值班未签到 1 人次</font>', "- 唐亮（东岭镇，03-02 20:00–次日 08:00）"]);
+    const duties = lines.indexOf("**三、今日值班**");
+    expect(lines.slice(duties, duties + 4)).toEqual(["**三、今日值班**", "带班领导 2 人：", "- 宋志刚（东岭镇，08:00–次日 08:00）", "- 周建国（青禾县应急管理局，08:00–18:00）"]);
+    expect(lines[lines.length - 1]).toBe("[打开安哨后台查看详情](https://anshao.example.gov.cn/admin/)");
+    expect(p.figures.duty?.missedCheckIns).toHaveLength(1);
+    expect(p.markdown).not.toContain("值班功能未启用");
   });
 });

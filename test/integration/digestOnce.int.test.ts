@@ -60,6 +60,12 @@ describe(`digest exactly once per leader and day (${backend()})`, () => {
     const deliveries = await stores.db.manager.find(OutboxDelivery, { where: messages.map((m) => ({ messageId: m.id })) });
     expect(deliveries).toHaveLength(LEADERS - 2);
     expect(deliveries.every((d) => d.channel === "wecom" && d.status === "pending")).toBe(true);
+    // Monday 03-02 had no run at all: this week's 周调度 goes out now, once, late and saying so.
+    const weeklyRows = await digestsOf("2026-03-02", "weekly");
+    expect(weeklyRows).toHaveLength(LEADERS - 2);
+    expect(weeklyRows.every((r) => r.late && r.dueAt.toISOString() === "2026-03-02T00:00:00.000Z")).toBe(true);
+    const weeklyText = JSON.parse((await stores.db.manager.findOneByOrFail(OutboxMessage, { id: weeklyRows[0]?.outboxMessageId as number })).payload) as { markdown: string };
+    expect(weeklyText.markdown.split("\n")[0]).toMatch(/^\*\*周调度｜.+｜02-23 至 03-01\*\*（迟发，原定 03-02 08:00）$/);
 
     // A restart at 08:05: a new instance finds today's digests already sent.
     county.clock.set("2026-03-03T00:05:00Z");
@@ -68,7 +74,7 @@ describe(`digest exactly once per leader and day (${backend()})`, () => {
     // Down from before 10:00 until 10:40: 王芳's digest goes out late, once, and says so.
     county.clock.set("2026-03-03T02:40:00Z");
     const restarted = instance(second);
-    expect(await restarted.runDue()).toEqual({ sent: 1, late: 1, weekly: 0 });
+    expect(await restarted.runDue()).toEqual({ sent: 1, late: 1, weekly: 1 }); // her 周调度 too, due at her hour
     expect(await restarted.runDue()).toEqual({ sent: 0, late: 0, weekly: 0 });
     const late = (await digestsOf("2026-03-03")).find((r) => r.personId === wangfang.id);
     expect(late).toMatchObject({ late: true, dueAt: new Date("2026-03-03T02:00:00Z") });

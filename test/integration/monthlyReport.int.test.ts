@@ -6,7 +6,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { createApp } from "../../src/app";
 import { formatLocal } from "../../src/clock";
-import { OutboxMessage } from "../../src/db/entities";
+import { Enterprise, OutboxMessage, Person } from "../../src/db/entities";
 import { issueApiToken } from "../../src/domain/auth/apiTokens";
 import { HazardService } from "../../src/domain/hazards";
 import { InspectionService } from "../../src/domain/inspections";
@@ -163,6 +163,51 @@ describe(`monthly report, seed 004's 四个清单 (${backend()})`, () => {
 
     expect(book.getWorksheet("隐患清单")?.getColumn(8).width).toBeGreaterThanOrEqual(30);
     expect(book.getWorksheet("排查清单")?.getColumn(2).width).toBeGreaterThanOrEqual(16);
+  });
+
+  it.each([
+    ["QH", "2026-03"],
+    ["QH-DL", "2026-03"],
+  ])("has in %s's %s 清单 every cell equal to what the hazard and inspection APIs say of the same record", async (code, month) => {
+    const book = await workbook(code, month);
+    const unitId = (await county.unit(code)).id;
+    const range = `unitId=${unitId}&from=${month}-01&to=${month}-31&pageSize=100`;
+    type Ref = { id: number; name: string } | null;
+    type Label = { code: string; label: string };
+    type HazardJson = {
+      id: number; number: string; category: string; description: string; reportedAt: string; closedAt: string | null; overdue: boolean; listedForSupervision: boolean;
+      unit: Ref; enterprise: Ref; location: { text: string | null }; level: Label; state: Label; source: Label;
+      owner: Ref; supervisor: Ref; verifier: Ref; reporter: Ref; fivePoints: { measures: string | null; funds: string | null; deadline: string | null };
+    };
+    type InspectionJson = { id: number; checkedInAt: string; unit: Ref; inspector: Ref; enterprise: Ref; kind: Label; result: Label; note: string | null };
+    const hazards = ((await api(`/api/hazards?${range}`)).data as unknown as HazardJson[]).sort((a, b) => a.id - b.id);
+    const inspections = ((await api(`/api/inspections?${range}`)).data as unknown as InspectionJson[]).sort((a, b) => a.id - b.id);
+    expect(hazards.length).toBeGreaterThan(0);
+    expect(inspections.length).toBeGreaterThan(0);
+    const at = (iso: string | null) => (iso ? formatLocal(new Date(iso)) : "");
+    const name = (r: Ref) => r?.name ?? "";
+    const place = (h: HazardJson) => h.enterprise?.name ?? h.location.text ?? "";
+    // 行政负责人 is the enterprise's, which the hazard API does not carry: read from the directory.
+    const adminOwner = async (h: HazardJson) => {
+      if (!h.enterprise) return "";
+      const e = await stores.db.manager.findOneByOrFail(Enterprise, { id: h.enterprise.id });
+      return e.adminOwnerId === null ? "" : (await stores.db.manager.findOneByOrFail(Person, { id: e.adminOwnerId })).name;
+    };
+    // Blank cells read back as nothing; the sheets' rows are compared whole, header length each.
+    const cells = (sheet: string) => {
+      const rows = rowsOf(book, sheet);
+      const width = (rows[0] as unknown[]).length;
+      return rows.slice(1).map((r) => Array.from({ length: width }, (_, i) => (r[i] === undefined || r[i] === null ? "" : r[i])));
+    };
+    expect(cells("排查清单")).toEqual(inspections.map((i, n) => [n + 1, at(i.checkedInAt), name(i.unit), name(i.inspector), name(i.enterprise), i.kind.label, i.result.label, i.note ?? ""]));
+    expect(cells("隐患清单")).toEqual(
+      hazards.map((h, n) => [n + 1, h.number, at(h.reportedAt), name(h.unit), place(h), h.category, h.level.label, h.description, h.source.label, h.listedForSupervision ? "是" : "否"]),
+    );
+    expect(cells("整改清单")).toEqual(
+      hazards.map((h, n) => [n + 1, h.number, h.fivePoints.measures ?? "", h.fivePoints.funds ?? "", at(h.fivePoints.deadline), h.state.label, at(h.closedAt), h.overdue ? "是" : "否"]),
+    );
+    const owners = await Promise.all(hazards.map(adminOwner));
+    expect(cells("责任清单")).toEqual(hazards.map((h, n) => [n + 1, h.number, place(h), name(h.owner), name(h.supervisor), owners[n], name(h.verifier), name(h.reporter)]));
   });
 
   it("refuses a malformed month (400) and an unknown unit (404) before writing anything", async () => {

@@ -1,4 +1,4 @@
-import { OutboxDelivery, OutboxMessage } from "../../src/db/entities";
+import { OutboxDelivery, OutboxMessage, Person } from "../../src/db/entities";
 import { OutboxService } from "../../src/domain/outbox";
 import { QuotaNudges } from "../../src/domain/quotas";
 import { backend, openTestStores, type TestStores } from "../support/backend";
@@ -51,5 +51,23 @@ describe(`日周月 reminders late in the period (${backend()})`, () => {
     expect(await nudges.runDue()).toBe(0);
     const texts = await sentFor("quota:month:2026-03");
     expect(texts).toContain("**日周月任务提醒**\n本月（2026-03）您的检查任务还差 1 次：\n- 行政负责人：每月至少 2 家本人负责的企业，已完成 1\n请在月底前完成巡查打卡。");
+  });
+
+  it("reminds those who have not checked each of their own enterprises this half-year once, from 15 June 16:00", async () => {
+    county.clock.set("2026-06-15T07:59:00Z"); // Monday 15:59
+    expect(await nudges.runDue()).toBe(0);
+    county.clock.set("2026-06-15T08:00:00Z");
+    const sent = await nudges.runDue();
+    expect(sent).toBeGreaterThan(0);
+    expect(await nudges.runDue()).toBe(0);
+    county.clock.set("2026-06-22T08:00:00Z"); // a week later, the same half: nothing new
+    expect(await nudges.runDue()).toBe(0);
+    const texts = await sentFor("quota:half:2026-H1");
+    expect(texts).toHaveLength(sent);
+    // 宋志刚 answers for 8 active enterprises and has checked 石桥加油站 (03-20) only.
+    expect(texts).toContain("**日周月任务提醒**\n本半年（1–6 月）您的检查任务还差 7 次：\n- 行政负责人：每半年检查本人负责的每一家企业，已完成 1\n请在半年结束前检查完本人负责的每一家企业。");
+    const to = await stores.db.manager.createQueryBuilder(OutboxDelivery, "d").innerJoin(OutboxMessage, "m", "m.id = d.message_id").where("m.source = :s", { s: "quota:half:2026-H1" }).getMany();
+    const people = await Promise.all(to.map((d) => stores.db.manager.findOneByOrFail(Person, { id: d.personId as number })));
+    expect(people.every((p) => p.roles.includes("admin_owner") || p.roles.includes("dept_supervisor"))).toBe(true);
   });
 });

@@ -103,6 +103,30 @@ describe(`日周月 quotas and 分级监管 frequency (${backend()})`, () => {
     expect(JSON.stringify(bad.json)).toContain("月数应在 1–24 之间");
   });
 
+  it("asks a 行政负责人 to check every one of their own enterprises each half-year, judged in June and as 2026-H1, split at Shanghai midnight", async () => {
+    await county.inspection("宋志刚", "龙井峡景区", "2026-06-30T15:59:00Z", "supervision"); // 06-30 23:59: the first half
+    await county.inspection("宋志刚", "东岭客运站", "2026-06-30T16:00:00Z", "supervision"); // 07-01 00:00: the second
+    await county.inspection("宋志刚", "青石社区养老服务中心", "2025-12-31T15:59:00Z", "supervision"); // 2025-12-31 23:59: last year
+    // His own active enterprises in 东岭镇: 8 (龙井茶叶加工厂 has closed down and is not asked for).
+    const halfRule = "行政负责人：每半年检查本人负责的每一家企业";
+    const h1 = await personIn("QH-DL", "2026-H1", "宋志刚");
+    expect(h1?.items.find((i) => i.window === "2026-H1")).toEqual({ rule: halfRule, window: "2026-H1", required: 8, done: 3 });
+    // Six months of two each (done: February 1, March 2, June 1) and the half-year's 8 (done 3).
+    expect(h1).toMatchObject({ required: 20, done: 7, missing: 13 });
+    expect(await personIn("QH-DL", "2026-06", "宋志刚")).toMatchObject({ required: 10, done: 4, missing: 6 });
+    const may = await personIn("QH-DL", "2026-05", "宋志刚");
+    expect(may?.items.map((i) => i.window)).toEqual(["2026-05"]);
+    expect((await personIn("QH-DL", "2026-H2", "宋志刚"))?.items.find((i) => i.window === "2026-H2")).toMatchObject({ required: 8, done: 1 });
+    expect((await personIn("QH-DL", "2025-12", "宋志刚"))?.items.find((i) => i.window === "2025-H2")).toMatchObject({ required: 8, done: 1 });
+
+    // A role holds one rule per period: removing the half-year rule leaves the monthly one.
+    const res = await fetch(`${base}/api/quotas/rules/admin_owner`, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ period: "half_year", required: 0 }) });
+    expect(res.status).toBe(200);
+    const rules = ((await res.json()) as { data: { role: string; period: string }[] }).data;
+    expect(rules.filter((r) => r.role === "admin_owner").map((r) => r.period)).toEqual(["month"]);
+    expect(await personIn("QH-DL", "2026-06", "宋志刚")).toMatchObject({ required: 2, done: 1 });
+  });
+
   it("refuses an unknown period or unit in Chinese", async () => {
     const bad = await get("/api/quotas?unit=QH-DL&period=2026-13");
     expect(bad.status).toBe(400);

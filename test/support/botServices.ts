@@ -7,9 +7,11 @@ import type { Clock } from "../../src/clock";
 import type { Database } from "../../src/db/Database";
 import { OwedCallouts } from "../../src/domain/callouts/owed";
 import { ConversationService } from "../../src/domain/conversations";
+import { DigestService } from "../../src/domain/digest";
 import { HazardService } from "../../src/domain/hazards";
 import { HazardPicks } from "../../src/domain/hazards/picks";
 import { InspectionService } from "../../src/domain/inspections";
+import { QuotaService } from "../../src/domain/quotas";
 import { TipKeys, TipService } from "../../src/domain/tips";
 import type { OutboxService } from "../../src/domain/outbox";
 import { LocalMediaStore } from "../../src/media/localMediaStore";
@@ -30,7 +32,8 @@ export function botServicesFor(db: Database, clock: Clock, outbox: OutboxService
   };
   const inspections = new InspectionService({ db, clock, media, config: { farMetres: 500 } });
   const tips = new TipService({ db, outbox, clock, keys: TipKeys.ephemeral(), channels });
-  return { ...botQueriesFor(db, clock, outbox, channels), clock, hazards, inspections, tips, media, channels, inboundMedia };
+  const digests = new DigestService({ db, clock, outbox, quotas: new QuotaService({ db, clock }), channels, config: { hour: 8, recipients: [] } });
+  return { ...botQueriesFor(db, clock, outbox, channels), clock, hazards, inspections, tips, digests, media, channels, inboundMedia };
 }
 
 /** The domain services the engine and the flows read through, for tests that build the rest themselves. */

@@ -19,9 +19,26 @@ describe("the county's calendar for quotas and digests", () => {
   it("reads ISO weeks, across the new year, and refuses what is not a week or a month", () => {
     expect(parsePeriod("2026-W01").mondays).toEqual(["2025-12-29"]);
     expect(parsePeriod("2026-W53").label).toBe("2026-W53");
-    expect(parsePeriod("2026-W10")).toMatchObject({ kind: "week", month: "2026-03", mondays: ["2026-03-02"] });
+    expect(parsePeriod("2026-W10")).toMatchObject({ kind: "week", months: ["2026-03"], mondays: ["2026-03-02"], half: null });
     expect(() => parsePeriod("2025-W53")).toThrow("周期应为");
     expect(() => parsePeriod("2026-13")).toThrow("周期应为");
+    expect(() => parsePeriod("2026-H3")).toThrow("周期应为");
+  });
+
+  it("reads half-years: January–June and July–December in Shanghai time, judged in the month that ends them", () => {
+    const h1 = parsePeriod("2026-H1");
+    expect(h1).toMatchObject({ kind: "half_year", label: "2026-H1", months: ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"] });
+    expect(h1.span.from.toISOString()).toBe("2025-12-31T16:00:00.000Z");
+    expect(h1.span.to.toISOString()).toBe("2026-06-30T16:00:00.000Z");
+    // 2026-01-05 is the first Monday in January; the week of 2026-06-29 belongs to June.
+    expect([h1.mondays[0], h1.mondays[h1.mondays.length - 1]]).toEqual(["2026-01-05", "2026-06-29"]);
+    const h2 = parsePeriod("2026-H2");
+    expect(h2.span.from.toISOString()).toBe("2026-06-30T16:00:00.000Z");
+    expect(h2.span.to.toISOString()).toBe("2026-12-31T16:00:00.000Z");
+    expect(h1.mondays.length + h2.mondays.length).toBe(52);
+    expect(monthWindow("2026-05").half).toBeNull();
+    expect(monthWindow("2026-06").half?.label).toBe("2026-H1");
+    expect(monthWindow("2026-12").half?.label).toBe("2026-H2");
   });
 
   it("adds calendar months as people count them, clamping to the month's end", () => {

@@ -41,3 +41,20 @@ describe("work notification bodies", () => {
     expect((error as ChannelError).retryable).toBe(false);
   });
 });
+
+describe("WeChat Work markdown on DingTalk", () => {
+  it("keeps each line of a digest on its own line and colours 需立即处理 with a hex colour", () => {
+    const digest = ["**每日简报｜东岭镇｜2026-03-03（周二）**", "**一、需立即处理**", '<font color="warning">逾期重大隐患/挂牌督办 1 项</font>', "- YH-2026-000001 东岭化工 逾期 11 天", "- YH-2026-000002 石桥加油站 逾期 4 天", "**二、昨日数据（03-02）**"].join("\n");
+    const msg = toWorkNotice({ kind: "markdown", markdown: digest });
+    if (msg.msgtype !== "markdown") throw new Error("not markdown");
+    expect(msg.markdown.text.split("\n")).toEqual([
+      "**每日简报｜东岭镇｜2026-03-03（周二）**  ",
+      "**一、需立即处理**  ",
+      '<font color="#FF6600">逾期重大隐患/挂牌督办 1 项</font>',
+      "- YH-2026-000001 东岭化工 逾期 11 天",
+      "- YH-2026-000002 石桥加油站 逾期 4 天  ",
+      "**二、昨日数据（03-02）**",
+    ]);
+    expect(msg.markdown.title).toBe("每日简报｜东岭镇｜2026-03-03（");
+  });
+});

@@ -1,4 +1,5 @@
 import { ChannelError, type Card, type OutboundMessage } from "../channel";
+import { dingtalkMarkdown } from "./markdown";
 
 /** The `msg` of a work notification (PROTOCOLS §3.6). */
 export type WorkNoticeMsg = { msgtype: "text"; text: { content: string } } | { msgtype: "markdown"; markdown: { title: string; text: string } };
@@ -16,7 +17,7 @@ export function toWorkNotice(message: OutboundMessage): WorkNoticeMsg {
     case "text":
       return { msgtype: "text", text: { content: message.text } };
     case "markdown":
-      return markdown(firstLine(message.markdown), message.markdown);
+      return markdown(firstLine(message.markdown), dingtalkMarkdown(message.markdown));
     case "textcard":
       return markdown(message.title, `### ${message.title}\n\n${message.description}\n\n[${message.buttonText ?? "查看详情"}](${message.url})`);
     case "news":

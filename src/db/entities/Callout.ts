@@ -6,6 +6,7 @@ import { Person } from "./Person";
 /** A 叫应 campaign: one warning that every named recipient must answer. */
 @Entity("callouts")
 @Index("idx_callouts_state_deadline", ["state", "deadlineAt"])
+@Index("idx_callouts_sent", ["sentAt"])
 export class Callout {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

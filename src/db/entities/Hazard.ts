@@ -12,6 +12,10 @@ import { Person } from "./Person";
 @Index("idx_hazards_state_deadline", ["state", "deadline"])
 @Index("idx_hazards_unit", ["unitId"])
 @Index("idx_hazards_enterprise_category", ["enterpriseId", "category"])
+@Index("idx_hazards_unit_reported", ["unitId", "reportedAt"])
+@Index("idx_hazards_reported", ["reportedAt"])
+@Index("idx_hazards_closed", ["closedAt"])
+@Index("idx_hazards_unit_state_deadline", ["unitId", "state", "deadline"])
 export class Hazard {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

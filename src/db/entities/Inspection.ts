@@ -11,6 +11,7 @@ import { Person } from "./Person";
 @Index("idx_inspections_inspector_at", ["inspectorId", "checkedInAt"])
 @Index("idx_inspections_enterprise_at", ["enterpriseId", "checkedInAt"])
 @Index("idx_inspections_unit_at", ["unitId", "checkedInAt"])
+@Index("idx_inspections_at", ["checkedInAt"])
 export class Inspection {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

@@ -3,7 +3,7 @@ import { bool } from "../columns";
 
 /** 日周月: how many check-ins a role owes per period (editable data; the migration writes the seeds' defaults). */
 @Entity("quota_rules")
-@Index("uq_quota_rules_role", ["role"], { unique: true })
+@Index("uq_quota_rules_role_period", ["role", "period"], { unique: true })
 export class QuotaRule {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;
@@ -12,8 +12,8 @@ export class QuotaRule {
   @Column({ type: "varchar", length: 32 })
   role: string;
 
-  /** `week` or `month`. */
-  @Column({ type: "varchar", length: 8 })
+  /** `week`, `month` or `half_year` (January–June, July–December). */
+  @Column({ type: "varchar", length: 12 })
   period: string;
 
   @Column({ type: "integer" })
@@ -26,4 +26,8 @@ export class QuotaRule {
   /** Counts distinct enterprises the person answers for (行政/行业部门监管负责人), not check-ins. */
   @Column({ name: "own_enterprises", type: "boolean", transformer: bool })
   ownEnterprises: boolean;
+
+  /** Every one of the person's own enterprises, each at least once (the half-year rule): `required` is their number. */
+  @Column({ name: "each_enterprise", type: "boolean", transformer: bool })
+  eachEnterprise: boolean;
 }

@@ -15,6 +15,7 @@ import { Person } from "./Person";
 @Index("idx_tips_state_due", ["state", "dueAt"])
 @Index("idx_tips_handler", ["handlerId"])
 @Index("idx_tips_reporter_lookup", ["reporterLookup"])
+@Index("idx_tips_reported", ["reportedAt"])
 export class Tip {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

@@ -7,8 +7,9 @@ import { Person } from "../../db/entities";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { type OutboxService, resolveRecipients } from "../outbox";
 import type { QuotaService } from "../quotas";
-import { atHour, isDay, isoWeekday, localDay, localHour } from "../quotas/calendar";
-import { bytesOf, composeDigest } from "./compose";
+import { atHour, isDay, localDay, localHour, mondayOf } from "../quotas/calendar";
+import { bytesOf, type ComposeOptions, composeDigest } from "./compose";
+import type { DutySource } from "./duty";
 import { type DigestFigures, digestFigures } from "./figures";
 import { choiceOf, choicesOf, type DigestChoice, saveChoice } from "./settings";
 import { digestRecipients, scopeOf, unitOf } from "./scope";
@@ -19,6 +20,8 @@ export interface DigestConfig {
   hour: number;
   /** DIGEST_RECIPIENTS: mobiles of people who get a digest without holding a leader's role. */
   recipients: readonly string[];
+  /** The admin dashboard's address for the digest's closing link (PUBLIC_BASE_URL + /admin/); null: no link. */
+  dashboardUrl?: string | null;
 }
 
 export interface DigestServiceDeps {
@@ -28,6 +31,8 @@ export interface DigestServiceDeps {
   quotas: QuotaService;
   channels: readonly ChannelId[];
   config: DigestConfig;
+  /** Today's duty for the duty section; absent until the duty feature provides it. */
+  duty?: DutySource | null;
 }
 
 /** A digest as built for one leader and day, before or without sending. */
@@ -46,6 +51,9 @@ export interface DigestRun {
   late: number;
   weekly: number;
 }
+
+/** What DingTalk adds to each line break (two spaces: src/channels/dingtalk/markdown.ts). */
+const DINGTALK_LINE_BREAK_BYTES = 2;
 
 /** A tick more than this after the hour means the digest went out late (a missed tick, a restart). */
 const LATE_AFTER_MS = 15 * 60_000;
@@ -71,19 +79,21 @@ export class DigestService {
     // A past day reads as it stood at its hour; today and later as things stand now.
     const asOf = due < now ? due : now;
     const figures = await this.figures(person, date, asOf);
-    const markdown = composeDigest(figures);
+    const markdown = composeDigest(figures, this.composeOptions());
     return { personId, name: person.name, day: date, markdown, bytes: bytesOf(markdown), figures };
   }
 
-  /** Sends every digest that is due and not yet sent today (and on Mondays the weekly 调度 summary). */
+  /** Sends every digest that is due and not yet sent today, and the week's 调度 summary not yet sent (due on Monday). */
   async runDue(now: Date = this.deps.clock.now()): Promise<DigestRun> {
     const day = localDay(now);
     const hour = localHour(now);
+    const monday = mondayOf(day);
     const manager = this.deps.db.manager;
     const [people, choices, done] = await Promise.all([
       digestRecipients(manager, this.deps.config.recipients),
       choicesOf(manager),
-      manager.find(Digest, { where: { day }, select: { personId: true, kind: true } }),
+      // Today's daily digests, and this week's 周调度 (kept under its Monday).
+      manager.find(Digest, { where: [{ day, kind: "daily" }, { day: monday, kind: "weekly" }], select: { personId: true, kind: true } }),
     ]);
     const sent = new Set(done.map((d) => `${d.kind}:${d.personId}`));
     const run: DigestRun = { sent: 0, late: 0, weekly: 0 };
@@ -102,25 +112,34 @@ export class DigestService {
       if (!sent.has(`daily:${person.id}`)) {
         const late = now.getTime() - dueAt.getTime() > LATE_AFTER_MS;
         const figures = await once(daily, person.unitId, () => this.figures(person, day, now));
-        const markdown = composeDigest(figures, late ? { late: { dueHour } } : {});
+        const markdown = composeDigest(figures, { ...this.composeOptions(), late: late ? { dueHour } : undefined });
         if (await this.send(person, day, "daily", dueAt, now, late, markdown)) {
           run.sent++;
           if (late) run.late++;
         }
       }
-      if (isoWeekday(day) === 1 && !sent.has(`weekly:${person.id}`)) {
-        const figures = await once(weekly, person.unitId, () => this.weekly(person, day, now));
-        if (await this.send(person, day, "weekly", dueAt, now, false, composeWeekly(figures))) run.weekly++;
+      // The week's 周调度 goes out on Monday with the digest; a Monday missed altogether sends it on the next run, late.
+      if (!sent.has(`weekly:${person.id}`)) {
+        const weeklyDue = atHour(monday, dueHour);
+        const lateWeekly = now.getTime() - weeklyDue.getTime() > LATE_AFTER_MS;
+        const figures = await once(weekly, person.unitId, () => this.weekly(person, monday, now));
+        if (await this.send(person, monday, "weekly", weeklyDue, now, lateWeekly, composeWeekly(figures, lateWeekly ? { dueHour } : undefined))) run.weekly++;
       }
     }
     return run;
   }
 
-  /** The 周调度 summary `personId` gets on the Monday `day`: last week against the week before. */
+  /** The 周调度 summary `personId` gets on the Monday of `day`'s week: last week against the week before. */
   async weeklyPreview(personId: number, day: string): Promise<{ markdown: string; figures: WeeklyFigures }> {
     const person = await this.deps.db.manager.findOneByOrFail(Person, { id: personId });
-    const figures = await this.weekly(person, day, this.deps.clock.now());
+    // Any day reads as its week's Monday, when the summary goes out.
+    const figures = await this.weekly(person, mondayOf(day), this.deps.clock.now());
     return { markdown: composeWeekly(figures), figures };
+  }
+
+  /** DIGEST_HOUR: the hour a leader without their own gets the digest. */
+  get defaultHour(): number {
+    return this.deps.config.hour;
   }
 
   choice(personId: number): Promise<DigestChoice> {
@@ -139,9 +158,14 @@ export class DigestService {
     if (actor.id !== personId && !actor.roles.includes("admin")) throw Forbidden("只能查看或设置本人的每日简报（管理员除外）", "digest_forbidden");
   }
 
+  /** The dashboard link, and room for DingTalk's line breaks when that channel is on. */
+  private composeOptions(): ComposeOptions {
+    return { dashboardUrl: this.deps.config.dashboardUrl, lineBreakBytes: this.deps.channels.includes("dingtalk") ? DINGTALK_LINE_BREAK_BYTES : 0 };
+  }
+
   private async figures(person: Person, day: string, asOf: Date): Promise<DigestFigures> {
     const unit = await unitOf(this.deps.db.manager, person);
-    return digestFigures(this.deps.db.manager, scopeOf(unit), day, asOf, this.deps.quotas);
+    return digestFigures(this.deps.db.manager, scopeOf(unit), day, asOf, this.deps.quotas, this.deps.duty ?? null);
   }
 
   private async weekly(person: Person, day: string, asOf: Date): Promise<WeeklyFigures> {

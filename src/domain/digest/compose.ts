@@ -1,4 +1,5 @@
 import { isoWeekday } from "../quotas/calendar";
+import type { DutyShiftLine } from "./duty";
 import type { DigestFigures, HazardLine } from "./figures";
 
 /** WeChat Work's limit for a markdown message, in UTF-8 bytes. */
@@ -23,6 +24,13 @@ export interface ComposeOptions {
   /** The digest went out well after its hour: said in the title. */
   late?: { dueHour: number };
   limitBytes?: number;
+  /**
+   * Bytes a line break may grow by on the way: DingTalk ends each line with two spaces
+   * (src/channels/dingtalk/markdown.ts), so with DingTalk on the text must fit with those too.
+   */
+  lineBreakBytes?: number;
+  /** The admin dashboard's address (PUBLIC_BASE_URL + /admin/), when the deployment has one. */
+  dashboardUrl?: string | null;
 }
 
 /** The digest's markdown: red items first, then yesterday in numbers, today's duty and the ranking. */
@@ -35,13 +43,24 @@ export function composeDigest(f: DigestFigures, options: ComposeOptions = {}): s
   keep(`**每日简报｜${f.unit.name}｜${f.day}（${WEEKDAYS[isoWeekday(f.day)]}）**${lateNote}`);
 
   keep("**一、需立即处理**");
-  const redCount = f.red.hazardCount + f.red.unanswered.length;
-  if (redCount === 0) keep("无逾期重大隐患、挂牌督办隐患和未回复的叫应。");
+  const missed = f.duty?.missedCheckIns ?? [];
+  const redCount = f.red.hazardCount + f.red.unanswered.length + missed.length;
+  if (redCount === 0) keep(f.duty ? "无逾期重大隐患、挂牌督办隐患、未回复的叫应和值班未签到。" : "无逾期重大隐患、挂牌督办隐患和未回复的叫应。");
   if (f.red.hazardCount) {
     keep(`<font color="warning">逾期重大隐患/挂牌督办 ${f.red.hazardCount} 项</font>`);
     for (const h of f.red.hazards) detail(`- ${hazardText(h)}`, 2);
   }
-  for (const c of f.red.unanswered) keep(`<font color="warning">叫应未回复</font>：${c.title}，${c.silent} 人未应答`);
+  const unanswered = f.red.unanswered;
+  if (unanswered.length === 1) keep(`<font color="warning">叫应未回复</font>：${unanswered[0]?.title}，${unanswered[0]?.silent} 人未应答`);
+  if (unanswered.length > 1) {
+    // Any number of campaigns: one summary line that always stays, each campaign a detail line.
+    keep(`<font color="warning">叫应未回复 ${unanswered.length} 次，共 ${unanswered.reduce((n, c) => n + c.silent, 0)} 人未应答</font>`);
+    for (const c of unanswered) detail(`- ${c.title}：${c.silent} 人未应答`, 2);
+  }
+  if (missed.length) {
+    keep(`<font color="warning">值班未签到 ${missed.length} 人次</font>`);
+    for (const s of missed) detail(`- ${shiftText(s)}`, 2);
+  }
 
   keep(`**二、昨日数据（${md(f.yesterday)}）**`);
   const h = f.hazards;
@@ -67,7 +86,12 @@ export function composeDigest(f: DigestFigures, options: ComposeOptions = {}): s
   }
 
   keep("**三、今日值班**");
-  keep("值班功能尚未启用，暂无带班领导和值班签到数据。");
+  if (!f.duty) keep(DUTY_OFF);
+  else if (f.duty.leaders.length === 0) keep("今日无带班领导排班。");
+  else {
+    keep(`带班领导 ${f.duty.leaders.length} 人：`);
+    for (const s of f.duty.leaders) detail(`- ${shiftText(s)}`, 4);
+  }
 
   keep("**四、单位排名**");
   if (!f.ranking) keep("本单位无下级镇街或村社区，不排名。");
@@ -77,7 +101,15 @@ export function composeDigest(f: DigestFigures, options: ComposeOptions = {}): s
     if (f.last.length) keep(`<font color="warning">末位：${f.last.join("、")}</font>`);
   }
   // Red hazards beyond the figures' list were never in the text: they count as left out too.
-  return fit(lines, options.limitBytes ?? MARKDOWN_LIMIT_BYTES, f.red.hazardCount - f.red.hazards.length);
+  const link = options.dashboardUrl ? `[打开安哨后台查看详情](${options.dashboardUrl})` : null;
+  return fit(lines, options.limitBytes ?? MARKDOWN_LIMIT_BYTES, f.red.hazardCount - f.red.hazards.length, link, options.lineBreakBytes ?? 0);
+}
+
+/** What the duty section says while no duty source is on. */
+export const DUTY_OFF = "值班功能未启用，暂无带班领导和值班签到数据。";
+
+function shiftText(s: DutyShiftLine): string {
+  return `${s.name}（${s.unit}，${s.hours}）`;
 }
 
 function hazardText(h: HazardLine): string {
@@ -87,15 +119,16 @@ function hazardText(h: HazardLine): string {
 /**
  * Leaves lines out, the most droppable first and the later before the earlier among equals, until
  * the text fits in `limit` bytes with a closing line saying how many were left out. Lines are
- * dropped whole, never cut.
+ * dropped whole, never cut. `last` (the dashboard link) always closes the text.
  */
-export function fit(lines: readonly Line[], limit: number, leftOut = 0): string {
-  const join = (ls: readonly Line[]) => ls.map((l) => l.text).join("\n");
-  if (leftOut === 0 && bytesOf(join(lines)) <= limit) return join(lines);
+export function fit(lines: readonly Line[], limit: number, leftOut = 0, last: string | null = null, lineBreakBytes = 0): string {
+  const join = (ls: readonly Line[]) => [...ls.map((l) => l.text), ...(last === null ? [] : [last])].join("\n");
+  const size = (text: string) => bytesOf(text) + lineBreakBytes * (text.split("\n").length - 1);
+  if (leftOut === 0 && size(join(lines)) <= limit) return join(lines);
   const kept = [...lines];
   let dropped = leftOut;
-  const footer = () => `另有 ${dropped} 项未列出，详见安哨后台。`;
-  while (bytesOf(`${join(kept)}\n${footer()}`) > limit) {
+  const footer = (): Line => ({ text: `另有 ${dropped} 项未列出，详见安哨后台。`, drop: 0 });
+  while (size(join([...kept, footer()])) > limit) {
     let victim = -1;
     for (let i = kept.length - 1; i >= 0; i--) {
       const line = kept[i] as Line;
@@ -106,5 +139,5 @@ export function fit(lines: readonly Line[], limit: number, leftOut = 0): string 
     kept.splice(victim, 1);
     dropped++;
   }
-  return `${join(kept)}\n${footer()}`;
+  return join([...kept, footer()]);
 }

@@ -5,6 +5,7 @@ import { OPEN_STATES } from "../hazards/queries";
 import { OPEN_TIP_STATES } from "../tips/vocabulary";
 import { type QuotaService, monthWindow } from "../quotas";
 import { addDays, daySpan, dayStart, type Span, wholeDays } from "../quotas/calendar";
+import type { DutySource, DutyToday } from "./duty";
 import { inScope, type Scope } from "./scope";
 
 /** A hazard named in the digest. */
@@ -54,8 +55,8 @@ export interface DigestFigures {
   };
   tips: { received: number; overdue: number };
   callouts: CalloutLine[];
-  /** No duty roster exists yet: null, and the text says so. */
-  duty: null;
+  /** Today's 带班领导 and missed 到岗签到; null while no duty source is on, and the text says so. */
+  duty: DutyToday | null;
   /** Direct subordinate towns/villages, best first; null when the unit has none. */
   ranking: RankLine[] | null;
   /** 末位: the last of the ranking (all tied for last), when there are at least two units. */
@@ -65,10 +66,10 @@ export interface DigestFigures {
 const count = (raw: { n: number | string } | undefined) => Number(raw?.n ?? 0);
 
 /** Gathers a digest's numbers for `scope` on `day` (about `day − 1`), judged at `asOf`. */
-export async function digestFigures(manager: EntityManager, scope: Scope, day: string, asOf: Date, quotas: QuotaService): Promise<DigestFigures> {
+export async function digestFigures(manager: EntityManager, scope: Scope, day: string, asOf: Date, quotas: QuotaService, duty: DutySource | null = null): Promise<DigestFigures> {
   const yesterday = addDays(day, -1);
   const span = daySpan(yesterday);
-  const [redCount, redHazards, newByLevel, closed, overdue, worst, inspections, quota, overdueEnterprises, tips, callouts, unanswered, ranking] = await Promise.all([
+  const [redCount, redHazards, newByLevel, closed, overdue, worst, inspections, quota, overdueEnterprises, tips, callouts, unanswered, ranking, dutyToday] = await Promise.all([
     redHazardQuery(manager, scope, asOf).getCount(),
     overdueHazards(manager, scope, asOf, true, 50),
     newHazards(manager, scope, span),
@@ -82,6 +83,7 @@ export async function digestFigures(manager: EntityManager, scope: Scope, day: s
     calloutFigures(manager, scope, span),
     unansweredCallouts(manager, scope, { from: span.from, to: asOf }, asOf),
     unitRanking(manager, scope, asOf, { from: dayStart(addDays(day, -7)), to: span.to }),
+    duty ? duty.today({ unitId: scope.unit.id, unitPath: scope.unit.path }, day, asOf) : null,
   ]);
   return {
     unit: { code: scope.unit.code, name: scope.unit.name },
@@ -97,7 +99,7 @@ export async function digestFigures(manager: EntityManager, scope: Scope, day: s
     },
     tips,
     callouts,
-    duty: null,
+    duty: dutyToday,
     ranking: ranking.ranks,
     last: ranking.last,
   };

@@ -48,13 +48,15 @@ export async function weeklyFigures(manager: EntityManager, scope: Scope, day: s
 
 const change = (now: number, before: number) => (now === before ? "持平" : now > before ? `增 ${now - before}` : `减 ${before - now}`);
 
-export function composeWeekly(f: WeeklyFigures): string {
+/** The 周调度 text; `late` when it goes out after its Monday hour (said in the title, as the daily digest does). */
+export function composeWeekly(f: WeeklyFigures, late?: { dueHour: number }): string {
   const w = f.week;
   const b = f.before;
   const row = (label: string, a: number, c: number) => ({ text: `${label}：${a}（前一周 ${c}，${change(a, c)}）`, drop: 0 });
+  const lateNote = late ? `（迟发，原定 ${f.day.slice(5)} ${String(late.dueHour).padStart(2, "0")}:00）` : "";
   return fit(
     [
-      { text: `**周调度｜${f.unit.name}｜${w.from.slice(5)} 至 ${addDays(w.from, 6).slice(5)}**`, drop: 0 },
+      { text: `**周调度｜${f.unit.name}｜${w.from.slice(5)} 至 ${addDays(w.from, 6).slice(5)}**${lateNote}`, drop: 0 },
       row("新增隐患", w.newHazards, b.newHazards),
       row("其中重大隐患", w.newMajor, b.newMajor),
       row("销号隐患", w.closed, b.closed),

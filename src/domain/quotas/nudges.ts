@@ -3,8 +3,8 @@ import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { OrgUnit, Person } from "../../db/entities";
 import { type OutboxService, resolveRecipients } from "../outbox";
-import { addDays, isoWeekday, localDay, localHour, monthDays, mondayOf } from "./calendar";
-import { monthWindow, weekWindow } from "./period";
+import { addDays, localDay, localHour, monthDays, mondayOf } from "./calendar";
+import { halfOf, halfWindow, monthWindow, weekWindow } from "./period";
 import { quotaProgress, type PersonQuota } from "./progress";
 import { loadRules } from "./rules";
 
@@ -19,8 +19,9 @@ export interface QuotaNudgeDeps {
 const LATE_HOUR = 16;
 
 /**
- * 日周月 reminders: late in the week (Friday from 16:00) and late in the month (from the 25th,
- * 16:00), each person still behind on that period's rules gets one reminder. The outbox's
+ * 日周月 reminders: late in the week (Friday from 16:00), late in the month (from the 25th, 16:00)
+ * and late in the half-year (from 15 June or 15 December, 16:00), each person still behind on that
+ * period's rules gets one reminder. The outbox's
  * idempotency key (person and period) makes it one, whichever instance or tick gets there.
  */
 export class QuotaNudges {
@@ -33,7 +34,10 @@ export class QuotaNudges {
     const month = day.slice(0, 7);
     const weekDue = late(addDays(monday, 4)) && day < addDays(monday, 7);
     const monthDue = late(`${month}-25`) && day < monthDays(month).next;
-    if (!weekDue && !monthDue) return 0;
+    // The half-year's rules (each of one's own enterprises) from the 15th of June or December.
+    const half = halfOf(month);
+    const halfDue = (month.endsWith("-06") || month.endsWith("-12")) && late(`${month}-15`);
+    if (!weekDue && !monthDue && !halfDue) return 0;
     const manager = this.deps.db.manager;
     const rules = await loadRules(manager);
     const roots = await manager.find(OrgUnit);
@@ -46,6 +50,10 @@ export class QuotaNudges {
       if (monthDue) {
         const report = await quotaProgress(manager, root, monthWindow(month), rules.filter((r) => r.period === "month"));
         sent += await this.remind(report.people, `quota:month:${month}`, `本月（${month}）`, "请在月底前完成巡查打卡。");
+      }
+      if (halfDue) {
+        const report = await quotaProgress(manager, root, halfWindow(half), rules.filter((r) => r.period === "half_year"));
+        sent += await this.remind(report.people, `quota:half:${half}`, `本半年（${half.endsWith("H1") ? "1–6 月" : "7–12 月"}）`, "请在半年结束前检查完本人负责的每一家企业。");
       }
     }
     return sent;

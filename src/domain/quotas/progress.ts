@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { Enterprise, Inspection, OrgUnit, Person } from "../../db/entities";
 import { NotFound } from "../../errors";
 import { type RoleCode, roles } from "../org/vocabulary";
-import { addDays, dayStart, monthSpan } from "./calendar";
+import { addDays, dayStart, monthSpan, type Span } from "./calendar";
 import type { QuotaWindow } from "./period";
 import { describeRule, type QuotaRuleView } from "./rules";
 
@@ -34,13 +34,6 @@ export interface QuotaReport {
   totals: { people: number; required: number; done: number; missing: number; behind: number };
 }
 
-interface CheckRow {
-  inspectorId: number;
-  enterpriseId: number;
-  kind: string;
-  at: Date;
-}
-
 /** The unit and every unit below it, by code. */
 export async function unitByCode(manager: EntityManager, code: string): Promise<OrgUnit> {
   const unit = await manager.findOne(OrgUnit, { where: { code } });
@@ -48,50 +41,73 @@ export async function unitByCode(manager: EntityManager, code: string): Promise<
   return unit;
 }
 
+/** One count the rules need: check-ins (or distinct own enterprises) in a span, of one kind or any. */
+interface Bucket {
+  alias: string;
+  from: Date;
+  to: Date;
+  kind: string | null;
+  own: boolean;
+}
+
+/** A rule judged over one of its windows, before the counts are in. */
+interface Judged {
+  rule: QuotaRuleView;
+  window: string;
+  bucket: Bucket;
+}
+
 /**
  * Progress against the 日周月 rules of everyone active in `unit` and below. Weekly rules are judged
- * week by week (a week belongs to the month its Monday is in, so months add up); checks beyond a
- * rule's count in one window do not make up for another window.
+ * week by week (a week belongs to the month its Monday is in, so months add up), monthly rules
+ * month by month, half-yearly ones over the half when it is judged; checks beyond a rule's count in
+ * one window do not make up for another. The database does the counting: two grouped queries
+ * (check-ins, and distinct own enterprises) with one column per window, whatever the number of
+ * check-ins.
  */
 export async function quotaProgress(manager: EntityManager, unit: OrgUnit, window: QuotaWindow, rules: readonly QuotaRuleView[]): Promise<QuotaReport> {
   const ruleRoles = [...new Set(rules.map((r) => r.role))];
+  const prefix = `${unit.path}%`;
   const people = (
     await manager
       .createQueryBuilder(Person, "p")
       .innerJoin(OrgUnit, "u", "u.id = p.unit_id")
-      .where("u.path LIKE :prefix", { prefix: `${unit.path}%` })
+      .where("u.path LIKE :prefix", { prefix })
       .andWhere("p.active = :yes", { yes: true })
       .orderBy("p.id", "ASC")
       .getMany()
   ).filter((p) => p.roles.some((r) => ruleRoles.includes(r)));
   const unitNames = new Map((await manager.find(OrgUnit, { select: { id: true, name: true } })).map((u) => [u.id, u.name]));
-  const ids = people.map((p) => p.id);
-  const month = monthSpan(window.month);
-  const weekFrom = window.mondays.length ? dayStart(window.mondays[0] as string) : window.span.from;
-  const weekTo = window.mondays.length ? dayStart(addDays(window.mondays[window.mondays.length - 1] as string, 7)) : window.span.to;
-  const from = new Date(Math.min(month.from.getTime(), weekFrom.getTime()));
-  const to = new Date(Math.max(month.to.getTime(), weekTo.getTime()));
-  const checks = ids.length ? await checksOf(manager, ids, from, to) : [];
-  const own = ids.length ? await ownEnterprises(manager, ids) : new Map<number, Set<number>>();
-  const byPerson = new Map<number, CheckRow[]>();
-  for (const c of checks) byPerson.set(c.inspectorId, [...(byPerson.get(c.inspectorId) ?? []), c]);
+
+  const buckets = new Map<string, Bucket>();
+  const bucketOf = (span: Span, rule: QuotaRuleView): Bucket => {
+    const key = `${rule.ownEnterprises ? "own" : "all"}:${rule.inspectionKind ?? "*"}:${span.from.getTime()}:${span.to.getTime()}`;
+    let b = buckets.get(key);
+    if (!b) buckets.set(key, (b = { alias: `b${buckets.size}`, from: span.from, to: span.to, kind: rule.inspectionKind, own: rule.ownEnterprises }));
+    return b;
+  };
+  const judged: Judged[] = [];
+  for (const rule of rules) {
+    if (rule.period === "week") for (const monday of window.mondays) judged.push({ rule, window: weekLabelOf(monday), bucket: bucketOf({ from: dayStart(monday), to: dayStart(addDays(monday, 7)) }, rule) });
+    if (rule.period === "month") for (const month of window.months) judged.push({ rule, window: month, bucket: bucketOf(monthSpan(month), rule) });
+    if (rule.period === "half_year" && window.half) judged.push({ rule, window: window.half.label, bucket: bucketOf(window.half.span, rule) });
+  }
+  const all = [...buckets.values()];
+  const scoped = people.length > 0 && all.length > 0;
+  const [counts, owned] = await Promise.all([
+    scoped ? countChecks(manager, prefix, all.filter((b) => !b.own), false) : new Map<number, Map<string, number>>(),
+    scoped ? countChecks(manager, prefix, all.filter((b) => b.own), true) : new Map<number, Map<string, number>>(),
+  ]);
+  const ownTotals = scoped && rules.some((r) => r.eachEnterprise) ? await ownEnterpriseCounts(manager, prefix) : new Map<number, number>();
 
   const rows = people.map((p): PersonQuota => {
     const items: QuotaItem[] = [];
-    for (const rule of rules.filter((r) => p.roles.includes(r.role))) {
-      const mine = (byPerson.get(p.id) ?? []).filter((c) => (rule.inspectionKind ? c.kind === rule.inspectionKind : true) && (rule.ownEnterprises ? own.get(p.id)?.has(c.enterpriseId) : true));
-      const count = (a: Date, b: Date) => {
-        const inside = mine.filter((c) => c.at >= a && c.at < b);
-        return rule.ownEnterprises ? new Set(inside.map((c) => c.enterpriseId)).size : inside.length;
-      };
-      if (rule.period === "week") {
-        for (const monday of window.mondays) {
-          const done = count(dayStart(monday), dayStart(addDays(monday, 7)));
-          items.push({ rule: describeRule(rule), window: weekLabelOf(monday), required: rule.required, done: Math.min(done, rule.required) });
-        }
-      } else {
-        items.push({ rule: describeRule(rule), window: window.month, required: rule.required, done: Math.min(count(month.from, month.to), rule.required) });
-      }
+    for (const j of judged.filter((x) => p.roles.includes(x.rule.role))) {
+      const required = j.rule.eachEnterprise ? (ownTotals.get(p.id) ?? 0) : j.rule.required;
+      // Nothing of one's own to check: the each-enterprise rule asks nothing of them.
+      if (required === 0) continue;
+      const done = (j.bucket.own ? owned : counts).get(p.id)?.get(j.bucket.alias) ?? 0;
+      items.push({ rule: describeRule(j.rule), window: j.window, required, done: Math.min(done, required) });
     }
     const required = items.reduce((s, i) => s + i.required, 0);
     const done = items.reduce((s, i) => s + i.done, 0);
@@ -101,31 +117,52 @@ export async function quotaProgress(manager: EntityManager, unit: OrgUnit, windo
   return { unit: { code: unit.code, name: unit.name }, period: window.label, people: rows, totals };
 }
 
-async function checksOf(manager: EntityManager, ids: number[], from: Date, to: Date): Promise<CheckRow[]> {
-  const rows = await manager
-    .createQueryBuilder(Inspection, "i")
-    .select(["i.inspectorId", "i.enterpriseId", "i.kind", "i.checkedInAt"])
-    .where("i.inspector_id IN (:...ids)", { ids })
-    .andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", { from, to })
-    .getMany();
-  return rows.map((r) => ({ inspectorId: r.inspectorId, enterpriseId: r.enterpriseId, kind: r.kind, at: r.checkedInAt }));
+/**
+ * Per inspector in scope, one number per bucket: check-ins in its span (of its kind), or with `own`
+ * the distinct enterprises among them that the inspector is 行政负责人 or 行业部门监管负责人 of.
+ */
+async function countChecks(manager: EntityManager, prefix: string, buckets: Bucket[], own: boolean): Promise<Map<number, Map<string, number>>> {
+  const out = new Map<number, Map<string, number>>();
+  if (buckets.length === 0) return out;
+  const q = manager.createQueryBuilder().from(Inspection, "i").select("i.inspector_id", "p");
+  const params: Record<string, unknown> = { prefix, yes: true };
+  for (const b of buckets) {
+    params[`${b.alias}f`] = b.from;
+    params[`${b.alias}t`] = b.to;
+    let when = `i.checked_in_at >= :${b.alias}f AND i.checked_in_at < :${b.alias}t`;
+    if (b.kind) {
+      params[`${b.alias}k`] = b.kind;
+      when += ` AND i.kind = :${b.alias}k`;
+    }
+    q.addSelect(own ? `COUNT(DISTINCT CASE WHEN ${when} THEN i.enterprise_id END)` : `SUM(CASE WHEN ${when} THEN 1 ELSE 0 END)`, b.alias);
+  }
+  if (own) q.innerJoin(Enterprise, "e", "e.id = i.enterprise_id AND (e.admin_owner_id = i.inspector_id OR e.supervisor_owner_id = i.inspector_id)");
+  params.from = new Date(Math.min(...buckets.map((b) => b.from.getTime())));
+  params.to = new Date(Math.max(...buckets.map((b) => b.to.getTime())));
+  const rows = await q
+    .where("i.inspector_id IN (SELECT sp.id FROM people sp INNER JOIN org_units spu ON spu.id = sp.unit_id WHERE spu.path LIKE :prefix AND sp.active = :yes)")
+    .andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to")
+    .groupBy("i.inspector_id")
+    .setParameters(params)
+    .getRawMany<Record<string, number | string | null>>();
+  for (const r of rows) out.set(Number(r.p), new Map(buckets.map((b) => [b.alias, Number(r[b.alias] ?? 0)])));
+  return out;
 }
 
-/** The enterprises each person is 行政负责人 or 行业部门监管负责人 of. */
-async function ownEnterprises(manager: EntityManager, ids: number[]): Promise<Map<number, Set<number>>> {
+/** How many active enterprises each person in scope answers for (as 行政负责人 or 行业部门监管负责人, each once). */
+async function ownEnterpriseCounts(manager: EntityManager, prefix: string): Promise<Map<number, number>> {
+  const inScope = "IN (SELECT sp.id FROM people sp INNER JOIN org_units spu ON spu.id = sp.unit_id WHERE spu.path LIKE :prefix)";
   const rows = await manager
     .createQueryBuilder(Enterprise, "e")
     .select(["e.id", "e.adminOwnerId", "e.supervisorOwnerId"])
-    .where("e.admin_owner_id IN (:...ids) OR e.supervisor_owner_id IN (:...ids)", { ids })
+    .where("e.active = :yes", { yes: true })
+    .andWhere(`(e.admin_owner_id ${inScope} OR e.supervisor_owner_id ${inScope})`, { prefix })
     .getMany();
-  const map = new Map<number, Set<number>>();
+  const counts = new Map<number, number>();
   for (const e of rows) {
-    for (const owner of [e.adminOwnerId, e.supervisorOwnerId]) {
-      if (owner === null || !ids.includes(owner)) continue;
-      map.set(owner, (map.get(owner) ?? new Set()).add(e.id));
-    }
+    for (const owner of new Set([e.adminOwnerId, e.supervisorOwnerId])) if (owner !== null) counts.set(owner, (counts.get(owner) ?? 0) + 1);
   }
-  return map;
+  return counts;
 }
 
 function weekLabelOf(monday: string): string {

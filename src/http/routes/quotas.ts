@@ -24,10 +24,11 @@ export const OverdueQuery = z.object({ unit: z.string({ error: "请提供单位�
 
 export const RuleBody = z
   .object({
-    period: z.enum(["week", "month"], { error: "周期应为 week（每周）或 month（每月）" }),
+    period: z.enum(["week", "month", "half_year"], { error: "周期应为 week（每周）、month（每月）或 half_year（每半年）" }),
     required: z.number({ error: "次数应为整数" }).int("次数应为整数").min(0, "次数不能为负（0 表示取消该角色的任务）").max(100, "次数不超过 100"),
     inspectionKind: z.enum(INSPECTION_KINDS, { error: `检查方式应为 ${INSPECTION_KINDS.join("、")} 之一` }).nullable().optional(),
     ownEnterprises: z.boolean({ error: "ownEnterprises 应为 true 或 false" }).optional(),
+    eachEnterprise: z.boolean({ error: "eachEnterprise 应为 true 或 false" }).optional(),
   })
   .strict();
 
@@ -49,11 +50,12 @@ export function quotaRoutes(deps: QuotaRouteDeps): Router {
   });
 
   // Editing the rules is the administrator's: they decide what every person is measured against.
+  // A role holds one rule per period: this replaces the body's period's rule and leaves the others.
   router.put("/rules/:role", auth, requireRole("admin"), async (ctx) => {
     const role = roles.parse(String(ctx.params.role));
     if (!role) throw Invalid(`角色应为 ${roles.choices()} 之一`, undefined, "invalid_role");
     const body = parseInput(RuleBody, ctx.request.body ?? {});
-    ctx.body = { data: await deps.quotas.setRule({ role, period: body.period, required: body.required, inspectionKind: body.inspectionKind ?? null, ownEnterprises: body.ownEnterprises ?? false }) };
+    ctx.body = { data: await deps.quotas.setRule({ role, period: body.period, required: body.required, inspectionKind: body.inspectionKind ?? null, ownEnterprises: body.ownEnterprises ?? false, eachEnterprise: body.eachEnterprise ?? false }) };
   });
 
   router.get("/frequencies", auth, readers, async (ctx) => {
