@@ -68,6 +68,12 @@ describe("three instances: MariaDB restarted", () => {
           expect((await fetch(`${url}/readyz`)).status).toBe(503);
         }
         expect(c.live).toHaveLength(3);
+        // /metrics still answers, from the process's own figures, and says the database is down.
+        const metrics = (url: string) => fetch(`${url}/metrics`).then(async (r) => ({ status: r.status, text: await r.text() }));
+        const down = await metrics(urls[0] as string);
+        expect(down.status).toBe(200);
+        expect(down.text).toMatch(/^anshao_database_up 0$/m);
+        expect(down.text).toMatch(/anshao_callbacks_total\{channel="wecom",result="unavailable"\} [1-9]/);
 
         await db.up();
         const restartedAt = Date.now();
@@ -83,6 +89,7 @@ describe("three instances: MariaDB restarted", () => {
           500,
         );
         for (const url of urls) expect((await api(url, "/api/hazards")).status).toBe(200);
+        expect((await metrics(urls[0] as string)).text).toMatch(/^anshao_database_up 1$/m);
         // The outbox workers, never restarted, deliver what was queued once its retry is due.
         await c.db.manager.query("UPDATE outbox_deliveries SET next_attempt_at = next_attempt_at - INTERVAL 2 HOUR WHERE status = 'pending'");
         await waitFor("every reply delivered", () => [...queued, ...during].every((p) => replies(p) >= 1), 30_000);
