@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 import { In } from "typeorm";
 import { InboundEventRow, OutboxDelivery, type Person } from "../../src/db/entities";
 import { textMessageXml } from "../fakes/fakeWecom";
 import { CORP } from "../support/wecomApp";
-import { Cluster, waitFor } from "./cluster";
+import { Cluster, type Instance, waitFor } from "./cluster";
 import { PrivateMariadb } from "./privateMariadb";
-import { messagesTo, settle, withLogs, wordsOf } from "./support";
+import { messagesTo, settle, within, withLogs, wordsOf } from "./support";
 
 /** Two starts of MariaDB, three app processes and a wait for the scheduler's next minute. */
 const TEST_MS = 240_000;
@@ -111,6 +112,44 @@ describe("three instances: MariaDB restarted", () => {
         expect(said("outbox: database unavailable, polling slower until it answers")).toEqual([1, 1, 1]);
         expect(said("outbox: database reachable again, sending resumes")).toEqual([1, 1, 1]);
         expect(said("outbox drain failed")).toEqual([0, 0, 0]);
+      },
+    ),
+    TEST_MS,
+  );
+
+  it(
+    "refuses a flood of distinct callbacks within seconds while the database hangs, with memory bounded, and serves again when it answers",
+    withLogs(
+      () => cluster,
+      async () => {
+        const c = cluster as Cluster;
+        const db = mariadb as PrivateMariadb;
+        const target = c.instances[0] as Instance;
+        const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${target.child.pid}/status`, "utf8"))?.[1]) / 1024;
+        const member = (await c.members())[10] as Person;
+        const send = (from: string, id: string) => c.fake.deliverCallback(target.url, textMessageXml({ ...c.fake.stamp(), from, content: "帮助", msgId: id }));
+        const FLOOD = 1_500;
+        const before = rssMb();
+
+        db.pause();
+        try {
+          const started = performance.now();
+          // Distinct messages, as many senders would write: past the first thousand waiting on the
+          // database, each is refused at once; those waiting are refused when their 4 s are up.
+          const answers = await within(Promise.all(Array.from({ length: FLOOD }, (_, i) => send(`flood${i % 50}`, `66${String(i).padStart(17, "0")}`))), 30_000);
+          expect(answers).not.toBeNull();
+          const statuses = (answers ?? []).map((a) => a.status);
+          expect(statuses.filter((s) => s !== 503)).toEqual([]);
+          expect(performance.now() - started).toBeLessThan(20_000);
+          expect(rssMb() - before).toBeLessThan(150);
+          expect(c.live).toHaveLength(3);
+        } finally {
+          db.resume();
+        }
+
+        // Thawed: the same process takes a new message and answers it.
+        await waitFor("a callback to be taken again", async () => (await send(c.wecomId(member), "6600000000000999999")).status === 200, 30_000, 500);
+        await waitFor("the reply", () => messagesTo(c.fake, c.wecomId(member)).some((m) => wordsOf(m).includes("回复「帮助」")), 30_000);
       },
     ),
     TEST_MS,

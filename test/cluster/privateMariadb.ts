@@ -87,6 +87,15 @@ export class PrivateMariadb {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and queries hang, as on a stalled host; `resume` thaws it. */
+  pause(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.child?.kill("SIGCONT");
+  }
+
   log(): string {
     try {
       return readFileSync(join(this.dir, "server.log"), "utf8").split("\n").slice(-20).join("\n");
