@@ -42,7 +42,7 @@ export interface InboxOptions {
   batching?: boolean;
   /** Accepts waiting on the database at once before further callbacks are refused; 1,000 by default. */
   maxAccepting?: number;
-  /** How long a callback waits for its row before the platform is told to retry; 4 s by default. */
+  /** How long a callback waits for its row on MySQL/MariaDB before the platform is told to retry; 4 s by default. */
   acceptTimeoutMs?: number;
 }
 
@@ -112,9 +112,11 @@ export class InboxService {
    */
   private readonly leases = new WeakMap<InboundEvent, number>();
   private readonly maxAttempts: number;
+  private readonly mysql: boolean;
 
   constructor(private readonly o: InboxOptions) {
     this.maxAttempts = o.maxAttempts ?? 5;
+    this.mysql = isMysqlFamily(o.db.manager);
     this.seen = new Batcher({ run: (keys) => this.kvSeen(keys), maxItems: BATCH_ROWS });
     this.marks = new Batcher({ run: (keys) => this.kvMark(keys), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
     if ((o.batching ?? true) && isMysqlFamily(o.db.manager)) {
@@ -138,7 +140,8 @@ export class InboxService {
     this.storing += 1;
     const stored = () => void (this.storing -= 1);
     work.then(stored, stored);
-    const answer = withTimeout(work, this.o.acceptTimeoutMs ?? ACCEPT_TIMEOUT_MS, storeBusy);
+    // SQLite is a file of this machine's: its queue is this instance's own work, never a stalled host.
+    const answer = this.mysql ? withTimeout(work, this.o.acceptTimeoutMs ?? ACCEPT_TIMEOUT_MS, storeBusy) : work;
     this.accepting.add(answer);
     const settled = () => this.accepting.delete(answer);
     answer.then(settled, settled);
