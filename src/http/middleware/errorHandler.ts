@@ -15,9 +15,13 @@ export function errorHandler(): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError("route_not_found", "找不到该地址", 404);
     } catch (caught) {
       const err = toAppError(caught);
+      const log = ctx.state.log as Logger;
       // A database outage is logged by its code only: a driver error may quote a query's parameters.
-      if (err.code === "db_unavailable") (ctx.state.log as Logger).warn({ code: failureCode(caught) }, "request refused: database unavailable");
-      else if (err.status >= 500) (ctx.state.log as Logger).error({ err: caught }, "request failed");
+      if (err.code === "db_unavailable") log.warn({ code: failureCode(caught) }, "request refused: database unavailable");
+      // A deliberate "try again later" is one line with its code: during an outage every request
+      // gets one, and a stack trace each would bury the log.
+      else if (caught instanceof AppError && err.status === 503) log.warn({ code: err.code }, "request refused: unavailable");
+      else if (err.status >= 500) log.error({ err: caught }, "request failed");
       ctx.status = err.status;
       ctx.body = {
         code: err.code,
