@@ -119,7 +119,7 @@ export class InboxService {
     this.mysql = isMysqlFamily(o.db.manager);
     this.seen = new Batcher({ run: (keys) => this.kvSeen(keys), maxItems: BATCH_ROWS });
     this.marks = new Batcher({ run: (keys) => this.kvMark(keys), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
-    if ((o.batching ?? true) && isMysqlFamily(o.db.manager)) {
+    if ((o.batching ?? true) && this.mysql) {
       this.inserts = new Batcher({ run: (rows) => insertMany(o.db, rows), maxItems: BATCH_ROWS, weigh: (row) => row.payload.length, maxWeight: BATCH_PAYLOAD });
       this.finishes = new Batcher({ run: (items) => finishDoneMany(o.db, items), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
     }
