@@ -11,10 +11,12 @@ export class AppError extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    /** Show `message` to the client even on a 5xx: a "try again later" written for people. */
+    expose?: boolean,
   ) {
     super(message);
     this.name = "AppError";
-    this.expose = status < 500;
+    this.expose = expose ?? status < 500;
   }
 }
 
@@ -39,4 +41,4 @@ export const Unauthorized = (message = "请先登录", code = "unauthorized") =>
 export const PayloadTooLarge = (limitBytes: number) =>
   new AppError("payload_too_large", `请求内容过大，上限为 ${Math.floor(limitBytes / 1024)} KB`, 413);
 
-export const Unavailable = (message: string, code = "unavailable") => new AppError(code, message, 503);
+export const Unavailable = (message: string, code = "unavailable") => new AppError(code, message, 503, undefined, true);

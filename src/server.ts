@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type Router from "@koa/router";
 import { createApp } from "./app";
+import { answerClientErrors } from "./http/clientErrors";
 import { systemClock } from "./clock";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { loadDemoIfEmpty } from "./domain/demo/loadDemo";
@@ -29,7 +30,7 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
   }
   const app = createApp({ config, log, db, kv, routers: [...services.routers, ...(extra.routers ?? [])] });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s)).on("error", reject);
+    const s = answerClientErrors(app.listen(config.http.port, config.http.host, () => resolve(s))).on("error", reject);
   });
   if (consoleOpenBeyondLoopback({ host: config.http.host, consoleEnabled: config.console.enabled, requireLogin: config.console.requireLogin })) {
     log.warn({ host: config.http.host }, "the console needs no sign-in and listens beyond this machine: anyone who reaches it acts as anyone; set HOST=127.0.0.1 unless that is meant");

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /**
  * The process's own metrics: counters and histograms updated where things happen (a callback
@@ -54,6 +54,12 @@ const jobDuration = new Histogram({
   registers: [processRegistry],
 });
 
+const databaseUp = new Gauge({
+  name: "anshao_database_up",
+  help: "1 when the database answered this scrape's queries, 0 when it could not (its figures are then left out)",
+  registers: [processRegistry],
+});
+
 /** Where a channel's callbacks arrive, by route template; their answers are counted per channel. */
 const CALLBACK_ROUTE = /^\/(?:channels\/)?([a-z]+)\/callback/;
 
@@ -80,4 +86,8 @@ export function countTokenRefresh(channel: string, ok: boolean): void {
 export function observeJobRun(job: string, status: "ok" | "failed" | "skipped", ms?: number): void {
   jobRuns.inc({ job, status });
   if (ms !== undefined) jobDuration.observe({ job, status }, ms / 1000);
+}
+
+export function setDatabaseUp(up: boolean): void {
+  databaseUp.set(up ? 1 : 0);
 }

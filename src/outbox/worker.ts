@@ -3,7 +3,8 @@ import type { ChannelId, ChannelSender } from "../channels/channel";
 import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Database } from "../db/Database";
-import { isMysqlFamily } from "../db/dialect";
+import { failureCode, isMysqlFamily } from "../db/dialect";
+import { isDbUnavailable } from "../db/unavailable";
 import { LANE_PRIORITY, LANES, QUIET_HOURS_LANES } from "../domain/outbox/lanes";
 import { parseQuietHours, type QuietHours, quietUntil } from "../domain/outbox/quietHours";
 import type { KeyValue, Lock } from "../kv";
@@ -67,6 +68,9 @@ export const LEASE_MS = 60_000;
 
 const SINGLE_WORKER_LOCK = "outbox:worker";
 
+/** Longest wait between polls while the database is away: its return is noticed within this. */
+const OUTAGE_POLL_MAX_MS = 5_000;
+
 /**
  * Sends what the outbox holds: claims due deliveries lane by lane, sends them through the
  * channel senders within the platforms' limits, records every answer and retries what failed
@@ -82,6 +86,8 @@ export class OutboxWorker {
   private stopping = false;
   private lock: Lock | null = null;
   private claims = 0;
+  /** Set while the database cannot be reached: polls slow down and the log says so once, not every poll. */
+  private outage: { since: number; misses: number } | undefined;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     this.options = {
@@ -174,11 +180,24 @@ export class OutboxWorker {
 
   private async tick(): Promise<void> {
     this.timer = undefined;
+    const { pollMs } = this.deps.config.outbox;
+    let wait = pollMs;
     try {
       await this.drainOnce();
+      if (this.outage) {
+        this.deps.log.info({ downMs: Math.round(performance.now() - this.outage.since) }, "outbox: database reachable again, sending resumes");
+        this.outage = undefined;
+      }
     } catch (err) {
-      this.deps.log.error({ err: (err as Error).message }, "outbox drain failed");
+      if (isDbUnavailable(err)) {
+        if (!this.outage) this.deps.log.warn({ code: failureCode(err) }, "outbox: database unavailable, polling slower until it answers");
+        this.outage ??= { since: performance.now(), misses: 0 };
+        this.outage.misses += 1;
+        wait = Math.min(pollMs * 2 ** Math.min(this.outage.misses, 16), Math.max(pollMs, OUTAGE_POLL_MAX_MS));
+      } else {
+        this.deps.log.error({ err: (err as Error).message }, "outbox drain failed");
+      }
     }
-    if (!this.stopping) this.schedule(this.deps.config.outbox.pollMs);
+    if (!this.stopping) this.schedule(wait);
   }
 }

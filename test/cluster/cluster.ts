@@ -42,6 +42,8 @@ export interface ClusterOptions {
   instances?: number;
   /** Another Redis than TEST_REDIS_URL (a private one a test may stop). */
   redisUrl?: string;
+  /** Another MariaDB server than TEST_MYSQL_URL's (a private one a test may stop). */
+  mysqlUrl?: string;
   /** Settings on top of the cluster's own, for every process and the in-test services. */
   env?: Record<string, string>;
   /**
@@ -97,7 +99,7 @@ export class Cluster {
       LOG_LEVEL: "info",
       HOST: "127.0.0.1",
       PORT: "0",
-      DATABASE_URL: await createDatabase(`anshao_t_${suffix}`),
+      DATABASE_URL: await createDatabase(options.mysqlUrl ?? requireEnv("TEST_MYSQL_URL"), `anshao_t_${suffix}`),
       REDIS_URL: options.redisUrl ?? requireEnv("TEST_REDIS_URL"),
       KV_PREFIX: `as:cluster:${suffix}:`,
       TIP_IDENTITY_KEY: TEST_TIP_KEY,
@@ -249,9 +251,9 @@ export class Cluster {
   }
 }
 
-/** A throw-away database on the TEST_MYSQL_URL server; the name is one CI's cleanup knows. */
-async function createDatabase(name: string): Promise<string> {
-  const server = new URL(requireEnv("TEST_MYSQL_URL"));
+/** A throw-away database on the `serverUrl` server; the name is one CI's cleanup knows. */
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const server = new URL(serverUrl);
   const conn = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await conn.end();

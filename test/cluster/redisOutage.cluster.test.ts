@@ -1,20 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { In } from "typeorm";
 import { InboundEventRow, OutboxDelivery, Person } from "../../src/db/entities";
 import { textMessageXml } from "../fakes/fakeWecom";
 import { CORP } from "../support/wecomApp";
 import { Cluster, waitFor } from "./cluster";
-import { messagesTo, settle, TEST_MS, within, withLogs } from "./support";
-
-/** A free loopback port for a private Redis. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, messagesTo, settle, TEST_MS, within, withLogs } from "./support";
 
 /**
  * Redis stopped in the middle of a run and started again. The machine's shared Redis is never

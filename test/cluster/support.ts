@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FakeMessage, FakeWecom } from "../fakes/fakeWecom";
 import type { Cluster } from "./cluster";
@@ -45,4 +46,13 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | nu
   } finally {
     timer.abort();
   }
+}
+
+/** A free loopback port, for a private server a test starts and stops. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -87,5 +87,6 @@ describe(`GET /metrics (${backend()})`, () => {
     expect(text).toMatch(/anshao_outbox_oldest_age_seconds\{lane="callout",channel="wecom"\} 90/);
     expect(text).toMatch(/anshao_inbox_lag_seconds\{channel="wecom"\} 90/);
     expect(text).toMatch(/anshao_callout_answer_ratio 1/);
+    expect(text).toMatch(/^anshao_database_up 1$/m);
   });
 });

@@ -174,6 +174,6 @@ async function store(ctx: Context, sink: InboundSink, event: InboundEvent): Prom
     return await sink.accept(event);
   } catch (err) {
     (ctx.state.log as Logger).error({ err: (err as Error)?.name, code: (err as { code?: unknown })?.code }, "console message not stored");
-    throw new AppError("console_store_unavailable", "暂时无法保存消息，请稍后重试", 503);
+    throw new AppError("console_store_unavailable", "暂时无法保存消息，请稍后重试", 503, undefined, true);
   }
 }

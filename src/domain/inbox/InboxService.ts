@@ -6,6 +6,7 @@ import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
 import type { InboundHandler } from "./InboundHandler";
 import { isDuplicateKeyError, isMariaDb, isMysqlFamily } from "../../db/dialect";
+import { Unavailable } from "../../errors";
 import { Batcher } from "./batcher";
 import { type DoneItem, finishDoneMany, fitsBatch, insertMany } from "./inboxBatches";
 import { isSealed } from "./seal";
@@ -39,9 +40,25 @@ export interface InboxOptions {
    * writes row by row: its one connection gains nothing from it.
    */
   batching?: boolean;
+  /** Accepts waiting on the database at once before further callbacks are refused; 1,000 by default. */
+  maxAccepting?: number;
+  /** How long a callback waits for its row on MySQL/MariaDB before the platform is told to retry; 4 s by default. */
+  acceptTimeoutMs?: number;
 }
 
 const DEDUPE_TTL_MS = 24 * 3600_000;
+/**
+ * A database that hangs (a stalled host, a network partition without resets) leaves every insert
+ * waiting; a flood of callbacks meanwhile would pile up in memory without bound. Past this many
+ * accepts in flight, callbacks are refused at once (503: the platform retries later).
+ */
+const MAX_ACCEPTING = 1_000;
+/**
+ * WeChat Work gives up on a callback after 5 s and retries it: answering 503 a little before is
+ * the same for the platform, and frees the request. An insert that commits after all makes the
+ * retry a duplicate, and its row is due for the redrive when its lease runs out — nothing is lost.
+ */
+const ACCEPT_TIMEOUT_MS = 4_000;
 /** How long a stored row waits for its first dispatch, and a running one may take, before a redrive. */
 const LEASE_MS = 60_000;
 const REDRIVE_BATCH = 100;
@@ -71,6 +88,8 @@ export class InboxService {
   private readonly inFlight = new Set<Promise<void>>();
   /** Accepts under way, so `drain` can wait for the batches they are about to join. */
   private readonly accepting = new Set<Promise<AcceptOutcome>>();
+  /** Inserts still waiting on the database, answered or not (a timed-out one may still commit). */
+  private storing = 0;
   private readonly inserts: Batcher<NewRow, boolean> | undefined;
   private readonly finishes: Batcher<DoneItem, boolean> | undefined;
   /** The kv marks are read a turn's worth at a time, and written lazily in batches (`LAZY_BATCH_MS`). */
@@ -93,12 +112,14 @@ export class InboxService {
    */
   private readonly leases = new WeakMap<InboundEvent, number>();
   private readonly maxAttempts: number;
+  private readonly mysql: boolean;
 
   constructor(private readonly o: InboxOptions) {
     this.maxAttempts = o.maxAttempts ?? 5;
+    this.mysql = isMysqlFamily(o.db.manager);
     this.seen = new Batcher({ run: (keys) => this.kvSeen(keys), maxItems: BATCH_ROWS });
     this.marks = new Batcher({ run: (keys) => this.kvMark(keys), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
-    if ((o.batching ?? true) && isMysqlFamily(o.db.manager)) {
+    if ((o.batching ?? true) && this.mysql) {
       this.inserts = new Batcher({ run: (rows) => insertMany(o.db, rows), maxItems: BATCH_ROWS, weigh: (row) => row.payload.length, maxWeight: BATCH_PAYLOAD });
       this.finishes = new Batcher({ run: (items) => finishDoneMany(o.db, items), maxItems: BATCH_ROWS, delayMs: LAZY_BATCH_MS });
     }
@@ -114,11 +135,17 @@ export class InboxService {
    * that follows the answer (see `leases`).
    */
   accept(event: InboundEvent): Promise<AcceptOutcome> {
+    if (this.storing >= (this.o.maxAccepting ?? MAX_ACCEPTING)) return Promise.reject(storeBusy());
     const work = this.acceptNow(event);
-    this.accepting.add(work);
-    const settled = () => this.accepting.delete(work);
-    work.then(settled, settled);
-    return work;
+    this.storing += 1;
+    const stored = () => void (this.storing -= 1);
+    work.then(stored, stored);
+    // SQLite is a file of this machine's: its queue is this instance's own work, never a stalled host.
+    const answer = this.mysql ? withTimeout(work, this.o.acceptTimeoutMs ?? ACCEPT_TIMEOUT_MS, storeBusy) : work;
+    this.accepting.add(answer);
+    const settled = () => this.accepting.delete(answer);
+    answer.then(settled, settled);
+    return answer;
   }
 
   /**
@@ -295,12 +322,17 @@ function readable(row: Parameters<typeof eventOf>[0]): InboundEvent | null {
   }
 }
 
-function withTimeout<T>(work: Promise<T>): Promise<T> {
+function withTimeout<T>(work: Promise<T>, ms = KV_TIMEOUT_MS, failure = () => new Error(`kv timed out after ${KV_TIMEOUT_MS} ms`)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`kv timed out after ${KV_TIMEOUT_MS} ms`)), KV_TIMEOUT_MS);
+    timer = setTimeout(() => reject(failure()), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The database did not store the event in time, or too many are waiting on it: the platform should retry. */
+function storeBusy() {
+  return Unavailable("暂时无法保存消息，请稍后重试", "inbox_busy");
 }
 
 function codeOf(err: unknown): string | undefined {
