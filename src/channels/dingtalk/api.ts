@@ -2,7 +2,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig } from "axios";
 import { ChannelError } from "../channel";
 import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
-import { AccessTokenCache, type FetchedToken } from "./token";
+import { AccessTokenCache, type FetchedToken } from "../tokenCache";
 
 /** Per HTTP call; a send makes at most three (token, send, send again after a refused token). */
 export const HTTP_TIMEOUT_MS = 10_000;
@@ -46,6 +46,7 @@ export class DingtalkApi {
     // Statuses are judged here, not by axios, so that an error never carries the request URL around.
     this.http = axios.create({ baseURL: options.apiBase.replace(/\/+$/, ""), timeout, validateStatus: () => true });
     this.tokens = new AccessTokenCache({
+      channel: "dingtalk",
       kv: options.kv,
       key: `dingtalk:token:${options.appKey}`,
       fetch: () => this.fetchToken(),
