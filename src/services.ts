@@ -12,6 +12,7 @@ import { InboxService } from "./domain/inbox";
 import { SYNC_ACTOR } from "./domain/org/contactSource";
 import { applyContactChange, type ContactSyncResult, syncContacts } from "./domain/org/contactSync";
 import { OutboxService } from "./domain/outbox";
+import { reconcileDeliveries } from "./domain/outbox/reconcile";
 import type { TipService } from "./domain/tips";
 import { calloutsFeature, FEATURES, hazardsFeature, tipsFeature } from "./features";
 import { BuiltFeatures, entitiesOf } from "./features/compose";
@@ -29,6 +30,7 @@ import type { Flow } from "../bots/flow";
 import type { BotServices } from "../bots/services";
 import type { Job, JobContext } from "../jobs/Job";
 import { wecomContactSync } from "../jobs/wecomContactSync.job";
+import { deliveryReconcile } from "../jobs/deliveryReconcile.job";
 
 /** Everything the process runs, built once from the config; the server and the tests share it. */
 export interface Services {
@@ -173,7 +175,7 @@ function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv
       if (enabled.consoleStore) routers.push(consoleRoutes({ db, clock, store: enabled.consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }));
       return routers;
     },
-    jobs: [wecomContactSync(contactSync)],
+    jobs: [wecomContactSync(contactSync), deliveryReconcile(enabled.deliveryReports.size ? () => reconcileDeliveries({ db, kv: deps.kv, clock, reports: enabled.deliveryReports }) : undefined)],
   };
 }
 // ─── End of channel wiring ─────────────────────────────────────────────────────────────────────

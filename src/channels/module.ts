@@ -7,7 +7,7 @@ import type { ContactSource } from "../domain/org/contactSource";
 import type { KeyValue } from "../kv";
 import type { Logger } from "../log";
 import type { MediaStore, StoredMedia } from "../media/MediaStore";
-import type { ChannelCapabilities, ChannelId, ChannelLimits, ChannelSender, InboundEvent, InboundSink } from "./channel";
+import type { ChannelCapabilities, ChannelId, ChannelLimits, ChannelSender, DeliveryReports, InboundEvent, InboundSink } from "./channel";
 
 /** What a channel may use when it starts: shared infrastructure, never the domain. */
 export interface ChannelContext {
@@ -41,6 +41,8 @@ export interface ActiveChannel {
   downloadMedia(mediaId: string): Promise<StoredMedia>;
   /** The platform's address book, where contact sync reads people and departments from. */
   readonly contacts?: ContactSource;
+  /** Who did not get what the platform accepted, for channels that deliver later (DingTalk). */
+  readonly deliveryReports?: DeliveryReports;
 }
 
 /** One line of `npm run doctor`. */

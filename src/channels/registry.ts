@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import { CHANNEL_NAMES, type ChannelCapabilities, type ChannelId, type ChannelLimits, type ChannelSender, PLAIN_TEXT } from "./channel";
+import { CHANNEL_NAMES, type ChannelCapabilities, type ChannelId, type ChannelLimits, type ChannelSender, type DeliveryReports, PLAIN_TEXT } from "./channel";
 import { ConsoleChannel, consoleChannel } from "./console";
 import type { ActiveChannel, ChannelContext, ChannelModule, RouteContext } from "./module";
 import type { StoredMedia } from "../media/MediaStore";
@@ -47,6 +47,8 @@ export interface Channels {
   inboundMedia(channel: ChannelId, mediaId: string): Promise<StoredMedia>;
   /** The address books contact sync reads, by channel (WeChat Work's today). */
   contacts: ReadonlyMap<ChannelId, ContactSource>;
+  /** The channels that report undelivered sends after the fact, by channel (DingTalk's). */
+  deliveryReports: ReadonlyMap<ChannelId, DeliveryReports>;
   /** Every enabled channel's inbound routes. */
   routes(ctx: RouteContext): Router[];
   /** The console's chat store, which the console page reads; undefined when the console is off. */
@@ -70,6 +72,7 @@ export function buildChannels(ctx: ChannelContext): Channels {
       return a.downloadMedia(mediaId);
     },
     contacts,
+    deliveryReports: new Map(active.flatMap((a) => (a.deliveryReports ? [[a.id, a.deliveryReports] as const] : []))),
     routes: (routeCtx) => active.map((a) => a.routes(routeCtx)).filter((r): r is Router => r !== undefined),
     ...(consoleActive ? { consoleStore: consoleActive.store } : {}),
   };

@@ -6,15 +6,16 @@ import type { Clock } from "../../clock";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
 import { DingtalkCrypto, DingtalkCryptoError, robotSignatureValid } from "./crypto";
-import { eventsOf, MalformedDingtalkMessage, parseEventPayload, robotEvent } from "./inbound";
+import { eventsOf, MalformedDingtalkMessage, parseEventPayload, robotEvent, robotSender, robotSession } from "./inbound";
+import type { RobotSessions } from "./sessions";
 
 /** The event subscription's request URL (开发者后台 → 事件订阅 → 请求网址). */
 export const DINGTALK_EVENTS_PATH = "/dingtalk/events";
 /** The enterprise robot's message URL (机器人 → 消息接收地址). */
 export const DINGTALK_ROBOT_PATH = "/dingtalk/robot";
 
-/** The robot `sign` header is good for an hour either side (PROTOCOLS §3.3); event timestamps get the same. */
-const WINDOW_MS = 3_600_000;
+/** The robot `sign` header is good for an hour either side (PROTOCOLS §3.3). */
+const ROBOT_WINDOW_MS = 3_600_000;
 
 /** The part of `config.dingtalk` the callbacks need. */
 export interface DingtalkCallbackSettings {
@@ -22,12 +23,16 @@ export interface DingtalkCallbackSettings {
   appSecret: string;
   token: string;
   aesKey: string;
+  /** Events further off than this are refused; 0 turns the check off. */
+  replayWindowS: number;
 }
 
 export interface DingtalkCallbackDeps {
   settings: DingtalkCallbackSettings;
   sink: InboundSink;
   clock: Clock;
+  /** Where a robot chat's reply URL is kept for the sender. */
+  sessions: RobotSessions;
 }
 
 type Refusal = "params" | "malformed" | "signature" | "stale" | "receiver";
@@ -67,7 +72,7 @@ export function dingtalkCallbackRouter(deps: DingtalkCallbackDeps): Router {
     const nonce = queryParam(ctx, "nonce");
     if (!givenSignature || !timestamp || !nonce) refuse(ctx, "params", "query");
     if (!/^\d{13}$/.test(timestamp)) refuse(ctx, "params", "timestamp");
-    if (Math.abs(clock.now().getTime() - Number(timestamp)) > WINDOW_MS) refuse(ctx, "stale", "timestamp");
+    if (settings.replayWindowS > 0 && Math.abs(clock.now().getTime() - Number(timestamp)) > settings.replayWindowS * 1000) refuse(ctx, "stale", "timestamp");
     const encrypted = (ctx.request.body as { encrypt?: unknown } | undefined)?.encrypt;
     if (typeof encrypted !== "string" || encrypted === "") refuse(ctx, "malformed", "encrypt");
     if (!crypto.verify(givenSignature, timestamp, nonce, encrypted)) refuse(ctx, "signature", "signature");
@@ -91,8 +96,11 @@ export function dingtalkCallbackRouter(deps: DingtalkCallbackDeps): Router {
     const timestamp = ctx.get("timestamp");
     const sign = ctx.get("sign");
     if (!timestamp || !sign) refuse(ctx, "params", "headers");
-    if (!robotSignatureValid(timestamp, sign, settings.appSecret, clock.now().getTime(), WINDOW_MS)) refuse(ctx, "signature", "sign");
+    if (!robotSignatureValid(timestamp, sign, settings.appSecret, clock.now().getTime(), ROBOT_WINDOW_MS)) refuse(ctx, "signature", "sign");
     const event = decode(ctx, () => robotEvent(ctx.request.body, clock.now()));
+    const sender = robotSender(ctx.request.body);
+    // Before the event is stored, so the reply its handling queues finds the session to go back through.
+    if (event && sender) await deps.sessions.remember(sender, robotSession(ctx.request.body), clock.now().getTime());
     if (event) await storeAll(ctx, sink, [event]);
     else noteIgnored(ctx, `robot:${String((ctx.request.body as { msgtype?: unknown }).msgtype)}`, ignoredTypes);
     ctx.status = 200;

@@ -1,17 +1,17 @@
-import { AppError } from "../../errors";
 import { CHANNEL_NAMES } from "../channel";
 import type { ChannelModule } from "../module";
 import { DingtalkApi } from "./api";
 import { dingtalkCallbackRouter } from "./callback";
 import { DingtalkSender, WORK_NOTICE_MAX_RECIPIENTS } from "./DingtalkSender";
-
-/** A work notification's markdown, like the rest of its `msg`, must stay within 2048 bytes (PROTOCOLS §3.6). */
-const MARKDOWN_MAX_BYTES = 2048;
+import { LIMITS } from "./limits";
+import { downloadRobotFile } from "./media";
+import { WorkNoticeResults } from "./sendResults";
+import { RobotSessions } from "./sessions";
 
 /**
- * DingTalk (钉钉), first slice: HTTP event subscription, enterprise robot text messages and work
- * notifications. No interactive cards yet (the bots send numbered choices), no media, no address
- * book, no Stream mode.
+ * DingTalk (钉钉): HTTP event subscription (address book), the enterprise robot's messages (text,
+ * pictures, voice, files) with replies through the chat's session webhook or the robot API, and
+ * work notifications for everyone else. No interactive cards yet (the bots send numbered choices).
  */
 export const dingtalkChannel: ChannelModule = {
   id: "dingtalk",
@@ -21,23 +21,27 @@ export const dingtalkChannel: ChannelModule = {
     infoCardNeedsLink: false,
     maxButtons: 0,
     buttonLabelMaxChars: 0,
-    markdownMaxBytes: MARKDOWN_MAX_BYTES,
+    // A work notification's markdown, like the rest of its `msg`, must stay within 2048 bytes (PROTOCOLS §3.6).
+    markdownMaxBytes: LIMITS.workNoticeMsgBytes,
     maxRecipientsPerCall: WORK_NOTICE_MAX_RECIPIENTS,
     fileTypes: [],
   },
   enabled: (config) => config.dingtalk !== undefined,
   // 20 calls a second on the standard edition (PROTOCOLS §3.8). The per-person daily caps (500 work
   // notifications, the same content once a day) need a per-recipient daily limit ChannelLimits lacks.
-  limits: () => ({ perApiPerMinute: 1_200 }),
-  start({ config, kv, log, clock }) {
+  limits: () => ({ perApiPerMinute: LIMITS.apiCallsPerMinute }),
+  start({ config, kv, log, clock, media }) {
     const settings = config.dingtalk;
     if (!settings) throw new Error("dingtalk: started without DINGTALK_* settings");
-    const api = new DingtalkApi({ appKey: settings.appKey, appSecret: settings.appSecret, apiBase: settings.apiBase, kv, log: log.child({ area: "dingtalk" }) });
+    const api = new DingtalkApi({ appKey: settings.appKey, appSecret: settings.appSecret, apiBase: settings.apiBase, oapiBase: settings.oapiBase, kv, log: log.child({ area: "dingtalk" }) });
+    const sessions = new RobotSessions(kv);
     return {
       id: "dingtalk",
-      sender: new DingtalkSender({ api, agentId: settings.agentId }),
-      routes: ({ sink }) => dingtalkCallbackRouter({ settings, sink, clock }),
-      downloadMedia: () => Promise.reject(new AppError("dingtalk_media_unsupported", "暂不支持接收钉钉的文件", 400)),
+      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, clock }),
+      // Stream mode has no callback URL: nothing to mount.
+      routes: ({ sink }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions }) : undefined),
+      downloadMedia: (downloadCode) => downloadRobotFile(api, settings.robotCode, downloadCode, media),
+      deliveryReports: new WorkNoticeResults({ api, agentId: settings.agentId }),
     };
   },
 };

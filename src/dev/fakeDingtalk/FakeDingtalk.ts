@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Koa from "koa";
@@ -22,6 +22,15 @@ export interface FakeWorkNotice {
   at: number;
 }
 
+/** A message the robot sent into a one-to-one chat, by session webhook or by the robot API. */
+export interface FakeRobotMessage {
+  userId: string;
+  via: "session" | "robot";
+  msgtype: "text" | "markdown";
+  text: string;
+  at: number;
+}
+
 export interface RecordedCall {
   api: string;
   errcode: number;
@@ -38,7 +47,14 @@ const API = {
   gettoken: "gettoken",
   asyncsend: "topapi/message/corpconversation/asyncsend_v2",
   getsendresult: "topapi/message/corpconversation/getsendresult",
+  accessToken: "v1.0/oauth2/accessToken",
+  robotBatchSend: "v1.0/robot/oToMessages/batchSend",
+  fileDownload: "v1.0/robot/messageFiles/download",
+  session: "robot/sendBySession",
 } as const;
+
+/** The platform's per-user daily cap on work notifications from one app (PROTOCOLS §3.6). */
+const NOTICES_PER_USER_PER_DAY = 500;
 
 /**
  * A loopback DingTalk `oapi` for tests and local runs: gettoken, work notifications
@@ -47,7 +63,17 @@ const API = {
  */
 export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
+  readonly robotMessages: FakeRobotMessage[] = [];
   readonly calls: RecordedCall[] = [];
+  /** Files people "sent" the robot, by download code. */
+  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
+  /** Session webhooks handed out, by session id: whose chat and until when. */
+  private readonly sessions = new Map<string, { userId: string; expiresAt: number }>();
+  private readonly tokensV1 = new Map<string, number>();
+  /** Per task: recipients the platform accepted but silently did not deliver (daily caps). */
+  private readonly undelivered = new Map<number, string[]>();
+  /** user → day → content digests, for the same-content-once-a-day rule and the 500-a-day cap. */
+  private readonly received = new Map<string, string[]>();
   url = "";
   private server?: Server;
   private readonly tokens = new Map<string, number>();
@@ -70,7 +96,27 @@ export class FakeDingtalk {
           return;
         }
       }
-      ctx.body = this.handle(ctx.method, ctx.path.slice(1), ctx.query as Record<string, string>, body);
+      const path = ctx.path.slice(1);
+      if (path.startsWith("files/")) {
+        const file = this.files.get(decodeURIComponent(path.slice("files/".length)));
+        if (!file) ctx.status = 404;
+        else {
+          ctx.type = file.contentType;
+          ctx.body = file.bytes;
+        }
+        return;
+      }
+      if (path.startsWith("v1.0/")) {
+        const answer = this.handleV1(path, ctx.get("x-acs-dingtalk-access-token"), body);
+        ctx.status = answer.status;
+        ctx.body = answer.body;
+        return;
+      }
+      if (path === API.session) {
+        ctx.body = this.sessionSend(String(ctx.query.session ?? ""), body);
+        return;
+      }
+      ctx.body = this.handle(ctx.method, path, ctx.query as Record<string, string>, body);
     });
     this.server = await new Promise<Server>((resolve) => {
       const s = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve(s));
@@ -92,9 +138,30 @@ export class FakeDingtalk {
     this.failures.push({ api, failure, remaining: times });
   }
 
-  /** Every issued token expires now: business calls answer 42001 until a new one is fetched. */
+  /** Every issued token (oapi and v1.0) expires now: calls answer 42001 / 401 until a new one is fetched. */
   expireTokens(): void {
     for (const token of this.tokens.keys()) this.tokens.set(token, this.options.now() - 1);
+    for (const token of this.tokensV1.keys()) this.tokensV1.set(token, this.options.now() - 1);
+  }
+
+  /** A download code for `bytes`, as a picture, voice note or file message carries it. */
+  addFile(bytes: Buffer, contentType: string): string {
+    const code = `dc${randomBytes(12).toString("hex")}`;
+    this.files.set(code, { bytes, contentType });
+    return code;
+  }
+
+  /** A one-to-one chat's session webhook for `userId`, valid for `lifetimeMs` on the fake's clock. */
+  sessionWebhook(userId: string, lifetimeMs = 90 * 60_000): { url: string; expiresAt: number } {
+    const id = randomBytes(8).toString("hex");
+    const expiresAt = this.options.now() + lifetimeMs;
+    this.sessions.set(id, { userId, expiresAt });
+    return { url: `${this.url}/${API.session}?session=${id}`, expiresAt };
+  }
+
+  /** Everything `userId` got in the robot chat. */
+  robotTextsTo(userId: string): string[] {
+    return this.robotMessages.filter((m) => m.userId === userId).map((m) => m.text);
   }
 
   callsOf(api: string): RecordedCall[] {
@@ -138,15 +205,77 @@ export class FakeDingtalk {
     if (!valid) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 不合法" });
     if (Buffer.byteLength(JSON.stringify(msg)) > 2048) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 超过 2048 字节" });
     const taskId = this.nextTaskId++;
-    this.notices.push({ taskId, userIds, msg, at: this.options.now() });
+    // Accepted for everyone; past the daily rules a recipient silently gets nothing (PROTOCOLS §3.6).
+    const day = new Date(this.options.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const digest = createHash("sha256").update(JSON.stringify(msg)).digest("hex");
+    const delivered: string[] = [];
+    const dropped: string[] = [];
+    for (const userId of userIds) {
+      const seen = this.received.get(`${userId}|${day}`) ?? [];
+      if (seen.includes(digest) || seen.length >= NOTICES_PER_USER_PER_DAY) dropped.push(userId);
+      else {
+        seen.push(digest);
+        this.received.set(`${userId}|${day}`, seen);
+        delivered.push(userId);
+      }
+    }
+    if (dropped.length) this.undelivered.set(taskId, dropped);
+    if (delivered.length) this.notices.push({ taskId, userIds: delivered, msg, at: this.options.now() });
     return this.record(API.asyncsend, { errcode: 0, errmsg: "ok", task_id: taskId, request_id: randomBytes(8).toString("hex") });
   }
 
   private getsendresult(body: Record<string, unknown>): Record<string, unknown> {
-    const notice = this.notices.find((n) => n.taskId === Number(body.task_id));
-    if (!notice) return this.record(API.getsendresult, { errcode: 40000, errmsg: "task_id 不存在" });
-    const result = { invalid_user_id_list: [], forbidden_user_id_list: [], failed_user_id_list: [], read_user_id_list: [], unread_user_id_list: notice.userIds };
+    const taskId = Number(body.task_id);
+    const notice = this.notices.find((n) => n.taskId === taskId);
+    const dropped = this.undelivered.get(taskId) ?? [];
+    if (!notice && dropped.length === 0) return this.record(API.getsendresult, { errcode: 40000, errmsg: "task_id 不存在" });
+    const result = { invalid_user_id_list: [], forbidden_user_id_list: dropped, failed_user_id_list: [], read_user_id_list: [], unread_user_id_list: notice?.userIds ?? [] };
     return this.record(API.getsendresult, { errcode: 0, errmsg: "ok", send_result: result });
+  }
+
+  private handleV1(api: string, token: string, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {
+    const injected = this.takeFailure(api);
+    if (injected) return this.recordV1(api, 400, { code: String(injected.errcode), message: injected.errmsg ?? "injected failure" });
+    if (api === API.accessToken) {
+      if (body.appKey !== this.options.appKey || body.appSecret !== this.options.appSecret) return this.recordV1(api, 400, { code: "invalidClientIdOrSecret", message: "无效的clientId或者clientSecret" });
+      const now = this.options.now();
+      const live = [...this.tokensV1].find(([, expiry]) => expiry > now);
+      const token = live?.[0] ?? `v1${randomBytes(16).toString("hex")}`;
+      if (!live) this.tokensV1.set(token, now + (this.options.tokenTtlS ?? 7200) * 1000);
+      return this.recordV1(api, 200, { accessToken: token, expireIn: live ? Math.floor((live[1] - now) / 1000) : (this.options.tokenTtlS ?? 7200) });
+    }
+    const expiry = this.tokensV1.get(token);
+    if (expiry === undefined || expiry <= this.options.now()) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "不合法的access_token" });
+    if (api === API.fileDownload) {
+      if (body.robotCode !== this.options.appKey) return this.recordV1(api, 400, { code: "invalidParameter.robotCode", message: "robotCode 不存在" });
+      const code = String(body.downloadCode ?? "");
+      if (!this.files.has(code)) return this.recordV1(api, 400, { code: "invalidParameter.downloadCode", message: "downloadCode 无效" });
+      return this.recordV1(api, 200, { downloadUrl: `${this.url}/files/${encodeURIComponent(code)}` });
+    }
+    if (api === API.robotBatchSend) {
+      const userIds = Array.isArray(body.userIds) ? (body.userIds as string[]) : [];
+      if (body.robotCode !== this.options.appKey || userIds.length === 0 || userIds.length > 20) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
+      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string };
+      const markdown = body.msgKey === "sampleMarkdown";
+      for (const userId of userIds) this.robotMessages.push({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+    }
+    return this.recordV1(api, 404, { code: "NotFound", message: "not found" });
+  }
+
+  private sessionSend(id: string, body: Record<string, unknown>): Record<string, unknown> {
+    const session = this.sessions.get(id);
+    if (!session || session.expiresAt <= this.options.now()) return this.record(API.session, { errcode: 300001, errmsg: "session 不存在" });
+    const msg = body as FakeWorkNotice["msg"];
+    const text = msg.msgtype === "markdown" ? msg.markdown?.text : msg.text?.content;
+    if (typeof text !== "string") return this.record(API.session, { errcode: 40000, errmsg: "msg 不合法" });
+    this.robotMessages.push({ userId: session.userId, via: "session", msgtype: msg.msgtype === "markdown" ? "markdown" : "text", text, at: this.options.now() });
+    return this.record(API.session, { errcode: 0, errmsg: "ok" });
+  }
+
+  private recordV1(api: string, status: number, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {
+    this.calls.push({ api, errcode: status === 200 ? 0 : status, at: this.options.now() });
+    return { status, body };
   }
 
   private takeFailure(api: string): FakeFailure | undefined {

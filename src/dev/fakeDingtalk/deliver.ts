@@ -47,13 +47,30 @@ export interface RobotText {
   msgId: string;
   /** "1" one-to-one (default), "2" group. */
   conversationType?: "1" | "2";
+  /** The chat's reply URL (FakeDingtalk.sessionWebhook); none by default. */
+  session?: { url: string; expiresAt: number };
+}
+
+/** A picture, voice note or file sent to the robot, by the download code FakeDingtalk.addFile gave. */
+export interface RobotMedia extends Omit<RobotText, "content"> {
+  msgtype: "picture" | "audio" | "file";
+  downloadCode: string;
+  fileName?: string;
 }
 
 /** The body of an enterprise robot text message (PROTOCOLS §3.3). */
 export function robotTextBody(message: RobotText, app: Pick<DingtalkCallbackApp, "appKey">, nowMs: number): Record<string, unknown> {
+  return { ...robotEnvelope(message, app, nowMs), msgtype: "text", text: { content: message.content } };
+}
+
+/** The body of a picture, audio or file message (the `content` object carries the download code). */
+export function robotMediaBody(message: RobotMedia, app: Pick<DingtalkCallbackApp, "appKey">, nowMs: number): Record<string, unknown> {
+  const content = { downloadCode: message.downloadCode, ...(message.fileName ? { fileName: message.fileName } : {}), ...(message.msgtype === "audio" ? { duration: 3000, recognition: "" } : {}) };
+  return { ...robotEnvelope(message, app, nowMs), msgtype: message.msgtype, content };
+}
+
+function robotEnvelope(message: Omit<RobotText, "content">, app: Pick<DingtalkCallbackApp, "appKey">, nowMs: number): Record<string, unknown> {
   return {
-    msgtype: "text",
-    text: { content: message.content },
     msgId: message.msgId,
     createAt: nowMs,
     conversationType: message.conversationType ?? "1",
@@ -65,8 +82,7 @@ export function robotTextBody(message: RobotText, app: Pick<DingtalkCallbackApp,
     chatbotUserId: "$:LWCP_v1:$fakeRobot",
     robotCode: app.appKey,
     isAdmin: false,
-    sessionWebhook: "http://127.0.0.1:9/robot/sendBySession?session=fake",
-    sessionWebhookExpiredTime: nowMs + 90 * 60_000,
+    ...(message.session ? { sessionWebhook: message.session.url, sessionWebhookExpiredTime: message.session.expiresAt } : {}),
   };
 }
 
