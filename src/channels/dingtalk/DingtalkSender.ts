@@ -1,6 +1,7 @@
 import type { Clock } from "../../clock";
 import { ChannelError, type ChannelSender, type OutboundMessage, type SendResult } from "../channel";
 import type { DingtalkApi, OapiReply } from "./api";
+import type { DingtalkCards } from "./cards";
 import { LIMITS } from "./limits";
 import { robotMessage, toWorkNotice, type WorkNoticeMsg } from "./messages";
 import type { RobotSessions } from "./sessions";
@@ -21,6 +22,7 @@ export interface DingtalkSenderDeps {
   agentId: number;
   robotCode: string;
   sessions: RobotSessions;
+  cards: DingtalkCards;
   clock: Clock;
 }
 
@@ -38,10 +40,15 @@ export class DingtalkSender implements ChannelSender {
   constructor(private readonly deps: DingtalkSenderDeps) {}
 
   async send(recipients: string[], message: OutboundMessage): Promise<SendResult> {
-    // No interactive cards yet, so there is no card to update: the answer already went out as text.
+    // The clicker's card is updated when the click comes in (callback.ts), as WeChat Work's passive reply does.
     if (message.kind === "card_update") return { invalidUsers: [] };
     // The outbox splits by maxRecipientsPerCall; more here would be a bug, never silently dropped people.
     if (recipients.length > WORK_NOTICE_MAX_RECIPIENTS) throw new ChannelError("dingtalk", "dingtalk_too_many_recipients", "钉钉工作通知每次最多发送给 100 人", false);
+    // A card with buttons is an interactive card in the robot chat, one instance per person.
+    if (message.kind === "card" && (message.card.buttons ?? []).length > 0) {
+      for (const userId of recipients) await this.deps.cards.send(message.card, userId);
+      return { invalidUsers: [] };
+    }
     const msg = toWorkNotice(message);
     const now = this.deps.clock.now().getTime();
     const byRobot: string[] = [];

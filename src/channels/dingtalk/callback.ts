@@ -7,6 +7,8 @@ import { AppError } from "../../errors";
 import type { Logger } from "../../log";
 import { DingtalkCrypto, DingtalkCryptoError, robotSignatureValid } from "./crypto";
 import { eventsOf, MalformedDingtalkMessage, parseEventPayload, robotEvent, robotSender, robotSession } from "./inbound";
+import { callbackKey, cardClickEvent, type DingtalkCards, DINGTALK_CARDS_PATH } from "./cards";
+import { constantTimeEqual } from "./crypto";
 import type { RobotSessions } from "./sessions";
 
 /** The event subscription's request URL (开发者后台 → 事件订阅 → 请求网址). */
@@ -33,6 +35,10 @@ export interface DingtalkCallbackDeps {
   clock: Clock;
   /** Where a robot chat's reply URL is kept for the sender. */
   sessions: RobotSessions;
+  /** Turns the clicker's card into its done line once the click is stored. */
+  cards: DingtalkCards;
+  /** The clicked button's done label (已收到 / 已落实 / 已确认). */
+  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
 }
 
 type Refusal = "params" | "malformed" | "signature" | "stale" | "receiver";
@@ -103,6 +109,22 @@ export function dingtalkCallbackRouter(deps: DingtalkCallbackDeps): Router {
     if (event && sender) await deps.sessions.remember(sender, robotSession(ctx.request.body), clock.now().getTime());
     if (event) await storeAll(ctx, sink, [event]);
     else noteIgnored(ctx, `robot:${String((ctx.request.body as { msgtype?: unknown }).msgtype)}`, ignoredTypes);
+    ctx.status = 200;
+    ctx.type = "application/json";
+    ctx.body = {};
+  });
+
+  // Card clicks (PROTOCOLS §3.7): the registered URL carries a key derived from the app secret.
+  const cardKey = callbackKey(settings.appSecret);
+  const label = deps.buttonLabel ?? (() => "已确认");
+  router.post(DINGTALK_CARDS_PATH, async (ctx) => {
+    if (!constantTimeEqual(cardKey, queryParam(ctx, "key") ?? "")) refuse(ctx, "signature", "card_key");
+    const event = decode(ctx, () => cardClickEvent(ctx.request.body, clock.now()));
+    await storeAll(ctx, sink, [event]);
+    // Duplicates update the card too: a retry means DingTalk did not see our first answer.
+    void new Promise<void>((resolve) => ctx.res.once("close", resolve)).then(() =>
+      deps.cards.markDone(event.taskId, label(event)).catch((err: unknown) => (ctx.state.log as Logger).warn({ code: (err as { code?: unknown }).code }, "dingtalk card not updated")),
+    );
     ctx.status = 200;
     ctx.type = "application/json";
     ctx.body = {};

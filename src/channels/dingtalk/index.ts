@@ -1,6 +1,7 @@
 import { CHANNEL_NAMES } from "../channel";
 import type { ChannelModule } from "../module";
 import { DingtalkApi } from "./api";
+import { DingtalkCards } from "./cards";
 import { dingtalkCallbackRouter } from "./callback";
 import { DingtalkSender, WORK_NOTICE_MAX_RECIPIENTS } from "./DingtalkSender";
 import { LIMITS } from "./limits";
@@ -11,16 +12,17 @@ import { RobotSessions } from "./sessions";
 /**
  * DingTalk (钉钉): HTTP event subscription (address book), the enterprise robot's messages (text,
  * pictures, voice, files) with replies through the chat's session webhook or the robot API, and
- * work notifications for everyone else. No interactive cards yet (the bots send numbered choices).
+ * work notifications for everyone else; button cards (questions, 叫应) as the robot's interactive cards.
  */
 export const dingtalkChannel: ChannelModule = {
   id: "dingtalk",
   displayName: CHANNEL_NAMES.dingtalk,
   capabilities: {
-    cards: false,
+    // Interactive cards in the robot chat; a card without buttons goes out as markdown.
+    cards: true,
     infoCardNeedsLink: false,
-    maxButtons: 0,
-    buttonLabelMaxChars: 0,
+    maxButtons: LIMITS.cardButtonsMax,
+    buttonLabelMaxChars: LIMITS.buttonLabelChars,
     // A work notification's markdown, like the rest of its `msg`, must stay within 2048 bytes (PROTOCOLS §3.6).
     markdownMaxBytes: LIMITS.workNoticeMsgBytes,
     maxRecipientsPerCall: WORK_NOTICE_MAX_RECIPIENTS,
@@ -35,11 +37,13 @@ export const dingtalkChannel: ChannelModule = {
     if (!settings) throw new Error("dingtalk: started without DINGTALK_* settings");
     const api = new DingtalkApi({ appKey: settings.appKey, appSecret: settings.appSecret, apiBase: settings.apiBase, oapiBase: settings.oapiBase, kv, log: log.child({ area: "dingtalk" }) });
     const sessions = new RobotSessions(kv);
+    const cards = new DingtalkCards({ api, kv, robotCode: settings.robotCode, appSecret: settings.appSecret });
     return {
       id: "dingtalk",
-      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, clock }),
+      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, cards, clock }),
       // Stream mode has no callback URL: nothing to mount.
-      routes: ({ sink }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions }) : undefined),
+      // A click on a 叫应 card turns that person's card into "已收到" / "已落实".
+      routes: ({ sink, buttonLabel }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions, cards, ...(buttonLabel ? { buttonLabel } : {}) }) : undefined),
       downloadMedia: (downloadCode) => downloadRobotFile(api, settings.robotCode, downloadCode, media),
       deliveryReports: new WorkNoticeResults({ api, agentId: settings.agentId }),
     };

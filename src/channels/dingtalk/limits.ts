@@ -15,6 +15,10 @@ export const LIMITS = {
   robotWebhookPerMinute: 20,
   /** Calls a second on the standard edition, as calls a minute for the outbox's limiter. */
   apiCallsPerMinute: 1_200,
+  /** Buttons on one interactive card before the StandardCard layout wraps them awkwardly. */
+  cardButtonsMax: 4,
+  /** A button label past this many characters is cut with an ellipsis. */
+  buttonLabelChars: 8,
   /** A markdown title longer than this is cut in the conversation list. */
   markdownTitleChars: 20,
 } as const;

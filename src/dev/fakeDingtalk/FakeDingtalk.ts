@@ -31,6 +31,21 @@ export interface FakeRobotMessage {
   at: number;
 }
 
+/** An interactive card the robot put into someone's chat, and what it shows now. */
+export interface FakeCard {
+  bizId: string;
+  userId: string;
+  title: string;
+  /** The card's text (description and fields), as markdown. */
+  text: string;
+  /** The buttons still on it; empty once it shows a done line. */
+  buttons: { id: string; label: string }[];
+  /** The done line after an update (已收到 / 已落实 / 已确认). */
+  done?: string;
+  callbackRouteKey?: string;
+  at: number;
+}
+
 export interface RecordedCall {
   api: string;
   errcode: number;
@@ -51,7 +66,25 @@ const API = {
   robotBatchSend: "v1.0/robot/oToMessages/batchSend",
   fileDownload: "v1.0/robot/messageFiles/download",
   session: "robot/sendBySession",
+  cardSend: "v1.0/im/v1.0/robot/interactiveCards/send",
+  cardUpdate: "v1.0/im/robots/interactiveCards",
+  cardRegister: "v1.0/card/callbacks/register",
 } as const;
+
+interface StandardCardData {
+  header?: { title?: { text?: string } };
+  contents?: { type: string; id?: string; text?: string; actions?: { id: string; label?: { text?: string } }[] }[];
+}
+
+const cardButtons = (data: StandardCardData) => (data.contents ?? []).flatMap((c) => (c.type === "action" ? (c.actions ?? []).map((a) => ({ id: a.id, label: a.label?.text ?? "" })) : []));
+const cardText = (data: StandardCardData) => (data.contents ?? []).find((c) => c.id === "text")?.text ?? "";
+
+/** One thing that appeared in someone's DingTalk, in the order it did. */
+export interface FakeChatItem {
+  via: "session" | "robot" | "notice" | "card";
+  text: string;
+  card?: FakeCard;
+}
 
 /** The platform's per-user daily cap on work notifications from one app (PROTOCOLS §3.6). */
 const NOTICES_PER_USER_PER_DAY = 500;
@@ -64,6 +97,11 @@ const NOTICES_PER_USER_PER_DAY = 500;
 export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
+  readonly cards: FakeCard[] = [];
+  /** Everything that appeared in anyone's DingTalk, in order. */
+  private readonly chat: { userId: string; item: FakeChatItem }[] = [];
+  /** Card callback URLs registered, by route key. */
+  readonly cardCallbacks = new Map<string, string>();
   readonly calls: RecordedCall[] = [];
   /** Files people "sent" the robot, by download code. */
   private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
@@ -86,7 +124,7 @@ export class FakeDingtalk {
   async start(): Promise<string> {
     const app = new Koa();
     app.use(async (ctx) => {
-      const raw = ctx.method === "POST" ? await getRawBody(ctx.req, { limit: "1mb" }) : Buffer.alloc(0);
+      const raw = ctx.method === "POST" || ctx.method === "PUT" ? await getRawBody(ctx.req, { limit: "1mb" }) : Buffer.alloc(0);
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
         try {
@@ -159,6 +197,16 @@ export class FakeDingtalk {
     return { url: `${this.url}/${API.session}?session=${id}`, expiresAt };
   }
 
+  /** What `userId` saw, in order: robot chat messages, work notifications and cards. */
+  chatOf(userId: string): FakeChatItem[] {
+    return this.chat.filter((c) => c.userId === userId).map((c) => c.item);
+  }
+
+  /** The cards in `userId`'s robot chat. */
+  cardsTo(userId: string): FakeCard[] {
+    return this.cards.filter((c) => c.userId === userId);
+  }
+
   /** Everything `userId` got in the robot chat. */
   robotTextsTo(userId: string): string[] {
     return this.robotMessages.filter((m) => m.userId === userId).map((m) => m.text);
@@ -221,6 +269,7 @@ export class FakeDingtalk {
     }
     if (dropped.length) this.undelivered.set(taskId, dropped);
     if (delivered.length) this.notices.push({ taskId, userIds: delivered, msg, at: this.options.now() });
+    for (const userId of delivered) this.chat.push({ userId, item: { via: "notice", text: msg.text?.content ?? msg.markdown?.text ?? "" } });
     return this.record(API.asyncsend, { errcode: 0, errmsg: "ok", task_id: taskId, request_id: randomBytes(8).toString("hex") });
   }
 
@@ -257,8 +306,33 @@ export class FakeDingtalk {
       if (body.robotCode !== this.options.appKey || userIds.length === 0 || userIds.length > 20) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
       const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string };
       const markdown = body.msgKey === "sampleMarkdown";
-      for (const userId of userIds) this.robotMessages.push({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
+      for (const userId of userIds) this.pushRobot({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
       return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+    }
+    if (api === API.cardSend) {
+      const receiver = JSON.parse(String(body.singleChatReceiver ?? "{}")) as { userId?: string };
+      const data = JSON.parse(String(body.cardData ?? "{}")) as StandardCardData;
+      if (body.robotCode !== this.options.appKey || !receiver.userId || typeof body.cardBizId !== "string") return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
+      // The same cardBizId again is the same card (a resend after a lost answer).
+      if (!this.cards.some((c) => c.bizId === body.cardBizId)) {
+        const card: FakeCard = { bizId: body.cardBizId, userId: receiver.userId, title: data.header?.title?.text ?? "", text: cardText(data), buttons: cardButtons(data), callbackRouteKey: String(body.callbackRouteKey ?? ""), at: this.options.now() };
+        this.cards.push(card);
+        this.chat.push({ userId: receiver.userId, item: { via: "card", text: `${card.title}\n${card.text}`, card } });
+      }
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex") });
+    }
+    if (api === API.cardUpdate) {
+      const card = this.cards.find((c) => c.bizId === body.cardBizId);
+      if (!card) return this.recordV1(api, 400, { code: "invalidParameter.cardBizId", message: "卡片不存在" });
+      const data = JSON.parse(String(body.cardData ?? "{}")) as StandardCardData;
+      card.buttons = cardButtons(data);
+      const done = (data.contents ?? []).find((c) => c.id === "done")?.text;
+      if (done) card.done = done.replace(/\*/g, "");
+      return this.recordV1(api, 200, { success: true });
+    }
+    if (api === API.cardRegister) {
+      this.cardCallbacks.set(String(body.callbackRouteKey), String(body.callbackUrl));
+      return this.recordV1(api, 200, { result: { callbackUrl: body.callbackUrl, apiSecret: body.apiSecret } });
     }
     return this.recordV1(api, 404, { code: "NotFound", message: "not found" });
   }
@@ -269,8 +343,13 @@ export class FakeDingtalk {
     const msg = body as FakeWorkNotice["msg"];
     const text = msg.msgtype === "markdown" ? msg.markdown?.text : msg.text?.content;
     if (typeof text !== "string") return this.record(API.session, { errcode: 40000, errmsg: "msg 不合法" });
-    this.robotMessages.push({ userId: session.userId, via: "session", msgtype: msg.msgtype === "markdown" ? "markdown" : "text", text, at: this.options.now() });
+    this.pushRobot({ userId: session.userId, via: "session", msgtype: msg.msgtype === "markdown" ? "markdown" : "text", text, at: this.options.now() });
     return this.record(API.session, { errcode: 0, errmsg: "ok" });
+  }
+
+  private pushRobot(m: FakeRobotMessage): void {
+    this.robotMessages.push(m);
+    this.chat.push({ userId: m.userId, item: { via: m.via, text: m.text } });
   }
 
   private recordV1(api: string, status: number, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { callbackKey, DINGTALK_CARDS_PATH } from "../../channels/dingtalk/cards";
 import { DingtalkCrypto, robotSign } from "../../channels/dingtalk/crypto";
 
 /** The app's side of the callbacks: where to deliver and the settings DingTalk seals and signs with. */
@@ -90,4 +91,20 @@ function robotEnvelope(message: Omit<RobotText, "content">, app: Pick<DingtalkCa
 export function deliverRobotMessage(app: DingtalkCallbackApp, body: Record<string, unknown>, nowMs: number, options: { secret?: string } = {}): Promise<DeliveryAnswer> {
   const timestamp = String(nowMs);
   return post(`${app.url}/dingtalk/robot`, body, { timestamp, sign: robotSign(timestamp, options.secret ?? app.appSecret) });
+}
+
+/**
+ * A click on a card's "回传请求" button, posted as DingTalk's card platform does to the callback
+ * URL registered for the app (PROTOCOLS §3.7). `key` defaults to the one the app registers.
+ */
+export function deliverCardClick(app: DingtalkCallbackApp, click: { bizId: string; userId: string; actionId: string }, options: { key?: string } = {}): Promise<DeliveryAnswer> {
+  const body = {
+    type: "actionCallback",
+    outTrackId: click.bizId,
+    userId: click.userId,
+    corpId: "dingfakecorp",
+    spaceType: "IM_ROBOT",
+    value: JSON.stringify({ cardPrivateData: { actionIds: [click.actionId], params: {} } }),
+  };
+  return post(`${app.url}${DINGTALK_CARDS_PATH}?key=${options.key ?? callbackKey(app.appSecret)}`, body);
 }

@@ -1,2 +1,2 @@
-export { FakeDingtalk, type FakeDingtalkOptions, type FakeFailure, type FakeRobotMessage, type FakeWorkNotice, type RecordedCall } from "./FakeDingtalk";
-export { deliverEvent, deliverRobotMessage, robotMediaBody, robotTextBody, type DeliveryAnswer, type DingtalkCallbackApp, type RobotMedia, type RobotText } from "./deliver";
+export { FakeDingtalk, type FakeDingtalkOptions, type FakeCard, type FakeChatItem, type FakeFailure, type FakeRobotMessage, type FakeWorkNotice, type RecordedCall } from "./FakeDingtalk";
+export { deliverCardClick, deliverEvent, deliverRobotMessage, robotMediaBody, robotTextBody, type DeliveryAnswer, type DingtalkCallbackApp, type RobotMedia, type RobotText } from "./deliver";
