@@ -51,6 +51,8 @@ export interface Services {
   jobContext: JobContext;
   /** Reads the whole WeChat Work address book; absent while WeChat Work is not configured. */
   contactSync?: { syncAll(): Promise<ContactSyncResult> };
+  /** Opens the channels' long connections (DingTalk Stream mode); the server calls it once, CLIs never. */
+  connectChannels(): { stop(): Promise<void> };
   /** Closes pools; call after the HTTP server, the scheduler and the worker have stopped. */
   close(): Promise<void>;
 }
@@ -121,6 +123,7 @@ async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | 
     jobs: [...built.jobs(app), ...channels.jobs],
     jobContext: { clock, log },
     contactSync: channels.contactSync,
+    connectChannels: () => channels.connect({ sink: inbox, buttonLabel: calloutButtonLabel }),
     async close() {
       await inbox.drain();
       await kv.close();
@@ -143,6 +146,7 @@ interface ChannelWiring {
   onContactChange(event: Extract<InboundEvent, { kind: "contact_change" }>): Promise<void>;
   /** Inbound routes (fed to `sink`) and the console's page (showing `menu`). */
   routers(sink: InboundSink, menu: AppMenuTop[]): Router[];
+  connect: Channels["connect"];
   jobs: Job[];
 }
 
@@ -175,6 +179,7 @@ function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv
       if (enabled.consoleStore) routers.push(consoleRoutes({ db, clock, store: enabled.consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }));
       return routers;
     },
+    connect: (ctx) => enabled.connect(ctx),
     jobs: [wecomContactSync(contactSync), deliveryReconcile(enabled.deliveryReports.size ? () => reconcileDeliveries({ db, kv: deps.kv, clock, reports: enabled.deliveryReports }) : undefined)],
   };
 }

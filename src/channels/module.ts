@@ -43,6 +43,11 @@ export interface ActiveChannel {
   readonly contacts?: ContactSource;
   /** Who did not get what the platform accepted, for channels that deliver later (DingTalk). */
   readonly deliveryReports?: DeliveryReports;
+  /**
+   * Opens the channel's own long connection (DingTalk's Stream mode), feeding the inbox as the
+   * routes do; only the server calls it, never a CLI. Undefined: the channel has none.
+   */
+  connect?(ctx: Omit<RouteContext, "guard">): { stop(): Promise<void> };
 }
 
 /** One line of `npm run doctor`. */

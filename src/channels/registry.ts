@@ -51,6 +51,8 @@ export interface Channels {
   deliveryReports: ReadonlyMap<ChannelId, DeliveryReports>;
   /** Every enabled channel's inbound routes. */
   routes(ctx: RouteContext): Router[];
+  /** Opens every enabled channel's long connection (the server only); `stop` closes them. */
+  connect(ctx: Omit<RouteContext, "guard">): { stop(): Promise<void> };
   /** The console's chat store, which the console page reads; undefined when the console is off. */
   consoleStore?: ConsoleChannel["store"];
 }
@@ -74,6 +76,10 @@ export function buildChannels(ctx: ChannelContext): Channels {
     contacts,
     deliveryReports: new Map(active.flatMap((a) => (a.deliveryReports ? [[a.id, a.deliveryReports] as const] : []))),
     routes: (routeCtx) => active.map((a) => a.routes(routeCtx)).filter((r): r is Router => r !== undefined),
+    connect(connectCtx) {
+      const open = active.flatMap((a) => (a.connect ? [a.connect(connectCtx)] : []));
+      return { stop: async () => void (await Promise.all(open.map((c) => c.stop()))) };
+    },
     ...(consoleActive ? { consoleStore: consoleActive.store } : {}),
   };
 }

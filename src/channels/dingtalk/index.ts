@@ -8,6 +8,7 @@ import { LIMITS } from "./limits";
 import { downloadRobotFile } from "./media";
 import { WorkNoticeResults } from "./sendResults";
 import { RobotSessions } from "./sessions";
+import { DingtalkStream } from "./stream";
 
 /**
  * DingTalk (钉钉): HTTP event subscription (address book), the enterprise robot's messages (text,
@@ -46,6 +47,16 @@ export const dingtalkChannel: ChannelModule = {
       routes: ({ sink, buttonLabel }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions, cards, ...(buttonLabel ? { buttonLabel } : {}) }) : undefined),
       downloadMedia: (downloadCode) => downloadRobotFile(api, settings.robotCode, downloadCode, media),
       deliveryReports: new WorkNoticeResults({ api, agentId: settings.agentId }),
+      // Stream mode: robot messages, events and card clicks over one long connection per fleet.
+      ...(settings.mode === "stream"
+        ? {
+            connect: ({ sink, buttonLabel }) => {
+              const stream = new DingtalkStream({ ...settings, sink, kv, clock, log: log.child({ area: "dingtalk-stream" }), sessions, cards, buttonLabel: buttonLabel ?? (() => "已确认") });
+              stream.start();
+              return { stop: () => stream.stop() };
+            },
+          }
+        : {}),
     };
   },
 };

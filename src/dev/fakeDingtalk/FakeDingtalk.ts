@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Koa from "koa";
 import getRawBody from "raw-body";
+import { FakeStreamGateway } from "./streamGateway";
 
 export interface FakeDingtalkOptions {
   appKey: string;
@@ -69,6 +70,7 @@ const API = {
   cardSend: "v1.0/im/v1.0/robot/interactiveCards/send",
   cardUpdate: "v1.0/im/robots/interactiveCards",
   cardRegister: "v1.0/card/callbacks/register",
+  gateway: "v1.0/gateway/connections/open",
 } as const;
 
 interface StandardCardData {
@@ -98,6 +100,8 @@ export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
   readonly cards: FakeCard[] = [];
+  /** The Stream gateway (ws://…/stream), for DINGTALK_MODE=stream. */
+  readonly stream = new FakeStreamGateway(() => this.url);
   /** Everything that appeared in anyone's DingTalk, in order. */
   private readonly chat: { userId: string; item: FakeChatItem }[] = [];
   /** Card callback URLs registered, by route key. */
@@ -160,6 +164,7 @@ export class FakeDingtalk {
       const s = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve(s));
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.stream.attach(this.server);
     return this.url;
   }
 
@@ -167,6 +172,7 @@ export class FakeDingtalk {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.stream.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -292,6 +298,10 @@ export class FakeDingtalk {
       const token = live?.[0] ?? `v1${randomBytes(16).toString("hex")}`;
       if (!live) this.tokensV1.set(token, now + (this.options.tokenTtlS ?? 7200) * 1000);
       return this.recordV1(api, 200, { accessToken: token, expireIn: live ? Math.floor((live[1] - now) / 1000) : (this.options.tokenTtlS ?? 7200) });
+    }
+    if (api === API.gateway) {
+      if (body.clientId !== this.options.appKey || body.clientSecret !== this.options.appSecret) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "clientId 或 clientSecret 无效" });
+      return this.recordV1(api, 200, this.stream.open());
     }
     const expiry = this.tokensV1.get(token);
     if (expiry === undefined || expiry <= this.options.now()) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "不合法的access_token" });
