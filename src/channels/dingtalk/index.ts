@@ -5,6 +5,8 @@ import { DingtalkCards } from "./cards";
 import { dingtalkCallbackRouter } from "./callback";
 import { DingtalkSender, WORK_NOTICE_MAX_RECIPIENTS } from "./DingtalkSender";
 import { LIMITS } from "./limits";
+import { DingtalkContacts } from "./contacts";
+import { checkDingtalk } from "./doctor";
 import { downloadRobotFile } from "./media";
 import { WorkNoticeResults } from "./sendResults";
 import { RobotSessions } from "./sessions";
@@ -47,6 +49,7 @@ export const dingtalkChannel: ChannelModule = {
       routes: ({ sink, buttonLabel }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions, cards, ...(buttonLabel ? { buttonLabel } : {}) }) : undefined),
       downloadMedia: (downloadCode) => downloadRobotFile(api, settings.robotCode, downloadCode, media),
       deliveryReports: new WorkNoticeResults({ api, agentId: settings.agentId }),
+      contacts: new DingtalkContacts(api),
       // Stream mode: robot messages, events and card clicks over one long connection per fleet.
       ...(settings.mode === "stream"
         ? {
@@ -59,4 +62,5 @@ export const dingtalkChannel: ChannelModule = {
         : {}),
     };
   },
+  doctor: async (config) => (config.dingtalk ? checkDingtalk(config.dingtalk) : []),
 };

@@ -32,6 +32,22 @@ export interface FakeRobotMessage {
   at: number;
 }
 
+/** A department of the fake address book (1 is the root). */
+export interface FakeDingDepartment {
+  id: number;
+  name: string;
+  parentId: number;
+}
+
+/** A member of the fake address book. */
+export interface FakeDingUser {
+  userid: string;
+  name: string;
+  deptIds: number[];
+  mobile?: string;
+  active?: boolean;
+}
+
 /** An interactive card the robot put into someone's chat, and what it shows now. */
 export interface FakeCard {
   bizId: string;
@@ -63,6 +79,10 @@ const API = {
   gettoken: "gettoken",
   asyncsend: "topapi/message/corpconversation/asyncsend_v2",
   getsendresult: "topapi/message/corpconversation/getsendresult",
+  listsubid: "topapi/v2/department/listsubid",
+  deptGet: "topapi/v2/department/get",
+  userListid: "topapi/user/listid",
+  userGet: "topapi/v2/user/get",
   accessToken: "v1.0/oauth2/accessToken",
   robotBatchSend: "v1.0/robot/oToMessages/batchSend",
   fileDownload: "v1.0/robot/messageFiles/download",
@@ -100,6 +120,9 @@ export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
   readonly cards: FakeCard[] = [];
+  /** The address book: departments (root 1) and members. */
+  readonly departments: FakeDingDepartment[] = [{ id: 1, name: "青禾县应急管理局", parentId: 0 }];
+  readonly users: FakeDingUser[] = [];
   /** The Stream gateway (ws://…/stream), for DINGTALK_MODE=stream. */
   readonly stream = new FakeStreamGateway(() => this.url);
   /** Everything that appeared in anyone's DingTalk, in order. */
@@ -231,10 +254,12 @@ export class FakeDingtalk {
     const injected = this.takeFailure(api);
     if (injected) return this.record(api, { errcode: injected.errcode, errmsg: injected.errmsg ?? "injected failure" });
     if (api === API.gettoken && method === "GET") return this.gettoken(query);
-    if (method !== "POST" || (api !== API.asyncsend && api !== API.getsendresult)) return this.record(api, { errcode: 404, errmsg: "not found" });
+    const addressBook = [API.listsubid, API.deptGet, API.userListid, API.userGet] as string[];
+    if (method !== "POST" || (api !== API.asyncsend && api !== API.getsendresult && !addressBook.includes(api))) return this.record(api, { errcode: 404, errmsg: "not found" });
     const expiry = this.tokens.get(query.access_token ?? "");
     if (expiry === undefined) return this.record(api, { errcode: 40014, errmsg: "不合法的access_token" });
     if (expiry <= this.options.now()) return this.record(api, { errcode: 42001, errmsg: "access_token超时" });
+    if (addressBook.includes(api)) return this.addressBook(api, body);
     if (Number(body.agent_id) !== this.options.agentId) return this.record(api, { errcode: 60011, errmsg: "agent_id 不存在或无权限" });
     return api === API.asyncsend ? this.asyncsend(body) : this.getsendresult(body);
   }
@@ -279,6 +304,19 @@ export class FakeDingtalk {
     return this.record(API.asyncsend, { errcode: 0, errmsg: "ok", task_id: taskId, request_id: randomBytes(8).toString("hex") });
   }
 
+  private addressBook(api: string, body: Record<string, unknown>): Record<string, unknown> {
+    const dept = this.departments.find((d) => d.id === Number(body.dept_id));
+    if (api === API.userGet) {
+      const u = this.users.find((x) => x.userid === body.userid);
+      if (!u) return this.record(api, { errcode: 60121, errmsg: "找不到该用户" });
+      return this.record(api, { errcode: 0, errmsg: "ok", result: { userid: u.userid, name: u.name, dept_id_list: u.deptIds, ...(u.mobile ? { mobile: u.mobile } : {}), active: u.active !== false } });
+    }
+    if (!dept) return this.record(api, { errcode: 60003, errmsg: "部门不存在" });
+    if (api === API.listsubid) return this.record(api, { errcode: 0, errmsg: "ok", result: { dept_id_list: this.departments.filter((d) => d.parentId === dept.id).map((d) => d.id) } });
+    if (api === API.deptGet) return this.record(api, { errcode: 0, errmsg: "ok", result: { dept_id: dept.id, name: dept.name, ...(dept.parentId ? { parent_id: dept.parentId } : {}) } });
+    return this.record(api, { errcode: 0, errmsg: "ok", result: { userid_list: this.users.filter((u) => u.deptIds.includes(dept.id)).map((u) => u.userid) } });
+  }
+
   private getsendresult(body: Record<string, unknown>): Record<string, unknown> {
     const taskId = Number(body.task_id);
     const notice = this.notices.find((n) => n.taskId === taskId);
@@ -299,6 +337,7 @@ export class FakeDingtalk {
       if (!live) this.tokensV1.set(token, now + (this.options.tokenTtlS ?? 7200) * 1000);
       return this.recordV1(api, 200, { accessToken: token, expireIn: live ? Math.floor((live[1] - now) / 1000) : (this.options.tokenTtlS ?? 7200) });
     }
+    if (api === "v1.0/robot/oToMessages/batchQuery") return this.recordV1(api, 400, { code: "invalidParameter.processQueryKey", message: "processQueryKey 无效" });
     if (api === API.gateway) {
       if (body.clientId !== this.options.appKey || body.clientSecret !== this.options.appSecret) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "clientId 或 clientSecret 无效" });
       return this.recordV1(api, 200, this.stream.open());

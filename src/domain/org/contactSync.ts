@@ -44,7 +44,7 @@ export async function syncContacts(deps: ContactSyncDeps, options: FullSyncOptio
   const result = emptyResult();
   const audit = { at: deps.clock.now(), actor: deps.actor ?? SYNC_ACTOR };
   await deps.db.transaction(async (tx) => {
-    const units = new ContactUnits(tx, audit, result);
+    const units = new ContactUnits(tx, audit, result, deps.source.channel);
     const people = new ContactPeople(tx, deps.source.channel, units, audit, result);
     for (const dept of departments) await units.apply(dept);
     for (const member of members) await people.apply(member);
@@ -93,7 +93,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       await deps.db.transaction(async (tx) => {
         const held = await tx.findOne(PersonAccount, { where: { channel: deps.source.channel, accountId: event.userId } });
         const person = held && (await tx.findOne(Person, { where: { id: held.personId, active: true } }));
-        if (person) await new ContactPeople(tx, deps.source.channel, new ContactUnits(tx, audit, result), audit, result).deactivate(person);
+        if (person) await new ContactPeople(tx, deps.source.channel, new ContactUnits(tx, audit, result, deps.source.channel), audit, result).deactivate(person);
       });
       return result;
     }
@@ -107,7 +107,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       }
       const chain = await departmentChains(deps.source, [...(member.mainDepartmentId ? [member.mainDepartmentId] : []), ...member.departmentIds]);
       await deps.db.transaction(async (tx) => {
-        const units = new ContactUnits(tx, audit, result);
+        const units = new ContactUnits(tx, audit, result, deps.source.channel);
         for (const dept of chain) await units.apply(dept);
         await new ContactPeople(tx, deps.source.channel, units, audit, result).apply(member, event.newUserId ? event.userId : undefined);
       });
@@ -118,7 +118,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       const chain = await departmentChains(deps.source, [Number(event.departmentId)]);
       if (chain.length === 0) result.problems.push({ where, message: "企业微信中已查不到该部门，未做更改" });
       await deps.db.transaction(async (tx) => {
-        const units = new ContactUnits(tx, audit, result);
+        const units = new ContactUnits(tx, audit, result, deps.source.channel);
         for (const dept of chain) await units.apply(dept);
       });
       return result;
