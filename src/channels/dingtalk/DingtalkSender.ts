@@ -4,6 +4,7 @@ import type { DingtalkApi, OapiReply } from "./api";
 import type { DingtalkCards } from "./cards";
 import { LIMITS } from "./limits";
 import { robotMessage, toWorkNotice, type WorkNoticeMsg } from "./messages";
+import type { NoticeRules } from "./noticeRules";
 import type { RobotSessions } from "./sessions";
 
 /** Work notifications name at most 100 user ids a call (PROTOCOLS §3.6, the safe figure). */
@@ -23,6 +24,7 @@ export interface DingtalkSenderDeps {
   robotCode: string;
   sessions: RobotSessions;
   cards: DingtalkCards;
+  rules: NoticeRules;
   clock: Clock;
 }
 
@@ -58,14 +60,20 @@ export class DingtalkSender implements ChannelSender {
       if (await this.deps.sessions.usesRobot(userId)) byRobot.push(userId);
       else byNotice.push(userId);
     }
+    // Past the daily cap the platform would drop a work notification silently: the robot chat takes them instead.
+    const capped = await this.deps.rules.overCap(byNotice, this.deps.clock.now());
+    byRobot.push(...capped);
+    const noticeTo = byNotice.filter((u) => !capped.includes(u));
     const invalidUsers: string[] = [];
     for (let i = 0; i < byRobot.length; i += LIMITS.robotRecipientsPerCall) invalidUsers.push(...(await this.viaRobot(byRobot.slice(i, i + LIMITS.robotRecipientsPerCall), msg)));
-    if (byNotice.length === 0) return { invalidUsers };
+    if (noticeTo.length === 0) return { invalidUsers };
+    const notice = await this.deps.rules.vary(msg, noticeTo, this.deps.clock.now());
     const reply = await this.deps.api.post<OapiReply & { task_id?: number | string }>(ASYNCSEND_API, {
       agent_id: this.deps.agentId,
-      userid_list: byNotice.join(","),
-      msg,
+      userid_list: noticeTo.join(","),
+      msg: notice,
     });
+    await this.deps.rules.record(notice, noticeTo, this.deps.clock.now());
     return { ...(reply.task_id !== undefined ? { platformMessageId: `${TASK_PREFIX}${reply.task_id}` } : {}), invalidUsers };
   }
 

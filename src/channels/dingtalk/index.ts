@@ -9,6 +9,7 @@ import { DingtalkContacts } from "./contacts";
 import { checkDingtalk } from "./doctor";
 import { downloadRobotFile } from "./media";
 import { WorkNoticeResults } from "./sendResults";
+import { NoticeRules } from "./noticeRules";
 import { RobotSessions } from "./sessions";
 import { DingtalkStream } from "./stream";
 
@@ -43,7 +44,7 @@ export const dingtalkChannel: ChannelModule = {
     const cards = new DingtalkCards({ api, kv, robotCode: settings.robotCode, appSecret: settings.appSecret });
     return {
       id: "dingtalk",
-      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, cards, clock }),
+      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, cards, rules: new NoticeRules(kv), clock }),
       // Stream mode has no callback URL: nothing to mount.
       // A click on a 叫应 card turns that person's card into "已收到" / "已落实".
       routes: ({ sink, buttonLabel }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions, cards, ...(buttonLabel ? { buttonLabel } : {}) }) : undefined),

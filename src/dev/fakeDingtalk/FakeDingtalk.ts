@@ -120,6 +120,8 @@ export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
   readonly cards: FakeCard[] = [];
+  /** The per-person daily cap on work notifications; tests lower it to reach it quickly. */
+  noticesPerUserPerDay = NOTICES_PER_USER_PER_DAY;
   /** The address book: departments (root 1) and members. */
   readonly departments: FakeDingDepartment[] = [{ id: 1, name: "青禾县应急管理局", parentId: 0 }];
   readonly users: FakeDingUser[] = [];
@@ -291,7 +293,7 @@ export class FakeDingtalk {
     const dropped: string[] = [];
     for (const userId of userIds) {
       const seen = this.received.get(`${userId}|${day}`) ?? [];
-      if (seen.includes(digest) || seen.length >= NOTICES_PER_USER_PER_DAY) dropped.push(userId);
+      if (seen.includes(digest) || seen.length >= this.noticesPerUserPerDay) dropped.push(userId);
       else {
         seen.push(digest);
         this.received.set(`${userId}|${day}`, seen);
