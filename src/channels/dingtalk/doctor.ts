@@ -48,7 +48,7 @@ export async function checkDingtalk(settings: DingtalkSettings): Promise<DoctorC
       if (err instanceof ChannelError && /invalidParameter|NotFound|http_400/i.test(err.code)) return;
       throw err;
     });
-    checks.push({ title: "钉钉 accessToken（新版接口）与机器人", ok: true, detail: `已获取 accessToken；机器人编码 ${settings.robotCode === settings.appKey ? "与 AppKey 相同" : "已单独设置"}。` });
+    checks.push({ title: "钉钉 accessToken（新版接口）与机器人", ok: true, detail: `已获取 accessToken；机器人编码${settings.robotCode === settings.appKey ? "与 AppKey 相同" : "已单独设置"}。` });
   } catch (err) {
     checks.push(advise("钉钉 accessToken（新版接口）与机器人", err));
   }

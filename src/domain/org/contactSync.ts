@@ -1,4 +1,5 @@
 import { type EntityManager, In } from "typeorm";
+import { CHANNEL_NAMES, type ChannelId } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { Person, PersonAccount } from "../../db/entities";
@@ -54,7 +55,7 @@ export async function syncContacts(deps: ContactSyncDeps, options: FullSyncOptio
     const accountOfPerson = new Map(holders.map((h) => [h.personId, h.accountId]));
     const linked = await activePeople(tx, [...accountOfPerson.keys()]);
     const gone = linked.filter((p) => !listed.has(accountOfPerson.get(p.id) as string));
-    guardMassDeactivation(gone.length, linked.length, members.length, options);
+    guardMassDeactivation(gone.length, linked.length, members.length, options, deps.source.channel);
     for (const person of gone) await people.deactivate(person);
   });
   return result;
@@ -67,12 +68,12 @@ async function activePeople(tx: EntityManager, ids: readonly number[]): Promise<
   return out.sort((a, b) => a.id - b.id);
 }
 
-function guardMassDeactivation(leaving: number, linked: number, listed: number, options: FullSyncOptions): void {
+function guardMassDeactivation(leaving: number, linked: number, listed: number, options: FullSyncOptions, channel: ChannelId = "wecom"): void {
   if (leaving === 0 || options.allowMassDeactivation) return;
   if (listed === 0 || (leaving > 5 && leaving > linked / 3)) {
     throw Conflict(
-      `企业微信通讯录只返回了 ${listed} 名成员，同步将停用 ${leaving} 名已关联人员（共 ${linked} 名），已中止以免误停用。` +
-        `请检查应用的可见范围；确属人员大量离开时，使用 npm run sync:wecom -- --allow-mass-deactivation 重新同步。`,
+      `${CHANNEL_NAMES[channel]}通讯录只返回了 ${listed} 名成员，同步将停用 ${leaving} 名已关联人员（共 ${linked} 名），已中止以免误停用。` +
+        `请检查应用的可见范围；确属人员大量离开时，使用 npm run sync:${channel} -- --allow-mass-deactivation 重新同步。`,
       "contact_sync_guard",
     );
   }
