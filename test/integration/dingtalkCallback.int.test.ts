@@ -1,7 +1,7 @@
 import { ManualClock } from "../../src/clock";
 import { DingtalkCrypto } from "../../src/channels/dingtalk/crypto";
 import { InboundEventRow } from "../../src/db/entities/InboundEventRow";
-import { deliverEvent, deliverRobotMessage, robotMediaBody, robotTextBody } from "../fakes/fakeDingtalk";
+import { deliverCardClick, deliverEvent, deliverRobotMessage, robotMediaBody, robotTextBody } from "../fakes/fakeDingtalk";
 import { backend } from "../support/backend";
 import { DING, type DingtalkApp, startDingtalkApp } from "../support/dingtalkApp";
 
@@ -102,5 +102,14 @@ describe(`DingTalk callbacks (${backend()})`, () => {
       ["voice", "code-msgVoice1"],
       ["image", "code-msgFile1"],
     ]);
+  });
+
+  it("takes a card click from the registered URL as a card_click once, and refuses a click without the URL's key", async () => {
+    const before = (await stored()).length;
+    const click = { bizId: "co7-12-0a1b2c3d", userId: "ding-zhang", actionId: "ack" };
+    expect((await deliverCardClick(app.callbackApp, click, { key: "0".repeat(32) })).status).toBe(401);
+    for (let i = 0; i < 2; i++) expect((await deliverCardClick(app.callbackApp, click)).status).toBe(200);
+    const rows = (await stored()).slice(before);
+    expect(rows.map((r) => [r.kind, r.senderId, JSON.parse(r.payload).taskId, JSON.parse(r.payload).buttonKey])).toEqual([["card_click", "ding-zhang", "co7-12-0a1b2c3d", "ack"]]);
   });
 });

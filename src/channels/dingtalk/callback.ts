@@ -5,10 +5,9 @@ import type { InboundEvent, InboundSink } from "../channel";
 import type { Clock } from "../../clock";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
-import { DingtalkCrypto, DingtalkCryptoError, robotSignatureValid } from "./crypto";
+import { constantTimeEqual, DingtalkCrypto, DingtalkCryptoError, robotSignatureValid } from "./crypto";
 import { eventsOf, MalformedDingtalkMessage, parseEventPayload, robotEvent, robotSender, robotSession } from "./inbound";
 import { callbackKey, cardClickEvent, type DingtalkCards, DINGTALK_CARDS_PATH } from "./cards";
-import { constantTimeEqual } from "./crypto";
 import type { RobotSessions } from "./sessions";
 
 /** The event subscription's request URL (开发者后台 → 事件订阅 → 请求网址). */
