@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import type { Card, InboundEvent } from "../channel";
+import { type Card, ChannelError, type InboundEvent } from "../channel";
 import type { KeyValue } from "../../kv";
 import type { DingtalkApi } from "./api";
 import { MalformedDingtalkMessage } from "./inbound";
@@ -68,14 +68,20 @@ export class DingtalkCards {
   async send(card: Card, userId: string): Promise<void> {
     const bizId = cardBizId(card.taskId, userId);
     await this.deps.kv.set(`dingtalk:card:${bizId}`, JSON.stringify(card), CARD_KEEP_MS);
-    await this.deps.api.v1("POST", CARD_SEND_API, {
-      cardTemplateId: "StandardCard",
-      cardBizId: bizId,
-      robotCode: this.deps.robotCode,
-      singleChatReceiver: JSON.stringify({ userId }),
-      cardData: JSON.stringify(standardCardData(card)),
-      callbackRouteKey: CALLBACK_ROUTE_KEY,
-    });
+    await this.deps.api
+      .v1("POST", CARD_SEND_API, {
+        cardTemplateId: "StandardCard",
+        cardBizId: bizId,
+        robotCode: this.deps.robotCode,
+        singleChatReceiver: JSON.stringify({ userId }),
+        cardData: JSON.stringify(standardCardData(card)),
+        callbackRouteKey: CALLBACK_ROUTE_KEY,
+      })
+      .catch((err: unknown) => {
+        // A resend after a lost answer names the same cardBizId: the person already has this card.
+        if (err instanceof ChannelError && /duplicat|exist/i.test(err.code)) return;
+        throw err;
+      });
   }
 
   /** The clicker's card, its buttons replaced by `label` (已收到 / 已落实 / 已确认). */
