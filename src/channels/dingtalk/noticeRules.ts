@@ -26,13 +26,14 @@ export class NoticeRules {
     return msg.msgtype === "text" ? { msgtype: "text", text: { content: `${msg.text.content}\n${stamp}` } } : { msgtype: "markdown", markdown: { ...msg.markdown, text: `${msg.markdown.text}\n\n${stamp}` } };
   }
 
-  /** Records what went out; returns the recipients over the daily cap, who must not be sent to. */
+  /** The recipients already at the daily cap today, who must not get another work notification. */
   async overCap(userIds: string[], now: Date): Promise<string[]> {
     const day = formatLocal(now).slice(0, 10);
     const counts = await this.kv.getMany(userIds.map((u) => `dingtalk:notices:${day}:${u}`));
     return userIds.filter((_, i) => Number(counts[i] ?? 0) >= LIMITS.workNoticesPerUserPerDay);
   }
 
+  /** Records what went out, for the two rules above. */
   async record(msg: WorkNoticeMsg, userIds: string[], now: Date): Promise<void> {
     const day = formatLocal(now).slice(0, 10);
     const digest = createHash("sha256").update(JSON.stringify(msg)).digest("hex").slice(0, 16);
