@@ -103,7 +103,11 @@ const envSchema = z.object({
   DINGTALK_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, "应为数字（应用的 AgentId）").optional()),
   DINGTALK_TOKEN: optionalString,
   DINGTALK_AES_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{43}$/, "应为 43 位字母数字（事件订阅中的加密 aes_key）").optional()),
-  DINGTALK_API_BASE: z.string().url("应为 http(s):// 开头的地址").default("https://oapi.dingtalk.com"),
+  DINGTALK_ROBOT_CODE: optionalString,
+  DINGTALK_MODE: z.enum(["http", "stream"], { message: "应为 http 或 stream" }).default("http"),
+  DINGTALK_API_BASE: z.string().url("应为 http(s):// 开头的地址").default("https://api.dingtalk.com"),
+  DINGTALK_OAPI_BASE: z.string().url("应为 http(s):// 开头的地址").default("https://oapi.dingtalk.com"),
+  DINGTALK_REPLAY_WINDOW_S: z.coerce.number({ message: "应为数字" }).int("应为整数").min(0, "不能为负数").default(3600),
   MEDIA_DIR: z.string().min(1).default("./data/media"),
   MEDIA_MAX_MB: positiveInt.default(20),
   OUTBOX_ENABLED: booleanFlag.default(true),
@@ -136,6 +140,8 @@ const envSchema = z.object({
 
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
 const DINGTALK_KEYS = ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_AGENT_ID", "DINGTALK_TOKEN", "DINGTALK_AES_KEY"] as const;
+/** Stream mode has no callback URL, so no token and no AES key. */
+const DINGTALK_STREAM_KEYS = ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_AGENT_ID"] as const;
 
 export type Env = Record<string, string | undefined>;
 
@@ -169,10 +175,11 @@ export function loadConfig(env: Env = process.env) {
     const missing = WECOM_KEYS.filter((k) => e[k] === undefined);
     throw new ConfigError(missing.map((k) => `${k}: 启用企业微信需同时设置 ${WECOM_KEYS.join("、")}，此项缺失`));
   }
+  const dingtalkKeys: readonly (typeof DINGTALK_KEYS)[number][] = e.DINGTALK_MODE === "stream" ? DINGTALK_STREAM_KEYS : DINGTALK_KEYS;
   const dingtalkSet = DINGTALK_KEYS.filter((k) => e[k] !== undefined);
-  if (dingtalkSet.length > 0 && dingtalkSet.length < DINGTALK_KEYS.length) {
-    const missing = DINGTALK_KEYS.filter((k) => e[k] === undefined);
-    throw new ConfigError(missing.map((k) => `${k}: 启用钉钉需同时设置 ${DINGTALK_KEYS.join("、")}，此项缺失`));
+  if (dingtalkSet.length > 0 && dingtalkKeys.some((k) => e[k] === undefined)) {
+    const missing = dingtalkKeys.filter((k) => e[k] === undefined);
+    throw new ConfigError(missing.map((k) => `${k}: 启用钉钉（${e.DINGTALK_MODE} 模式）需同时设置 ${dingtalkKeys.join("、")}，此项缺失`));
   }
   // A messenger is configured: the console is then no longer the only channel.
   const messengers = wecomSet.length + dingtalkSet.length;
@@ -236,10 +243,18 @@ export function loadConfig(env: Env = process.env) {
           appKey: e.DINGTALK_APP_KEY as string,
           appSecret: e.DINGTALK_APP_SECRET as string,
           agentId: Number(e.DINGTALK_AGENT_ID),
-          token: e.DINGTALK_TOKEN as string,
-          aesKey: e.DINGTALK_AES_KEY as string,
-          /** The `oapi` host (gettoken, work notifications); the loopback fake in tests. */
+          /** Empty in stream mode, where nothing is sealed (the callback routes are then not mounted). */
+          token: e.DINGTALK_TOKEN ?? "",
+          aesKey: e.DINGTALK_AES_KEY ?? "",
+          /** An enterprise internal app's robot code is its app key unless set otherwise. */
+          robotCode: e.DINGTALK_ROBOT_CODE ?? (e.DINGTALK_APP_KEY as string),
+          mode: e.DINGTALK_MODE,
+          /** The `v1.0` host (accessToken, robot messages, files, cards); the loopback fake in tests. */
           apiBase: e.DINGTALK_API_BASE.replace(/\/+$/, ""),
+          /** The `oapi` host (gettoken, work notifications, address book). */
+          oapiBase: e.DINGTALK_OAPI_BASE.replace(/\/+$/, ""),
+          /** Events further off than this many seconds are refused; 0 turns it off. */
+          replayWindowS: e.DINGTALK_REPLAY_WINDOW_S,
         })
       : undefined,
     hazards: Object.freeze({

@@ -36,6 +36,7 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
     log.warn({ host: config.http.host }, "the console needs no sign-in and listens beyond this machine: anyone who reaches it acts as anyone; set HOST=127.0.0.1 unless that is meant");
   }
   outboxWorker.start();
+  const connections = services.connectChannels();
   const jobLocks = failoverJobLocks(kvJobLocks(kv), dbJobLocks(db, systemClock), log);
   const scheduler = config.jobs.enabled ? startScheduler(services.jobs, services.jobContext, jobLocks, config.instanceId) : undefined;
   const address = server.address();
@@ -58,7 +59,7 @@ export async function startServer(config: Config, log: Logger, extra: { routers?
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections turn idle as their last response ends; close each as soon as it does.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      await Promise.all([closed.finally(() => clearInterval(sweep)), scheduler?.stop(), outboxWorker.stop()]);
+      await Promise.all([closed.finally(() => clearInterval(sweep)), scheduler?.stop(), outboxWorker.stop(), connections.stop()]);
       await services.close();
     })());
   return { url, stop };

@@ -12,6 +12,7 @@ import { InboxService } from "./domain/inbox";
 import { SYNC_ACTOR } from "./domain/org/contactSource";
 import { applyContactChange, type ContactSyncResult, syncContacts } from "./domain/org/contactSync";
 import { OutboxService } from "./domain/outbox";
+import { reconcileDeliveries } from "./domain/outbox/reconcile";
 import type { TipService } from "./domain/tips";
 import { calloutsFeature, FEATURES, hazardsFeature, tipsFeature } from "./features";
 import { BuiltFeatures, entitiesOf } from "./features/compose";
@@ -30,6 +31,7 @@ import type { Flow } from "../bots/flow";
 import type { BotServices } from "../bots/services";
 import type { Job, JobContext } from "../jobs/Job";
 import { wecomContactSync } from "../jobs/wecomContactSync.job";
+import { deliveryReconcile } from "../jobs/deliveryReconcile.job";
 
 /** Everything the process runs, built once from the config; the server and the tests share it. */
 export interface Services {
@@ -50,6 +52,8 @@ export interface Services {
   jobContext: JobContext;
   /** Reads the whole WeChat Work address book; absent while WeChat Work is not configured. */
   contactSync?: { syncAll(): Promise<ContactSyncResult> };
+  /** Opens the channels' long connections (DingTalk Stream mode); the server calls it once, CLIs never. */
+  connectChannels(): { stop(): Promise<void> };
   /** Closes pools; call after the HTTP server, the scheduler and the worker have stopped. */
   close(): Promise<void>;
 }
@@ -120,6 +124,7 @@ async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | 
     jobs: [...built.jobs(app), ...channels.jobs],
     jobContext: { clock, log },
     contactSync: channels.contactSync,
+    connectChannels: () => channels.connect({ sink: inbox, buttonLabel: calloutButtonLabel }),
     async close() {
       await inbox.drain();
       await kv.close();
@@ -142,6 +147,7 @@ interface ChannelWiring {
   onContactChange(event: Extract<InboundEvent, { kind: "contact_change" }>): Promise<void>;
   /** Inbound routes (fed to `sink`) and the console's page (showing `menu`). */
   routers(sink: InboundSink, menu: AppMenuTop[]): Router[];
+  connect: Channels["connect"];
   jobs: Job[];
 }
 
@@ -176,7 +182,8 @@ function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv
       if (enabled.consoleStore) routers.push(consoleRoutes({ db, clock, store: enabled.consoleStore, media, guard, requireLogin: config.console.requireLogin, menu }));
       return routers;
     },
-    jobs: [wecomContactSync(contactSync)],
+    connect: (ctx) => enabled.connect(ctx),
+    jobs: [wecomContactSync(contactSync), deliveryReconcile(enabled.deliveryReports.size ? () => reconcileDeliveries({ db, kv: deps.kv, clock, reports: enabled.deliveryReports }) : undefined)],
   };
 }
 // ─── End of channel wiring ─────────────────────────────────────────────────────────────────────

@@ -105,6 +105,18 @@ export interface SendResult {
   invalidUsers: string[];
 }
 
+/**
+ * Some platforms accept a send and deliver it later, or silently not at all (DingTalk's work
+ * notifications past a person's daily limits). Such a channel answers, for a platform message id
+ * its sender returned, who did not get it; the outbox then marks those deliveries failed.
+ */
+export interface DeliveryReports {
+  /** Whether this channel can tell about `platformMessageId` (e.g. a work-notification task). */
+  covers(platformMessageId: string): boolean;
+  /** Recipients that did not get the message, with why in Chinese; null while the platform is still sending. */
+  undelivered(platformMessageId: string): Promise<{ userId: string; code: string; reason: string }[] | null>;
+}
+
 /** A failed platform call; `retryable` decides between back-off-and-retry and a permanent failure. */
 export class ChannelError extends Error {
   constructor(

@@ -7,7 +7,7 @@ import type { ContactSource } from "../domain/org/contactSource";
 import type { KeyValue } from "../kv";
 import type { Logger } from "../log";
 import type { MediaStore, StoredMedia } from "../media/MediaStore";
-import type { ChannelCapabilities, ChannelId, ChannelLimits, ChannelSender, InboundEvent, InboundSink } from "./channel";
+import type { ChannelCapabilities, ChannelId, ChannelLimits, ChannelSender, DeliveryReports, InboundEvent, InboundSink } from "./channel";
 
 /** What a channel may use when it starts: shared infrastructure, never the domain. */
 export interface ChannelContext {
@@ -41,6 +41,13 @@ export interface ActiveChannel {
   downloadMedia(mediaId: string): Promise<StoredMedia>;
   /** The platform's address book, where contact sync reads people and departments from. */
   readonly contacts?: ContactSource;
+  /** Who did not get what the platform accepted, for channels that deliver later (DingTalk). */
+  readonly deliveryReports?: DeliveryReports;
+  /**
+   * Opens the channel's own long connection (DingTalk's Stream mode), feeding the inbox as the
+   * routes do; only the server calls it, never a CLI. Undefined: the channel has none.
+   */
+  connect?(ctx: Omit<RouteContext, "guard">): { stop(): Promise<void> };
   /** In-app sign-in for the admin console (OAuth code → the person's account id); absent when the platform offers none. */
   readonly signIn?: MessengerSignIn;
 }

@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import { CHANNEL_NAMES, type ChannelCapabilities, type ChannelId, type ChannelLimits, type ChannelSender, PLAIN_TEXT } from "./channel";
+import { CHANNEL_NAMES, type ChannelCapabilities, type ChannelId, type ChannelLimits, type ChannelSender, type DeliveryReports, PLAIN_TEXT } from "./channel";
 import { ConsoleChannel, consoleChannel } from "./console";
 import type { ActiveChannel, ChannelContext, ChannelModule, MessengerSignIn, RouteContext } from "./module";
 import type { StoredMedia } from "../media/MediaStore";
@@ -47,8 +47,12 @@ export interface Channels {
   inboundMedia(channel: ChannelId, mediaId: string): Promise<StoredMedia>;
   /** The address books contact sync reads, by channel (WeChat Work's today). */
   contacts: ReadonlyMap<ChannelId, ContactSource>;
+  /** The channels that report undelivered sends after the fact, by channel (DingTalk's). */
+  deliveryReports: ReadonlyMap<ChannelId, DeliveryReports>;
   /** Every enabled channel's inbound routes. */
   routes(ctx: RouteContext): Router[];
+  /** Opens every enabled channel's long connection (the server only); `stop` closes them. */
+  connect(ctx: Omit<RouteContext, "guard">): { stop(): Promise<void> };
   /** The console's chat store, which the console page reads; undefined when the console is off. */
   consoleStore?: ConsoleChannel["store"];
   /** In-app sign-ins for the admin console, by channel (WeChat Work's; DingTalk's when it offers one). */
@@ -73,7 +77,12 @@ export function buildChannels(ctx: ChannelContext): Channels {
     },
     contacts,
     signIns: new Map(active.flatMap((a) => (a.signIn ? [[a.id, a.signIn] as const] : []))),
+    deliveryReports: new Map(active.flatMap((a) => (a.deliveryReports ? [[a.id, a.deliveryReports] as const] : []))),
     routes: (routeCtx) => active.map((a) => a.routes(routeCtx)).filter((r): r is Router => r !== undefined),
+    connect(connectCtx) {
+      const open = active.flatMap((a) => (a.connect ? [a.connect(connectCtx)] : []));
+      return { stop: async () => void (await Promise.all(open.map((c) => c.stop()))) };
+    },
     ...(consoleActive ? { consoleStore: consoleActive.store } : {}),
   };
 }

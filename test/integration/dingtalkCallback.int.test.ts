@@ -1,7 +1,7 @@
 import { ManualClock } from "../../src/clock";
 import { DingtalkCrypto } from "../../src/channels/dingtalk/crypto";
 import { InboundEventRow } from "../../src/db/entities/InboundEventRow";
-import { deliverEvent, deliverRobotMessage, robotTextBody } from "../fakes/fakeDingtalk";
+import { deliverCardClick, deliverEvent, deliverRobotMessage, robotMediaBody, robotTextBody } from "../fakes/fakeDingtalk";
 import { backend } from "../support/backend";
 import { DING, type DingtalkApp, startDingtalkApp } from "../support/dingtalkApp";
 
@@ -72,5 +72,44 @@ describe(`DingTalk callbacks (${backend()})`, () => {
     expect((await deliverRobotMessage(app.callbackApp, body, now)).status).toBe(200);
     const texts = (await stored()).filter((r) => r.kind === "text");
     expect(texts.map((r) => [r.eventKey, r.senderId, JSON.parse(r.payload).text])).toEqual([["robot:msgRobotA1", "ding-zhang", "帮助"]]);
+  });
+
+  it("stores department events as unit changes, one per department", async () => {
+    const before = (await stored()).length;
+    const payload = { EventType: "org_dept_create", TimeStamp: String(clock.now().getTime()), DeptId: [501, 502], CorpId: "dingcorp" };
+    expectSuccessReply((await deliverEvent(app.callbackApp, payload, clock.now().getTime(), "msg_signature")).json);
+    expectSuccessReply((await deliverEvent(app.callbackApp, { EventType: "org_dept_remove", DeptId: [502] }, clock.now().getTime())).json);
+    const rows = (await stored()).slice(before);
+    expect(rows.map((r) => [JSON.parse(r.payload).change, JSON.parse(r.payload).departmentId])).toEqual([
+      ["create_party", "501"],
+      ["create_party", "502"],
+      ["delete_party", "502"],
+    ]);
+  });
+
+  it("takes pictures, voice notes and files into the inbox by their download codes, and refuses a mangled code", async () => {
+    const now = clock.now().getTime();
+    const before = (await stored()).length;
+    for (const [msgtype, msgId] of [["picture", "msgPic1"], ["audio", "msgVoice1"], ["file", "msgFile1"]] as const) {
+      const body = robotMediaBody({ msgtype, downloadCode: `code-${msgId}`, senderStaffId: "ding-zhang", msgId, fileName: "现场.jpg" }, app.callbackApp, now);
+      expect((await deliverRobotMessage(app.callbackApp, body, now)).status).toBe(200);
+    }
+    const bad = robotMediaBody({ msgtype: "picture", downloadCode: "../../etc/passwd\n", senderStaffId: "ding-zhang", msgId: "msgPicBad" }, app.callbackApp, now);
+    expect((await deliverRobotMessage(app.callbackApp, bad, now)).status).toBe(400);
+    const rows = (await stored()).slice(before);
+    expect(rows.map((r) => [r.kind, JSON.parse(r.payload).mediaId])).toEqual([
+      ["image", "code-msgPic1"],
+      ["voice", "code-msgVoice1"],
+      ["image", "code-msgFile1"],
+    ]);
+  });
+
+  it("takes a card click from the registered URL as a card_click once, and refuses a click without the URL's key", async () => {
+    const before = (await stored()).length;
+    const click = { bizId: "co7-12-0a1b2c3d", userId: "ding-zhang", actionId: "ack" };
+    expect((await deliverCardClick(app.callbackApp, click, { key: "0".repeat(32) })).status).toBe(401);
+    for (let i = 0; i < 2; i++) expect((await deliverCardClick(app.callbackApp, click)).status).toBe(200);
+    const rows = (await stored()).slice(before);
+    expect(rows.map((r) => [r.kind, r.senderId, JSON.parse(r.payload).taskId, JSON.parse(r.payload).buttonKey])).toEqual([["card_click", "ding-zhang", "co7-12-0a1b2c3d", "ack"]]);
   });
 });

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ManualClock } from "../../src/clock";
 import { OrgUnit, Person } from "../../src/db/entities";
-import { deliverRobotMessage, robotTextBody } from "../fakes/fakeDingtalk";
+import { deliverRobotMessage, robotMediaBody, robotTextBody } from "../fakes/fakeDingtalk";
+import { JPEG } from "../support/botHarness";
 import { setAccountOf } from "../support/accounts";
 import { backend } from "../support/backend";
 import { type DingtalkApp, startDingtalkApp } from "../support/dingtalkApp";
 
 const ASYNCSEND = "topapi/message/corpconversation/asyncsend_v2";
+const ROBOT_SEND = "v1.0/robot/oToMessages/batchSend";
 
 describe(`DingTalk end to end (${backend()})`, () => {
   // 10:00 in Shanghai, inside working hours.
@@ -18,9 +20,12 @@ describe(`DingTalk end to end (${backend()})`, () => {
     const m = app.services.db.manager;
     const now = clock.now();
     const unit = await m.save(OrgUnit, { code: "AJJ", name: "县应急管理局", kind: "bureau", parentId: null, path: "/", createdAt: now, updatedAt: now });
-    const zhang = await m.save(Person, { name: "张伟", mobile: "13800010001", unitId: unit.id, roles: ["inspector"], superiorId: null, preferredChannel: null, active: true, createdAt: now, updatedAt: now });
+    const person = (name: string, mobile: string) =>
+      m.save(Person, { name, mobile, unitId: unit.id, roles: ["inspector"], superiorId: null, preferredChannel: null, active: true, createdAt: now, updatedAt: now });
     // Found only through person_accounts: the DingTalk userid is the robot message's senderStaffId.
-    await setAccountOf(m, zhang, "dingtalk", "ding-zhang", now);
+    await setAccountOf(m, await person("张伟", "13800010001"), "dingtalk", "ding-zhang", now);
+    await setAccountOf(m, await person("李娜", "13800010002"), "dingtalk", "ding-li", now);
+    await setAccountOf(m, await person("王强", "13800010003"), "dingtalk", "ding-wang", now);
   });
   afterAll(() => app.close());
 
@@ -39,31 +44,98 @@ describe(`DingTalk end to end (${backend()})`, () => {
     throw new Error(`no reply queued under ${key}`);
   }
 
-  it("answers 帮助 from the robot chat exactly once, as a work notification, though delivered 3 times and throttled once", async () => {
+  it("answers 帮助 once through the chat's session webhook, though DingTalk delivered it 3 times", async () => {
     const now = clock.now().getTime();
-    const body = robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgE2E0001" }, app.callbackApp, now);
-    // DingTalk may deliver the same message again; it is handled once.
+    const session = app.fake.sessionWebhook("ding-zhang", 90 * 60_000);
+    const body = robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgE2E0001", session }, app.callbackApp, now);
     for (let i = 0; i < 3; i++) expect((await deliverRobotMessage(app.callbackApp, body, now)).status).toBe(200);
     await waitForReply("reply:dingtalk:robot:msgE2E0001:0");
-
-    app.fake.failNext(ASYNCSEND, { errcode: 143103, errmsg: "超过应用QPM限制" });
     await sendEverything();
-    expect(app.fake.textsTo("ding-zhang")).toEqual([expect.stringContaining("张伟，您好！请选择要办理的事项")]);
-    expect(app.fake.notices[0]?.userIds).toEqual(["ding-zhang"]);
-    expect(app.fake.callsOf(ASYNCSEND).map((c) => c.errcode)).toEqual([143103, 0]);
+    expect(app.fake.robotMessages.map((r) => [r.userId, r.via])).toEqual([["ding-zhang", "session"]]);
+    expect(app.fake.robotTextsTo("ding-zhang")).toEqual([expect.stringContaining("张伟，您好！请选择要办理的事项")]);
+    expect(app.fake.notices).toEqual([]);
   });
 
-  it("fetches a new token once after the platform expired it, and still answers", async () => {
+  it("replies through the robot's one-to-one API once the session has expired, with a fresh v1.0 token after one was refused", async () => {
+    const now = clock.now().getTime();
+    const session = app.fake.sessionWebhook("ding-zhang", 5 * 60_000);
+    const body = robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgE2E0002", session }, app.callbackApp, now);
+    expect((await deliverRobotMessage(app.callbackApp, body, now)).status).toBe(200);
+    await waitForReply("reply:dingtalk:robot:msgE2E0002:0");
+    // The session lapses before the outbox gets to the reply.
+    clock.advance(10 * 60_000);
+    await sendEverything();
+    const latest = app.fake.robotMessages.at(-1);
+    expect(latest).toMatchObject({ userId: "ding-zhang", via: "robot" });
+    expect(latest?.text).toContain("请选择要办理的事项");
 
     app.fake.expireTokens();
-    const now = clock.now().getTime();
-    const again = robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgE2E0002" }, app.callbackApp, now);
-    expect((await deliverRobotMessage(app.callbackApp, again, now)).status).toBe(200);
-    await waitForReply("reply:dingtalk:robot:msgE2E0002:0");
+    const later = robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgE2E0003" }, app.callbackApp, clock.now().getTime());
+    expect((await deliverRobotMessage(app.callbackApp, later, clock.now().getTime())).status).toBe(200);
+    await waitForReply("reply:dingtalk:robot:msgE2E0003:0");
     await sendEverything();
-    expect(app.fake.textsTo("ding-zhang")).toHaveLength(2);
-    // One token for the whole run until the platform refused it, then exactly one more.
-    expect(app.fake.callsOf("gettoken")).toHaveLength(2);
+    expect(app.fake.robotMessages.map((r) => r.via)).toEqual(["session", "robot", "robot"]);
+    expect(app.fake.callsOf(ROBOT_SEND).map((c) => c.errcode)).toEqual([0, 401, 0]);
+    expect(app.fake.callsOf("v1.0/oauth2/accessToken")).toHaveLength(2);
+  });
+
+  it("fetches a photo sent to the robot by its download code and starts the hazard report with it", async () => {
+    const now = clock.now().getTime();
+    const downloadCode = app.fake.addFile(JPEG, "image/jpeg");
+    const session = app.fake.sessionWebhook("ding-zhang");
+    const body = robotMediaBody({ msgtype: "picture", downloadCode, senderStaffId: "ding-zhang", msgId: "msgE2EPhoto", session }, app.callbackApp, now);
+    expect((await deliverRobotMessage(app.callbackApp, body, now)).status).toBe(200);
+    await waitForReply("reply:dingtalk:robot:msgE2EPhoto:0");
+    await sendEverything();
+    const seen = app.fake.chatOf("ding-zhang").map((item) => item.text);
+    expect(seen.filter((t) => t.includes("已收到照片"))).toHaveLength(1);
+    // The next question is a card with buttons in the robot chat.
+    expect(app.fake.cardsTo("ding-zhang").at(-1)?.buttons.length).toBeGreaterThan(0);
+    expect(app.fake.callsOf("v1.0/robot/messageFiles/download").map((c) => c.errcode)).toEqual([0]);
+  });
+
+  async function notify(key: string, text: string, userIds: string[]): Promise<void> {
+    await app.services.db.manager.transaction((tx) =>
+      app.services.outbox.enqueue(tx, { idempotencyKey: key, lane: "reply", message: { kind: "text", text }, recipients: userIds.map((userId) => ({ channel: "dingtalk", userId })) }),
+    );
+  }
+
+  it("sends people who never wrote to the robot a work notification, retrying a QPM refusal and an expired token", async () => {
+    app.fake.failNext(ASYNCSEND, { errcode: 143103, errmsg: "超过应用QPM限制" });
+    await notify("notice:1", "明日有大风，请检查在建工地塔吊。", ["ding-li", "ding-wang"]);
+    await sendEverything();
+    app.fake.expireTokens();
+    await notify("notice:2", "请于今日 17 时前上报巡查情况。", ["ding-li"]);
+    await sendEverything();
+    expect(app.fake.textsTo("ding-li")).toEqual(["明日有大风，请检查在建工地塔吊。", "请于今日 17 时前上报巡查情况。"]);
+    expect(app.fake.textsTo("ding-wang")).toEqual(["明日有大风，请检查在建工地塔吊。"]);
     expect(app.fake.callsOf(ASYNCSEND).map((c) => c.errcode)).toEqual([143103, 0, 42001, 0]);
+  });
+
+  it("varies a repeated notice, and marks notices the platform accepted but did not deliver (daily cap) as failed", async () => {
+    // As if the platform's per-person daily cap were 2 (it is 500): 李娜 has had 2 notices today, 王强 1.
+    app.fake.noticesPerUserPerDay = 2;
+    await notify("notice:3", "明日有大风，请检查在建工地塔吊。", ["ding-li", "ding-wang"]);
+    await notify("notice:4", "今晚有暴雨，请注意防汛。", ["ding-wang"]);
+    await sendEverything();
+    // The same words to the same person on the same day would be dropped: the repeat says when it was sent.
+    expect(app.fake.textsTo("ding-wang")).toEqual(["明日有大风，请检查在建工地塔吊。", expect.stringMatching(/^明日有大风，请检查在建工地塔吊。\n（\d\d:\d\d 再次提醒）$/)]);
+
+    const job = app.services.jobs.find((j) => j.name === "deliveryReconcile");
+    const reconcile = () => job?.run(app.services.jobContext);
+    expect(await reconcile()).toEqual({ checked: 4, failed: 2 });
+    // Asked once: a second run changes nothing and asks nothing.
+    const calls = app.fake.callsOf("topapi/message/corpconversation/getsendresult").length;
+    expect(await reconcile()).toEqual({ checked: 0, failed: 0 });
+    expect(app.fake.callsOf("topapi/message/corpconversation/getsendresult")).toHaveLength(calls);
+    const outcome = async (key: string) => {
+      const msg = await app.services.outbox.messageByKey(key);
+      return (await app.services.outbox.deliveriesOfMessage(msg!.id)).map((d) => [d.recipient, d.status, d.errorCode]).sort();
+    };
+    expect(await outcome("notice:3")).toEqual([
+      ["ding-li", "failed", "dingtalk_flow_limited"],
+      ["ding-wang", "sent", null],
+    ]);
+    expect(await outcome("notice:4")).toEqual([["ding-wang", "failed", "dingtalk_flow_limited"]]);
   });
 });

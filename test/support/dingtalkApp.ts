@@ -21,15 +21,18 @@ export interface DingtalkApp {
 }
 
 /** The whole product wired as in production, with DingTalk as its messenger, against the loopback fake. */
-export async function startDingtalkApp(clock: Clock): Promise<DingtalkApp> {
+export async function startDingtalkApp(clock: Clock, extraEnv: Record<string, string> = {}): Promise<DingtalkApp> {
   const fake = new FakeDingtalk({ appKey: DING.appKey, appSecret: DING.appSecret, agentId: DING.agentId, now: () => clock.now().getTime() });
+  const fakeUrl = await fake.start();
   const config = await testConfig({
     DINGTALK_APP_KEY: DING.appKey,
     DINGTALK_APP_SECRET: DING.appSecret,
     DINGTALK_AGENT_ID: String(DING.agentId),
     DINGTALK_TOKEN: DING.token,
     DINGTALK_AES_KEY: DING.aesKey,
-    DINGTALK_API_BASE: await fake.start(),
+    DINGTALK_API_BASE: fakeUrl,
+    DINGTALK_OAPI_BASE: fakeUrl,
+    ...extraEnv,
   });
   const log = createLogger({ level: "silent" });
   const services = await buildServices(config, log, clock);

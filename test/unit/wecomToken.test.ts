@@ -1,4 +1,4 @@
-import { AccessTokenCache } from "../../src/channels/wecom/token";
+import { AccessTokenCache } from "../../src/channels/tokenCache";
 import { MemoryKv } from "../../src/kv/memoryKv";
 
 describe("AccessTokenCache", () => {
@@ -9,6 +9,7 @@ describe("AccessTokenCache", () => {
 
   const cache = (gate = false) =>
     new AccessTokenCache({
+      channel: "wecom",
       kv,
       key: "wecom:token:c:1",
       now: () => now,
@@ -82,6 +83,7 @@ describe("AccessTokenCache", () => {
 
   it("a failed fetch is reported to the caller and not cached", async () => {
     const failing = new AccessTokenCache({
+      channel: "wecom",
       kv,
       key: "wecom:token:c:2",
       now: () => now,

@@ -1,34 +1,105 @@
+import type { Clock } from "../../clock";
 import { ChannelError, type ChannelSender, type OutboundMessage, type SendResult } from "../channel";
 import type { DingtalkApi, OapiReply } from "./api";
-import { toWorkNotice } from "./messages";
+import type { DingtalkCards } from "./cards";
+import { LIMITS } from "./limits";
+import { robotMessage, toWorkNotice, type WorkNoticeMsg } from "./messages";
+import type { NoticeRules } from "./noticeRules";
+import type { RobotSessions } from "./sessions";
 
 /** Work notifications name at most 100 user ids a call (PROTOCOLS §3.6, the safe figure). */
-export const WORK_NOTICE_MAX_RECIPIENTS = 100;
+export const WORK_NOTICE_MAX_RECIPIENTS = LIMITS.workNoticeRecipientsPerCall;
 
 export const ASYNCSEND_API = "topapi/message/corpconversation/asyncsend_v2";
+export const ROBOT_BATCH_SEND_API = "/v1.0/robot/oToMessages/batchSend";
+/** A session webhook DingTalk no longer knows. */
+const SESSION_GONE = 300001;
+
+/** Work-notification task ids carry this prefix in the outbox, so reconciliation finds exactly those. */
+export const TASK_PREFIX = "task:";
+
+export interface DingtalkSenderDeps {
+  api: DingtalkApi;
+  agentId: number;
+  robotCode: string;
+  sessions: RobotSessions;
+  cards: DingtalkCards;
+  rules: NoticeRules;
+  clock: Clock;
+}
 
 /**
- * Sends work notifications (工作通知) from the app. The platform answers with a task id only: an
- * accepted send may still not be delivered (over-limit sends report success), which the send-result
- * reconciliation will catch once it exists; until then the task id is kept as the message id.
+ * Sends to people where they talk to Anshao: a reply goes back through the robot chat's session
+ * webhook while it is valid; someone who uses the robot chat gets the rest through the robot's
+ * one-to-one API; everyone else gets a work notification (工作通知) from the app, whose task id is
+ * kept so the send-result reconciliation can find recipients the platform accepted but did not
+ * deliver (over-limit sends answer success).
  */
 export class DingtalkSender implements ChannelSender {
   readonly id = "dingtalk" as const;
   readonly maxRecipientsPerCall = WORK_NOTICE_MAX_RECIPIENTS;
 
-  constructor(private readonly deps: { api: DingtalkApi; agentId: number }) {}
+  constructor(private readonly deps: DingtalkSenderDeps) {}
 
   async send(recipients: string[], message: OutboundMessage): Promise<SendResult> {
-    // No interactive cards yet, so there is no card to update: the answer already went out as text.
+    // The clicker's card is updated when the click comes in (callback.ts), as WeChat Work's passive reply does.
     if (message.kind === "card_update") return { invalidUsers: [] };
     // The outbox splits by maxRecipientsPerCall; more here would be a bug, never silently dropped people.
     if (recipients.length > WORK_NOTICE_MAX_RECIPIENTS) throw new ChannelError("dingtalk", "dingtalk_too_many_recipients", "钉钉工作通知每次最多发送给 100 人", false);
+    // A card with buttons is an interactive card in the robot chat, one instance per person.
+    if (message.kind === "card" && (message.card.buttons ?? []).length > 0) {
+      for (const userId of recipients) await this.deps.cards.send(message.card, userId);
+      return { invalidUsers: [] };
+    }
     const msg = toWorkNotice(message);
+    const now = this.deps.clock.now().getTime();
+    const byRobot: string[] = [];
+    const byNotice: string[] = [];
+    for (const userId of recipients) {
+      if (await this.viaSession(userId, msg, now)) continue;
+      if (await this.deps.sessions.usesRobot(userId)) byRobot.push(userId);
+      else byNotice.push(userId);
+    }
+    // Past the daily cap the platform would drop a work notification silently: the robot chat takes them instead.
+    const capped = await this.deps.rules.overCap(byNotice, this.deps.clock.now());
+    byRobot.push(...capped);
+    const noticeTo = byNotice.filter((u) => !capped.includes(u));
+    const invalidUsers: string[] = [];
+    for (let i = 0; i < byRobot.length; i += LIMITS.robotRecipientsPerCall) invalidUsers.push(...(await this.viaRobot(byRobot.slice(i, i + LIMITS.robotRecipientsPerCall), msg)));
+    if (noticeTo.length === 0) return { invalidUsers };
+    const notice = await this.deps.rules.vary(msg, noticeTo, this.deps.clock.now());
     const reply = await this.deps.api.post<OapiReply & { task_id?: number | string }>(ASYNCSEND_API, {
       agent_id: this.deps.agentId,
-      userid_list: recipients.join(","),
-      msg,
+      userid_list: noticeTo.join(","),
+      msg: notice,
     });
-    return { ...(reply.task_id !== undefined ? { platformMessageId: String(reply.task_id) } : {}), invalidUsers: [] };
+    await this.deps.rules.record(notice, noticeTo, this.deps.clock.now());
+    return { ...(reply.task_id !== undefined ? { platformMessageId: `${TASK_PREFIX}${reply.task_id}` } : {}), invalidUsers };
+  }
+
+  /** True once the reply went through the session webhook; false when there is none (or it expired). */
+  private async viaSession(userId: string, msg: WorkNoticeMsg, nowMs: number): Promise<boolean> {
+    const session = await this.deps.sessions.session(userId, nowMs);
+    if (!session) return false;
+    const reply = await this.deps.api.postWebhook(session.url, msg);
+    if (reply.errcode === SESSION_GONE) {
+      await this.deps.sessions.forget(userId);
+      return false;
+    }
+    return true;
+  }
+
+  /** Up to 20 people through the robot's one-to-one API; returns those it names invalid. */
+  private async viaRobot(userIds: string[], msg: WorkNoticeMsg): Promise<string[]> {
+    const reply = await this.deps.api.v1<{ invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>("POST", ROBOT_BATCH_SEND_API, {
+      robotCode: this.deps.robotCode,
+      userIds,
+      ...robotMessage(msg),
+    });
+    // Throttled people are sent again as a whole call: nobody is silently left out.
+    if ((reply.flowControlledStaffIdList ?? []).length > 0) {
+      throw new ChannelError("dingtalk", "dingtalk_flow_controlled", "钉钉机器人发送过于频繁，稍后重试", true, 60_000);
+    }
+    return reply.invalidStaffIdList ?? [];
   }
 }

@@ -2,7 +2,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig } from "axios";
 import { ChannelError } from "../channel";
 import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
-import { AccessTokenCache, type FetchedToken } from "./token";
+import { AccessTokenCache, type FetchedToken } from "../tokenCache";
 
 /** Per HTTP call; a send makes at most three (token, send, send again after a refused token). */
 export const HTTP_TIMEOUT_MS = 10_000;
@@ -24,7 +24,9 @@ const THROTTLE_PAUSE_MS = 60_000;
 export interface DingtalkApiOptions {
   appKey: string;
   appSecret: string;
-  /** `config.dingtalk.apiBase`: https://oapi.dingtalk.com, or the loopback fake in tests. */
+  /** `config.dingtalk.oapiBase`: https://oapi.dingtalk.com, or the loopback fake in tests. */
+  oapiBase: string;
+  /** `config.dingtalk.apiBase`: https://api.dingtalk.com (the `v1.0` APIs), or the loopback fake. */
   apiBase: string;
   kv: KeyValue;
   log?: Logger;
@@ -39,22 +41,122 @@ export interface DingtalkApiOptions {
  */
 export class DingtalkApi {
   private readonly http: AxiosInstance;
+  private readonly httpV1: AxiosInstance;
   private readonly tokens: AccessTokenCache;
+  private readonly tokensV1: AccessTokenCache;
 
   constructor(private readonly options: DingtalkApiOptions) {
     const timeout = options.timeoutMs ?? HTTP_TIMEOUT_MS;
     // Statuses are judged here, not by axios, so that an error never carries the request URL around.
-    this.http = axios.create({ baseURL: options.apiBase.replace(/\/+$/, ""), timeout, validateStatus: () => true });
+    this.http = axios.create({ baseURL: options.oapiBase.replace(/\/+$/, ""), timeout, validateStatus: () => true });
+    this.httpV1 = axios.create({ baseURL: options.apiBase.replace(/\/+$/, ""), timeout, validateStatus: () => true });
     this.tokens = new AccessTokenCache({
+      channel: "dingtalk",
       kv: options.kv,
       key: `dingtalk:token:${options.appKey}`,
       fetch: () => this.fetchToken(),
       log: options.log,
       lockTtlMs: timeout + 5_000,
     });
+    // The v1.0 accessToken is a second token with its own lifetime, kept alike (PROTOCOLS §3.1).
+    this.tokensV1 = new AccessTokenCache({
+      channel: "dingtalk",
+      kv: options.kv,
+      key: `dingtalk:token-v1:${options.appKey}`,
+      fetch: () => this.fetchTokenV1(),
+      log: options.log,
+      lockTtlMs: timeout + 5_000,
+    });
   }
 
-  /** `POST /<api>?access_token=…` with a JSON body. */
+  /**
+   * A `v1.0` API (`/v1.0/robot/oToMessages/batchSend`, …) with the accessToken header. A 401 drops
+   * the token and retries once with a fresh one; errors come as an HTTP status with `{code, message}`.
+   */
+  async v1<T extends object>(method: "POST" | "PUT" | "GET", path: string, body?: unknown): Promise<T> {
+    const token = await this.tokensV1.get();
+    let answer = await this.callV1(method, path, body, token);
+    if (answer.status === 401) {
+      await this.tokensV1.invalidate(token);
+      answer = await this.callV1(method, path, body, await this.tokensV1.get());
+    }
+    const reply = (typeof answer.data === "object" && answer.data !== null ? answer.data : {}) as T & { code?: unknown };
+    if (answer.status >= 200 && answer.status < 300 && typeof answer.data === "object") return reply;
+    const code = typeof reply.code === "string" ? reply.code : `http_${answer.status}`;
+    if (answer.status === 429 || answer.status >= 500 || /QpsLimit|Throttling|Busy/i.test(code) || typeof answer.data !== "object") {
+      throw new ChannelError("dingtalk", `dingtalk_${code}`.slice(0, 32), "钉钉接口繁忙或调用过于频繁，稍后重试", true, THROTTLE_PAUSE_MS);
+    }
+    this.options.log?.warn({ channel: "dingtalk", api: path, status: answer.status, code }, "dingtalk v1 api refused");
+    throw new ChannelError("dingtalk", `dingtalk_${code}`.slice(0, 32), `钉钉接口返回错误（${code}）`, false, undefined, answer.status === 403);
+  }
+
+  /**
+   * A robot chat's session webhook (PROTOCOLS §3.3): the URL is the credential, so no token and no
+   * logging of it; the answer's errcode is the caller's to judge (300001: the session is gone).
+   */
+  async postWebhook(url: string, body: unknown): Promise<OapiReply> {
+    const started = Date.now();
+    let status: number;
+    let data: unknown;
+    try {
+      ({ status, data } = await axios.post(url, body, { timeout: this.options.timeoutMs ?? HTTP_TIMEOUT_MS, validateStatus: () => true }));
+    } catch (err) {
+      this.options.log?.warn({ channel: "dingtalk", api: "sessionWebhook", ms: Date.now() - started, code: (err as { code?: string }).code }, "dingtalk api unreachable");
+      throw new ChannelError("dingtalk", "dingtalk_unreachable", "无法连接钉钉服务器，稍后重试", true);
+    }
+    const reply = (typeof data === "object" && data !== null ? data : {}) as OapiReply;
+    if (status >= 500 || status === 429 || RETRYABLE_ERRCODES.has(reply.errcode ?? 0)) {
+      throw new ChannelError("dingtalk", `dingtalk_http_${status}`, "钉钉服务器暂时无法处理请求，稍后重试", true, THROTTLE_PAUSE_MS);
+    }
+    if (reply.errcode === 300001) return reply;
+    return this.check("sessionWebhook", reply);
+  }
+
+  /** A temporary URL's bytes (media download); the URL is itself the credential and is never logged. */
+  async download(url: string, maxBytes: number): Promise<{ data: Buffer; contentType?: string }> {
+    try {
+      const res = await axios.get<ArrayBuffer>(url, { responseType: "arraybuffer", timeout: this.options.timeoutMs ?? HTTP_TIMEOUT_MS, maxContentLength: maxBytes, validateStatus: () => true });
+      if (res.status !== 200) throw new ChannelError("dingtalk", `dingtalk_http_${res.status}`, `钉钉文件下载失败（HTTP ${res.status}）`, res.status >= 500);
+      const type = res.headers["content-type"];
+      return { data: Buffer.from(res.data), ...(typeof type === "string" ? { contentType: type } : {}) };
+    } catch (err) {
+      if (err instanceof ChannelError) throw err;
+      throw new ChannelError("dingtalk", "dingtalk_download", "钉钉文件下载失败或文件过大", true);
+    }
+  }
+
+  private async callV1(method: string, path: string, body: unknown, token: string): Promise<{ status: number; data: unknown }> {
+    const started = Date.now();
+    try {
+      const { status, data } = await this.httpV1.request({ method, url: path, data: body, headers: { "x-acs-dingtalk-access-token": token } });
+      this.options.log?.debug({ channel: "dingtalk", api: path, ms: Date.now() - started, status }, "dingtalk api");
+      return { status, data };
+    } catch (err) {
+      this.options.log?.warn({ channel: "dingtalk", api: path, ms: Date.now() - started, code: (err as { code?: string }).code }, "dingtalk api unreachable");
+      throw new ChannelError("dingtalk", "dingtalk_unreachable", "无法连接钉钉服务器，稍后重试", true);
+    }
+  }
+
+  private async fetchTokenV1(): Promise<FetchedToken> {
+    const { status, data } = await this.callV1Unauthenticated("/v1.0/oauth2/accessToken", { appKey: this.options.appKey, appSecret: this.options.appSecret });
+    const reply = (data ?? {}) as { accessToken?: unknown; expireIn?: unknown };
+    if (status !== 200 || typeof reply.accessToken !== "string") {
+      const retryable = status >= 500 || status === 429;
+      throw new ChannelError("dingtalk", `dingtalk_token_http_${status}`, "钉钉 accessToken 获取失败，请检查 DINGTALK_APP_KEY 和 DINGTALK_APP_SECRET", retryable, undefined, !retryable);
+    }
+    return { token: reply.accessToken, expiresInS: Number(reply.expireIn ?? 7200) };
+  }
+
+  private async callV1Unauthenticated(path: string, body: unknown): Promise<{ status: number; data: unknown }> {
+    try {
+      const { status, data } = await this.httpV1.post(path, body);
+      return { status, data };
+    } catch {
+      throw new ChannelError("dingtalk", "dingtalk_unreachable", "无法连接钉钉服务器，稍后重试", true);
+    }
+  }
+
+  /** `POST /<api>?access_token=…` (oapi) with a JSON body. */
   async post<T extends OapiReply>(api: string, body: unknown): Promise<T> {
     const token = await this.tokens.get();
     const first = await this.call<T>(api, { method: "POST", data: body, params: { access_token: token } });

@@ -5,16 +5,18 @@ import type { InboundEvent, InboundSink } from "../channel";
 import type { Clock } from "../../clock";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
-import { DingtalkCrypto, DingtalkCryptoError, robotSignatureValid } from "./crypto";
-import { eventsOf, MalformedDingtalkMessage, parseEventPayload, robotEvent } from "./inbound";
+import { constantTimeEqual, DingtalkCrypto, DingtalkCryptoError, robotSignatureValid } from "./crypto";
+import { eventsOf, MalformedDingtalkMessage, parseEventPayload, robotEvent, robotSender, robotSession } from "./inbound";
+import { callbackKey, cardClickEvent, type DingtalkCards, DINGTALK_CARDS_PATH } from "./cards";
+import type { RobotSessions } from "./sessions";
 
 /** The event subscription's request URL (开发者后台 → 事件订阅 → 请求网址). */
 export const DINGTALK_EVENTS_PATH = "/dingtalk/events";
 /** The enterprise robot's message URL (机器人 → 消息接收地址). */
 export const DINGTALK_ROBOT_PATH = "/dingtalk/robot";
 
-/** The robot `sign` header is good for an hour either side (PROTOCOLS §3.3); event timestamps get the same. */
-const WINDOW_MS = 3_600_000;
+/** The robot `sign` header is good for an hour either side (PROTOCOLS §3.3). */
+const ROBOT_WINDOW_MS = 3_600_000;
 
 /** The part of `config.dingtalk` the callbacks need. */
 export interface DingtalkCallbackSettings {
@@ -22,12 +24,20 @@ export interface DingtalkCallbackSettings {
   appSecret: string;
   token: string;
   aesKey: string;
+  /** Events further off than this are refused; 0 turns the check off. */
+  replayWindowS: number;
 }
 
 export interface DingtalkCallbackDeps {
   settings: DingtalkCallbackSettings;
   sink: InboundSink;
   clock: Clock;
+  /** Where a robot chat's reply URL is kept for the sender. */
+  sessions: RobotSessions;
+  /** Turns the clicker's card into its done line once the click is stored. */
+  cards: DingtalkCards;
+  /** The clicked button's done label (已收到 / 已落实 / 已确认). */
+  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
 }
 
 type Refusal = "params" | "malformed" | "signature" | "stale" | "receiver";
@@ -67,7 +77,7 @@ export function dingtalkCallbackRouter(deps: DingtalkCallbackDeps): Router {
     const nonce = queryParam(ctx, "nonce");
     if (!givenSignature || !timestamp || !nonce) refuse(ctx, "params", "query");
     if (!/^\d{13}$/.test(timestamp)) refuse(ctx, "params", "timestamp");
-    if (Math.abs(clock.now().getTime() - Number(timestamp)) > WINDOW_MS) refuse(ctx, "stale", "timestamp");
+    if (settings.replayWindowS > 0 && Math.abs(clock.now().getTime() - Number(timestamp)) > settings.replayWindowS * 1000) refuse(ctx, "stale", "timestamp");
     const encrypted = (ctx.request.body as { encrypt?: unknown } | undefined)?.encrypt;
     if (typeof encrypted !== "string" || encrypted === "") refuse(ctx, "malformed", "encrypt");
     if (!crypto.verify(givenSignature, timestamp, nonce, encrypted)) refuse(ctx, "signature", "signature");
@@ -91,10 +101,29 @@ export function dingtalkCallbackRouter(deps: DingtalkCallbackDeps): Router {
     const timestamp = ctx.get("timestamp");
     const sign = ctx.get("sign");
     if (!timestamp || !sign) refuse(ctx, "params", "headers");
-    if (!robotSignatureValid(timestamp, sign, settings.appSecret, clock.now().getTime(), WINDOW_MS)) refuse(ctx, "signature", "sign");
+    if (!robotSignatureValid(timestamp, sign, settings.appSecret, clock.now().getTime(), ROBOT_WINDOW_MS)) refuse(ctx, "signature", "sign");
     const event = decode(ctx, () => robotEvent(ctx.request.body, clock.now()));
+    const sender = robotSender(ctx.request.body);
+    // Before the event is stored, so the reply its handling queues finds the session to go back through.
+    if (event && sender) await deps.sessions.remember(sender, robotSession(ctx.request.body), clock.now().getTime());
     if (event) await storeAll(ctx, sink, [event]);
     else noteIgnored(ctx, `robot:${String((ctx.request.body as { msgtype?: unknown }).msgtype)}`, ignoredTypes);
+    ctx.status = 200;
+    ctx.type = "application/json";
+    ctx.body = {};
+  });
+
+  // Card clicks (PROTOCOLS §3.7): the registered URL carries a key derived from the app secret.
+  const cardKey = callbackKey(settings.appSecret);
+  const label = deps.buttonLabel ?? (() => "已确认");
+  router.post(DINGTALK_CARDS_PATH, async (ctx) => {
+    if (!constantTimeEqual(cardKey, queryParam(ctx, "key") ?? "")) refuse(ctx, "signature", "card_key");
+    const event = decode(ctx, () => cardClickEvent(ctx.request.body, clock.now()));
+    await storeAll(ctx, sink, [event]);
+    // Duplicates update the card too: a retry means DingTalk did not see our first answer.
+    void new Promise<void>((resolve) => ctx.res.once("close", resolve)).then(() =>
+      deps.cards.markDone(event.taskId, label(event)).catch((err: unknown) => (ctx.state.log as Logger).warn({ code: (err as { code?: unknown }).code }, "dingtalk card not updated")),
+    );
     ctx.status = 200;
     ctx.type = "application/json";
     ctx.body = {};

@@ -1,43 +1,67 @@
-import { AppError } from "../../errors";
 import { CHANNEL_NAMES } from "../channel";
 import type { ChannelModule } from "../module";
 import { DingtalkApi } from "./api";
+import { DingtalkCards } from "./cards";
 import { dingtalkCallbackRouter } from "./callback";
 import { DingtalkSender, WORK_NOTICE_MAX_RECIPIENTS } from "./DingtalkSender";
-
-/** A work notification's markdown, like the rest of its `msg`, must stay within 2048 bytes (PROTOCOLS §3.6). */
-const MARKDOWN_MAX_BYTES = 2048;
+import { LIMITS } from "./limits";
+import { DingtalkContacts } from "./contacts";
+import { checkDingtalk } from "./doctor";
+import { downloadRobotFile } from "./media";
+import { WorkNoticeResults } from "./sendResults";
+import { NoticeRules } from "./noticeRules";
+import { RobotSessions } from "./sessions";
+import { DingtalkStream } from "./stream";
 
 /**
- * DingTalk (钉钉), first slice: HTTP event subscription, enterprise robot text messages and work
- * notifications. No interactive cards yet (the bots send numbered choices), no media, no address
- * book, no Stream mode.
+ * DingTalk (钉钉): HTTP event subscription (address book), the enterprise robot's messages (text,
+ * pictures, voice, files) with replies through the chat's session webhook or the robot API, and
+ * work notifications for everyone else; button cards (questions, 叫应) as the robot's interactive cards.
  */
 export const dingtalkChannel: ChannelModule = {
   id: "dingtalk",
   displayName: CHANNEL_NAMES.dingtalk,
   capabilities: {
-    cards: false,
+    // Interactive cards in the robot chat; a card without buttons goes out as markdown.
+    cards: true,
     infoCardNeedsLink: false,
-    maxButtons: 0,
-    buttonLabelMaxChars: 0,
-    markdownMaxBytes: MARKDOWN_MAX_BYTES,
+    maxButtons: LIMITS.cardButtonsMax,
+    buttonLabelMaxChars: LIMITS.buttonLabelChars,
+    // A work notification's markdown, like the rest of its `msg`, must stay within 2048 bytes (PROTOCOLS §3.6).
+    markdownMaxBytes: LIMITS.workNoticeMsgBytes,
     maxRecipientsPerCall: WORK_NOTICE_MAX_RECIPIENTS,
     fileTypes: [],
   },
   enabled: (config) => config.dingtalk !== undefined,
   // 20 calls a second on the standard edition (PROTOCOLS §3.8). The per-person daily caps (500 work
   // notifications, the same content once a day) need a per-recipient daily limit ChannelLimits lacks.
-  limits: () => ({ perApiPerMinute: 1_200 }),
-  start({ config, kv, log, clock }) {
+  limits: () => ({ perApiPerMinute: LIMITS.apiCallsPerMinute }),
+  start({ config, kv, log, clock, media }) {
     const settings = config.dingtalk;
     if (!settings) throw new Error("dingtalk: started without DINGTALK_* settings");
-    const api = new DingtalkApi({ appKey: settings.appKey, appSecret: settings.appSecret, apiBase: settings.apiBase, kv, log: log.child({ area: "dingtalk" }) });
+    const api = new DingtalkApi({ appKey: settings.appKey, appSecret: settings.appSecret, apiBase: settings.apiBase, oapiBase: settings.oapiBase, kv, log: log.child({ area: "dingtalk" }) });
+    const sessions = new RobotSessions(kv);
+    const cards = new DingtalkCards({ api, kv, robotCode: settings.robotCode, appSecret: settings.appSecret });
     return {
       id: "dingtalk",
-      sender: new DingtalkSender({ api, agentId: settings.agentId }),
-      routes: ({ sink }) => dingtalkCallbackRouter({ settings, sink, clock }),
-      downloadMedia: () => Promise.reject(new AppError("dingtalk_media_unsupported", "暂不支持接收钉钉的文件", 400)),
+      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, cards, rules: new NoticeRules(kv), clock }),
+      // Stream mode has no callback URL: nothing to mount.
+      // A click on a 叫应 card turns that person's card into "已收到" / "已落实".
+      routes: ({ sink, buttonLabel }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions, cards, ...(buttonLabel ? { buttonLabel } : {}) }) : undefined),
+      downloadMedia: (downloadCode) => downloadRobotFile(api, settings.robotCode, downloadCode, media),
+      deliveryReports: new WorkNoticeResults({ api, agentId: settings.agentId }),
+      contacts: new DingtalkContacts(api),
+      // Stream mode: robot messages, events and card clicks over one long connection per fleet.
+      ...(settings.mode === "stream"
+        ? {
+            connect: ({ sink, buttonLabel }) => {
+              const stream = new DingtalkStream({ ...settings, sink, kv, clock, log: log.child({ area: "dingtalk-stream" }), sessions, cards, buttonLabel: buttonLabel ?? (() => "已确认") });
+              stream.start();
+              return { stop: () => stream.stop() };
+            },
+          }
+        : {}),
     };
   },
+  doctor: async (config) => (config.dingtalk ? checkDingtalk(config.dingtalk) : []),
 };

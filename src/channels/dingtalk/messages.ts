@@ -1,11 +1,12 @@
 import { ChannelError, type Card, type OutboundMessage } from "../channel";
 import { dingtalkMarkdown } from "./markdown";
+import { LIMITS } from "./limits";
 
 /** The `msg` of a work notification (PROTOCOLS §3.6). */
 export type WorkNoticeMsg = { msgtype: "text"; text: { content: string } } | { msgtype: "markdown"; markdown: { title: string; text: string } };
 
 /** A markdown message's title is what the conversation list and the push show. */
-const TITLE_MAX_CHARS = 20;
+const TITLE_MAX_CHARS = LIMITS.markdownTitleChars;
 
 /**
  * Our channel-neutral message as a work notification. Cards are not interactive on DingTalk yet
@@ -27,6 +28,12 @@ export function toWorkNotice(message: OutboundMessage): WorkNoticeMsg {
     default:
       throw new ChannelError("dingtalk", "dingtalk_unsupported", `钉钉渠道暂不支持发送此类消息（${message.kind}）`, false);
   }
+}
+
+/** The same message for the robot's one-to-one API: `msgKey` and its parameters as a JSON string (PROTOCOLS §3.3). */
+export function robotMessage(msg: WorkNoticeMsg): { msgKey: string; msgParam: string } {
+  if (msg.msgtype === "text") return { msgKey: "sampleText", msgParam: JSON.stringify({ content: msg.text.content }) };
+  return { msgKey: "sampleMarkdown", msgParam: JSON.stringify({ title: msg.markdown.title, text: msg.markdown.text }) };
 }
 
 function cardMarkdown(card: Card): string {

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from "axios";
 import type { KeyValue } from "../../kv";
 import type { Logger } from "../../log";
-import { AccessTokenCache, type FetchedToken } from "./token";
+import { AccessTokenCache, type FetchedToken } from "../tokenCache";
 import { TOKEN_ERRCODES, WecomError, errcodeError, httpStatusError, transportError } from "./wecomError";
 
 /**
@@ -60,8 +60,10 @@ export class WecomApi {
     // Statuses are judged here, not by axios, so that an error never carries the request URL around.
     this.http = axios.create({ baseURL: `${options.apiBase.replace(/\/+$/, "")}/cgi-bin`, timeout, validateStatus: () => true });
     this.tokens = new AccessTokenCache({
+      channel: "wecom",
       kv: options.kv,
       key: `wecom:token:${options.corpId}:${options.agentId}`,
+      busyError: () => new WecomError("wecom_token_busy", "等待企业微信 access_token 刷新超时，请稍后重试", true, { api: "gettoken" }),
       fetch: () => this.fetchToken(),
       log: options.log,
       lockTtlMs: timeout + 5_000,

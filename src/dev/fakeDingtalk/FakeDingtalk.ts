@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Koa from "koa";
 import getRawBody from "raw-body";
+import { FakeStreamGateway } from "./streamGateway";
 
 export interface FakeDingtalkOptions {
   appKey: string;
@@ -22,6 +23,46 @@ export interface FakeWorkNotice {
   at: number;
 }
 
+/** A message the robot sent into a one-to-one chat, by session webhook or by the robot API. */
+export interface FakeRobotMessage {
+  userId: string;
+  via: "session" | "robot";
+  msgtype: "text" | "markdown";
+  text: string;
+  at: number;
+}
+
+/** A department of the fake address book (1 is the root). */
+export interface FakeDingDepartment {
+  id: number;
+  name: string;
+  parentId: number;
+}
+
+/** A member of the fake address book. */
+export interface FakeDingUser {
+  userid: string;
+  name: string;
+  deptIds: number[];
+  mobile?: string;
+  active?: boolean;
+}
+
+/** An interactive card the robot put into someone's chat, and what it shows now. */
+export interface FakeCard {
+  bizId: string;
+  userId: string;
+  title: string;
+  /** The card's text (description and fields), as markdown. */
+  text: string;
+  /** The buttons still on it; empty once it shows a done line. */
+  buttons: { id: string; label: string }[];
+  /** The done line after an update (已收到 / 已落实 / 已确认). */
+  done?: string;
+  callbackRouteKey?: string;
+  at: number;
+}
+
 export interface RecordedCall {
   api: string;
   errcode: number;
@@ -38,7 +79,37 @@ const API = {
   gettoken: "gettoken",
   asyncsend: "topapi/message/corpconversation/asyncsend_v2",
   getsendresult: "topapi/message/corpconversation/getsendresult",
+  listsubid: "topapi/v2/department/listsubid",
+  deptGet: "topapi/v2/department/get",
+  userListid: "topapi/user/listid",
+  userGet: "topapi/v2/user/get",
+  accessToken: "v1.0/oauth2/accessToken",
+  robotBatchSend: "v1.0/robot/oToMessages/batchSend",
+  fileDownload: "v1.0/robot/messageFiles/download",
+  session: "robot/sendBySession",
+  cardSend: "v1.0/im/v1.0/robot/interactiveCards/send",
+  cardUpdate: "v1.0/im/robots/interactiveCards",
+  cardRegister: "v1.0/card/callbacks/register",
+  gateway: "v1.0/gateway/connections/open",
 } as const;
+
+interface StandardCardData {
+  header?: { title?: { text?: string } };
+  contents?: { type: string; id?: string; text?: string; actions?: { id: string; label?: { text?: string } }[] }[];
+}
+
+const cardButtons = (data: StandardCardData) => (data.contents ?? []).flatMap((c) => (c.type === "action" ? (c.actions ?? []).map((a) => ({ id: a.id, label: a.label?.text ?? "" })) : []));
+const cardText = (data: StandardCardData) => (data.contents ?? []).find((c) => c.id === "text")?.text ?? "";
+
+/** One thing that appeared in someone's DingTalk, in the order it did. */
+export interface FakeChatItem {
+  via: "session" | "robot" | "notice" | "card";
+  text: string;
+  card?: FakeCard;
+}
+
+/** The platform's per-user daily cap on work notifications from one app (PROTOCOLS §3.6). */
+const NOTICES_PER_USER_PER_DAY = 500;
 
 /**
  * A loopback DingTalk `oapi` for tests and local runs: gettoken, work notifications
@@ -47,7 +118,29 @@ const API = {
  */
 export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
+  readonly robotMessages: FakeRobotMessage[] = [];
+  readonly cards: FakeCard[] = [];
+  /** The per-person daily cap on work notifications; tests lower it to reach it quickly. */
+  noticesPerUserPerDay = NOTICES_PER_USER_PER_DAY;
+  /** The address book: departments (root 1) and members. */
+  readonly departments: FakeDingDepartment[] = [{ id: 1, name: "青禾县应急管理局", parentId: 0 }];
+  readonly users: FakeDingUser[] = [];
+  /** The Stream gateway (ws://…/stream), for DINGTALK_MODE=stream. */
+  readonly stream = new FakeStreamGateway(() => this.url);
+  /** Everything that appeared in anyone's DingTalk, in order. */
+  private readonly chat: { userId: string; item: FakeChatItem }[] = [];
+  /** Card callback URLs registered, by route key. */
+  readonly cardCallbacks = new Map<string, string>();
   readonly calls: RecordedCall[] = [];
+  /** Files people "sent" the robot, by download code. */
+  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
+  /** Session webhooks handed out, by session id: whose chat and until when. */
+  private readonly sessions = new Map<string, { userId: string; expiresAt: number }>();
+  private readonly tokensV1 = new Map<string, number>();
+  /** Per task: recipients the platform accepted but silently did not deliver (daily caps). */
+  private readonly undelivered = new Map<number, string[]>();
+  /** user → day → content digests, for the same-content-once-a-day rule and the 500-a-day cap. */
+  private readonly received = new Map<string, string[]>();
   url = "";
   private server?: Server;
   private readonly tokens = new Map<string, number>();
@@ -60,7 +153,7 @@ export class FakeDingtalk {
   async start(): Promise<string> {
     const app = new Koa();
     app.use(async (ctx) => {
-      const raw = ctx.method === "POST" ? await getRawBody(ctx.req, { limit: "1mb" }) : Buffer.alloc(0);
+      const raw = ctx.method === "POST" || ctx.method === "PUT" ? await getRawBody(ctx.req, { limit: "1mb" }) : Buffer.alloc(0);
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
         try {
@@ -70,12 +163,33 @@ export class FakeDingtalk {
           return;
         }
       }
-      ctx.body = this.handle(ctx.method, ctx.path.slice(1), ctx.query as Record<string, string>, body);
+      const path = ctx.path.slice(1);
+      if (path.startsWith("files/")) {
+        const file = this.files.get(decodeURIComponent(path.slice("files/".length)));
+        if (!file) ctx.status = 404;
+        else {
+          ctx.type = file.contentType;
+          ctx.body = file.bytes;
+        }
+        return;
+      }
+      if (path.startsWith("v1.0/")) {
+        const answer = this.handleV1(path, ctx.get("x-acs-dingtalk-access-token"), body);
+        ctx.status = answer.status;
+        ctx.body = answer.body;
+        return;
+      }
+      if (path === API.session) {
+        ctx.body = this.sessionSend(String(ctx.query.session ?? ""), body);
+        return;
+      }
+      ctx.body = this.handle(ctx.method, path, ctx.query as Record<string, string>, body);
     });
     this.server = await new Promise<Server>((resolve) => {
       const s = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve(s));
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.stream.attach(this.server);
     return this.url;
   }
 
@@ -83,6 +197,7 @@ export class FakeDingtalk {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.stream.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -92,9 +207,40 @@ export class FakeDingtalk {
     this.failures.push({ api, failure, remaining: times });
   }
 
-  /** Every issued token expires now: business calls answer 42001 until a new one is fetched. */
+  /** Every issued token (oapi and v1.0) expires now: calls answer 42001 / 401 until a new one is fetched. */
   expireTokens(): void {
     for (const token of this.tokens.keys()) this.tokens.set(token, this.options.now() - 1);
+    for (const token of this.tokensV1.keys()) this.tokensV1.set(token, this.options.now() - 1);
+  }
+
+  /** A download code for `bytes`, as a picture, voice note or file message carries it. */
+  addFile(bytes: Buffer, contentType: string): string {
+    const code = `dc${randomBytes(12).toString("hex")}`;
+    this.files.set(code, { bytes, contentType });
+    return code;
+  }
+
+  /** A one-to-one chat's session webhook for `userId`, valid for `lifetimeMs` on the fake's clock. */
+  sessionWebhook(userId: string, lifetimeMs = 90 * 60_000): { url: string; expiresAt: number } {
+    const id = randomBytes(8).toString("hex");
+    const expiresAt = this.options.now() + lifetimeMs;
+    this.sessions.set(id, { userId, expiresAt });
+    return { url: `${this.url}/${API.session}?session=${id}`, expiresAt };
+  }
+
+  /** What `userId` saw, in order: robot chat messages, work notifications and cards. */
+  chatOf(userId: string): FakeChatItem[] {
+    return this.chat.filter((c) => c.userId === userId).map((c) => c.item);
+  }
+
+  /** The cards in `userId`'s robot chat. */
+  cardsTo(userId: string): FakeCard[] {
+    return this.cards.filter((c) => c.userId === userId);
+  }
+
+  /** Everything `userId` got in the robot chat. */
+  robotTextsTo(userId: string): string[] {
+    return this.robotMessages.filter((m) => m.userId === userId).map((m) => m.text);
   }
 
   callsOf(api: string): RecordedCall[] {
@@ -110,10 +256,12 @@ export class FakeDingtalk {
     const injected = this.takeFailure(api);
     if (injected) return this.record(api, { errcode: injected.errcode, errmsg: injected.errmsg ?? "injected failure" });
     if (api === API.gettoken && method === "GET") return this.gettoken(query);
-    if (method !== "POST" || (api !== API.asyncsend && api !== API.getsendresult)) return this.record(api, { errcode: 404, errmsg: "not found" });
+    const addressBook = [API.listsubid, API.deptGet, API.userListid, API.userGet] as string[];
+    if (method !== "POST" || (api !== API.asyncsend && api !== API.getsendresult && !addressBook.includes(api))) return this.record(api, { errcode: 404, errmsg: "not found" });
     const expiry = this.tokens.get(query.access_token ?? "");
     if (expiry === undefined) return this.record(api, { errcode: 40014, errmsg: "不合法的access_token" });
     if (expiry <= this.options.now()) return this.record(api, { errcode: 42001, errmsg: "access_token超时" });
+    if (addressBook.includes(api)) return this.addressBook(api, body);
     if (Number(body.agent_id) !== this.options.agentId) return this.record(api, { errcode: 60011, errmsg: "agent_id 不存在或无权限" });
     return api === API.asyncsend ? this.asyncsend(body) : this.getsendresult(body);
   }
@@ -138,15 +286,126 @@ export class FakeDingtalk {
     if (!valid) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 不合法" });
     if (Buffer.byteLength(JSON.stringify(msg)) > 2048) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 超过 2048 字节" });
     const taskId = this.nextTaskId++;
-    this.notices.push({ taskId, userIds, msg, at: this.options.now() });
+    // Accepted for everyone; past the daily rules a recipient silently gets nothing (PROTOCOLS §3.6).
+    const day = new Date(this.options.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const digest = createHash("sha256").update(JSON.stringify(msg)).digest("hex");
+    const delivered: string[] = [];
+    const dropped: string[] = [];
+    for (const userId of userIds) {
+      const seen = this.received.get(`${userId}|${day}`) ?? [];
+      if (seen.includes(digest) || seen.length >= this.noticesPerUserPerDay) dropped.push(userId);
+      else {
+        seen.push(digest);
+        this.received.set(`${userId}|${day}`, seen);
+        delivered.push(userId);
+      }
+    }
+    if (dropped.length) this.undelivered.set(taskId, dropped);
+    if (delivered.length) this.notices.push({ taskId, userIds: delivered, msg, at: this.options.now() });
+    for (const userId of delivered) this.chat.push({ userId, item: { via: "notice", text: msg.text?.content ?? msg.markdown?.text ?? "" } });
     return this.record(API.asyncsend, { errcode: 0, errmsg: "ok", task_id: taskId, request_id: randomBytes(8).toString("hex") });
   }
 
+  private addressBook(api: string, body: Record<string, unknown>): Record<string, unknown> {
+    const dept = this.departments.find((d) => d.id === Number(body.dept_id));
+    if (api === API.userGet) {
+      const u = this.users.find((x) => x.userid === body.userid);
+      if (!u) return this.record(api, { errcode: 60121, errmsg: "找不到该用户" });
+      return this.record(api, { errcode: 0, errmsg: "ok", result: { userid: u.userid, name: u.name, dept_id_list: u.deptIds, ...(u.mobile ? { mobile: u.mobile } : {}), active: u.active !== false } });
+    }
+    if (!dept) return this.record(api, { errcode: 60003, errmsg: "部门不存在" });
+    if (api === API.listsubid) return this.record(api, { errcode: 0, errmsg: "ok", result: { dept_id_list: this.departments.filter((d) => d.parentId === dept.id).map((d) => d.id) } });
+    if (api === API.deptGet) return this.record(api, { errcode: 0, errmsg: "ok", result: { dept_id: dept.id, name: dept.name, ...(dept.parentId ? { parent_id: dept.parentId } : {}) } });
+    return this.record(api, { errcode: 0, errmsg: "ok", result: { userid_list: this.users.filter((u) => u.deptIds.includes(dept.id)).map((u) => u.userid) } });
+  }
+
   private getsendresult(body: Record<string, unknown>): Record<string, unknown> {
-    const notice = this.notices.find((n) => n.taskId === Number(body.task_id));
-    if (!notice) return this.record(API.getsendresult, { errcode: 40000, errmsg: "task_id 不存在" });
-    const result = { invalid_user_id_list: [], forbidden_user_id_list: [], failed_user_id_list: [], read_user_id_list: [], unread_user_id_list: notice.userIds };
+    const taskId = Number(body.task_id);
+    const notice = this.notices.find((n) => n.taskId === taskId);
+    const dropped = this.undelivered.get(taskId) ?? [];
+    if (!notice && dropped.length === 0) return this.record(API.getsendresult, { errcode: 40000, errmsg: "task_id 不存在" });
+    const result = { invalid_user_id_list: [], forbidden_user_id_list: dropped, failed_user_id_list: [], read_user_id_list: [], unread_user_id_list: notice?.userIds ?? [] };
     return this.record(API.getsendresult, { errcode: 0, errmsg: "ok", send_result: result });
+  }
+
+  private handleV1(api: string, token: string, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {
+    const injected = this.takeFailure(api);
+    if (injected) return this.recordV1(api, 400, { code: String(injected.errcode), message: injected.errmsg ?? "injected failure" });
+    if (api === API.accessToken) {
+      if (body.appKey !== this.options.appKey || body.appSecret !== this.options.appSecret) return this.recordV1(api, 400, { code: "invalidClientIdOrSecret", message: "无效的clientId或者clientSecret" });
+      const now = this.options.now();
+      const live = [...this.tokensV1].find(([, expiry]) => expiry > now);
+      const token = live?.[0] ?? `v1${randomBytes(16).toString("hex")}`;
+      if (!live) this.tokensV1.set(token, now + (this.options.tokenTtlS ?? 7200) * 1000);
+      return this.recordV1(api, 200, { accessToken: token, expireIn: live ? Math.floor((live[1] - now) / 1000) : (this.options.tokenTtlS ?? 7200) });
+    }
+    if (api === "v1.0/robot/oToMessages/batchQuery") return this.recordV1(api, 400, { code: "invalidParameter.processQueryKey", message: "processQueryKey 无效" });
+    if (api === API.gateway) {
+      if (body.clientId !== this.options.appKey || body.clientSecret !== this.options.appSecret) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "clientId 或 clientSecret 无效" });
+      return this.recordV1(api, 200, this.stream.open());
+    }
+    const expiry = this.tokensV1.get(token);
+    if (expiry === undefined || expiry <= this.options.now()) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "不合法的access_token" });
+    if (api === API.fileDownload) {
+      if (body.robotCode !== this.options.appKey) return this.recordV1(api, 400, { code: "invalidParameter.robotCode", message: "robotCode 不存在" });
+      const code = String(body.downloadCode ?? "");
+      if (!this.files.has(code)) return this.recordV1(api, 400, { code: "invalidParameter.downloadCode", message: "downloadCode 无效" });
+      return this.recordV1(api, 200, { downloadUrl: `${this.url}/files/${encodeURIComponent(code)}` });
+    }
+    if (api === API.robotBatchSend) {
+      const userIds = Array.isArray(body.userIds) ? (body.userIds as string[]) : [];
+      if (body.robotCode !== this.options.appKey || userIds.length === 0 || userIds.length > 20) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
+      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string };
+      const markdown = body.msgKey === "sampleMarkdown";
+      for (const userId of userIds) this.pushRobot({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+    }
+    if (api === API.cardSend) {
+      const receiver = JSON.parse(String(body.singleChatReceiver ?? "{}")) as { userId?: string };
+      const data = JSON.parse(String(body.cardData ?? "{}")) as StandardCardData;
+      if (body.robotCode !== this.options.appKey || !receiver.userId || typeof body.cardBizId !== "string") return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
+      // The same cardBizId again is the same card (a resend after a lost answer).
+      if (!this.cards.some((c) => c.bizId === body.cardBizId)) {
+        const card: FakeCard = { bizId: body.cardBizId, userId: receiver.userId, title: data.header?.title?.text ?? "", text: cardText(data), buttons: cardButtons(data), callbackRouteKey: String(body.callbackRouteKey ?? ""), at: this.options.now() };
+        this.cards.push(card);
+        this.chat.push({ userId: receiver.userId, item: { via: "card", text: `${card.title}\n${card.text}`, card } });
+      }
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex") });
+    }
+    if (api === API.cardUpdate) {
+      const card = this.cards.find((c) => c.bizId === body.cardBizId);
+      if (!card) return this.recordV1(api, 400, { code: "invalidParameter.cardBizId", message: "卡片不存在" });
+      const data = JSON.parse(String(body.cardData ?? "{}")) as StandardCardData;
+      card.buttons = cardButtons(data);
+      const done = (data.contents ?? []).find((c) => c.id === "done")?.text;
+      if (done) card.done = done.replace(/\*/g, "");
+      return this.recordV1(api, 200, { success: true });
+    }
+    if (api === API.cardRegister) {
+      this.cardCallbacks.set(String(body.callbackRouteKey), String(body.callbackUrl));
+      return this.recordV1(api, 200, { result: { callbackUrl: body.callbackUrl, apiSecret: body.apiSecret } });
+    }
+    return this.recordV1(api, 404, { code: "NotFound", message: "not found" });
+  }
+
+  private sessionSend(id: string, body: Record<string, unknown>): Record<string, unknown> {
+    const session = this.sessions.get(id);
+    if (!session || session.expiresAt <= this.options.now()) return this.record(API.session, { errcode: 300001, errmsg: "session 不存在" });
+    const msg = body as FakeWorkNotice["msg"];
+    const text = msg.msgtype === "markdown" ? msg.markdown?.text : msg.text?.content;
+    if (typeof text !== "string") return this.record(API.session, { errcode: 40000, errmsg: "msg 不合法" });
+    this.pushRobot({ userId: session.userId, via: "session", msgtype: msg.msgtype === "markdown" ? "markdown" : "text", text, at: this.options.now() });
+    return this.record(API.session, { errcode: 0, errmsg: "ok" });
+  }
+
+  private pushRobot(m: FakeRobotMessage): void {
+    this.robotMessages.push(m);
+    this.chat.push({ userId: m.userId, item: { via: m.via, text: m.text } });
+  }
+
+  private recordV1(api: string, status: number, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {
+    this.calls.push({ api, errcode: status === 200 ? 0 : status, at: this.options.now() });
+    return { status, body };
   }
 
   private takeFailure(api: string): FakeFailure | undefined {

@@ -115,7 +115,7 @@ export class ContactPeople {
 
   private async inLinkedUnit(person: Person): Promise<boolean> {
     const current = await this.tx.findOne(OrgUnit, { where: { id: person.unitId } });
-    return current?.wecomDeptId != null;
+    return current ? this.units.isLinked(current) : false;
   }
 
   /**

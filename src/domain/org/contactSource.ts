@@ -68,8 +68,8 @@ export function emptyResult(): ContactSyncResult {
 /** Actors of the audit entries contact sync writes all start with this. */
 export const SYNC_ACTOR = "wecom-sync";
 
-/** The code of a unit created for a WeChat Work department. */
-export const unitCodeFor = (departmentId: number) => `wecom-dept-${departmentId}`;
+/** The code of a unit created for a messenger's department: `wecom-dept-12`, `dingtalk-dept-12`. */
+export const unitCodeFor = (departmentId: number, channel: ChannelId = "wecom") => `${channel}-dept-${departmentId}`;
 
 /** `+86 138-0013-8000` → `13800138000`; other countries keep their `+` form without separators. */
 export function normalizeMobile(raw: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { type EntityManager, In } from "typeorm";
+import { CHANNEL_NAMES, type ChannelId } from "../../channels/channel";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { Person, PersonAccount } from "../../db/entities";
@@ -44,7 +45,7 @@ export async function syncContacts(deps: ContactSyncDeps, options: FullSyncOptio
   const result = emptyResult();
   const audit = { at: deps.clock.now(), actor: deps.actor ?? SYNC_ACTOR };
   await deps.db.transaction(async (tx) => {
-    const units = new ContactUnits(tx, audit, result);
+    const units = new ContactUnits(tx, audit, result, deps.source.channel);
     const people = new ContactPeople(tx, deps.source.channel, units, audit, result);
     for (const dept of departments) await units.apply(dept);
     for (const member of members) await people.apply(member);
@@ -54,7 +55,7 @@ export async function syncContacts(deps: ContactSyncDeps, options: FullSyncOptio
     const accountOfPerson = new Map(holders.map((h) => [h.personId, h.accountId]));
     const linked = await activePeople(tx, [...accountOfPerson.keys()]);
     const gone = linked.filter((p) => !listed.has(accountOfPerson.get(p.id) as string));
-    guardMassDeactivation(gone.length, linked.length, members.length, options);
+    guardMassDeactivation(gone.length, linked.length, members.length, options, deps.source.channel);
     for (const person of gone) await people.deactivate(person);
   });
   return result;
@@ -67,12 +68,12 @@ async function activePeople(tx: EntityManager, ids: readonly number[]): Promise<
   return out.sort((a, b) => a.id - b.id);
 }
 
-function guardMassDeactivation(leaving: number, linked: number, listed: number, options: FullSyncOptions): void {
+function guardMassDeactivation(leaving: number, linked: number, listed: number, options: FullSyncOptions, channel: ChannelId = "wecom"): void {
   if (leaving === 0 || options.allowMassDeactivation) return;
   if (listed === 0 || (leaving > 5 && leaving > linked / 3)) {
     throw Conflict(
-      `企业微信通讯录只返回了 ${listed} 名成员，同步将停用 ${leaving} 名已关联人员（共 ${linked} 名），已中止以免误停用。` +
-        `请检查应用的可见范围；确属人员大量离开时，使用 npm run sync:wecom -- --allow-mass-deactivation 重新同步。`,
+      `${CHANNEL_NAMES[channel]}通讯录只返回了 ${listed} 名成员，同步将停用 ${leaving} 名已关联人员（共 ${linked} 名），已中止以免误停用。` +
+        `请检查应用的可见范围；确属人员大量离开时，使用 npm run sync:${channel} -- --allow-mass-deactivation 重新同步。`,
       "contact_sync_guard",
     );
   }
@@ -93,7 +94,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       await deps.db.transaction(async (tx) => {
         const held = await tx.findOne(PersonAccount, { where: { channel: deps.source.channel, accountId: event.userId } });
         const person = held && (await tx.findOne(Person, { where: { id: held.personId, active: true } }));
-        if (person) await new ContactPeople(tx, deps.source.channel, new ContactUnits(tx, audit, result), audit, result).deactivate(person);
+        if (person) await new ContactPeople(tx, deps.source.channel, new ContactUnits(tx, audit, result, deps.source.channel), audit, result).deactivate(person);
       });
       return result;
     }
@@ -107,7 +108,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       }
       const chain = await departmentChains(deps.source, [...(member.mainDepartmentId ? [member.mainDepartmentId] : []), ...member.departmentIds]);
       await deps.db.transaction(async (tx) => {
-        const units = new ContactUnits(tx, audit, result);
+        const units = new ContactUnits(tx, audit, result, deps.source.channel);
         for (const dept of chain) await units.apply(dept);
         await new ContactPeople(tx, deps.source.channel, units, audit, result).apply(member, event.newUserId ? event.userId : undefined);
       });
@@ -118,7 +119,7 @@ export async function applyContactChange(deps: ContactSyncDeps, event: ContactCh
       const chain = await departmentChains(deps.source, [Number(event.departmentId)]);
       if (chain.length === 0) result.problems.push({ where, message: "企业微信中已查不到该部门，未做更改" });
       await deps.db.transaction(async (tx) => {
-        const units = new ContactUnits(tx, audit, result);
+        const units = new ContactUnits(tx, audit, result, deps.source.channel);
         for (const dept of chain) await units.apply(dept);
       });
       return result;

@@ -1,4 +1,5 @@
 import { type EntityManager, Like } from "typeorm";
+import type { ChannelId } from "../../channels/channel";
 import { OrgUnit } from "../../db/entities";
 import { appendAudit, diffFields } from "../audit/auditLog";
 import { type ContactDepartment, type ContactSyncResult, unitCodeFor } from "./contactSource";
@@ -17,15 +18,22 @@ export class ContactUnits {
     private readonly tx: EntityManager,
     private readonly audit: { at: Date; actor: string },
     private readonly result: ContactSyncResult,
+    /** Whose departments: WeChat Work's are linked through `wecom_dept_id` as well as by code, others by code alone. */
+    private readonly channel: ChannelId = "wecom",
   ) {}
+
+  /** Whether `unit` mirrors a department of this messenger (sync may then move people out of it). */
+  isLinked(unit: OrgUnit): boolean {
+    return this.channel === "wecom" ? unit.wecomDeptId != null : unit.code.startsWith(`${this.channel}-dept-`);
+  }
 
   /** The unit mirroring a department, if there is one. */
   async forDepartment(departmentId: number): Promise<OrgUnit | null> {
     const known = this.byDept.get(departmentId);
     if (known) return known;
     const unit =
-      (await this.tx.findOne(OrgUnit, { where: { wecomDeptId: departmentId } })) ??
-      (await this.tx.findOne(OrgUnit, { where: { code: unitCodeFor(departmentId) } }));
+      (this.channel === "wecom" ? await this.tx.findOne(OrgUnit, { where: { wecomDeptId: departmentId } }) : null) ??
+      (await this.tx.findOne(OrgUnit, { where: { code: unitCodeFor(departmentId, this.channel) } }));
     if (unit) this.byDept.set(departmentId, unit);
     return unit;
   }
@@ -35,8 +43,8 @@ export class ContactUnits {
     const parent = dept.parentId === null ? null : await this.forDepartment(dept.parentId);
     const unit = await this.forDepartment(dept.id);
     if (!unit) return this.create(dept, parent);
-    const owned = unit.code === unitCodeFor(dept.id);
-    const next: Partial<OrgUnit> = { wecomDeptId: dept.id };
+    const owned = unit.code === unitCodeFor(dept.id, this.channel);
+    const next: Partial<OrgUnit> = this.channel === "wecom" ? { wecomDeptId: dept.id } : {};
     if (owned) {
       next.name = dept.name.slice(0, 100);
       if (!parent || !parent.path.includes(`/${unit.id}/`)) next.parentId = parent?.id ?? null;
@@ -56,11 +64,11 @@ export class ContactUnits {
 
   private async create(dept: ContactDepartment, parent: OrgUnit | null): Promise<OrgUnit> {
     const fields = {
-      code: unitCodeFor(dept.id),
+      code: unitCodeFor(dept.id, this.channel),
       name: dept.name.slice(0, 100),
       kind: guessUnitKind(dept.name, parent),
       parentId: parent?.id ?? null,
-      wecomDeptId: dept.id,
+      wecomDeptId: this.channel === "wecom" ? dept.id : null,
     };
     const unit = this.tx.create(OrgUnit, { ...fields, path: "/", createdAt: this.audit.at, updatedAt: this.audit.at });
     await this.tx.save(OrgUnit, unit);

@@ -1,7 +1,7 @@
-import type { KeyValue } from "../../kv";
-import type { Logger } from "../../log";
-import { WecomError } from "./wecomError";
-import { countTokenRefresh } from "../../metrics/metrics";
+import type { KeyValue } from "../kv";
+import type { Logger } from "../log";
+import { countTokenRefresh } from "../metrics/metrics";
+import { ChannelError, CHANNEL_NAMES, type ChannelId } from "./channel";
 
 /** What gettoken answered. */
 export interface FetchedToken {
@@ -18,8 +18,10 @@ interface CachedToken {
 }
 
 export interface AccessTokenCacheOptions {
+  /** Whose token this is, for metrics, logs and errors. */
+  channel: ChannelId;
   kv: KeyValue;
-  /** kv key of the cached token, shared by every instance: `wecom:token:<corpId>:<agentId>`. */
+  /** kv key of the cached token, shared by every instance: `wecom:token:<corpId>:<agentId>`, `dingtalk:token:<appKey>`. */
   key: string;
   fetch: () => Promise<FetchedToken>;
   log?: Logger;
@@ -28,6 +30,8 @@ export interface AccessTokenCacheOptions {
   /** How often a caller waiting for another's refresh re-reads the cache. */
   pollMs?: number;
   now?: () => number;
+  /** The error a caller gets after waiting too long for another's refresh (the channel's own error type). */
+  busyError?: () => Error;
 }
 
 /** Long enough to spare gettoken a burst of doomed calls, short enough to notice a corrected setting. */
@@ -36,8 +40,9 @@ const CONFIG_FAILURE_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The access token of one app, cached in the kv so every instance shares it. gettoken is itself
- * rate-limited (PROTOCOLS §2.6), so only one caller in the fleet refreshes at a time, under a kv
+ * The access token of one app, cached in the kv so every instance shares it: WeChat Work's token
+ * and both of DingTalk's (oapi and v1.0) are kept alike. gettoken is itself rate-limited
+ * (PROTOCOLS §2.6, §3.8), so only one caller in the fleet refreshes at a time, under a kv
  * lock; the others wait briefly and re-read. The token is refreshed ahead of its expiry, and a
  * token the platform refused is dropped with `invalidate`.
  */
@@ -47,7 +52,7 @@ export class AccessTokenCache {
   private readonly now: () => number;
   /** Callers in this process share one pending refresh instead of polling the kv each. */
   private pending?: Promise<string>;
-  /** A wrong setting (40001, 40013, 60020…) fails every caller for a while without asking gettoken again. */
+  /** A wrong setting (a wrong secret, corp id or app key) fails every caller for a while without asking gettoken again. */
   private configFailure?: { error: Error; until: number };
 
   constructor(private readonly options: AccessTokenCacheOptions) {
@@ -84,7 +89,7 @@ export class AccessTokenCache {
       return await this.fetchAndStore();
     } catch (err) {
       // The current token is still valid; a failed early refresh is retried by the next caller.
-      this.options.log?.warn({ channel: "wecom", api: "gettoken", code: (err as WecomError).code }, "early token refresh failed");
+      this.options.log?.warn({ channel: this.options.channel, api: "gettoken", code: (err as ChannelError).code }, "early token refresh failed");
       return current.token;
     } finally {
       await lock.release().catch(() => undefined);
@@ -109,7 +114,8 @@ export class AccessTokenCache {
       const cached = await this.read();
       if (cached) return cached.token;
       if (this.now() > deadline) {
-        throw new WecomError("wecom_token_busy", "等待企业微信 access_token 刷新超时，请稍后重试", true, { api: "gettoken" });
+        const channel = this.options.channel;
+        throw this.options.busyError?.() ?? new ChannelError(channel, `${channel}_token_busy`, `等待${CHANNEL_NAMES[channel]} access_token 刷新超时，请稍后重试`, true);
       }
     }
   }
@@ -118,9 +124,9 @@ export class AccessTokenCache {
     let fetched: FetchedToken;
     try {
       fetched = await this.options.fetch();
-      countTokenRefresh("wecom", true);
+      countTokenRefresh(this.options.channel, true);
     } catch (err) {
-      countTokenRefresh("wecom", false);
+      countTokenRefresh(this.options.channel, false);
       if ((err as { configProblem?: boolean }).configProblem) this.configFailure = { error: err as Error, until: this.now() + CONFIG_FAILURE_MS };
       throw err;
     }
