@@ -97,7 +97,7 @@ export class BotEngine implements InboundHandler {
     if (event.kind === "card_click") {
       // A hazard notice's buttons open their flow on that hazard, whatever was on screen.
       const action = noticeCardClick(event.taskId, event.buttonKey);
-      if (action) return this.startNamed(turn, action.flow, { hazardId: action.hazardId });
+      if (action) return this.startNamed(turn, action.flow, { hazardId: action.hazardId, cardVersion: action.version });
       const choice = conversation?.taskId && isSameCard(conversation.taskId, event.taskId) ? conversation.question.choices?.find((c) => c.key === event.buttonKey) : undefined;
       if (!conversation || !choice) return turn.say(replies.staleCard());
       return this.answer(turn, conversation, { kind: "choice", key: choice.key, label: choice.label });

@@ -1,7 +1,7 @@
 import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
 import { STAFF_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
-import { hazardFacts, whenNotified } from "./hazardPicks";
+import { hazardFacts, newHazardOf, whenNotified } from "./hazardPicks";
 
 /**
  * 即知即改 from the new-hazard notice: the problem was put right while someone stood there; proof
@@ -34,15 +34,8 @@ export const fixOnSpotFlow: Flow = {
   allowed: (person) => person.active && holdsRole(person, STAFF_ROLES),
 
   async start(ctx, seed) {
-    const hazard = typeof seed?.hazardId === "number" ? await ctx.services.hazardPicks.byId(seed.hazardId) : null;
-    if (!hazard) {
-      ctx.say("请在「新隐患待处理」通知卡片上点「即知即改」。");
-      return next.done();
-    }
-    if (hazard.state !== "reported") {
-      ctx.say(`隐患 ${hazard.number} 已交办或已处理，不能再即知即改。`);
-      return next.done();
-    }
+    const hazard = await newHazardOf(ctx, seed, "即知即改");
+    if (!hazard) return next.done();
     ctx.card({ title: `即知即改 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
     return next.ask(q.photos(0), "photos", { hazardId: hazard.id, version: hazard.version, photoKeys: [] });
   },

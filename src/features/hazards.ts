@@ -7,6 +7,7 @@ import { assignmentFlow } from "../../bots/flows/assignment";
 import { fixOnSpotFlow } from "../../bots/flows/fixOnSpot";
 import { hazardPhotoFlow } from "../../bots/flows/hazardPhoto";
 import { rectificationFlow } from "../../bots/flows/rectification";
+import { transferFlow } from "../../bots/flows/transfer";
 import { todoFlow } from "../../bots/flows/todo";
 import { verificationFlow } from "../../bots/flows/verification";
 import { hazardNudges } from "../../jobs/hazardNudges.job";
@@ -21,7 +22,7 @@ export const hazardsFeature = defineFeature({
   }),
   entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter],
   routes: ({ hazards }, { db, clock }) => [hazardRoutes({ db, clock, hazards })],
-  flows: [hazardPhotoFlow, assignmentFlow, fixOnSpotFlow, rectificationFlow, verificationFlow, todoFlow],
+  flows: [hazardPhotoFlow, assignmentFlow, fixOnSpotFlow, transferFlow, rectificationFlow, verificationFlow, todoFlow],
   botServices: ({ hazards }, { db }) => ({ hazards, hazardPicks: new HazardPicks({ db }) }),
   jobs: ({ nudges }) => [hazardNudges(nudges)],
 });

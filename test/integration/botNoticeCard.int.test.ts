@@ -47,7 +47,7 @@ describe("the new-hazard notice card", () => {
     expect(await h.hazard(number)).toMatchObject({ state: "assigned", measures: "抽排积水，更换阀门" });
     expect(allText(await h.inbox("潘德明"))).toContain("隐患交办单");
     // The card is spent: pressing it again says so instead of assigning twice.
-    expect(allText(await h.say(supervisor, { click: "交办", on: card }))).toContain("不需要交办");
+    expect(allText(await h.say(supervisor, { click: "交办", on: card }))).toContain("这张通知已过期");
   });
 
   it("closes a hazard fixed on the spot from the card's 即知即改 button, with proof photos", async () => {
@@ -62,9 +62,29 @@ describe("the new-hazard notice card", () => {
     expect(allText(await h.inbox("潘德明"))).toContain("隐患已即知即改并销号");
   });
 
+  it("hands a new hazard to another office from the card's 转交 button; its supervisor gets the card to 交办", async () => {
+    const { number, supervisor } = await report("一般隐患");
+    const card = await h.lastCard(supervisor);
+    const units = allText(await h.say(supervisor, { click: "转交", on: card }));
+    expect(units).toContain("请选择转交给哪个单位");
+    const n = units.split("\n").find((l) => l.includes("工贸行业安全监督管理科"))!.split(".")[0]!;
+    expect(allText(await h.say(supervisor, n))).toContain("请简要说明原因");
+    const done = allText(await h.say(supervisor, "属工贸企业，归工贸科监管"));
+    const moved = await h.hazard(number);
+    const next = await h.stores.db.manager.findOneByOrFail(Person, { id: moved.supervisorId! });
+    expect(done).toContain(`隐患 ${number} 已转交工贸行业安全监督管理科，已通知${next.name}交办`);
+    expect(next.name).not.toBe(supervisor);
+    expect(moved.state).toBe("reported");
+    const handed = await h.lastCard(next.name);
+    expect(handed.description).toContain(`由${supervisor}转交，原因：属工贸企业，归工贸科监管`);
+    expect(allText(await h.say(next.name, { click: "交办", on: handed }))).toContain("整改责任人：潘德明");
+    // The old card no longer hands the hazard anywhere.
+    expect(allText(await h.say(supervisor, { click: "转交", on: card }))).toContain("不能再转交");
+  });
+
   it("keeps 即知即改 out of the menu and refuses the card to someone who may not use it", async () => {
     const { supervisor } = await report("一般隐患");
-    expect(allText(await h.say(supervisor, "帮助"))).not.toContain("即知即改");
+    expect(allText(await h.say(supervisor, "帮助"))).not.toMatch(/即知即改|转交/);
     const card = await h.lastCard(supervisor);
     expect(allText(await h.say("潘德明", { click: "交办", on: card }))).toContain("不能办理「交办」");
   });

@@ -11,7 +11,7 @@ export const NOTICE_CARD_ACTIONS = [
   { key: "transfer", label: "转交" },
 ] as const;
 
-const TASK = /^hazard_(\d+)_v\d+(?:-[0-9a-f]{8})?$/;
+const TASK = /^hazard_(\d+)_v(\d+)(?:-[0-9a-f]{8})?$/;
 
 /** One card per hazard version (WeChat Work wants task ids unique per app). */
 export function noticeCardTaskId(hazardId: number, version: number): string {
@@ -19,10 +19,10 @@ export function noticeCardTaskId(hazardId: number, version: number): string {
 }
 
 /** The hazard a clicked notice card is about, with the flow its button opens; null for other cards. */
-export function noticeCardClick(taskId: string, buttonKey: string): { hazardId: number; flow: string } | null {
+export function noticeCardClick(taskId: string, buttonKey: string): { hazardId: number; version: number; flow: string } | null {
   const m = TASK.exec(taskId);
   if (!m || !NOTICE_CARD_ACTIONS.some((a) => a.key === buttonKey)) return null;
-  return { hazardId: Number(m[1]), flow: buttonKey };
+  return { hazardId: Number(m[1]), version: Number(m[2]), flow: buttonKey };
 }
 
 /** The new-hazard notice with its 交办 / 即知即改 / 转交 buttons. */

@@ -6,6 +6,7 @@ import { searchEnterprises } from "../org/enterprises";
 import { namesOf } from "../org/names";
 import { noticeKey } from "./notify";
 import { photosOf } from "./photos";
+import { type TransferTarget, transferTargets } from "./transfer";
 import { OPEN_STATES } from "./queries";
 import { waitsOnRectifier, waitsOnVerifier } from "./waitingOn";
 
@@ -102,6 +103,11 @@ export class HazardPicks {
     const latest = Math.max(0, ...pending.map((d) => d.nextAttemptAt.getTime()));
     // Written in the turn that changed the hazard; due later than that means it is being held.
     return latest > hazard.updatedAt.getTime() + HELD_MARGIN_MS ? new Date(latest) : null;
+  }
+
+  /** Where a new hazard may be handed (转交). */
+  transferTargets(hazard: Hazard): Promise<TransferTarget[]> {
+    return transferTargets(this.deps.db.manager, hazard);
   }
 
   /** Active enterprises whose name contains `text`, for a hazard's location. */
