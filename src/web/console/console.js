@@ -95,7 +95,7 @@ function renderBubble(line){var b=el("div","bubble");var m=line.body||{};
    if(safeUrl(m.url))b.appendChild(link(m.url,m.buttonText||"详情"));break;
   case "news":(m.articles||[]).forEach(function(a){var d=el("div");var u=safeUrl(a.url);d.appendChild(u?link(u,a.title):el("strong",null,a.title));
    if(a.description)d.appendChild(el("div",null,a.description));b.appendChild(d);});break;
-  case "file":if(/\.(jpe?g|png|gif|webp|bmp)$/i.test(m.storageKey)){var fi=el("img");fi.alt="图片";b.appendChild(fi);media(m.storageKey).then(function(u){fi.src=u;});}
+  case "file":if(/\.(jpe?g|png|gif|webp|bmp)$/i.test(m.storageKey)){var fi=el("img");fi.alt="照片";b.appendChild(fi);media(m.storageKey).then(function(u){fi.src=u;});break;}
    var fa=el("a",null,"📄 "+fileName(m.storageKey)+"（点击下载）");fa.href="#";
    fa.onclick=function(e){e.preventDefault();media(m.storageKey).then(function(u){var d=el("a");d.href=u;d.download=fileName(m.storageKey);document.body.appendChild(d);d.click();d.remove();});};b.appendChild(fa);break;
   case "image":var img=el("img");img.alt="照片";b.appendChild(img);media(m.mediaKey).then(function(u){img.src=u;});break;
