@@ -96,6 +96,7 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   const number = /隐患已上报：(YH-\d{4}-\d{6})/.exec(reported)![1]!;
   let hazard = await manager.findOneByOrFail(Hazard, { number });
   const supervisor = await manager.findOneByOrFail(Person, { id: hazard.supervisorId! });
+  expect(supervisor.name).toBe("郭强"); // as the README's walk-through says
   // Mid-morning, or a 重大隐患 at night: nobody waits, and the reporter is told so truthfully.
   expect(reported).toContain("已通知");
   expect(reported).not.toContain("夜间免打扰");
@@ -126,6 +127,7 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   // The verifier sees the note and both photos as pictures, passes it, and is offered 销号.
   hazard = await manager.findOneByOrFail(Hazard, { number });
   const verifier = await manager.findOneByOrFail(Person, { id: hazard.verifierId! });
+  expect(verifier.name).toBe("郭强");
   const review = await text(verifier.name, "复查");
   expect(said(review)).toContain("整改说明：已更换接地线，防雷检测合格");
   expect(review.filter((m) => m.msgtype === "image")).toHaveLength(2);
