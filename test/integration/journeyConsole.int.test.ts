@@ -50,6 +50,11 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.press("照片已发完");
   await phone.expectBot("请输入备注");
   await phone.say("储罐区防雷检测过期，静电接地线断开");
+  // Answered by typing: the remark question's 「无」 button greys out instead of lingering.
+  const typed = phone.page.locator("#log li.answered", { hasText: "请输入备注" }).last();
+  await typed.locator(".answered", { hasText: "已回复或已取消" }).waitFor();
+  expect(await typed.locator("button:disabled").count()).toBeGreaterThan(0);
+  await shot("02b-typed-answer", typed);
   await shot("03-checked-in", await phone.expectBot("巡查打卡成功"));
   const carried = await phone.expectBot("隐患情况沿用巡查打卡的内容");
   expect(await carried.textContent()).toContain("情况：储罐区防雷检测过期，静电接地线断开");
