@@ -61,6 +61,8 @@ describe("the app menu", () => {
     expect(menu.slice(0, 2)).toEqual([{ name: "A", key: "flow:a" }, { name: "B", key: "flow:b" }]);
     expect(menu[2]!.sub!.map((s) => s.key)).toEqual(["flow:c", "flow:d", "flow:e", "flow:f", "flow:g"]);
     expect(appMenu(flows.slice(0, 4))[2]!.sub!.map((s) => s.name)).toEqual(["C", "D", "帮助"]);
+    // A flow reached only from a card takes no place in the menu.
+    expect(appMenu([...flows.slice(0, 3), { ...flow("x", "X"), inMenu: false }, flows[3]!])[2]!.sub!.map((s) => s.name)).toEqual(["C", "D", "帮助"]);
   });
 
   it("lists the menu's items once, with what each does, and gives one 取消 hint", () => {
