@@ -2,13 +2,10 @@ import type { EntityManager } from "typeorm";
 import { In, Not } from "typeorm";
 import { type Hazard, OrgUnit } from "../../db/entities";
 import { Invalid, NotFound } from "../../errors";
-import { fallback } from "./routing";
+import { fallback, SUPERVISOR_FALLBACK } from "./routing";
 
 /** Units a new hazard can be handed to: the bureau's offices, the squad and the towns. */
 const TARGET_KINDS = ["department", "squad", "town"] as const;
-
-/** Who supervises in the unit a hazard is handed to (the same order routing uses). */
-const SUPERVISOR_ORDER = ["dept_supervisor", "admin_owner", "inspector", "deputy_leader", "chief"] as const;
 
 export interface TransferTarget {
   unitId: number;
@@ -31,6 +28,6 @@ export async function transferPatch(tx: EntityManager, hazard: Hazard, unitId: n
   if (!(TARGET_KINDS as readonly string[]).includes(unit.kind)) throw Invalid("只能转交给科室、执法中队或镇街", [{ where: "unitId", message: "单位类型不对" }], "hazard_transfer_target");
   if (unit.id === hazard.unitId) throw Invalid("该隐患已属于这个单位，无需转交", [{ where: "unitId", message: "与当前单位相同" }], "hazard_transfer_target");
   const notes: string[] = [];
-  const supervisorId = await fallback(tx, unit.id, SUPERVISOR_ORDER, "监管人", notes);
+  const supervisorId = await fallback(tx, unit.id, SUPERVISOR_FALLBACK, "监管人", notes);
   return { patch: { unitId: unit.id, supervisorId }, note: `转交至${unit.name}；${notes.join("；")}` };
 }
