@@ -39,7 +39,7 @@ const q = {
     examples: "例如：二楼消防通道堆放纸箱，安全出口被锁",
   }),
   carried: (photos: number, description: string): Question => ({
-    text: `隐患情况沿用巡查打卡的内容，请确认\n照片：${photos} 张\n情况：${description}\n可继续发送照片补充`,
+    text: `隐患情况沿用巡查打卡的内容，请确认\n照片：${photos} 张\n情况：${description}\n需要补充照片可直接发送`,
     choices: [{ key: KEEP, label: "确认" }, { key: REWRITE, label: "重新描述" }],
   }),
   place: (): Question => ({ text: "隐患在哪里？\n请发送位置，或输入企业名称搜索，或直接输入地点", examples: "例如：青禾化工 / 县道 X203 青禾桥东侧" }),
