@@ -23,7 +23,8 @@ export const HELP_MENU_KEY = "menu";
  * sub-menu has room (5 entries). Typing 帮助 always works, so 帮助 is the first to give way.
  */
 export function appMenu(flows: readonly Flow[]): AppMenuTop[] {
-  const [first, second, ...rest] = flows;
+  // Flows reached from a card (即知即改, 转交, 销号) have no menu entry of their own.
+  const [first, second, ...rest] = flows.filter((f) => f.inMenu !== false);
   const top: AppMenuTop[] = [first, second].filter((f): f is Flow => f !== undefined).map((f) => ({ name: f.label, key: flowMenuKey(f) }));
   const more = [...rest.map((f) => ({ name: f.label, key: flowMenuKey(f) })), { name: "帮助", key: HELP_MENU_KEY }].slice(0, 5);
   return [...top, { name: "更多", sub: more }];

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { InboundEvent } from "../src/channels/channel";
 import { parseAnswer } from "../src/domain/callouts/answers";
+import { noticeCardClick } from "../src/domain/hazards/noticeCard";
 import type { InboundHandler } from "../src/domain/inbox";
 import { AppError } from "../src/errors";
 import type { KeyValue, Lock } from "../src/kv";
@@ -94,6 +95,9 @@ export class BotEngine implements InboundHandler {
       return this.startNamed(turn, event.key.replace(/^flow:/, ""), undefined);
     }
     if (event.kind === "card_click") {
+      // A hazard notice's buttons open their flow on that hazard, whatever was on screen.
+      const action = noticeCardClick(event.taskId, event.buttonKey);
+      if (action) return this.startNamed(turn, action.flow, { hazardId: action.hazardId, cardVersion: action.version });
       const choice = conversation?.taskId && isSameCard(conversation.taskId, event.taskId) ? conversation.question.choices?.find((c) => c.key === event.buttonKey) : undefined;
       if (!conversation || !choice) return turn.say(replies.staleCard());
       return this.answer(turn, conversation, { kind: "choice", key: choice.key, label: choice.label });
@@ -208,7 +212,7 @@ export class BotEngine implements InboundHandler {
   }
 
   private async showMenu(turn: Turn): Promise<void> {
-    const flows = this.deps.flows.filter((f) => f.allowed(turn.person));
+    const flows = this.deps.flows.filter((f) => f.inMenu !== false && f.allowed(turn.person));
     if (flows.length === 0) return turn.say(replies.nothingAllowed(turn.person.name));
     const question: Question = {
       // One list: the renderer numbers the choices (with their summaries) or makes them buttons.

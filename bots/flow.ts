@@ -85,6 +85,8 @@ export interface Flow {
    * naming their source, so the outbox's tables do not join the tipster to the tip.
    */
   confidential?: boolean;
+  /** False for flows reached only from a card or 我的待办 on one hazard (即知即改, 转交). */
+  inMenu?: boolean;
   /** Whether this person may use it (by their roles); the menu lists only these. */
   allowed(person: Person): boolean;
   start(ctx: FlowContext, seed?: Record<string, unknown>): Promise<Next>;

@@ -4,12 +4,14 @@ import type { Question } from "./flow";
 
 /**
  * How a question goes out: a button card where the channel has cards and the choices fit (count
- * and label width, as the channel's capabilities say), a numbered list otherwise.
+ * and label width, as the channel's capabilities say); a list card with numbered buttons where
+ * only the labels are too wide; a numbered list otherwise.
  */
 export function renderQuestion(channel: ChannelId, question: Question, taskId: string, retry?: string): OutboundMessage {
   const caps = capabilitiesOf(channel);
   const choices = question.choices ?? [];
-  const numbered = choices.map((c, i) => `${i + 1}. ${c.label}${c.detail ? `：${c.detail}` : ""}`);
+  // A question whose text already lists its choices by number (hazard lists) is not listed twice.
+  const numbered = /^1\. /m.test(question.text) ? [] : choices.map((c, i) => `${i + 1}. ${c.label}${c.detail ? `：${c.detail}` : ""}`);
   const fitsCard = choices.length > 0 && choices.length <= caps.maxButtons && choices.every((c) => [...c.label].length <= caps.buttonLabelMaxChars);
   const [title, ...rest] = question.text.split("\n");
   if (caps.cards && fitsCard) {
@@ -19,6 +21,14 @@ export function renderQuestion(channel: ChannelId, question: Question, taskId: s
     return {
       kind: "card",
       card: { taskId, title: title!, description, buttons: choices.map((c, i) => ({ key: c.key, label: c.label, style: i === 0 ? 1 : 2 })) },
+    };
+  }
+  if (caps.cards && choices.length > 0 && choices.length <= caps.maxButtons) {
+    // Labels too wide for a button (enterprise names): a list card — the list above, its numbers as buttons.
+    const description = [retryLine(retry, question.text), ...rest, ...numbered, question.examples, "点击序号按钮，或回复序号；回复「取消」退出"].filter(Boolean).join("\n");
+    return {
+      kind: "card",
+      card: { taskId, title: title!, description, buttons: choices.map((c, i) => ({ key: c.key, label: String(i + 1), style: 2 })) },
     };
   }
   const hint = choices.length > 0 ? "回复序号即可；回复「取消」退出" : "回复「取消」可退出";

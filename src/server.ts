@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     process.stderr.write(`启动失败：${(err as Error).message}\n`);
     process.exit(1);
   }
+  // One line for the person who just typed `npm start` (stderr: stdout stays JSON for log shippers).
+  process.stderr.write(`${startLine(running.url, config.console.enabled)}\n`);
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => {
@@ -103,6 +105,11 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** `安哨已启动：首页 http://127.0.0.1:3000/ ，模拟聊天控制台 http://127.0.0.1:3000/console（Ctrl+C 停止）` */
+export function startLine(url: string, consoleEnabled: boolean): string {
+  return `安哨已启动：首页 ${url}/${consoleEnabled ? ` ，模拟聊天控制台 ${url}/console` : ""}（Ctrl+C 停止）`;
 }
 
 if (require.main === module) void main();

@@ -1,7 +1,7 @@
 import { formatLocal } from "../../src/clock";
 import { ASSIGNER_ROLES } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
-import { hazardFacts, LIST_LIMIT, pickFromList, startOnHazard, whenNotified } from "./hazardPicks";
+import { hazardFacts, LIST_LIMIT, newHazardOf, pickFromList, startOnHazard, whenNotified } from "./hazardPicks";
 
 /**
  * 交办 in chat: the supervisor of a new hazard confirms the 责任人 (pre-filled from the
@@ -38,7 +38,11 @@ export const assignmentFlow: Flow = {
   keywords: ["交办", "待交办"],
   allowed: (person) => person.active && person.roles.some((r) => ASSIGNER_ROLES.includes(r)),
 
-  start: (ctx, seed) => startOnHazard(ctx, seed, (c) => c.services.hazardPicks.toAssign(c.person.id, LIST_LIMIT), { none: "您当前没有待交办的隐患。", heading: "请选择要交办的隐患" }, chosen),
+  async start(ctx, seed) {
+    // From a notice card: only while that card is the hazard's latest word.
+    if (typeof seed?.cardVersion === "number") return (await newHazardOf(ctx, seed, "交办")) ? chosen(ctx, seed.hazardId as number) : next.done();
+    return startOnHazard(ctx, seed, (c) => c.services.hazardPicks.toAssign(c.person.id, LIST_LIMIT), { none: "您当前没有待交办的隐患。", heading: "请选择要交办的隐患" }, chosen);
+  },
 
   async reply(ctx, state, input) {
     const draft = state.data as Draft;

@@ -24,6 +24,8 @@ interface Draft {
 
 const DONE = "done";
 const AS_PLACE = "as_place";
+const KEEP = "keep";
+const REWRITE = "rewrite";
 const CATEGORIES = ["消防安全", "用电安全", "动火作业", "危化品", "特种设备", "其他"];
 
 const q = {
@@ -32,7 +34,14 @@ const q = {
     choices: [{ key: DONE, label: "照片已发完" }],
     examples: "直接发送照片即可，最多 9 张",
   }),
-  description: (): Question => ({ text: "请描述隐患情况（文字或语音）", examples: "例如：二楼消防通道堆放纸箱，安全出口被锁" }),
+  description: (carriedPhotos = 0): Question => ({
+    text: `${carriedPhotos > 0 ? `已沿用巡查打卡的 ${carriedPhotos} 张照片\n` : ""}请描述隐患情况（文字或语音）`,
+    examples: "例如：二楼消防通道堆放纸箱，安全出口被锁",
+  }),
+  carried: (photos: number, description: string): Question => ({
+    text: `隐患情况沿用巡查打卡的内容，请确认\n照片：${photos} 张\n情况：${description}\n需要补充照片可直接发送`,
+    choices: [{ key: KEEP, label: "确认" }, { key: REWRITE, label: "重新描述" }],
+  }),
   place: (): Question => ({ text: "隐患在哪里？\n请发送位置，或输入企业名称搜索，或直接输入地点", examples: "例如：青禾化工 / 县道 X203 青禾桥东侧" }),
   pickEnterprise: (found: { name: string }[]): Question => ({
     text: "找到以下企业，请选择",
@@ -60,6 +69,9 @@ export const hazardPhotoFlow: Flow = {
       ...(typeof seed?.inspectionId === "number" ? { inspectionId: seed.inspectionId } : {}),
       ...(seed?.source === "inspection" ? { source: "inspection" as const } : {}),
     };
+    // From a check-in: its photos and remark carry over, shown once to confirm rather than asked again.
+    if (draft.source === "inspection" && typeof seed?.description === "string") return next.ask(q.carried(draft.photoKeys.length, seed.description), "carried", { ...draft, description: seed.description });
+    if (draft.source === "inspection" && draft.photoKeys.length > 0) return next.ask(q.description(draft.photoKeys.length), "description", { ...draft });
     return next.ask(q.photos(draft.photoKeys.length), "photos", { ...draft });
   },
 
@@ -68,6 +80,8 @@ export const hazardPhotoFlow: Flow = {
     switch (state.step) {
       case "photos":
         return photos(state, draft, input);
+      case "carried":
+        return carried(state, draft, input);
       case "description":
         return description(state, draft, input);
       case "place":
@@ -95,6 +109,20 @@ function photos(state: FlowState, draft: Draft, input: FlowInput): Next {
   // A check-in may report without a photo; a 随手拍 is its photo.
   if (draft.photoKeys.length === 0 && draft.source !== "inspection") return next.retry(q.photos(0), state, "随手拍至少需要一张照片");
   return next.ask(q.description(), "description", { ...draft });
+}
+
+function carried(state: FlowState, draft: Draft, input: FlowInput): Next {
+  const again = (d: Draft) => q.carried(d.photoKeys.length, d.description ?? "");
+  if (input.kind === "photo") {
+    if (draft.photoKeys.length >= MAX_PHOTOS) return next.retry(again(draft), state, `照片最多 ${MAX_PHOTOS} 张，这张未保存`);
+    const more = { ...draft, photoKeys: [...draft.photoKeys, input.storageKey] };
+    return next.ask(again(more), "carried", { ...more });
+  }
+  if (input.kind === "choice" && input.key === KEEP) return afterDescription(draft);
+  if (input.kind === "choice" && input.key === REWRITE) return next.ask(q.description(), "description", { ...draft });
+  // A sentence typed here is the better description: take it.
+  if (input.kind === "text" && input.text.trim().length >= 4) return afterDescription({ ...draft, description: input.text.trim().slice(0, 2000) });
+  return next.retry(again(draft), state, "请点「确认」沿用，或「重新描述」");
 }
 
 function description(state: FlowState, draft: Draft, input: FlowInput): Next {

@@ -93,3 +93,21 @@ export async function whenNotified(ctx: FlowContext, hazard: Hazard, action: str
   // Quiet hours end at most one morning away, so another day is tomorrow.
   return `${day === today ? "" : "明天 "}${time}`;
 }
+
+/**
+ * The new hazard a notice card's button (or 我的待办) names, while it still waits for 交办; else
+ * says why not — a card pressed after the hazard moved on (交办, 转交, 即知即改) is spent.
+ */
+export async function newHazardOf(ctx: FlowContext, seed: Record<string, unknown> | undefined, what: string): Promise<Hazard | null> {
+  const hazard = typeof seed?.hazardId === "number" ? await ctx.services.hazardPicks.byId(seed.hazardId) : null;
+  if (!hazard) {
+    ctx.say(`请在「新隐患待处理」通知卡片上点「${what}」。`);
+    return null;
+  }
+  const spent = typeof seed?.cardVersion === "number" && seed.cardVersion !== hazard.version;
+  if (hazard.state !== "reported" || spent) {
+    ctx.say(`这张通知已过期：隐患 ${hazard.number} 当前为“${hazardStateLabels[hazard.state]}”${hazard.state === "reported" ? "（已转交他人办理）" : ""}，不能再${what}。`);
+    return null;
+  }
+  return hazard;
+}

@@ -220,7 +220,7 @@ async function note(ctx: FlowContext, state: FlowState, draft: Draft, input: Flo
     position: draft.position ?? null,
     requestKey: `${ctx.requestKey}:check_in`,
   });
-  confirm(ctx, draft, inspection);
+  confirm(ctx, draft, inspection, text);
   if (inspection.result !== "hazard_found") return next.done();
   return next.goto(HAZARD_FLOW, {
     enterpriseId: inspection.enterpriseId,
@@ -228,11 +228,13 @@ async function note(ctx: FlowContext, state: FlowState, draft: Draft, input: Flo
     inspectionId: inspection.id,
     source: "inspection",
     photoKeys: draft.photoKeys,
+    // The remark usually already says what was found: offered as the description, not asked again.
+    ...(text ? { description: text } : {}),
   });
 }
 
 /** The confirmation card: what was recorded, and how far from the enterprise it was recorded. */
-function confirm(ctx: FlowContext, draft: Draft, i: Inspection): void {
+function confirm(ctx: FlowContext, draft: Draft, i: Inspection, remark: string | null): void {
   const found = i.result === "hazard_found";
   ctx.card({
     title: "巡查打卡成功",
@@ -243,6 +245,7 @@ function confirm(ctx: FlowContext, draft: Draft, i: Inspection): void {
       { label: "检查结果", value: inspectionResultLabels[i.result] },
       { label: "时间", value: formatLocal(i.checkedInAt) },
       { label: "照片", value: `${draft.photoKeys.length} 张` },
+      ...(remark ? [{ label: "备注", value: remark.slice(0, 60) }] : []),
     ],
   });
 }

@@ -49,6 +49,10 @@ async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
     return next.done();
   }
   ctx.card({ title: `整改隐患 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
+  // The place as the reporter saw it, so the owner knows what to put right and can shoot the same view.
+  const { before } = await ctx.services.hazardPicks.photos(hazard.id);
+  if (before.length > 0) ctx.say(`整改前照片 ${before.length} 张：`);
+  for (const key of before) ctx.file(key);
   return next.ask(q.photos(0), "photos", { hazardId, number: hazard.number, version: hazard.version, photoKeys: [] });
 }
 

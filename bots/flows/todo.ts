@@ -1,6 +1,7 @@
 import { formatLocal } from "../../src/clock";
 import { type Choice, type Flow, type FlowContext, next, type Next, type Question } from "../flow";
 import { assignmentFlow } from "./assignment";
+import { closingFlow, isLeader } from "./closing";
 import { hazardLines, hazardsToFix, hazardsToVerify, LIST_LIMIT } from "./hazardPicks";
 
 /**
@@ -23,7 +24,7 @@ export const todoFlow: Flow = {
   allowed: (person) => person.active,
 
   async start(ctx) {
-    const items = [...(await calloutItems(ctx)), ...(await assignItems(ctx)), ...(await fixItems(ctx)), ...(await verifyItems(ctx))].sort((a, b) => a.since - b.since);
+    const items = [...(await calloutItems(ctx)), ...(await assignItems(ctx)), ...(await fixItems(ctx)), ...(await verifyItems(ctx)), ...(await closeItems(ctx))].sort((a, b) => a.since - b.since);
     if (items.length === 0) {
       ctx.say("您当前没有待办事项。");
       return next.done();
@@ -49,6 +50,7 @@ async function act(ctx: FlowContext, key: string): Promise<Next> {
   if (kind === "assign") return next.goto("assignment", { hazardId: id });
   if (kind === "fix") return next.goto("rectification", { hazardId: id });
   if (kind === "verify") return next.goto("verification", { hazardId: id });
+  if (kind === "close") return next.goto("closing", { hazardId: id });
   // A 叫应 is answered the way the card says: 收到, or 已落实 with the measures taken.
   const callout = await ctx.services.owedCallouts.text(id);
   ctx.say(callout ? `【叫应】${callout.title}\n${callout.text}\n\n请直接回复「收到」确认${callout.requiresReport ? "；措施落实后回复「已落实 + 采取的措施」" : ""}。` : "这条叫应已结束。");
@@ -81,4 +83,12 @@ async function verifyItems(ctx: FlowContext): Promise<Item[]> {
   const hazards = await hazardsToVerify(ctx);
   const lines = await hazardLines(ctx, hazards);
   return hazards.map((h, i) => ({ key: `verify:${h.id}`, line: `【待复查】${lines[i]}`, since: h.updatedAt.getTime() }));
+}
+
+/** Verified hazards to 销号 (or, for a leader, a 重大隐患 to sign), for those who may. */
+async function closeItems(ctx: FlowContext): Promise<Item[]> {
+  if (!closingFlow.allowed(ctx.person)) return [];
+  const hazards = await ctx.services.hazardPicks.toClose(ctx.person.id, isLeader(ctx.person), LIST_LIMIT);
+  const lines = await hazardLines(ctx, hazards);
+  return hazards.map((h, i) => ({ key: `close:${h.id}`, line: `【${h.level === "major" && h.leaderSignoffBy === null ? "待签字销号" : "待销号"}】${lines[i]}`, since: h.updatedAt.getTime() }));
 }

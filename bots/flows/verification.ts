@@ -1,5 +1,6 @@
 import { VERIFIER_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
+import { closingFlow } from "./closing";
 import { hazardFacts, hazardsToVerify, pickFromList, startOnHazard, whenNotified } from "./hazardPicks";
 
 /**
@@ -45,7 +46,9 @@ async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
     return next.done();
   }
   const { before, after } = await ctx.services.hazardPicks.photos(hazard.id);
-  ctx.card({ title: `复查隐患 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
+  const note = await ctx.services.hazardPicks.rectifierNote(hazard.id);
+  const fields = [...(await hazardFacts(ctx, hazard)), ...(note ? [{ label: "整改说明", value: note.slice(0, 120) }] : [])];
+  ctx.card({ title: `复查隐患 ${hazard.number}`, description: hazard.category, fields });
   if (before.length > 0) ctx.say(`整改前照片 ${before.length} 张：`);
   for (const key of before) ctx.file(key);
   ctx.say(`整改后照片 ${after.length} 张：`);
@@ -59,7 +62,8 @@ async function verdict(ctx: FlowContext, state: FlowState, draft: Draft, input: 
   const hazard = await ctx.services.hazards.verify(draft.hazardId!, ctx.person, { expectedVersion: draft.version, requestKey: `${ctx.requestKey}:verify` });
   const heldUntil = await whenNotified(ctx, hazard, "verify");
   ctx.say(`隐患 ${hazard.number} 复查通过，${heldUntil ? `夜间免打扰，将于 ${heldUntil} 通知` : "已通知"}整改责任人和监管人员。`);
-  return next.done();
+  // Whoever may 销号 is asked at once; the rules (a leader's signature) are the closing flow's.
+  return closingFlow.allowed(ctx.person) ? next.goto("closing", { hazardId: hazard.id }) : next.done();
 }
 
 async function reject(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {

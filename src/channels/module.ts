@@ -25,7 +25,7 @@ export interface RouteContext {
   /** The durable inbox every verified event goes into. */
   sink: InboundSink;
   /** The clicked button's answered label, for channels that grey a card out in their reply. */
-  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
+  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string) => string;
   /** Runs before a channel's own endpoints where the deployment wants a sign-in (the console's API). */
   guard: Middleware[];
 }

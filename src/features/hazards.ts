@@ -4,8 +4,11 @@ import { HazardPicks } from "../domain/hazards/picks";
 import { HazardNudges } from "../domain/hazards/nudges";
 import { hazardRoutes } from "../http/routes/hazards";
 import { assignmentFlow } from "../../bots/flows/assignment";
+import { closingFlow } from "../../bots/flows/closing";
+import { fixOnSpotFlow } from "../../bots/flows/fixOnSpot";
 import { hazardPhotoFlow } from "../../bots/flows/hazardPhoto";
 import { rectificationFlow } from "../../bots/flows/rectification";
+import { transferFlow } from "../../bots/flows/transfer";
 import { todoFlow } from "../../bots/flows/todo";
 import { verificationFlow } from "../../bots/flows/verification";
 import { hazardNudges } from "../../jobs/hazardNudges.job";
@@ -20,7 +23,7 @@ export const hazardsFeature = defineFeature({
   }),
   entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter],
   routes: ({ hazards }, { db, clock }) => [hazardRoutes({ db, clock, hazards })],
-  flows: [hazardPhotoFlow, assignmentFlow, rectificationFlow, verificationFlow, todoFlow],
+  flows: [hazardPhotoFlow, assignmentFlow, fixOnSpotFlow, transferFlow, rectificationFlow, verificationFlow, closingFlow, todoFlow],
   botServices: ({ hazards }, { db }) => ({ hazards, hazardPicks: new HazardPicks({ db }) }),
   jobs: ({ nudges }) => [hazardNudges(nudges)],
 });

@@ -23,6 +23,7 @@ export function homeRoutes(deps: { db: Database }): Router {
       data: {
         units: unitKinds.codes.map((code) => ({ code, label: unitKinds.label(code), count: s.units[code] })),
         activePeople: s.activePeople,
+        allPeople: s.allPeople,
         enterprises: riskLevels.codes.map((code) => ({ code, label: riskLevels.label(code), count: s.enterprises[code] })),
       },
     };

@@ -126,8 +126,9 @@ describe(`one atomic bot turn (${backend()})`, () => {
     await inbox.redrivePending(h.clock.now());
     await h.deliver();
     const answers = (await h.inbox("张伟")).slice(before);
-    expect(answers).toHaveLength(1);
-    expect(allText(answers)).toContain(`隐患 ${reported.number} 复查通过`);
+    // Said once; the turn goes on to offer 销号 to whoever may close it.
+    expect(allText(answers).split(`隐患 ${reported.number} 复查通过`)).toHaveLength(2);
+    expect(allText(answers)).toContain("是否销号");
     expect(await h.stores.db.manager.countBy(HazardLedgerEntry, { hazardId: reported.id, action: "verify" })).toBe(1);
   });
 

@@ -126,10 +126,11 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
     await photo();
     await click("照片已发完");
     // The note ends the check-in; the hazard flow goes on with the enterprise and the photo in hand.
-    const handedOver = said(await text("配电房专项检查"));
-    expect(handedOver).toContain("已收到 1 张照片");
-    expect(said(await click("照片已发完"))).toContain("请描述隐患情况");
-    await text("车间配电柜未上锁，柜门敞开");
+    const handedOver = said(await text("配电房专项检查：车间配电柜未上锁"));
+    expect(handedOver).toContain("备注：配电房专项检查：车间配电柜未上锁");
+    // The photo and the remark carry over to the report, shown to confirm instead of asked again.
+    expect(handedOver).toContain("照片：1 张\n情况：配电房专项检查：车间配电柜未上锁");
+    expect(said(await click("确认"))).toContain("请选择隐患类别");
     await click("用电安全");
     const reported = await click("一般隐患");
     const number = /隐患已上报：(YH-\d{4}-\d{6})/.exec(said(reported))?.[1];
@@ -148,7 +149,7 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
     expect(said(await text("已加锁并张贴警示标识", "WangQiang"))).toContain("整改反馈已提交");
 
     const review = await text("复查");
-    expect(review.filter((m) => m.msgtype === "file")).toHaveLength(2);
+    expect(review.filter((m) => m.msgtype === "image")).toHaveLength(2); // before and after, as pictures
     expect(said(await click("复查通过"))).toContain("复查通过");
     expect((await manager.findOneByOrFail(Hazard, { id: hazard.id })).state).toBe("verified");
   });

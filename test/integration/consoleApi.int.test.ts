@@ -126,7 +126,7 @@ describe(`console channel API (${backend()})`, () => {
     expect(JSON.parse(row.payload)).toMatchObject({ kind: "card_click", taskId: "test_card_1", buttonKey: "ok", responseCode: result.responseCode });
 
     const after = await readStream(await stream(app, gao), (ls) => ls.some((l) => l.id === shown.id && l.answered !== undefined));
-    expect(after.find((l) => l.id === shown.id)?.answered).toBe("已确认");
+    expect(after.find((l) => l.id === shown.id)?.answered).toBe("已选：确认"); // what was chosen stays in sight
     expect((await postJson(app, gao, { ...click, eventId: clientId(), buttonKey: "nope" })).status).toBe(400);
   });
 

@@ -102,7 +102,7 @@ describe(`features register themselves (${backend()})`, () => {
   it("offers, schedules and maps exactly what the product's features declare", async () => {
     const { services } = await start();
     // The bot menu's order is the features list's.
-    expect(names(services.flows)).toEqual(["inspection", "hazard_photo", "assignment", "rectification", "verification", "todo", "tip", "my_tips", "duty", "duty_check_in", "duty_handover", "duty_spot_check", "duty_swap", "digest_settings"]);
+    expect(names(services.flows)).toEqual(["inspection", "hazard_photo", "assignment", "fix_on_spot", "transfer", "rectification", "verification", "closing", "todo", "tip", "my_tips", "duty", "duty_check_in", "duty_handover", "duty_spot_check", "duty_swap", "digest_settings"]);
     expect(names(services.flows)).toEqual(names(flowsOf(FEATURES)));
     // Feature jobs, then the channels' (the WeChat Work address book, skipped while it is not configured).
     expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "tipDeadlines", "calloutTick", "quotaNudges", "dutyTick", "digestTick", "monthlyReport", "retentionPurge", "wecomContactSync", "deliveryReconcile"]);

@@ -205,7 +205,7 @@ describe(`巡查打卡 flow (${backend()})`, () => {
     expect(saved).toMatchObject({ result: "hazard_found", kind: "special", hazardId: null });
     expect(next).toEqual({
       goto: "hazard_photo",
-      seed: { enterpriseId: ent.get("东岭化工有限责任公司")!.id, enterpriseName: "东岭化工有限责任公司", inspectionId: saved.id, source: "inspection", photoKeys: [photo(5)] },
+      seed: { enterpriseId: ent.get("东岭化工有限责任公司")!.id, enterpriseName: "东岭化工有限责任公司", inspectionId: saved.id, source: "inspection", photoKeys: [photo(5)], description: "储罐区防雷检测过期" },
     });
     expect(t.card).toContain("接下来请上报发现的隐患");
   });

@@ -69,10 +69,15 @@ describe(`hazard lifecycle (${backend()})`, () => {
   it("routes an enterprise hazard to its 企业单位负责人 and 行业部门监管负责人 and tells both in the same transaction", async () => {
     const h = await hazards.report(p("唐亮"), atEnterprise("青禾燃气有限公司"));
     expect({ owner: h.ownerId, supervisor: h.supervisorId, unit: h.unitId }).toEqual({ owner: p("潘德明").id, supervisor: p("郭强").id, unit: e("青禾燃气有限公司").supervisingUnitId });
-    const message = await stores.db.manager.findOneOrFail(OutboxMessage, { where: { idempotencyKey: `hazard:${h.id}:report:v1` } });
-    expect(message.payload).toContain(h.number);
-    const deliveries = await stores.db.manager.find(OutboxDelivery, { where: { messageId: message.id } });
-    expect(deliveries.map((d) => d.personId).sort()).toEqual([p("潘德明").id, p("郭强").id].sort());
+    // The supervisor's notice is the card to 交办 from; the owner's the same words as text.
+    const card = await stores.db.manager.findOneOrFail(OutboxMessage, { where: { idempotencyKey: `hazard:${h.id}:report:v1` } });
+    const text = await stores.db.manager.findOneOrFail(OutboxMessage, { where: { idempotencyKey: `hazard:${h.id}:report_owner:v1` } });
+    expect(card.payload).toContain(h.number);
+    expect(card.payload).toContain("交办");
+    expect(text.payload).toContain(h.number);
+    const toCard = await stores.db.manager.find(OutboxDelivery, { where: { messageId: card.id } });
+    const toText = await stores.db.manager.find(OutboxDelivery, { where: { messageId: text.id } });
+    expect({ card: toCard.map((d) => d.personId), text: toText.map((d) => d.personId) }).toEqual({ card: [p("郭强").id], text: [p("潘德明").id] });
     const [line] = await stores.db.manager.find(HazardLedgerEntry, { where: { hazardId: h.id } });
     expect(line).toMatchObject({ action: "report", actorId: p("唐亮").id, toState: "reported", reason: expect.stringContaining("企业单位负责人 潘德明") });
     expect(await stores.db.manager.count(HazardPhoto, { where: { hazardId: h.id, stage: "before" } })).toBe(1);

@@ -71,6 +71,21 @@ describe(`hazard admin API (${backend()})`, () => {
     expect(detail.photos.after.map((p: Json) => p.storageKey)).toEqual([photo(2)]);
   });
 
+  it("hands a new hazard to another unit (转交): the unit's supervisor takes over and the timeline says why", async () => {
+    const h = (await report("唐亮", "青禾燃气有限公司")).json.data;
+    const gmk = await stores.db.manager.findOneByOrFail(OrgUnit, { code: "QH-GMK" });
+    expect((await call("潘德明", "POST", `/api/hazards/${h.id}/transfer`, { unitId: gmk.id, reason: "属工贸企业" })).status).toBe(403);
+    expect(await call("郭强", "POST", `/api/hazards/${h.id}/transfer`, { unitId: h.unit?.id ?? gmk.id })).toMatchObject({ status: 400 });
+    const moved = await call("郭强", "POST", `/api/hazards/${h.id}/transfer`, { unitId: gmk.id, reason: "属工贸企业", version: h.version });
+    expect(moved.status).toBe(200);
+    expect(moved.json.data).toMatchObject({ state: { code: "reported" }, supervisor: { name: expect.any(String) } });
+    expect(moved.json.data.supervisor.name).not.toBe("郭强");
+    const line = moved.json.data.timeline.at(-1);
+    expect(line).toMatchObject({ actionLabel: "转交", actor: { name: "郭强" } });
+    expect(line.reason).toContain("转交至工贸行业安全监督管理科");
+    expect(line.reason).toContain("属工贸企业");
+  });
+
   it("shows an enterprise's own responsible person only their enterprise's hazards", async () => {
     const owner = await stores.db.manager.findOneByOrFail(Person, { name: "潘德明" });
     const own = ent.get("青禾燃气有限公司")!;

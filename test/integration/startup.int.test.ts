@@ -60,6 +60,9 @@ describe(`starting and stopping the server (${backend()})`, () => {
       const run = await server.exited;
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('"msg":"stopped"');
+      // One line in Chinese says where to look (the console is on in the embedded mode only).
+      expect(run.stderr).toContain(`安哨已启动：首页 ${url}/`);
+      expect(run.stderr.includes(`模拟聊天控制台 ${url}/console`)).toBe(config.db.kind === "sqlite");
     } finally {
       server.child.kill("SIGKILL");
       await dropTestDatabase(config);

@@ -41,8 +41,12 @@ describe(`pages as files (${backend()})`, () => {
     const html = await page.text();
     expect(html).toContain("安哨 正在运行");
     expect(html).not.toMatch(/<script>|style="/); // no inline code: the CSP forbids it
-    const summary = (await (await fetch(`${base}/api/home`)).json()) as { data: { activePeople: number; units: { code: string; label: string; count: number }[] } };
+    const summary = (await (await fetch(`${base}/api/home`)).json()) as { data: { activePeople: number; allPeople: number; units: { code: string; label: string; count: number }[] } };
     expect(summary.data.activePeople).toBeGreaterThanOrEqual(50);
+    expect(summary.data.allPeople).toBeGreaterThanOrEqual(summary.data.activePeople);
+    // The page says what each count counts.
+    expect(html).toContain("在岗");
+    expect(html).toContain("通讯录共");
     expect(summary.data.units).toContainEqual({ code: "town", label: "镇街", count: expect.any(Number) });
   });
 

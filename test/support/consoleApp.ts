@@ -34,14 +34,15 @@ export interface ConsoleApp {
 
 /**
  * Starts the whole product on a random port with the console on. `env` overrides settings, e.g.
- * `NODE_ENV: "production"` to make the console ask for a login on the embedded backend too.
+ * `NODE_ENV: "production"` to make the console ask for a login on the embedded backend too;
+ * `startAt` is where the app's clock starts (an instant, e.g. 23:30 in Shanghai).
  */
-export async function startConsoleApp(env: Record<string, string> = {}): Promise<ConsoleApp> {
+export async function startConsoleApp(env: Record<string, string> = {}, startAt = "2026-11-26T02:00:00Z"): Promise<ConsoleApp> {
   const mediaDir = await mkdtemp(join(tmpdir(), "anshao-console-media-"));
   const config = await testConfig({ CONSOLE_ENABLED: "true", OUTBOX_POLL_MS: "50", MEDIA_DIR: mediaDir, ...env });
   const log = createLogger({ level: "silent" });
-  // 10:00 in Shanghai on a weekday, whenever the suite runs: no quiet hours hold the notices.
-  const clock = new RunningClock("2026-11-26T02:00:00Z");
+  // By default 10:00 in Shanghai on a weekday, whenever the suite runs: no quiet hours hold the notices.
+  const clock = new RunningClock(startAt);
   const services = await buildServices(config, log, clock);
   await loadDemo(services.db, clock);
   // Outside the embedded demo the console acts only for people without a messenger account: the

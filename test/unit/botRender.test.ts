@@ -14,11 +14,20 @@ describe("how the bot asks", () => {
     expect(text).toEqual({ kind: "text", text: expect.stringContaining("1. 日常巡查\n2. 专项检查") });
   });
 
-  it("falls back to a numbered list when the choices would not fit on a card", () => {
+  it("falls back to a numbered list when there are more choices than a card holds", () => {
     const many = { text: "请选择", choices: Array.from({ length: 7 }, (_, i) => ({ key: `k${i}`, label: `选项${i}` })) };
     expect(renderQuestion("wecom", many, "t").kind).toBe("text");
     const long = { text: "请选择企业", choices: [{ key: "e0", label: "青禾建工集团东岭安置房项目" }] };
-    expect(renderQuestion("wecom", long, "t")).toEqual({ kind: "text", text: expect.stringContaining("1. 青禾建工集团东岭安置房项目") });
+    expect(renderQuestion("dingtalk", long, "t")).toEqual({ kind: "text", text: expect.stringContaining("1. 青禾建工集团东岭安置房项目") });
+  });
+
+  it("lists labels too wide for a button on the card and puts their numbers on the buttons", () => {
+    const found = { text: "找到以下企业，请选择", choices: [{ key: "e:1", label: "青禾燃气有限公司" }, { key: "e:2", label: "青禾燃气有限公司东岭供气站" }] };
+    for (const channel of ["wecom", "console"] as const) {
+      const out = renderQuestion(channel, found, "t");
+      expect(out).toMatchObject({ kind: "card", card: { title: "找到以下企业，请选择", buttons: [{ key: "e:1", label: "1" }, { key: "e:2", label: "2" }] } });
+      expect(out.kind === "card" && out.card.description).toContain("1. 青禾燃气有限公司\n2. 青禾燃气有限公司东岭供气站");
+    }
   });
 
   it("sends an information card as text on WeChat Work, whose notice cards need a link", () => {
@@ -52,6 +61,8 @@ describe("the app menu", () => {
     expect(menu.slice(0, 2)).toEqual([{ name: "A", key: "flow:a" }, { name: "B", key: "flow:b" }]);
     expect(menu[2]!.sub!.map((s) => s.key)).toEqual(["flow:c", "flow:d", "flow:e", "flow:f", "flow:g"]);
     expect(appMenu(flows.slice(0, 4))[2]!.sub!.map((s) => s.name)).toEqual(["C", "D", "帮助"]);
+    // A flow reached only from a card takes no place in the menu.
+    expect(appMenu([...flows.slice(0, 3), { ...flow("x", "X"), inMenu: false }, flows[3]!])[2]!.sub!.map((s) => s.name)).toEqual(["C", "D", "帮助"]);
   });
 
   it("lists the menu's items once, with what each does, and gives one 取消 hint", () => {

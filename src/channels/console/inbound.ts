@@ -20,7 +20,7 @@ export interface ConsoleInboundDeps {
   /** Runs before every endpoint: nothing in the embedded mode, an administrator's login elsewhere. */
   guard: Middleware[];
   /** The clicked card's answered text, as WeChat Work's passive reply would set it. */
-  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
+  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string) => string;
 }
 
 // The page makes one id per thing the person sends and reuses it on a retry, so a double submit
@@ -142,12 +142,12 @@ async function click(
   label: NonNullable<ConsoleInboundDeps["buttonLabel"]>,
 ): Promise<void> {
   const card = await deps.store.cardOf(personId, messageId);
-  const body = card ? (JSON.parse(card.body) as { card?: { taskId?: string; buttons?: { key: string }[] } }).card : undefined;
+  const body = card ? (JSON.parse(card.body) as { card?: { taskId?: string; buttons?: { key: string; label?: string }[] } }).card : undefined;
   if (!card || !body?.taskId || !card.responseCode) throw NotFound("该卡片", "console_card_not_found");
   if (!body.buttons?.some((b) => b.key === buttonKey)) throw Invalid("卡片上没有这个按钮", undefined, "console_unknown_button");
   if (card.answeredText !== null && card.answerEvent !== base.eventId) throw Conflict(`该卡片已处理（${card.answeredText}），不能再次点击`, "console_card_answered");
   const event = { ...base, kind: "card_click", taskId: body.taskId, buttonKey, responseCode: card.responseCode } as Extract<InboundEvent, { kind: "card_click" }>;
-  if (card.answeredText === null && !(await deps.store.answerByClick(card, label(event), base.eventId))) {
+  if (card.answeredText === null && !(await deps.store.answerByClick(card, label(event, body.buttons.find((b) => b.key === buttonKey)?.label), base.eventId))) {
     const now = await deps.store.cardOf(personId, messageId);
     if (now?.answerEvent !== base.eventId) throw Conflict(`该卡片已处理（${now?.answeredText ?? ""}），不能再次点击`, "console_card_answered");
   }

@@ -5,7 +5,7 @@ import type { WecomApi, WecomReply } from "./api";
 import { callTaskId } from "./cards";
 import { joinRecipients } from "./limits";
 import { uploadMedia } from "./media";
-import { recallPayload, type SendableMessage, type SendOptions, sendPayload, updateCardPayload } from "./messages";
+import { recallPayload, type SendableMessage, type SendOptions, sendPayload, updateCardPayload, uploadKindOf } from "./messages";
 import { WecomError } from "./wecomError";
 
 /** The platform's longest duplicate-check window, covering the outbox's retry horizon. */
@@ -103,13 +103,14 @@ export class WecomSender implements ChannelSender {
   private async mediaIdFor(storageKey: string, forceUpload: boolean): Promise<string> {
     const { api, media, kv } = this.options;
     if (!media) throw new WecomError("wecom_media_unavailable", "未配置文件存储，无法发送文件消息", false, { api: "media/upload" });
-    const cacheKey = `wecom:media:${api.corpId}:${storageKey}`;
+    // The upload kind is part of the key: a media_id uploaded as a file cannot be sent as a picture.
+    const cacheKey = `wecom:media:${api.corpId}:${uploadKindOf(storageKey)}:${storageKey}`;
     if (kv && !forceUpload) {
       const cached = await kv.get(cacheKey);
       if (cached) return cached;
     }
     const file = await media.read(storageKey);
-    const mediaId = await uploadMedia(api, { bytes: file.bytes, contentType: file.contentType, filename: displayName(storageKey) });
+    const mediaId = await uploadMedia(api, { bytes: file.bytes, contentType: file.contentType, filename: displayName(storageKey) }, uploadKindOf(storageKey));
     await kv?.set(cacheKey, mediaId, MEDIA_ID_TTL_MS);
     return mediaId;
   }

@@ -27,7 +27,7 @@ export interface WecomCallbackDeps {
   sink: InboundSink;
   clock: Clock;
   /** The clicked button's new label in the passive `update_button` reply. */
-  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
+  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string) => string;
 }
 
 type Refusal = "params" | "malformed" | "signature" | "stale" | "receiver";

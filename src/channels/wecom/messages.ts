@@ -34,9 +34,12 @@ export function sendPayload(agentId: number, recipients: string[], message: Send
       return { ...head, msgtype: "textcard", textcard: textcard(message), ...tail };
     case "news":
       return { ...head, msgtype: "news", news: { articles: articles(message.articles) }, ...tail };
-    case "file":
+    case "file": {
       if (!options.mediaId) throw invalidMessage("文件消息缺少已上传文件的 media_id。");
-      return { ...head, msgtype: "file", file: { media_id: options.mediaId }, ...tail };
+      // A photo goes out as a picture the recipient sees in the chat, not a file to download.
+      const msgtype = uploadKindOf(message.storageKey);
+      return { ...head, msgtype, [msgtype]: { media_id: options.mediaId }, ...tail };
+    }
     case "card":
       return { ...head, msgtype: "template_card", template_card: templateCard(message.card), ...tail };
   }
@@ -83,4 +86,9 @@ function articles(list: Extract<OutboundMessage, { kind: "news" }>["articles"]):
 function duplicateCheck(seconds: number | undefined): Record<string, number> {
   if (!seconds) return {};
   return { enable_duplicate_check: 1, duplicate_check_interval: Math.min(Math.max(1, Math.floor(seconds)), 4 * 3600) };
+}
+
+/** WeChat Work shows JPG and PNG as pictures (image messages); anything else goes as a file. */
+export function uploadKindOf(storageKey: string): "image" | "file" {
+  return /\.(jpe?g|png)$/i.test(storageKey) ? "image" : "file";
 }

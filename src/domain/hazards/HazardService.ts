@@ -5,6 +5,9 @@ import { formatLocal } from "../../clock";
 import { activePersonFor, checkFivePoints, chooseVerifier, requireNotRectifier, requireOwner, requireOwnerOrAssigner, requireReason } from "./guards";
 import { hazardNotices, type NoticeFacts } from "./messages";
 import { notifyHazard } from "./notify";
+import { reportedNoticeCard } from "./noticeCard";
+import { transferPatch } from "./transfer";
+import type { OutboundMessage } from "../../channels/channel";
 import { addPhotos, checkPhotoKeys } from "./photos";
 import { APPROVER_ROLES, holdsRole, STAFF_ROLES } from "./policy";
 import { hazardDetail, listHazards, type HazardDetail, type HazardFilter, type HazardPage } from "./queries";
@@ -13,7 +16,7 @@ import type { HazardAction } from "./stateMachine";
 import { earlierResult, recordResult } from "../requests/requestResults";
 import { applyChange } from "./transition";
 import { verifierOf } from "./waitingOn";
-import type { AssignInput, ChangeInput, ExtendInput, FixOnSpotInput, HazardServiceDeps, ReasonInput, ReportInput, SubmitInput } from "./types";
+import type { AssignInput, ChangeInput, ExtendInput, FixOnSpotInput, HazardServiceDeps, ReasonInput, ReportInput, SubmitInput, TransferInput } from "./types";
 
 /**
  * The hazard lifecycle: reported → assigned → rectifying → submitted → verified → closed, with
@@ -149,6 +152,28 @@ export class HazardService {
     });
   }
 
+  /**
+   * 转交: a new hazard that is another unit's business goes to that unit; its supervisor gets the
+   * new-hazard card to 交办 it, and the one who handed it over is named there.
+   */
+  async transfer(id: number, actor: Person, input: TransferInput): Promise<Hazard> {
+    const reason = requireReason(input.reason);
+    let why = reason;
+    return this.change(id, actor, input, {
+      action: "transfer",
+      reason: () => why,
+      patch: async (h, tx) => {
+        const { patch, note } = await transferPatch(tx, h, input.unitId);
+        why = `${note}（原因：${reason}）`;
+        return patch;
+      },
+      notice: (f) => {
+        const handed = { ...f, from: `${actor.name}转交，原因：${reason}` };
+        return { text: hazardNotices.reported(handed), message: reportedNoticeCard(handed), to: [f.hazard.supervisorId] };
+      },
+    });
+  }
+
   /** A page of the hazards `viewer` may see that match `filter`. */
   list(viewer: Person, filter: HazardFilter): Promise<HazardPage> {
     return listHazards(this.deps.db.manager, { ...filter, visibleTo: filter.ownOnly ? viewer.id : visibilityOf(viewer) }, this.deps.clock.now());
@@ -171,8 +196,8 @@ export class HazardService {
         await recordResult(tx, input.requestKey, `hazard:${step.action}`, hazard.id, clock.now());
         if (step.photos) await addPhotos(tx, hazard.id, step.photos.stage, step.photos.keys, actor.id, clock.now());
         if (!step.notice) return;
-        const { text, to } = step.notice(await factsOf(tx, hazard));
-        await notifyHazard(tx, outbox, channels, { hazardId: hazard.id, action: step.action, version: hazard.version, level: hazard.level, text, to });
+        const { text, to, message } = step.notice(await factsOf(tx, hazard));
+        await notifyHazard(tx, outbox, channels, { hazardId: hazard.id, action: step.action, version: hazard.version, level: hazard.level, text, to, ...(message ? { message } : {}) });
       },
     });
   }
@@ -185,7 +210,7 @@ interface Step {
   guard?: (hazard: Hazard, tx: EntityManager) => Promise<void> | void;
   patch?: (hazard: Hazard, tx: EntityManager) => Promise<Partial<Hazard>> | Partial<Hazard>;
   photos?: { stage: "after" | "proof"; keys: string[] };
-  notice?: (facts: NoticeFacts) => { text: string; to: (number | null)[] };
+  notice?: (facts: NoticeFacts) => { text: string; to: (number | null)[]; message?: OutboundMessage };
 }
 
 const trimmed = (v: string | null | undefined): string | null => (v && v.trim() ? v.trim() : null);

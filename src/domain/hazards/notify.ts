@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { In } from "typeorm";
-import type { ChannelId } from "../../channels/channel";
+import type { ChannelId, OutboundMessage } from "../../channels/channel";
 import { Person } from "../../db/entities";
 import { type Lane, type OutboxService, resolveRecipients } from "../outbox";
 import type { HazardLevel } from "./vocabulary";
@@ -15,6 +15,8 @@ export interface HazardNotice {
   /** The hazard's level now: notices about a 重大隐患 go out at once, at any hour. */
   level: HazardLevel;
   text: string;
+  /** What goes out instead of `text`, e.g. the new-hazard card with its buttons. */
+  message?: OutboundMessage;
   /** People to tell; nulls and repeats are dropped. */
   to: readonly (number | null | undefined)[];
 }
@@ -28,7 +30,7 @@ export async function notifyHazard(tx: EntityManager, outbox: Pick<OutboxService
   await outbox.enqueue(tx, {
     idempotencyKey: noticeKey(notice.hazardId, notice.action, notice.version),
     lane: laneOf(notice.level),
-    message: { kind: "text", text: notice.text },
+    message: notice.message ?? { kind: "text", text: notice.text },
     recipients: await resolveRecipients(tx, people, channels),
     source: `hazard:${notice.hazardId}`,
   });

@@ -1,11 +1,12 @@
-import { In } from "typeorm";
+import { In, IsNull } from "typeorm";
 import type { Database } from "../../db/Database";
-import { type Enterprise, Hazard } from "../../db/entities";
+import { type Enterprise, Hazard, HazardLedgerEntry } from "../../db/entities";
 import { OutboxDelivery, OutboxMessage } from "../../db/entities";
 import { searchEnterprises } from "../org/enterprises";
 import { namesOf } from "../org/names";
 import { noticeKey } from "./notify";
 import { photosOf } from "./photos";
+import { type TransferTarget, transferTargets } from "./transfer";
 import { OPEN_STATES } from "./queries";
 import { waitsOnRectifier, waitsOnVerifier } from "./waitingOn";
 
@@ -56,6 +57,15 @@ export class HazardPicks {
     return this.deps.db.manager.find(Hazard, { where: { supervisorId: personId, state: "reported" }, order: { reportedAt: "ASC", id: "ASC" }, take: limit });
   }
 
+  /**
+   * Verified hazards waiting on the person's 销号: those they supervise, and for a leader every
+   * 重大隐患 still waiting for a leader's signature; longest waiting first.
+   */
+  async toClose(personId: number, leader: boolean, limit: number): Promise<Hazard[]> {
+    const where = [{ state: "verified" as const, supervisorId: personId }, ...(leader ? [{ state: "verified" as const, level: "major" as const, leaderSignoffBy: IsNull() }] : [])];
+    return this.deps.db.manager.find(Hazard, { where, order: { updatedAt: "ASC", id: "ASC" }, take: limit });
+  }
+
   /** The person's name, for a question that pre-fills them (the 三个责任人's 责任人). */
   async nameOf(personId: number | null): Promise<string | null> {
     if (personId === null) return null;
@@ -102,6 +112,17 @@ export class HazardPicks {
     const latest = Math.max(0, ...pending.map((d) => d.nextAttemptAt.getTime()));
     // Written in the turn that changed the hazard; due later than that means it is being held.
     return latest > hazard.updatedAt.getTime() + HELD_MARGIN_MS ? new Date(latest) : null;
+  }
+
+  /** What the owner wrote with their latest 整改反馈, for the one who 复查s it. */
+  async rectifierNote(hazardId: number): Promise<string | null> {
+    const line = await this.deps.db.manager.findOne(HazardLedgerEntry, { where: { hazardId, action: "submit" }, order: { id: "DESC" } });
+    return line?.reason ?? null;
+  }
+
+  /** Where a new hazard may be handed (转交). */
+  transferTargets(hazard: Hazard): Promise<TransferTarget[]> {
+    return transferTargets(this.deps.db.manager, hazard);
   }
 
   /** Active enterprises whose name contains `text`, for a hazard's location. */

@@ -34,6 +34,7 @@ export const ACTION_ROLES: Record<HazardAction | "report", readonly RoleCode[]> 
   fix_on_spot: STAFF_ROLES,
   reopen: ASSIGNER_ROLES,
   extend: ASSIGNER_ROLES,
+  transfer: ASSIGNER_ROLES,
 };
 
 /** True when `person` holds one of `allowed`. */

@@ -5,6 +5,7 @@ import { earlierResult, recordResult } from "../requests/requestResults";
 import { appendLedger } from "./ledger";
 import { hazardNotices, type NoticeFacts } from "./messages";
 import { notifyHazard } from "./notify";
+import { reportedNoticeCard } from "./noticeCard";
 import { addPhotos, checkPhotoKeys } from "./photos";
 import { requireActionRole } from "./policy";
 import { enforcementStageFor } from "./repeat";
@@ -34,7 +35,7 @@ export async function reportHazard(deps: HazardServiceDeps, reporter: Person, in
     const after = { number: hazard.number, level: hazard.level, unitId: hazard.unitId, ownerId: hazard.ownerId, supervisorId: hazard.supervisorId, enforcementStage: stage, listedForSupervision: hazard.listedForSupervision };
     await appendLedger(tx, { hazardId: hazard.id, at: now, actorId: reporter.id, action: "report", fromState: null, toState: "reported", reason: notes.join("；"), changes: { before: {}, after } });
     const facts: NoticeFacts = { hazard, place: placeOf(hazard, route.enterprise) };
-    await notifyHazard(tx, deps.outbox, deps.channels, { hazardId: hazard.id, action: "report", version: hazard.version, level: hazard.level, text: hazardNotices.reported(facts), to: [hazard.ownerId, hazard.supervisorId] });
+    await announce(tx, deps, hazard, facts);
     await recordResult(tx, input.requestKey, "hazard", hazard.id, now);
     return hazard;
   });
@@ -103,4 +104,14 @@ export function placeOf(
 export async function factsOf(tx: EntityManager, hazard: Hazard): Promise<NoticeFacts> {
   const enterprise = hazard.enterpriseId ? await tx.findOne(Enterprise, { where: { id: hazard.enterpriseId } }) : null;
   return { hazard, place: placeOf(hazard, enterprise) };
+}
+
+/**
+ * The supervisor gets the notice as a card to 交办 / 即知即改 / 转交 from; the owner (who cannot
+ * 交办) reads the same words as text. The card keeps the `report` key the chat asks about.
+ */
+async function announce(tx: EntityManager, deps: HazardServiceDeps, hazard: Hazard, facts: NoticeFacts): Promise<void> {
+  const base = { hazardId: hazard.id, version: hazard.version, level: hazard.level, text: hazardNotices.reported(facts) };
+  await notifyHazard(tx, deps.outbox, deps.channels, { ...base, action: "report", message: reportedNoticeCard(facts), to: [hazard.supervisorId] });
+  if (hazard.ownerId !== hazard.supervisorId) await notifyHazard(tx, deps.outbox, deps.channels, { ...base, action: "report_owner", to: [hazard.ownerId] });
 }

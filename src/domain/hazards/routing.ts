@@ -16,7 +16,7 @@ export const NEAREST_ENTERPRISE_RADIUS_M = 2000;
 const OWNER_FALLBACK: readonly RoleCode[] = ["village_cadre", "grid_member", "inspector", "enforcer", "admin_owner", "deputy_leader", "chief"];
 
 /** Who supervises when nobody is named: the department supervisor, else the unit's leader, else an inspector. */
-const SUPERVISOR_FALLBACK: readonly RoleCode[] = ["dept_supervisor", "admin_owner", "inspector", "deputy_leader", "chief"];
+export const SUPERVISOR_FALLBACK: readonly RoleCode[] = ["dept_supervisor", "admin_owner", "inspector", "deputy_leader", "chief"];
 
 /** Where a new hazard goes, and why (the why is written to the ledger). */
 export interface Route {

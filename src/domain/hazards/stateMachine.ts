@@ -14,6 +14,7 @@ export const hazardActions = defineVocabulary({
   fix_on_spot: "即知即改",
   reopen: "重新打开",
   extend: "延期",
+  transfer: "转交",
 });
 export const HAZARD_ACTIONS = hazardActions.codes;
 export type HazardAction = (typeof HAZARD_ACTIONS)[number];
@@ -43,6 +44,7 @@ export const hazardMachine = defineStateMachine<HazardState, HazardAction, Machi
     fix_on_spot: ["reported"],
     reopen: ["verified", "closed"],
     extend: ["assigned", "rectifying"],
+    transfer: ["reported"],
   },
   to: {
     assign: "assigned",

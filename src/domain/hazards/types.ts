@@ -77,6 +77,12 @@ export interface FixOnSpotInput extends ChangeInput {
   photoKeys: readonly string[];
 }
 
+/** 转交 of a new hazard to another office, squad or town, with why. */
+export interface TransferInput extends ChangeInput {
+  unitId: number;
+  reason: string;
+}
+
 /** An approved deadline extension. */
 export interface ExtendInput extends ChangeInput {
   deadline: Date;

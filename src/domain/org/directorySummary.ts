@@ -6,6 +6,9 @@ import { type RiskLevel, riskLevels, type UnitKind, unitKinds } from "./vocabula
 export interface DirectorySummary {
   units: Record<UnitKind, number>;
   activePeople: number;
+  /** Everyone in the directory, the departed included, so "在岗" reads against a whole. */
+  allPeople: number;
+  /** Active enterprises by risk colour. */
   enterprises: Record<RiskLevel, number>;
 }
 
@@ -28,5 +31,6 @@ export async function summarizeDirectory(db: Database): Promise<DirectorySummary
     .getRawMany();
   for (const r of riskRows) enterprises[r.level] = Number(r.n);
   const activePeople = await db.manager.count(Person, { where: { active: true } });
-  return { units, activePeople, enterprises };
+  const allPeople = await db.manager.count(Person);
+  return { units, activePeople, allPeople, enterprises };
 }

@@ -43,6 +43,7 @@ export const VersionBody = z.object({ version }).default({});
 export const VerifyBody = z.object({ note: optionalText(500, "复查意见"), version }).default({});
 export const ReasonBody = z.object({ reason: text(500, "原因"), version });
 export const PhotoNoteBody = z.object({ note: text(1000, "说明"), photoKeys, version });
+export const TransferBody = z.object({ unitId: id("单位"), reason: text(500, "转交原因"), version });
 export const ExtendBody = z.object({ deadline: instant("新的整改时限"), reason: text(500, "延期原因"), approverId: id("批准人").nullish(), version });
 
 const dayOrInstant = (label: string, endOfDay: boolean) =>

@@ -36,6 +36,7 @@ export const TRANSITIONS = [
   transition("fix-on-spot", "fix_on_spot", T.PhotoNoteBody, (s, id, p, b) => s.fixOnSpot(id, p, { ...b, ...v(b) })),
   transition("reopen", "reopen", T.ReasonBody, (s, id, p, b) => s.reopen(id, p, { ...b, ...v(b) })),
   transition("extend", "extend", T.ExtendBody, (s, id, p, b) => s.extendDeadline(id, p, { ...b, ...v(b) })),
+  transition("transfer", "transfer", T.TransferBody, (s, id, p, b) => s.transfer(id, p, { ...b, ...v(b) })),
 ];
 
 /** The admin API for hazards: list, detail, report and every lifecycle transition, each role-checked. */
