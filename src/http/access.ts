@@ -143,6 +143,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("POST /api/hazards/:id/fix-on-spot", "hazards:write", "即知即改", hazard),
   r("POST /api/hazards/:id/reopen", "hazards:write", "重新打开", hazard),
   r("POST /api/hazards/:id/extend", "hazards:write", "延期", hazard),
+  r("POST /api/hazards/:id/transfer", "hazards:write", "转交其他单位或部门", hazard),
 
   // Inspections (routes/inspections.ts)
   r("GET /api/inspections", "inspections:read", "巡查记录列表", units("unitId")),
@@ -173,6 +174,40 @@ export const ACCESS: readonly RouteAccess[] = [
   r("POST /api/tips/:id/reject", "tips:write", "不予受理"),
   r("POST /api/tips/:id/reward", "tips:write", "记录奖励"),
   r("POST /api/tips/:id/reward-paid", "tips:write", "奖励已发放"),
+  // Approvers are leaders (tips:read); the service lets only chief / deputy leader approve.
+  r("POST /api/tips/:id/reward-approve", "tips:read", "审批奖励"),
+  r("POST /api/tips/:id/feedback", "tips:write", "填写向举报人公开的反馈"),
+  r("POST /api/tips/:id/hazard", "tips:write", "查实的举报转为隐患"),
+  r("GET /api/tips/by-hazard/:hazardId", "tips:read", "隐患对应的举报"),
+  r("GET /api/tips/poster", "tips:read", "举报二维码海报"),
+  r("GET /api/tips/rewards.xlsx", "tips:read", "奖励台账（xlsx，不含举报人身份）"),
+  r("GET /api/tip-categories", "signed_in", "举报类别"),
+  r("PUT /api/tip-categories/:code", "settings:write", "新增或修改举报类别"),
+
+  // Public tips (routes/publicTips.ts): no account; rate-limited; a tip is read back only with its code and token.
+  r("GET /api/public/tip-categories", "public", "举报类别（公开）"),
+  r("POST /api/public/tips", "public", "提交举报（公开）"),
+  r("GET /api/public/tips/:code", "public", "凭编号和查询码查看举报进度（公开）"),
+
+  // Duty (src/http/routes/duty*): roster changes and 查岗 need duty access here; the service then lets
+  // only the unit's roster writers (or the leader on duty) act.
+  r("GET /api/duty/shifts", "duty:read", "排班列表", units("unit")),
+  r("POST /api/duty/shifts", "duty:read", "新增班次"),
+  r("PATCH /api/duty/shifts/:id", "duty:read", "修改班次"),
+  r("DELETE /api/duty/shifts/:id", "duty:read", "删除班次"),
+  r("GET /api/duty/now", "duty:read", "当前值班人员", units("unit")),
+  r("POST /api/duty/rosters", "duty:read", "导入排班表（xlsx）"),
+  r("GET /api/duty/roster-template", "duty:read", "下载排班表模板"),
+  r("POST /api/duty/spot-checks", "duty:read", "发起查岗"),
+  r("GET /api/duty/log", "duty:read", "值班日志", units("unit")),
+  r("GET /api/duty/critical-periods", "duty:read", "重要节点列表"),
+  r("POST /api/duty/critical-periods", "duty:write", "新增重要节点"),
+  r("POST /api/duty/critical-periods/:id/end", "duty:write", "结束重要节点"),
+  r("POST /api/duty/critical-periods/:id/three-in-place", "callouts:write", "为重要节点起草“三在”叫应"),
+  r("GET /api/duty/calendar-link", "signed_in", "本人值班日历订阅地址"),
+  r("DELETE /api/duty/calendar-link", "signed_in", "作废本人值班日历订阅地址"),
+  // Calendar apps cannot sign in: the secret address is the credential (404 once revoked).
+  r("GET /api/duty/calendar/:file", "public", "值班日历（iCalendar，凭订阅地址）"),
 
   // Quotas and reports (routes/quotas.ts, routes/reports.ts)
   r("GET /api/quotas", "quotas:read", "日周月任务完成情况", units("unit")),

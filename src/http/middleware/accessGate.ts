@@ -38,6 +38,11 @@ export function accessGate(deps: { db: Database; clock: Clock; sessions: Session
   const lines: CompiledAccess[] = compileAccess(deps.table ?? ACCESS);
   return async (ctx, next) => {
     if (!ctx.path.startsWith("/api/")) return next();
+    // A CORS preflight carries no credentials: it passes where the path has a public line.
+    if (ctx.method === "OPTIONS") {
+      if ((["GET", "POST", "PUT", "PATCH", "DELETE"] as const).some((m) => findAccess(lines, m, ctx.path)?.line.who === "public")) return next();
+      throw new AppError("route_not_found", "找不到该地址", 404);
+    }
     const found = findAccess(lines, ctx.method, ctx.path);
     // Undeclared: no such route, or one nobody has given a line yet; either way nothing runs.
     if (!found) throw new AppError("route_not_found", "找不到该地址", 404);
