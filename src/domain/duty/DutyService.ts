@@ -1,3 +1,5 @@
+import type { DutySource } from "../digest/duty";
+import { dutyDigestSource } from "./digestSource";
 import { randomUUID } from "node:crypto";
 import { type EntityManager, In, IsNull } from "typeorm";
 import type { ChannelId, InboundEvent } from "../../channels/channel";
@@ -50,7 +52,11 @@ export interface DutyServiceDeps {
 export class DutyService {
   readonly settings: DutySettings;
 
+  /** What the daily digest says about duty (今日值班, 值班未签到), read from the roster. */
+  readonly digestSource: DutySource;
+
   constructor(private readonly deps: DutyServiceDeps) {
+    this.digestSource = dutyDigestSource(deps.db);
     this.settings = { ...DEFAULT_DUTY_SETTINGS, ...deps.settings };
   }
 
