@@ -6,24 +6,22 @@ const kinds = { key: "routine", label: "日常巡查" };
 const question = { text: "请选择检查类型\n可回复序号", choices: [kinds, { key: "special", label: "专项检查" }] };
 
 describe("how the bot asks", () => {
-  it("puts few short choices on buttons where the channel has cards, and numbers them everywhere else", () => {
+  it("puts few short choices on buttons on every channel with cards (DingTalk's interactive cards too)", () => {
     const card = renderQuestion("wecom", question, "bot_1_ab", "请选择一项");
     expect(card).toMatchObject({ kind: "card", card: { taskId: "bot_1_ab", title: "请选择检查类型", buttons: [{ key: "routine", label: "日常巡查" }, { key: "special", label: "专项检查" }] } });
     expect(card.kind === "card" && card.card.description).toContain("请选择一项");
-    const text = renderQuestion("dingtalk", question, "bot_1_ab");
-    expect(text).toEqual({ kind: "text", text: expect.stringContaining("1. 日常巡查\n2. 专项检查") });
+    expect(renderQuestion("dingtalk", question, "bot_1_ab")).toMatchObject({ kind: "card", card: { title: "请选择检查类型", buttons: [{ label: "日常巡查" }, { label: "专项检查" }] } });
   });
 
   it("falls back to a numbered list when there are more choices than a card holds", () => {
     const many = { text: "请选择", choices: Array.from({ length: 7 }, (_, i) => ({ key: `k${i}`, label: `选项${i}` })) };
     expect(renderQuestion("wecom", many, "t").kind).toBe("text");
-    const long = { text: "请选择企业", choices: [{ key: "e0", label: "青禾建工集团东岭安置房项目" }] };
-    expect(renderQuestion("dingtalk", long, "t")).toEqual({ kind: "text", text: expect.stringContaining("1. 青禾建工集团东岭安置房项目") });
+    expect(renderQuestion("wecom", many, "t")).toEqual({ kind: "text", text: expect.stringContaining("7. 选项6") });
   });
 
   it("lists labels too wide for a button on the card and puts their numbers on the buttons", () => {
     const found = { text: "找到以下企业，请选择", choices: [{ key: "e:1", label: "青禾燃气有限公司" }, { key: "e:2", label: "青禾燃气有限公司东岭供气站" }] };
-    for (const channel of ["wecom", "console"] as const) {
+    for (const channel of ["wecom", "dingtalk", "console"] as const) {
       const out = renderQuestion(channel, found, "t");
       expect(out).toMatchObject({ kind: "card", card: { title: "找到以下企业，请选择", buttons: [{ key: "e:1", label: "1" }, { key: "e:2", label: "2" }] } });
       expect(out.kind === "card" && out.card.description).toContain("1. 青禾燃气有限公司\n2. 青禾燃气有限公司东岭供气站");
@@ -67,7 +65,7 @@ describe("the app menu", () => {
 
   it("lists the menu's items once, with what each does, and gives one 取消 hint", () => {
     const menu = { text: "张伟，您好！请选择要办理的事项", choices: [{ key: "a", label: "隐患随手拍", detail: "拍照上报隐患" }, { key: "b", label: "复查", detail: "复查整改结果" }] };
-    for (const channel of ["wecom", "console"] as const) {
+    for (const channel of ["wecom", "dingtalk", "console"] as const) {
       const out = renderQuestion(channel, menu, "t");
       const words = out.kind === "card" ? [out.card.title, out.card.description].join("\n") : out.kind === "text" ? out.text : "";
       expect(words.match(/隐患随手拍/g)).toHaveLength(1);

@@ -18,14 +18,14 @@ describe("the channel registry", () => {
     expect(enabled(WECOM)).toEqual(["wecom"]);
     expect(enabled({ ...WECOM, CONSOLE_ENABLED: "true" })).toEqual(["wecom", "console"]);
     expect(enabled(DINGTALK)).toEqual(["dingtalk"]);
-    expect(() => loadConfig({ ...DINGTALK, DINGTALK_TOKEN: "" })).toThrow(/DINGTALK_TOKEN: 启用钉钉需同时设置/);
+    expect(() => loadConfig({ ...DINGTALK, DINGTALK_TOKEN: "" })).toThrow(/DINGTALK_TOKEN: 启用钉钉（http 模式）需同时设置/);
   });
 
   it("answers capabilities by channel", () => {
     expect(capabilitiesOf("wecom")).toMatchObject({ cards: true, infoCardNeedsLink: true, maxButtons: 6, maxRecipientsPerCall: 1000 });
     expect(capabilitiesOf("console")).toMatchObject({ cards: true, infoCardNeedsLink: false });
-    // No interactive cards on DingTalk yet: choices go out as numbered lists.
-    expect(capabilitiesOf("dingtalk")).toMatchObject({ cards: false, maxRecipientsPerCall: 100 });
+    // DingTalk's robot interactive cards carry the bot's buttons and 叫应.
+    expect(capabilitiesOf("dingtalk")).toMatchObject({ cards: true, maxRecipientsPerCall: 100 });
   });
 
   it("gathers the sending limits the modules declare", () => {

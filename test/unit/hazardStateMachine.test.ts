@@ -22,6 +22,8 @@ const ALLOWED: [HazardState, HazardAction, HazardState, MachineHazard][] = [
   ["rectifying", "extend", "rectifying", general("rectifying")],
   ["reported", "assign", "assigned", major("reported", { assigned: false })],
   ["submitted", "verify", "verified", major("submitted")],
+  // 转交: a reported hazard goes to the right department, still reported.
+  ["reported", "transfer", "reported", general("reported", { assigned: false })],
 ];
 
 describe("hazard state machine: allowed transitions", () => {

@@ -81,10 +81,10 @@ describe("tip identity keys", () => {
 
 describe("TIP_IDENTITY_KEY setting", () => {
   it("keeps the embedded mode's generated key next to the SQLite file", () => {
-    expect(loadConfig({ SQLITE_PATH: "/srv/anshao/db.sqlite" }).tips).toEqual({ identityKey: undefined, keyFile: "/srv/anshao/tip-identity.key" });
+    expect(loadConfig({ SQLITE_PATH: "/srv/anshao/db.sqlite" }).tips).toMatchObject({ identityKey: undefined, keyFile: "/srv/anshao/tip-identity.key" });
     expect(loadConfig({ SQLITE_PATH: ":memory:" }).tips.keyFile).toBeUndefined();
     const set = key();
-    expect(loadConfig({ TIP_IDENTITY_KEY: set }).tips).toEqual({ identityKey: set, keyFile: undefined });
+    expect(loadConfig({ TIP_IDENTITY_KEY: set }).tips).toMatchObject({ identityKey: set, keyFile: undefined });
   });
 
   it("is required with DATABASE_URL, in Chinese, naming the setting", () => {

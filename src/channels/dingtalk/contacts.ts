@@ -1,5 +1,6 @@
 import { ChannelError } from "../channel";
 import type { DingtalkApi, OapiReply } from "./api";
+import { mapLimit } from "../mapLimit";
 
 /**
  * The DingTalk address book as contact sync reads it (the domain's `ContactSource`, matched by
@@ -93,18 +94,4 @@ export class DingtalkContacts {
 
 function gone(err: unknown, codes: ReadonlySet<number>): boolean {
   return err instanceof ChannelError && codes.has(Number(err.code.replace(/^dingtalk_/, "")));
-}
-
-/** `items.map(fn)` with at most `limit` calls running at once; the first failure rejects. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

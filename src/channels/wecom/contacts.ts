@@ -1,5 +1,6 @@
 import type { WecomApi, WecomReply } from "./api";
 import { WecomError } from "./wecomError";
+import { mapLimit } from "../mapLimit";
 
 /**
  * The WeChat Work address book, as contact sync reads it (the domain's `ContactSource`, matched
@@ -112,18 +113,4 @@ function toMember(u: Pick<UserDetail, "userid" | "name" | "department" | "main_d
     ...(u.mobile ? { mobile: u.mobile } : {}),
     active: u.status !== 2 && u.status !== 5,
   };
-}
-
-/** `items.map(fn)` with at most `limit` calls running at once; the first failure rejects. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
