@@ -95,7 +95,9 @@ describe(`HTTP basics (${backend()})`, () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     const html = await res.text();
     expect(html).toContain("安哨 正在运行");
-    expect(html).toContain("在岗人员");
+    // The counts say what they count: people on duty (active) against the whole directory.
+    expect(html).toContain('在岗 <span id="people">');
+    expect(html).toContain("通讯录共");
   });
 
   it("reports not ready once the database is gone", async () => {
