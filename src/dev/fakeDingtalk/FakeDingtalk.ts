@@ -126,7 +126,7 @@ export class FakeDingtalk {
   readonly departments: FakeDingDepartment[] = [{ id: 1, name: "青禾县应急管理局", parentId: 0 }];
   readonly users: FakeDingUser[] = [];
   /** The Stream gateway (ws://…/stream), for DINGTALK_MODE=stream. */
-  readonly stream = new FakeStreamGateway(() => this.url);
+  readonly stream = new FakeStreamGateway(() => this.url, () => this.options.now());
   /** Everything that appeared in anyone's DingTalk, in order. */
   private readonly chat: { userId: string; item: FakeChatItem }[] = [];
   /** Card callback URLs registered, by route key. */

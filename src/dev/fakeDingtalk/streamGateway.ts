@@ -41,7 +41,11 @@ export class FakeStreamGateway {
   refused = 0;
   private nextId = 1;
 
-  constructor(private readonly baseUrl: () => string) {}
+  /** `now`: the fake's clock (the test's), which stamps every frame. */
+  constructor(
+    private readonly baseUrl: () => string,
+    private readonly now: () => number,
+  ) {}
 
   attach(server: Server): void {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -93,7 +97,7 @@ export class FakeStreamGateway {
 
   /** An event (`user_add_org`, …) as an EVENT frame with its fields in `data`. */
   event(eventType: string, data: Record<string, unknown>, eventId = randomBytes(8).toString("hex")): string {
-    return this.push("EVENT", { topic: "*", eventType, eventId, eventBornTime: String(Date.now()) }, data);
+    return this.push("EVENT", { topic: "*", eventType, eventId, eventBornTime: String(this.now()) }, data);
   }
 
   /** SYSTEM ping: the app must echo it. */
@@ -118,7 +122,7 @@ export class FakeStreamGateway {
 
   private push(type: string, headers: Record<string, string>, data: unknown): string {
     const messageId = `fake-msg-${this.nextId++}`;
-    const frame = { specVersion: "1.0", type, headers: { appId: "fake", connectionId: "fake", contentType: "application/json", messageId, time: String(Date.now()), ...headers }, data: JSON.stringify(data) };
+    const frame = { specVersion: "1.0", type, headers: { appId: "fake", connectionId: "fake", contentType: "application/json", messageId, time: String(this.now()), ...headers }, data: JSON.stringify(data) };
     for (const s of this.sockets) if (s.readyState === 1) s.send(JSON.stringify(frame));
     return messageId;
   }
