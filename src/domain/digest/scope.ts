@@ -1,4 +1,4 @@
-import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { In } from "typeorm";
 import { OrgUnit, Person } from "../../db/entities";
 import type { RoleCode } from "../org/vocabulary";
@@ -17,14 +17,6 @@ export interface Scope {
 
 export function scopeOf(unit: OrgUnit): Scope {
   return { unit, prefix: `${unit.path}%`, isRoot: unit.parentId === null };
-}
-
-/** Narrows a query to rows whose `column` names a unit in scope. */
-export function inScope<T extends ObjectLiteral>(q: SelectQueryBuilder<T>, column: string, scope: Scope): SelectQueryBuilder<T> {
-  // The directory holds one tree (a second root is refused on import): the root's scope is every row,
-  // and leaving the condition out lets the database use the time and state indexes instead.
-  if (scope.isRoot) return q;
-  return q.andWhere(`${column} IN (SELECT su.id FROM org_units su WHERE su.path LIKE :scopePrefix)`, { scopePrefix: scope.prefix });
 }
 
 /**
