@@ -9,7 +9,7 @@ import { HAZARD_SHEET, INSPECTION_SHEET, RECTIFICATION_SHEET, RESPONSIBILITY_SHE
 import { monthlySummary, type MonthlySummary } from "./summary";
 
 /** Rows read from the database per round trip: memory stays flat however long the month was. */
-const BATCH = 500;
+const BATCH = 2_000;
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
 

@@ -32,8 +32,11 @@ const RECTIFIED = ["verified", "closed"];
 export async function monthlySummary(manager: EntityManager, unit: OrgUnit, span: Span, now: Date): Promise<MonthlySummary> {
   const prefix = `${unit.path}%`;
   const inUnit = "IN (SELECT ru.id FROM org_units ru WHERE ru.path LIKE :prefix)";
-  const hazards = () => manager.createQueryBuilder(Hazard, "h").where(`h.unit_id ${inUnit}`, { prefix }).andWhere("h.reported_at >= :from AND h.reported_at < :to", span);
-  const inspections = () => manager.createQueryBuilder(Inspection, "i").where(`i.unit_id ${inUnit}`, { prefix }).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", span);
+  // The scope's units by id: with a subquery MariaDB reads each unit's every hazard through the unit
+  // index (5 s for a town at a million hazards); a list of ids is a range on (unit, time).
+  const units = (await manager.createQueryBuilder(OrgUnit, "u").select("u.id").where("u.path LIKE :prefix", { prefix }).getMany()).map((u) => u.id);
+  const hazards = () => manager.createQueryBuilder(Hazard, "h").where("h.unit_id IN (:...units)", { units }).andWhere("h.reported_at >= :from AND h.reported_at < :to", span);
+  const inspections = () => manager.createQueryBuilder(Inspection, "i").where("i.unit_id IN (:...units)", { units }).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", span);
   // One pass over the month's check-ins and one over its hazards, each counting every figure at once.
   const [enterprises, villages, checks, found, lateEnterprises] = await Promise.all([
     manager.createQueryBuilder(Enterprise, "e").where(`e.supervising_unit_id ${inUnit}`, { prefix }).andWhere("e.active = :yes", { yes: true }).getCount(),
