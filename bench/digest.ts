@@ -256,10 +256,16 @@ async function main(): Promise<void> {
         `SELECT i.inspector_id, SUM(CASE WHEN i.checked_in_at >= ? AND i.checked_in_at < ? AND i.kind = 'enforcement' THEN 1 ELSE 0 END) AS b0 FROM inspections i WHERE i.inspector_id IN (${quota.value.people.map(() => "?").join(", ")}) AND i.checked_in_at >= ? AND i.checked_in_at < ? GROUP BY i.inspector_id`,
         [...may, ...quota.value.people.map((p) => p.personId), ...may],
       );
+      const townUnits = (await db.manager.find(OrgUnit)).filter((u) => u.path.startsWith(town.path)).map((u) => u.id);
+      await explain(
+        "月报汇总：东岭镇当月隐患的各项计数（一次读完，单位按 id 列出）",
+        `SELECT COUNT(*), SUM(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), SUM(CASE WHEN h.state IN ('verified','closed') THEN 1 ELSE 0 END), SUM(CASE WHEN ${open} THEN 1 ELSE 0 END) FROM hazards h WHERE h.unit_id IN (${townUnits.map(() => "?").join(", ")}) AND h.reported_at >= ? AND h.reported_at < ?`,
+        [NOW, ...townUnits, ...may],
+      );
       await explain("月报：当月隐患的 id 范围", "SELECT MIN(h.id), MAX(h.id) FROM hazards h WHERE h.reported_at >= ? AND h.reported_at < ?", may);
       await explain(
         "月报隐患清单（东岭镇，第一批）",
-        `SELECT * FROM hazards h WHERE h.unit_id IN (${scope}) AND h.reported_at >= ? AND h.reported_at < ? AND h.id > ? AND h.id <= ? ORDER BY h.id LIMIT 500`,
+        `SELECT * FROM hazards h WHERE h.unit_id IN (${scope}) AND h.reported_at >= ? AND h.reported_at < ? AND h.id > ? AND h.id <= ? ORDER BY h.id LIMIT 2000`,
         [`${town.path}%`, ...may, (mayIds?.first ?? 1) - 1, mayIds?.last ?? 0],
       );
     };
