@@ -65,27 +65,37 @@ export class UnitTally {
 
   /**
    * Per unit, the first `limit` of its overdue hazards by deadline (then id) — only the red ones with
-   * `red` — as ids. A scope's first `limit` are among its units' (each unit's query reads its own
-   * slice of a covering index, however many hazards the county has).
+   * `red` — as ids, ties at the last deadline included. A scope's first `limit` are among its
+   * units' (the caller reads them back by id, in order).
    */
   overdueFirst(red: boolean, limit: number): Promise<ReadonlyMap<number, number[]>> {
     return this.once(`first:${red}:${limit}`, async () => {
       const overdue = await this.overdue();
       const units = [...(red ? overdue.red : overdue.all)].filter(([, n]) => n > 0).map(([unit]) => unit);
       const lists = await Promise.all(
-        units.map(async (unit) => {
-          const q = this.manager
-            .createQueryBuilder(Hazard, "h")
-            .select("h.id", "id")
-            .where("h.unit_id = :unit", { unit })
-            .andWhere(OVERDUE, { open: [...OPEN_STATES], asOf: this.asOf });
-          if (red) q.andWhere(RED, { listed: true, major: "major" });
-          const rows = await q.orderBy("h.deadline", "ASC").addOrderBy("h.id", "ASC").limit(limit).getRawMany<{ id: number | string }>();
-          return [unit, rows.map((r) => Number(r.id))] as const;
-        }),
+        units.map(async (unit) => [unit, (await Promise.all(OPEN_STATES.map((state) => this.firstOf(unit, state, red, limit)))).flat()] as const),
       );
       return new Map(lists);
     });
+  }
+
+  /**
+   * One unit's first `limit` in one state. Unit and state fixed, the covering index
+   * (unit_id, state, deadline, …) is in deadline order: the `limit`-th deadline is found by reading
+   * `limit` entries (red ones filtered inside the index), then the ids up to it by a short range —
+   * no sorting of the unit's every overdue hazard.
+   */
+  private async firstOf(unit: number, state: string, red: boolean, limit: number): Promise<number[]> {
+    const q = () => {
+      const b = this.manager
+        .createQueryBuilder(Hazard, "h")
+        .where("h.unit_id = :unit AND h.state = :state AND h.deadline IS NOT NULL AND h.deadline < :asOf", { unit, state, asOf: this.asOf });
+      return red ? b.andWhere(RED, { listed: true, major: "major" }) : b;
+    };
+    const nth = await q().select("h.deadline", "deadline").orderBy("h.deadline", "ASC").offset(limit - 1).limit(1).getRawOne<{ deadline: unknown }>();
+    // Fewer than `limit`: every one of them. The deadline goes back as the driver gave it (a Date, or SQLite's stored text).
+    const upTo = nth ? q().andWhere("h.deadline <= :nth", { nth: nth.deadline }) : q();
+    return (await upTo.select("h.id", "id").getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
   }
 
   /** Hazards reported in `span`, by level. */
