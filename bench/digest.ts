@@ -246,8 +246,11 @@ async function main(): Promise<void> {
     const scope = "SELECT su.id FROM org_units su WHERE su.path LIKE ?";
     const plans = async () => {
       await explain("全县逾期与红色隐患，按单位分组（一次，各领导范围相加）", `SELECT h.unit_id, COUNT(*), SUM(CASE WHEN ${red} THEN 1 ELSE 0 END) FROM hazards h WHERE ${open} GROUP BY h.unit_id`, [NOW]);
-      await explain("某单位最逾期的红色隐患（每个有红色隐患的单位一条）", `SELECT h.id FROM hazards h WHERE h.unit_id = ? AND ${open} AND ${red} ORDER BY h.deadline, h.id LIMIT 50`, [town.id, NOW]);
-      await explain("某单位最逾期的 5 项（每个有逾期隐患的单位一条）", `SELECT h.id FROM hazards h WHERE h.unit_id = ? AND ${open} ORDER BY h.deadline, h.id LIMIT 5`, [town.id, NOW]);
+      const unitState = "h.unit_id = ? AND h.state = 'rectifying' AND h.deadline IS NOT NULL AND h.deadline < ?";
+      await explain("某单位某状态第 50 项红色隐患的整改时限（每个有红色隐患的单位、每个未整改状态一条）", `SELECT h.deadline FROM hazards h WHERE ${unitState} AND ${red} ORDER BY h.deadline LIMIT 1 OFFSET 49`, [town.id, NOW]);
+      const [nth] = (await db.dataSource.query(`SELECT h.deadline AS d FROM hazards h WHERE ${unitState} AND ${red} ORDER BY h.deadline LIMIT 1 OFFSET 49`, [town.id, NOW])) as { d: Date }[];
+      await explain("……及其之前的红色隐患 id（含同一时限的并列）", `SELECT h.id FROM hazards h WHERE ${unitState} AND ${red} AND h.deadline <= ?`, [town.id, NOW, nth?.d ?? NOW]);
+      await explain("某单位某状态第 5 项逾期隐患的整改时限（最逾期 5 项）", `SELECT h.deadline FROM hazards h WHERE ${unitState} ORDER BY h.deadline LIMIT 1 OFFSET 4`, [town.id, NOW]);
       await explain("昨日新增隐患，按单位、等级分组", "SELECT h.unit_id, h.level, COUNT(*) FROM hazards h WHERE h.reported_at >= ? AND h.reported_at < ? GROUP BY h.unit_id, h.level", yesterday);
       await explain("昨日销号，按单位分组", "SELECT h.unit_id, COUNT(*) FROM hazards h WHERE h.closed_at >= ? AND h.closed_at < ? GROUP BY h.unit_id", yesterday);
       await explain("近 7 日巡查，按单位分组（排名）", "SELECT i.unit_id, COUNT(*) FROM inspections i WHERE i.checked_in_at >= ? AND i.checked_in_at < ? GROUP BY i.unit_id", week);
