@@ -52,11 +52,12 @@ export function stopChild(proc: ChildProcess, graceMs = 20_000): Promise<void> {
  * Creates `dbName` on this machine's MariaDB (never elsewhere) with the schema exactly as production
  * gets it, the project's migrations; returns the admin connection (to drop it at the end) and its URL.
  */
-export async function createBenchDatabase(mysqlUrl: string, dbName: string): Promise<{ admin: Connection; dbUrl: string }> {
+export async function createBenchDatabase(mysqlUrl: string, dbName: string, opts: { reuse?: boolean } = {}): Promise<{ admin: Connection; dbUrl: string }> {
   const server = new URL(mysqlUrl);
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(server.hostname)) throw new Error("BENCH_MYSQL_URL must point at this machine");
   const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  // `reuse`: a seeded database kept between runs (only the migrations it lacks are run).
+  await admin.query(`CREATE DATABASE ${opts.reuse ? "IF NOT EXISTS " : ""}\`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   server.pathname = `/${dbName}`;
   const dbUrl = server.toString();
   const ds = await openDataSource({ db: { kind: "mysql", url: dbUrl } }, { migrate: true, entities });

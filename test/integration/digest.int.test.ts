@@ -189,4 +189,17 @@ describe(`daily digest content (${backend()})`, () => {
     expect(p.figures.duty?.missedCheckIns).toHaveLength(1);
     expect(p.markdown).not.toContain("值班功能未启用");
   });
+
+  it("names the five most overdue across towns and both open states, the earlier registered first on the same deadline", async () => {
+    // Overdue longer than anything above, in three towns and both open states; five share one deadline.
+    const at = (enterprise: string, state: "assigned" | "rectifying", deadline: string) => county.hazard({ enterprise, level: "general", state, reportedAt: "2026-01-02T02:00:00Z", deadline });
+    const oldest = await at("南川商贸城", "rectifying", "2026-01-09T00:00:00Z");
+    const tied = [];
+    for (const [enterprise, state] of [["石桥加油站", "assigned"], ["滨江欢唱KTV", "rectifying"], ["南川商贸城", "assigned"], ["石桥加油站", "rectifying"], ["滨江欢唱KTV", "assigned"]] as const) tied.push(await at(enterprise, state, "2026-01-10T00:00:00Z"));
+    const chief = await digests.preview((await county.person("周建国")).id, "2026-03-03");
+    expect(chief.figures.hazards.worst.map((h) => [h.number, h.daysOverdue])).toEqual([[oldest.number, 53], ...tied.slice(0, 4).map((h) => [h.number, 52])]);
+    // The town's own list: its two, then its earlier ones.
+    const town = await digests.preview((await county.person("宋志刚")).id, "2026-03-03");
+    expect(town.figures.hazards.worst.map((h) => h.number)).toEqual([tied[0]?.number, tied[3]?.number, "YH-2026-000002"]);
+  });
 });

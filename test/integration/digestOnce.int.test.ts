@@ -111,4 +111,19 @@ describe(`digest exactly once per leader and day (${backend()})`, () => {
       "当前逾期隐患：0 项",
     ]);
   });
+
+  it("sends the digest to a configured recipient (DIGEST_RECIPIENTS) who holds no leader's role, scoped to their unit", async () => {
+    const tang = await county.person("唐亮"); // 巡查员 of 东岭镇
+    const clock = county.clock;
+    const db = stores.db;
+    const withExtra = new DigestService({ db, clock, outbox: new OutboxService({ db, clock, quietHours: "21:00-08:00" }), quotas: new QuotaService({ db, clock }), channels: ["wecom"], config: { hour: 8, recipients: [tang.mobile] } });
+    clock.set("2026-03-05T00:00:00Z"); // 08:00 Thursday 03-05
+    await withExtra.runDue();
+    const rows = await digestsOf("2026-03-05");
+    // The leaders due at 08:00 (李明 switched it off, 王芳 moved it to 10:00), and 唐亮.
+    expect(rows.map((r) => r.personId)).toContain(tang.id);
+    expect(rows).toHaveLength(LEADERS - 2 + 1);
+    const text = await withExtra.preview(tang.id, "2026-03-05");
+    expect(text.markdown.split("\n")[0]).toBe("**每日简报｜东岭镇｜2026-03-05（周四）**");
+  });
 });

@@ -9,13 +9,13 @@ import { Person } from "./Person";
 @Entity("hazards")
 @Index("uq_hazards_number", ["number"], { unique: true })
 @Index("uq_hazards_year_seq", ["year", "seq"], { unique: true })
-@Index("idx_hazards_state_deadline", ["state", "deadline"])
+@Index("idx_hazards_open_deadline", ["state", "deadline", "unitId", "level", "listedForSupervision"])
 @Index("idx_hazards_unit", ["unitId"])
 @Index("idx_hazards_enterprise_category", ["enterpriseId", "category"])
 @Index("idx_hazards_unit_reported", ["unitId", "reportedAt"])
-@Index("idx_hazards_reported", ["reportedAt"])
-@Index("idx_hazards_closed", ["closedAt"])
-@Index("idx_hazards_unit_state_deadline", ["unitId", "state", "deadline"])
+@Index("idx_hazards_reported_unit", ["reportedAt", "unitId", "level"])
+@Index("idx_hazards_closed_unit", ["closedAt", "unitId"])
+@Index("idx_hazards_unit_open", ["unitId", "state", "deadline", "level", "listedForSupervision"])
 export class Hazard {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

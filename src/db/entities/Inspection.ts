@@ -11,7 +11,8 @@ import { Person } from "./Person";
 @Index("idx_inspections_inspector_at", ["inspectorId", "checkedInAt"])
 @Index("idx_inspections_enterprise_at", ["enterpriseId", "checkedInAt"])
 @Index("idx_inspections_unit_at", ["unitId", "checkedInAt"])
-@Index("idx_inspections_at", ["checkedInAt"])
+@Index("idx_inspections_at_unit", ["checkedInAt", "unitId"])
+@Index("idx_inspections_inspector_kind", ["inspectorId", "checkedInAt", "kind", "enterpriseId"])
 export class Inspection {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

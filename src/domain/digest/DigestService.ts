@@ -13,6 +13,7 @@ import type { DutySource } from "./duty";
 import { type DigestFigures, digestFigures } from "./figures";
 import { choiceOf, choicesOf, type DigestChoice, saveChoice } from "./settings";
 import { digestRecipients, scopeOf, unitOf } from "./scope";
+import { UnitTally } from "./tally";
 import { composeWeekly, weeklyFigures, type WeeklyFigures } from "./weekly";
 
 export interface DigestConfig {
@@ -97,7 +98,9 @@ export class DigestService {
     ]);
     const sent = new Set(done.map((d) => `${d.kind}:${d.personId}`));
     const run: DigestRun = { sent: 0, late: 0, weekly: 0 };
-    // Leaders of the same unit read the same numbers: each unit's are gathered once per run.
+    // Leaders of the same unit read the same numbers: each unit's are gathered once per run, from
+    // counts gathered once per run for the whole county.
+    const tally = new UnitTally(manager, now);
     const daily = new Map<number, Promise<DigestFigures>>();
     const weekly = new Map<number, Promise<WeeklyFigures>>();
     const once = <T>(cache: Map<number, Promise<T>>, unitId: number, make: () => Promise<T>) => {
@@ -111,7 +114,7 @@ export class DigestService {
       const dueAt = atHour(day, dueHour);
       if (!sent.has(`daily:${person.id}`)) {
         const late = now.getTime() - dueAt.getTime() > LATE_AFTER_MS;
-        const figures = await once(daily, person.unitId, () => this.figures(person, day, now));
+        const figures = await once(daily, person.unitId, () => this.figures(person, day, now, tally));
         const markdown = composeDigest(figures, { ...this.composeOptions(), late: late ? { dueHour } : undefined });
         if (await this.send(person, day, "daily", dueAt, now, late, markdown)) {
           run.sent++;
@@ -122,7 +125,7 @@ export class DigestService {
       if (!sent.has(`weekly:${person.id}`)) {
         const weeklyDue = atHour(monday, dueHour);
         const lateWeekly = now.getTime() - weeklyDue.getTime() > LATE_AFTER_MS;
-        const figures = await once(weekly, person.unitId, () => this.weekly(person, monday, now));
+        const figures = await once(weekly, person.unitId, () => this.weekly(person, monday, now, tally));
         if (await this.send(person, monday, "weekly", weeklyDue, now, lateWeekly, composeWeekly(figures, lateWeekly ? { dueHour } : undefined))) run.weekly++;
       }
     }
@@ -163,14 +166,14 @@ export class DigestService {
     return { dashboardUrl: this.deps.config.dashboardUrl, lineBreakBytes: this.deps.channels.includes("dingtalk") ? DINGTALK_LINE_BREAK_BYTES : 0 };
   }
 
-  private async figures(person: Person, day: string, asOf: Date): Promise<DigestFigures> {
+  private async figures(person: Person, day: string, asOf: Date, tally?: UnitTally): Promise<DigestFigures> {
     const unit = await unitOf(this.deps.db.manager, person);
-    return digestFigures(this.deps.db.manager, scopeOf(unit), day, asOf, this.deps.quotas, this.deps.duty ?? null);
+    return digestFigures(this.deps.db.manager, scopeOf(unit), day, asOf, this.deps.quotas, this.deps.duty ?? null, tally);
   }
 
-  private async weekly(person: Person, day: string, asOf: Date): Promise<WeeklyFigures> {
+  private async weekly(person: Person, day: string, asOf: Date, tally?: UnitTally): Promise<WeeklyFigures> {
     const unit = await unitOf(this.deps.db.manager, person);
-    return weeklyFigures(this.deps.db.manager, scopeOf(unit), day, asOf);
+    return weeklyFigures(this.deps.db.manager, scopeOf(unit), day, asOf, tally);
   }
 
   /** Records the digest and enqueues it in one transaction; false when another run got there first. */

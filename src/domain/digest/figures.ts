@@ -1,12 +1,12 @@
-import type { EntityManager, SelectQueryBuilder } from "typeorm";
-import { Callout, CalloutRecipient, Enterprise, Hazard, Inspection, OrgUnit, Tip } from "../../db/entities";
+import type { EntityManager } from "typeorm";
+import { Callout, CalloutRecipient, Enterprise, Hazard, OrgUnit, Tip } from "../../db/entities";
 import { SILENT_STATES } from "../callouts/vocabulary";
-import { OPEN_STATES } from "../hazards/queries";
 import { OPEN_TIP_STATES } from "../tips/vocabulary";
 import { type QuotaService, monthWindow } from "../quotas";
 import { addDays, daySpan, dayStart, type Span, wholeDays } from "../quotas/calendar";
 import type { DutySource, DutyToday } from "./duty";
-import { inScope, type Scope } from "./scope";
+import { type Scope, scopeOf } from "./scope";
+import { UnitTally } from "./tally";
 
 /** A hazard named in the digest. */
 export interface HazardLine {
@@ -63,26 +63,38 @@ export interface DigestFigures {
   last: string[];
 }
 
-const count = (raw: { n: number | string } | undefined) => Number(raw?.n ?? 0);
-
-/** Gathers a digest's numbers for `scope` on `day` (about `day − 1`), judged at `asOf`. */
-export async function digestFigures(manager: EntityManager, scope: Scope, day: string, asOf: Date, quotas: QuotaService, duty: DutySource | null = null): Promise<DigestFigures> {
+/**
+ * Gathers a digest's numbers for `scope` on `day` (about `day − 1`), judged at `asOf`. The counts
+ * come from `tally`: the digests of one run share it, so each count is one grouped query for the
+ * whole county however many leaders there are.
+ */
+export async function digestFigures(
+  manager: EntityManager,
+  scope: Scope,
+  day: string,
+  asOf: Date,
+  quotas: QuotaService,
+  duty: DutySource | null = null,
+  tally: UnitTally = new UnitTally(manager, asOf),
+): Promise<DigestFigures> {
   const yesterday = addDays(day, -1);
   const span = daySpan(yesterday);
-  const [redCount, redHazards, newByLevel, closed, overdue, worst, inspections, quota, overdueEnterprises, tips, callouts, unanswered, ranking, dutyToday] = await Promise.all([
-    redHazardQuery(manager, scope, asOf).getCount(),
-    overdueHazards(manager, scope, asOf, true, 50),
-    newHazards(manager, scope, span),
-    closedHazards(manager, scope, span),
-    overdueCount(manager, scope, asOf),
-    overdueHazards(manager, scope, asOf, false, 5),
-    inspectionCount(manager, scope, span),
-    quotas.progressOf(scope.unit, monthWindow(yesterday.slice(0, 7))),
+  const [overdue, newByLevel, closed, inspections] = await Promise.all([tally.overdue(), tally.newHazards(span), tally.closed(span), tally.inspections(span)]);
+  const [redCount, redHazards, newGeneral, newMajor, closedCount, overdueCount, worst, inspectionCount, quota, overdueEnterprises, tips, callouts, unanswered, ranking, dutyToday] = await Promise.all([
+    tally.sum(overdue.red, scope),
+    overdueHazards(manager, tally, scope, true, 50),
+    tally.sum(newByLevel.general, scope),
+    tally.sum(newByLevel.major, scope),
+    tally.sum(closed, scope),
+    tally.sum(overdue.all, scope),
+    overdueHazards(manager, tally, scope, false, 5),
+    tally.sum(inspections, scope),
+    tally.quota(quotas, scope, monthWindow(yesterday.slice(0, 7))),
     quotas.overdueEnterprises(scope.unit, asOf),
     tipFigures(manager, scope, span, asOf),
     calloutFigures(manager, scope, span),
     unansweredCallouts(manager, scope, { from: span.from, to: asOf }, asOf),
-    unitRanking(manager, scope, asOf, { from: dayStart(addDays(day, -7)), to: span.to }),
+    unitRanking(tally, scope, { from: dayStart(addDays(day, -7)), to: span.to }),
     duty ? duty.today({ unitId: scope.unit.id, unitPath: scope.unit.path }, day, asOf) : null,
   ]);
   return {
@@ -91,10 +103,10 @@ export async function digestFigures(manager: EntityManager, scope: Scope, day: s
     yesterday,
     asOf: asOf.toISOString(),
     red: { hazardCount: redCount, hazards: redHazards, unanswered },
-    hazards: { newGeneral: newByLevel.general, newMajor: newByLevel.major, closed, overdue, worst },
+    hazards: { newGeneral, newMajor, closed: closedCount, overdue: overdueCount, worst },
     inspections: {
-      yesterday: inspections,
-      quota: { period: quota.period, required: quota.totals.required, done: quota.totals.done, missing: quota.totals.missing, behind: quota.totals.behind },
+      yesterday: inspectionCount,
+      quota: { period: quota.period, required: quota.required, done: quota.done, missing: quota.missing, behind: quota.behind },
       overdueEnterprises: { count: overdueEnterprises.length, names: overdueEnterprises.map((e) => e.name) },
     },
     tips,
@@ -105,50 +117,23 @@ export async function digestFigures(manager: EntityManager, scope: Scope, day: s
   };
 }
 
-function overdueWhere(q: SelectQueryBuilder<Hazard>, asOf: Date): SelectQueryBuilder<Hazard> {
-  return q.andWhere("h.state IN (:...open) AND h.deadline IS NOT NULL AND h.deadline < :asOf", { open: [...OPEN_STATES], asOf });
-}
-
-/** Overdue hazards, most overdue first; `listedOnly` keeps 重大隐患 and 挂牌督办 ones. */
-async function overdueHazards(manager: EntityManager, scope: Scope, asOf: Date, listedOnly: boolean, limit: number): Promise<HazardLine[]> {
-  const q = listedOnly ? redHazardQuery(manager, scope, asOf) : overdueWhere(inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope), asOf);
-  const rows = await q.orderBy("h.deadline", "ASC").addOrderBy("h.id", "ASC").take(limit).getMany();
+/**
+ * Overdue hazards of the scope, most overdue first; `red` keeps 重大隐患 and 挂牌督办 ones. The
+ * candidates are the first of each unit in scope (UnitTally.overdueFirst), read back by id.
+ */
+async function overdueHazards(manager: EntityManager, tally: UnitTally, scope: Scope, red: boolean, limit: number): Promise<HazardLine[]> {
+  const [first, units] = await Promise.all([tally.overdueFirst(red, limit), tally.unitIds(scope)]);
+  const ids = [...first].filter(([unit]) => units.has(unit)).flatMap(([, list]) => list);
+  if (ids.length === 0) return [];
+  const rows = await manager.createQueryBuilder(Hazard, "h").where("h.id IN (:...ids)", { ids }).orderBy("h.deadline", "ASC").addOrderBy("h.id", "ASC").take(limit).getMany();
   const enterprises = await namesOfEnterprises(manager, rows.map((h) => h.enterpriseId));
-  const units = await namesOfUnits(manager, rows.map((h) => h.unitId));
+  const unitNames = await namesOfUnits(manager, rows.map((h) => h.unitId));
   return rows.map((h) => ({
     number: h.number,
-    place: (h.enterpriseId !== null ? enterprises.get(h.enterpriseId) : undefined) ?? h.locationText ?? units.get(h.unitId) ?? "",
+    place: (h.enterpriseId !== null ? enterprises.get(h.enterpriseId) : undefined) ?? h.locationText ?? unitNames.get(h.unitId) ?? "",
     major: h.level === "major",
-    daysOverdue: Math.max(1, wholeDays(h.deadline as Date, asOf)),
+    daysOverdue: Math.max(1, wholeDays(h.deadline as Date, tally.asOf)),
   }));
-}
-
-/** Overdue hazards that are 重大隐患 or 挂牌督办: the digest's red items. */
-function redHazardQuery(manager: EntityManager, scope: Scope, asOf: Date): SelectQueryBuilder<Hazard> {
-  return overdueWhere(inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope), asOf).andWhere("(h.listed_for_supervision = :listed OR h.level = :major)", { listed: true, major: "major" });
-}
-
-export async function overdueCount(manager: EntityManager, scope: Scope, asOf: Date): Promise<number> {
-  const q = inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope);
-  return overdueWhere(q, asOf).getCount();
-}
-
-export async function newHazards(manager: EntityManager, scope: Scope, span: Span): Promise<{ general: number; major: number }> {
-  const rows = await inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope)
-    .select("h.level", "level")
-    .addSelect("COUNT(*)", "n")
-    .andWhere("h.reported_at >= :from AND h.reported_at < :to", span)
-    .groupBy("h.level")
-    .getRawMany<{ level: string; n: number | string }>();
-  return { general: count(rows.find((r) => r.level === "general")), major: count(rows.find((r) => r.level === "major")) };
-}
-
-export async function closedHazards(manager: EntityManager, scope: Scope, span: Span): Promise<number> {
-  return inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope).andWhere("h.closed_at >= :from AND h.closed_at < :to", span).getCount();
-}
-
-export async function inspectionCount(manager: EntityManager, scope: Scope, span: Span): Promise<number> {
-  return inScope(manager.createQueryBuilder(Inspection, "i"), "i.unit_id", scope).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", span).getCount();
 }
 
 /** Tips about enterprises in scope; the root also answers for tips about no enterprise. */
@@ -214,36 +199,17 @@ async function unansweredCallouts(manager: EntityManager, scope: Scope, span: Sp
  * The towns (or villages) directly under the unit, best first: fewer overdue hazards, then more
  * check-ins over the last seven days, then by code. 末位 are those tied for the last place.
  */
-async function unitRanking(manager: EntityManager, scope: Scope, asOf: Date, week: Span): Promise<{ ranks: RankLine[] | null; last: string[] }> {
-  const children = (await manager.find(OrgUnit, { where: { parentId: scope.unit.id }, order: { code: "ASC" } })).filter((u) => u.kind === "town" || u.kind === "village");
+async function unitRanking(tally: UnitTally, scope: Scope, week: Span): Promise<{ ranks: RankLine[] | null; last: string[] }> {
+  const children = (await tally.units()).filter((u) => u.parentId === scope.unit.id && (u.kind === "town" || u.kind === "village"));
   if (children.length === 0) return { ranks: null, last: [] };
-  // Two grouped queries for the whole scope, then each unit's rows are added up under the child it lies in.
-  const [units, overdueRows, inspectionRows] = await Promise.all([
-    manager.createQueryBuilder(OrgUnit, "u").select(["u.id", "u.path"]).where("u.path LIKE :prefix", { prefix: scope.prefix }).getMany(),
-    overdueWhere(inScope(manager.createQueryBuilder(Hazard, "h"), "h.unit_id", scope), asOf).select("h.unit_id", "unit").addSelect("COUNT(*)", "n").groupBy("h.unit_id").getRawMany<{ unit: number | string; n: number | string }>(),
-    inScope(manager.createQueryBuilder(Inspection, "i"), "i.unit_id", scope)
-      .andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", week)
-      .select("i.unit_id", "unit")
-      .addSelect("COUNT(*)", "n")
-      .groupBy("i.unit_id")
-      .getRawMany<{ unit: number | string; n: number | string }>(),
-  ]);
-  const childOf = new Map<number, number>();
-  for (const u of units) {
-    const child = children.find((c) => u.path.startsWith(c.path));
-    if (child) childOf.set(u.id, child.id);
-  }
-  const sum = (rows: { unit: number | string; n: number | string }[]) => {
-    const by = new Map<number, number>();
-    for (const r of rows) {
-      const child = childOf.get(Number(r.unit));
-      if (child !== undefined) by.set(child, (by.get(child) ?? 0) + Number(r.n));
-    }
-    return by;
-  };
-  const overdue = sum(overdueRows);
-  const checks = sum(inspectionRows);
-  const lines = children.map((u) => ({ unit: u.name, code: u.code, overdue: overdue.get(u.id) ?? 0, inspections: checks.get(u.id) ?? 0 }));
+  // The county-wide counts per unit, added up under each child.
+  const [overdue, checks] = await Promise.all([tally.overdue(), tally.inspections(week)]);
+  const lines = await Promise.all(
+    children.map(async (u) => {
+      const child = scopeOf(u as OrgUnit);
+      return { unit: u.name, code: u.code, overdue: await tally.sum(overdue.all, child), inspections: await tally.sum(checks, child) };
+    }),
+  );
   lines.sort((a, b) => a.overdue - b.overdue || b.inspections - a.inspections || a.code.localeCompare(b.code));
   const tail = lines[lines.length - 1] as RankLine;
   const last = lines.length >= 2 ? lines.filter((l) => l.overdue === tail.overdue && l.inspections === tail.inspections).map((l) => l.unit) : [];

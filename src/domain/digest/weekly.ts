@@ -1,8 +1,9 @@
 import type { EntityManager } from "typeorm";
 import { addDays, dayStart, type Span } from "../quotas/calendar";
-import { calloutFigures, closedHazards, inspectionCount, newHazards, overdueCount, tipFigures } from "./figures";
+import { calloutFigures, tipFigures } from "./figures";
 import { fit } from "./compose";
 import type { Scope } from "./scope";
+import { UnitTally } from "./tally";
 
 /** One week's numbers. */
 export interface WeekNumbers {
@@ -24,26 +25,17 @@ export interface WeeklyFigures {
   overdueNow: number;
 }
 
-async function weekNumbers(manager: EntityManager, scope: Scope, monday: string, asOf: Date): Promise<WeekNumbers> {
+async function weekNumbers(manager: EntityManager, tally: UnitTally, scope: Scope, monday: string, asOf: Date): Promise<WeekNumbers> {
   const span: Span = { from: dayStart(monday), to: dayStart(addDays(monday, 7)) };
-  const [hazards, closed, inspections, tips, callouts] = await Promise.all([
-    newHazards(manager, scope, span),
-    closedHazards(manager, scope, span),
-    inspectionCount(manager, scope, span),
-    tipFigures(manager, scope, span, asOf),
-    calloutFigures(manager, scope, span),
-  ]);
-  return { from: monday, newHazards: hazards.general + hazards.major, newMajor: hazards.major, closed, inspections, tips: tips.received, callouts: callouts.length };
+  const [hazards, closed, inspections, tips, callouts] = await Promise.all([tally.newHazards(span), tally.closed(span), tally.inspections(span), tipFigures(manager, scope, span, asOf), calloutFigures(manager, scope, span)]);
+  const [general, major, closedCount, inspectionCount] = await Promise.all([tally.sum(hazards.general, scope), tally.sum(hazards.major, scope), tally.sum(closed, scope), tally.sum(inspections, scope)]);
+  return { from: monday, newHazards: general + major, newMajor: major, closed: closedCount, inspections: inspectionCount, tips: tips.received, callouts: callouts.length };
 }
 
-/** The figures for the Monday `day`. */
-export async function weeklyFigures(manager: EntityManager, scope: Scope, day: string, asOf: Date): Promise<WeeklyFigures> {
-  const [week, before, overdueNow] = await Promise.all([
-    weekNumbers(manager, scope, addDays(day, -7), asOf),
-    weekNumbers(manager, scope, addDays(day, -14), asOf),
-    overdueCount(manager, scope, asOf),
-  ]);
-  return { unit: { code: scope.unit.code, name: scope.unit.name }, day, week, before, overdueNow };
+/** The figures for the Monday `day`; `tally` is shared by the run's summaries (see UnitTally). */
+export async function weeklyFigures(manager: EntityManager, scope: Scope, day: string, asOf: Date, tally: UnitTally = new UnitTally(manager, asOf)): Promise<WeeklyFigures> {
+  const [week, before, overdue] = await Promise.all([weekNumbers(manager, tally, scope, addDays(day, -7), asOf), weekNumbers(manager, tally, scope, addDays(day, -14), asOf), tally.overdue()]);
+  return { unit: { code: scope.unit.code, name: scope.unit.name }, day, week, before, overdueNow: await tally.sum(overdue.all, scope) };
 }
 
 const change = (now: number, before: number) => (now === before ? "持平" : now > before ? `增 ${now - before}` : `减 ${before - now}`);

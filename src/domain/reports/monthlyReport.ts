@@ -9,7 +9,7 @@ import { HAZARD_SHEET, INSPECTION_SHEET, RECTIFICATION_SHEET, RESPONSIBILITY_SHE
 import { monthlySummary, type MonthlySummary } from "./summary";
 
 /** Rows read from the database per round trip: memory stays flat however long the month was. */
-const BATCH = 500;
+const BATCH = 2_000;
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
 
@@ -36,10 +36,14 @@ export async function writeMonthlyReport(manager: EntityManager, input: MonthlyR
   const inspections = () =>
     manager.createQueryBuilder(Inspection, "i").where(`i.unit_id ${inUnit}`, { prefix }).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", input.span);
   const hazards = () => manager.createQueryBuilder(Hazard, "h").where(`h.unit_id ${inUnit}`, { prefix }).andWhere("h.reported_at >= :from AND h.reported_at < :to", input.span);
-  await writeSheet(workbook, "排查清单", INSPECTION_SHEET, inspections, "i", manager, input.now);
-  await writeSheet(workbook, "隐患清单", HAZARD_SHEET, hazards, "h", manager, input.now);
-  await writeSheet(workbook, "整改清单", RECTIFICATION_SHEET, hazards, "h", manager, input.now);
-  await writeSheet(workbook, "责任清单", RESPONSIBILITY_SHEET, hazards, "h", manager, input.now);
+  const [inspectionIds, hazardIds] = await Promise.all([
+    idRange(manager.createQueryBuilder(Inspection, "i").where("i.checked_in_at >= :from AND i.checked_in_at < :to", input.span), "i"),
+    idRange(manager.createQueryBuilder(Hazard, "h").where("h.reported_at >= :from AND h.reported_at < :to", input.span), "h"),
+  ]);
+  await writeSheet(workbook, "排查清单", INSPECTION_SHEET, inspections, "i", inspectionIds, manager, input.now);
+  await writeSheet(workbook, "隐患清单", HAZARD_SHEET, hazards, "h", hazardIds, manager, input.now);
+  await writeSheet(workbook, "整改清单", RECTIFICATION_SHEET, hazards, "h", hazardIds, manager, input.now);
+  await writeSheet(workbook, "责任清单", RESPONSIBILITY_SHEET, hazards, "h", hazardIds, manager, input.now);
   await workbook.commit();
   return summary;
 }
@@ -74,12 +78,26 @@ function writeSummary(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: Month
   sheet.commit();
 }
 
+/** The lowest and highest id among the month's rows, read from the time index; null: the month has none. */
+type IdRange = { first: number; last: number } | null;
+
+/**
+ * Rows are written day by day, so ids rise with time and the month's rows lie between these two:
+ * the batches walk the primary key from the first to the last rather than from the table's start
+ * (a million hazards: the month's rows, not the years before it). Any order of ids stays correct.
+ */
+async function idRange<T extends ObjectLiteral>(q: SelectQueryBuilder<T>, alias: string): Promise<IdRange> {
+  const r = await q.select(`MIN(${alias}.id)`, "first").addSelect(`MAX(${alias}.id)`, "last").getRawOne<{ first: number | string | null; last: number | string | null }>();
+  return r?.first === null || r?.first === undefined || r.last === null ? null : { first: Number(r.first), last: Number(r.last) };
+}
+
 async function writeSheet<T extends ObjectLiteral & { id: number }>(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   name: string,
   columns: SheetColumn<T>[],
   query: () => SelectQueryBuilder<T>,
   alias: string,
+  ids: IdRange,
   manager: EntityManager,
   now: Date,
 ): Promise<void> {
@@ -90,9 +108,9 @@ async function writeSheet<T extends ObjectLiteral & { id: number }>(
   header.eachCell((cell) => (cell.fill = HEADER_FILL));
   header.commit();
   let n = 0;
-  let after = 0;
-  for (;;) {
-    const batch = await query().andWhere(`${alias}.id > :after`, { after }).orderBy(`${alias}.id`, "ASC").take(BATCH).getMany();
+  let after = ids ? ids.first - 1 : 0;
+  while (ids) {
+    const batch = await query().andWhere(`${alias}.id > :after AND ${alias}.id <= :last`, { after, last: ids.last }).orderBy(`${alias}.id`, "ASC").take(BATCH).getMany();
     if (batch.length === 0) break;
     const ctx = await contextFor(manager, batch as unknown as (Hazard | Inspection)[], now);
     for (const row of batch) {

@@ -32,20 +32,42 @@ const RECTIFIED = ["verified", "closed"];
 export async function monthlySummary(manager: EntityManager, unit: OrgUnit, span: Span, now: Date): Promise<MonthlySummary> {
   const prefix = `${unit.path}%`;
   const inUnit = "IN (SELECT ru.id FROM org_units ru WHERE ru.path LIKE :prefix)";
-  const hazards = () => manager.createQueryBuilder(Hazard, "h").where(`h.unit_id ${inUnit}`, { prefix }).andWhere("h.reported_at >= :from AND h.reported_at < :to", span);
-  const inspections = () => manager.createQueryBuilder(Inspection, "i").where(`i.unit_id ${inUnit}`, { prefix }).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", span);
-  const distinct = async (q: ReturnType<typeof inspections>, column: string) => Number((await q.select(`COUNT(DISTINCT ${column})`, "n").getRawOne<{ n: number | string }>())?.n ?? 0);
-  const [enterprises, villages, enterprisesInspected, unitsInspecting, inspectionCount, total, major, rectified, overdue, lateEnterprises] = await Promise.all([
+  // The scope's units by id: with a subquery MariaDB reads each unit's every hazard through the unit
+  // index (5 s for a town at a million hazards); a list of ids is a range on (unit, time).
+  const units = (await manager.createQueryBuilder(OrgUnit, "u").select("u.id").where("u.path LIKE :prefix", { prefix }).getMany()).map((u) => u.id);
+  const hazards = () => manager.createQueryBuilder(Hazard, "h").where("h.unit_id IN (:...units)", { units }).andWhere("h.reported_at >= :from AND h.reported_at < :to", span);
+  const inspections = () => manager.createQueryBuilder(Inspection, "i").where("i.unit_id IN (:...units)", { units }).andWhere("i.checked_in_at >= :from AND i.checked_in_at < :to", span);
+  // One pass over the month's check-ins and one over its hazards, each counting every figure at once.
+  const [enterprises, villages, checks, found, lateEnterprises] = await Promise.all([
     manager.createQueryBuilder(Enterprise, "e").where(`e.supervising_unit_id ${inUnit}`, { prefix }).andWhere("e.active = :yes", { yes: true }).getCount(),
     manager.createQueryBuilder(OrgUnit, "u").where("u.path LIKE :prefix AND u.kind = :village", { prefix, village: "village" }).getCount(),
-    distinct(inspections(), "i.enterprise_id"),
-    distinct(inspections(), "i.unit_id"),
-    inspections().getCount(),
-    hazards().getCount(),
-    hazards().andWhere("h.level = :major", { major: "major" }).getCount(),
-    hazards().andWhere("h.state IN (:...rectified)", { rectified: RECTIFIED }).getCount(),
-    hazards().andWhere("h.state IN (:...open) AND h.deadline IS NOT NULL AND h.deadline < :now", { open: [...OPEN_STATES], now }).getCount(),
+    inspections()
+      .select("COUNT(*)", "n")
+      .addSelect("COUNT(DISTINCT i.enterprise_id)", "enterprises")
+      .addSelect("COUNT(DISTINCT i.unit_id)", "units")
+      .getRawOne<Record<"n" | "enterprises" | "units", number | string | null>>(),
+    hazards()
+      .select("COUNT(*)", "n")
+      .addSelect("SUM(CASE WHEN h.level = :major THEN 1 ELSE 0 END)", "major")
+      .addSelect("SUM(CASE WHEN h.state IN (:...rectified) THEN 1 ELSE 0 END)", "rectified")
+      .addSelect("SUM(CASE WHEN h.state IN (:...open) AND h.deadline IS NOT NULL AND h.deadline < :now THEN 1 ELSE 0 END)", "overdue")
+      .setParameters({ major: "major", rectified: RECTIFIED, open: [...OPEN_STATES], now })
+      .getRawOne<Record<"n" | "major" | "rectified" | "overdue", number | string | null>>(),
     loadFrequencies(manager).then((f) => overdueEnterprises(manager, unit, f, now)),
   ]);
-  return { enterprises, villages, enterprisesInspected, unitsInspecting, inspections: inspectionCount, hazards: total, major, general: total - major, rectified, overdue, enterprisesOverdue: lateEnterprises.length };
+  const total = Number(found?.n ?? 0);
+  const major = Number(found?.major ?? 0);
+  return {
+    enterprises,
+    villages,
+    enterprisesInspected: Number(checks?.enterprises ?? 0),
+    unitsInspecting: Number(checks?.units ?? 0),
+    inspections: Number(checks?.n ?? 0),
+    hazards: total,
+    major,
+    general: total - major,
+    rectified: Number(found?.rectified ?? 0),
+    overdue: Number(found?.overdue ?? 0),
+    enterprisesOverdue: lateEnterprises.length,
+  };
 }
