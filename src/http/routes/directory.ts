@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import type { Context } from "koa";
 import { In } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
@@ -7,15 +8,17 @@ import { consoleRolesOf, defaultScopeOf } from "../../domain/access/consoleRoles
 import { setConsoleGrant } from "../../domain/access/grants";
 import { unitNamed } from "../../domain/access/resources";
 import { consoleRoles, dataScopes } from "../../domain/access/vocabulary";
+import { createEnterprise, createPerson } from "../../domain/directory/create";
 import { listEnterprises, listPeople, updateEnterprise, updatePerson } from "../../domain/directory/edit";
-import { industries, riskLevels, roles, scales } from "../../domain/org/vocabulary";
+import { accountsOf } from "../../domain/org/accounts";
+import { industries, riskLevels, type RoleCode, roles, scales } from "../../domain/org/vocabulary";
 import { checkDirectoryFiles, exportDirectory, importDirectoryFiles } from "../../domain/directory";
-import { AppError, type FieldProblem, Invalid, NotFound } from "../../errors";
+import { AppError, type FieldProblem, Forbidden, Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
 import { one } from "../presenters/present";
 import { scopeNarrowing } from "../scope";
 import { parseInput } from "../validate";
-import { EnterprisePatch, EnterprisesQuery, IdParam, ImportQuery, PeopleQuery, PersonPatch } from "./directory.schema";
+import { EnterpriseCreate, EnterprisePatch, EnterprisesQuery, IdParam, ImportQuery, PeopleQuery, PersonCreate, PersonPatch } from "./directory.schema";
 
 const unitRef = (units: Map<number, OrgUnit>, id: number) => {
   const u = units.get(id);
@@ -27,7 +30,24 @@ async function unitsById(db: Database, ids: number[]): Promise<Map<number, OrgUn
   return new Map(rows.map((u) => [u.id, u]));
 }
 
-/** 通讯录: people and enterprises within the caller's scope; editing is the administrator's (the access table says who). */
+/**
+ * Directory roles that reach the whole county's data (管理员, 举报受理人员): only an administrator
+ * (who may set console roles) gives or takes them, so a town's staff cannot widen anyone's reach.
+ */
+const COUNTY_ROLES: readonly RoleCode[] = ["admin", "tip_officer"];
+
+/** Refuses a change of console access by someone who may not set console roles (`settings:write`). */
+function guardAccessChange(ctx: Context, change: { consoleRole?: unknown; scope?: unknown; roles?: readonly RoleCode[] }, before: readonly RoleCode[] = []): void {
+  const access = ctx.state.access;
+  if (!access || access.permissions.includes("settings:write")) return;
+  if (change.consoleRole !== undefined || change.scope !== undefined) throw Forbidden("只有管理员可以设置后台角色和数据范围");
+  const held = COUNTY_ROLES.filter((r) => before.includes(r));
+  if (held.length) throw Forbidden(`该人员是${held.map((r) => roles.label(r)).join("、")}，只有管理员可以修改`);
+  const touched = change.roles ? COUNTY_ROLES.filter((r) => change.roles?.includes(r) !== before.includes(r)) : [];
+  if (touched.length) throw Forbidden(`只有管理员可以授予或取消“${touched.map((r) => roles.label(r)).join("”“")}”角色`);
+}
+
+/** 通讯录: people and enterprises within the caller's scope; who may edit is in the access table, where the gate checks the data scope. */
 export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
   const router = new Router({ prefix: "/api" });
   const m = deps.db.manager;
@@ -35,6 +55,7 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
   const presentPeople = async (people: Person[]) => {
     const units = await unitsById(deps.db, people.map((p) => p.unitId));
     const grants = people.length ? await m.find(ConsoleGrant, { where: { personId: In(people.map((p) => p.id)) } }) : [];
+    const accounts = await accountsOf(m, people.map((p) => p.id));
     return people.map((p) => {
       const grant = grants.find((g) => g.personId === p.id);
       const role = grant ? (consoleRoles.isCode(grant.role) ? grant.role : null) : (consoleRolesOf(p)[0] ?? null);
@@ -45,6 +66,8 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
         mobile: p.mobile,
         unit: unitRef(units, p.unitId),
         roles: p.roles.filter((r) => roles.isCode(r)).map((r) => roles.present(r)),
+        wecomUserId: accounts.get(p.id)?.get("wecom") ?? null,
+        dingtalkUserId: accounts.get(p.id)?.get("dingtalk") ?? null,
         active: p.active,
         consoleRole: role ? consoleRoles.present(role) : null,
         scope: scope ? { ...dataScopes.present(scope), unitIds: grant?.unitIds ? grant.unitIds.split(",").map(Number) : [] } : null,
@@ -91,9 +114,18 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
     ctx.body = one((await presentPeople([person]))[0]);
   });
 
+  router.post("/people", async (ctx) => {
+    const input = parseInput(PersonCreate, ctx.request.body ?? {});
+    guardAccessChange(ctx, input);
+    const person = await createPerson(deps.db, deps.clock, `person:${actor(ctx).id}`, input);
+    ctx.status = 201;
+    ctx.body = one((await presentPeople([person]))[0]);
+  });
+
   router.patch("/people/:id", async (ctx) => {
     const id = parseInput(IdParam, ctx.params.id);
     const { consoleRole, scope, ...change } = parseInput(PersonPatch, ctx.request.body ?? {});
+    guardAccessChange(ctx, { consoleRole, scope, roles: change.roles }, (await m.findOne(Person, { where: { id }, select: { id: true, roles: true } }))?.roles);
     const by = `person:${actor(ctx).id}`;
     const person = await updatePerson(deps.db, deps.clock, by, id, change);
     if (consoleRole !== undefined || scope !== undefined) await setConsoleGrant(deps.db, deps.clock, by, id, { role: consoleRole, scope });
@@ -111,6 +143,12 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
     const list = await m.find(Enterprise, { where: { id: parseInput(IdParam, ctx.params.id) } });
     if (!list.length) throw NotFound("该企业", "enterprise_not_found");
     ctx.body = one((await presentEnterprises(list))[0]);
+  });
+
+  router.post("/enterprises", async (ctx) => {
+    const enterprise = await createEnterprise(deps.db, deps.clock, `person:${actor(ctx).id}`, parseInput(EnterpriseCreate, ctx.request.body ?? {}));
+    ctx.status = 201;
+    ctx.body = one((await presentEnterprises([enterprise]))[0]);
   });
 
   router.patch("/enterprises/:id", async (ctx) => {
