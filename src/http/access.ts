@@ -120,6 +120,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/dashboard", "dashboard:read", "首页统计：隐患、巡查、叫应、举报", units("unit")),
 
   // Directory (routes/directory.ts): lists within the scope; editing and console roles are the administrator's.
+  r("GET /api/directory/vocabulary", "directory:read", "通讯录与设置表单的选项（角色、单位类别、行业、规模、风险等级等）"),
   r("GET /api/people", "directory:read", "人员列表", units("unit")),
   r("GET /api/people/:id", "directory:read", "人员详情", { resource: "person" }),
   r("POST /api/people", "directory:write", "新增人员", { bodyUnits: directoryUnits }),

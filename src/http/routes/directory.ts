@@ -11,7 +11,9 @@ import { consoleRoles, dataScopes } from "../../domain/access/vocabulary";
 import { createEnterprise, createPerson } from "../../domain/directory/create";
 import { listEnterprises, listPeople, updateEnterprise, updatePerson } from "../../domain/directory/edit";
 import { accountsOf } from "../../domain/org/accounts";
-import { industries, riskLevels, type RoleCode, roles, scales } from "../../domain/org/vocabulary";
+import { industries, riskLevels, type RoleCode, roles, scales, unitKinds } from "../../domain/org/vocabulary";
+import { PERIOD_KINDS } from "../../domain/duty";
+import { inspectionKinds } from "../../domain/inspections/vocabulary";
 import { checkDirectoryFiles, exportDirectory, importDirectoryFiles } from "../../domain/directory";
 import { AppError, type FieldProblem, Forbidden, Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
@@ -78,6 +80,9 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
 
   const presentEnterprises = async (list: Enterprise[]) => {
     const units = await unitsById(deps.db, list.map((e) => e.supervisingUnitId));
+    const ownerIds = [...new Set(list.flatMap((e) => [e.adminOwnerId, e.supervisorOwnerId, e.enterpriseOwnerId]).filter((id): id is number => id !== null))];
+    const owners = new Map((ownerIds.length ? await m.find(Person, { where: { id: In(ownerIds) }, select: { id: true, name: true } }) : []).map((p) => [p.id, p.name]));
+    const owner = (id: number | null) => (id === null ? null : { id, name: owners.get(id) ?? null });
     return list.map((e) => ({
       id: e.id,
       name: e.name,
@@ -90,6 +95,8 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
       adminOwnerId: e.adminOwnerId,
       supervisorOwnerId: e.supervisorOwnerId,
       enterpriseOwnerId: e.enterpriseOwnerId,
+      /** 三个责任人 with their names: 行政负责人, 行业部门监管负责人, 企业单位负责人. */
+      owners: { admin: owner(e.adminOwnerId), supervisor: owner(e.supervisorOwnerId), enterprise: owner(e.enterpriseOwnerId) },
       active: e.active,
     }));
   };
@@ -100,6 +107,22 @@ export function directoryRoutes(deps: { db: Database; clock: Clock }): Router {
     if (!unit) throw NotFound(`单位“${value}”`, "unit_not_found");
     return unit;
   };
+
+  // The choices the console's forms offer, as the server names them (one source for codes and labels).
+  const listed = (v: { codes: readonly string[]; labelOf: (c: never) => string }) => v.codes.map((code) => ({ code, label: v.labelOf(code as never) }));
+  router.get("/directory/vocabulary", (ctx) => {
+    ctx.body = one({
+      roles: listed(roles),
+      unitKinds: listed(unitKinds),
+      industries: listed(industries),
+      scales: listed(scales),
+      riskLevels: listed(riskLevels),
+      consoleRoles: listed(consoleRoles),
+      dataScopes: listed(dataScopes),
+      inspectionKinds: listed(inspectionKinds),
+      periodKinds: Object.entries(PERIOD_KINDS).map(([code, label]) => ({ code, label })),
+    });
+  });
 
   router.get("/people", async (ctx) => {
     const q = parseInput(PeopleQuery, ctx.query);
