@@ -109,4 +109,35 @@ describe(`admin console: settings and directory editing in a browser (${backend(
       await close();
     }
   }, 90_000);
+
+  it("lets a town's staff add a person to one of their villages, offering only their town's units", async () => {
+    const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(page, "唐亮");
+      await page.click("#menu >> text=通讯录");
+      await page.locator("#people tbody tr").first().waitFor();
+      // No import, export or console-role buttons for a town's staff.
+      expect(await page.locator("#import-open").count()).toBe(0);
+      await page.click("#person-add");
+      await page.fill("#person-name", "吴小雨");
+      await page.fill("#person-mobile", "13900005555");
+      await page.locator(".el-dialog .el-form-item", { hasText: "单位" }).locator(".el-select").first().click();
+      const offered = await page.locator(".el-select-dropdown:visible .el-select-dropdown__item").allTextContents();
+      expect(offered).toContain("柳湾村");
+      expect(offered).not.toContain("南川镇");
+      await page.locator(".el-select-dropdown:visible .el-select-dropdown__item", { hasText: "柳湾村" }).click();
+      await page.locator(".el-dialog .el-form-item", { hasText: "角色" }).locator(".el-select").first().click();
+      await page.locator(".el-select-dropdown:visible .el-select-dropdown__item", { hasText: "网格员" }).click();
+      await page.keyboard.press("Escape");
+      await page.fill(".el-dialog input[placeholder='userid，可不填'] >> nth=0", "wuxiaoyu");
+      await screenshot(page, "admin-person-add");
+      await page.click("#person-save");
+      await page.locator("#people tbody tr", { hasText: "吴小雨" }).waitFor();
+      const added = await app.person("吴小雨");
+      expect(added).toMatchObject({ mobile: "13900005555", roles: ["grid_member"], active: true });
+      await screenshot(page, "admin-directory-people");
+    } finally {
+      await close();
+    }
+  }, 90_000);
 });

@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { Enterprise, OrgUnit } from "../../src/db/entities";
 import { makeCreditCode } from "../../src/domain/directory";
 import { backend } from "../support/backend";
@@ -97,6 +98,31 @@ describe(`admin console: editing the directory and the settings (${backend()})`,
     const nc = await app.services.db.manager.findOneByOrFail(Enterprise, { supervisingUnitId: (await unit("QH-NC")).id });
     expect((await town.call("PATCH", `/api/enterprises/${nc.id}`, { riskLevel: "red" })).status).toBe(403);
     expect((await auditOf("enterprise", e.id)).sort()).toEqual(["enterprise.create", "enterprise.update", "enterprise.update"]);
+  });
+
+  it("imports enterprises with the directory workbook: a bad 企业 row is named by sheet, row and column, and nothing is written", async () => {
+    const exported = Buffer.from(await (await admin.call("GET", "/api/directory/export")).arrayBuffer());
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(exported as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("企业") as ExcelJS.Worksheet;
+    expect(sheet.getRow(1).getCell(2).value).toBe("企业名称");
+    // Row 6 turns 红 (a good change), row 7 loses its name (a bad one).
+    const code6 = String(sheet.getRow(6).getCell(1).value);
+    const before = await app.services.db.manager.findOneByOrFail(Enterprise, { creditCode: code6 });
+    const colour = before.riskLevel === "red" ? "蓝" : "红";
+    sheet.getRow(6).getCell(5).value = colour;
+    sheet.getRow(7).getCell(2).value = null;
+    const send = async (path: string, content: Buffer) =>
+      json(await fetch(`${app.url}${path}`, { method: "POST", body: content, headers: { "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-csrf-token": admin.cookies.get("anshao_csrf") as string } }));
+    const bad = await send("/api/directory/import", Buffer.from(await book.xlsx.writeBuffer()));
+    expect(bad.data.ok).toBe(false);
+    expect(bad.data.problems).toEqual([expect.objectContaining({ where: "企业!第7行:企业名称" })]);
+    expect((await app.services.db.manager.findOneByOrFail(Enterprise, { id: before.id })).riskLevel).toBe(before.riskLevel);
+
+    sheet.getRow(7).getCell(2).value = "补上名称的企业";
+    const good = await send("/api/directory/import", Buffer.from(await book.xlsx.writeBuffer()));
+    expect(good.data).toMatchObject({ ok: true, summary: { enterprises: { updated: 2 } } });
+    expect((await app.services.db.manager.findOneByOrFail(Enterprise, { id: before.id })).riskLevel).toBe(colour === "红" ? "red" : "blue");
   });
 
   it("adds a village to a town, renames it, and moves a village with everything below it; no unit goes under itself", async () => {
