@@ -21,6 +21,7 @@ import { PublicTips1765843200000 } from "./1765843200000-PublicTips";
 import { Duty1765929600000 } from "./1765929600000-Duty";
 import { AdminConsole1766016000000 } from "./1766016000000-AdminConsole";
 import { DigestIndexesHalfYear1766188800000 } from "./1766188800000-DigestIndexesHalfYear";
+import { SystemSettings1766448000000 } from "./1766448000000-SystemSettings";
 
 /** Every migration in order; listed, not globbed, so ts-jest and compiled code run the same set. */
-export const migrations = [CoreDirectory1764115200000, Inbox1764201600000, WecomContacts1764288000000, Outbox1764374400000, ApiTokens1764460800000, Hazards1764547200000, HazardPhotos1764633600000, HazardNudges1764720000000, Callouts1764806400000, ConsoleMessages1764892800000, Tips1764979200000, Inspections1765065600000, WarningMessages1765152000000, PersonAccounts1765238400000, BotConversations1765324800000, Escalations1765411200000, Digests1765584000000, JobLocks1765670400000, OutboxGiveUp1765756800000, PublicTips1765843200000, Duty1765929600000, AdminConsole1766016000000, DigestIndexesHalfYear1766188800000];
+export const migrations = [CoreDirectory1764115200000, Inbox1764201600000, WecomContacts1764288000000, Outbox1764374400000, ApiTokens1764460800000, Hazards1764547200000, HazardPhotos1764633600000, HazardNudges1764720000000, Callouts1764806400000, ConsoleMessages1764892800000, Tips1764979200000, Inspections1765065600000, WarningMessages1765152000000, PersonAccounts1765238400000, BotConversations1765324800000, Escalations1765411200000, Digests1765584000000, JobLocks1765670400000, OutboxGiveUp1765756800000, PublicTips1765843200000, Duty1765929600000, AdminConsole1766016000000, DigestIndexesHalfYear1766188800000, SystemSettings1766448000000];

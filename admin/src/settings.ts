@@ -30,8 +30,13 @@ interface EnvSetting {
   changedBy: string;
   how?: string;
 }
+export interface Ladder extends EnvSetting {
+  steps: { label: string; daysAfterDeadline: number | null }[];
+  /** `console`: an administrator's days; `env`: HAZARD_LADDER_DAYS. */
+  source: "console" | "env";
+}
 export interface Settings {
-  hazardLadder?: EnvSetting & { steps: { label: string; daysAfterDeadline: number | null }[] };
+  hazardLadder?: Ladder;
   calloutAnswerMinutes?: EnvSetting & { levels: { code: string; label: string; minutes: number }[] };
   quietHours?: EnvSetting & { value: string };
   digest?: EnvSetting & { hour: number; recipients: Recipient[]; reportRecipients?: Recipient[] };
@@ -71,3 +76,6 @@ export const addCriticalPeriod = async (p: { kind: string; name: string; unit?: 
 export const endCriticalPeriod = async (id: number): Promise<void> => {
   await api.postRaw(`/api/duty/critical-periods/${id}/end`);
 };
+
+/** Sets the ladder's four days (null: back to HAZARD_LADDER_DAYS); answers the ladder as it now is. */
+export const saveLadder = async (days: (number | null)[] | null): Promise<Ladder> => (await api.put<Ladder>("/api/settings/hazard-ladder", { days })).data;

@@ -8,8 +8,8 @@ import { type AdminApp, json, startAdminApp, TEST_PASSWORD } from "../support/ad
 import { openPage, screenshot } from "../support/consoleApp";
 
 // 系统设置 and 通讯录 editing in headless Chromium on the demo county: an administrator changes a
-// quota (a bad value is refused in Chinese), a leader only reads, and an enterprise's risk colour
-// is changed from the directory.
+// quota and the overdue ladder (bad values are refused in Chinese), a leader only reads, an
+// enterprise's risk colour is changed from the directory, a town's staff add a person.
 describe(`admin console: settings and directory editing in a browser (${backend()})`, () => {
   let app: AdminApp;
 
@@ -30,7 +30,7 @@ describe(`admin console: settings and directory editing in a browser (${backend(
     await page.locator("#who", { hasText: name }).waitFor();
   }
 
-  it("lets the administrator change a quota: a bad value is refused in Chinese, a good one is what the API returns", async () => {
+  it("lets the administrator change a quota and the ladder: a bad value is refused in Chinese, a good one is what the API returns", async () => {
     // Tall enough for every card of the page in the screenshots.
     const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 1500 });
     try {
@@ -50,13 +50,23 @@ describe(`admin console: settings and directory editing in a browser (${backend(
       await page.fill("#quota-required", "4");
       await page.click("#quota-save");
       await row.filter({ hasText: "至少 4 次" }).waitFor();
-      await screenshot(page, "admin-settings-saved");
       const rules = (await json(await (await app.signIn("陈静")).call("GET", "/api/quotas/rules"))).data as { role: string; period: string; required: number }[];
       expect(rules.find((r) => r.role === "inspector" && r.period === "week")?.required).toBe(4);
 
+      // The ladder: 督办单 before 提醒单 is refused in Chinese; 挂牌督办 at 10 days is saved and served.
+      await page.fill("#ladder-2", "-5");
+      await page.click("#ladder-save");
+      await page.locator("#ladder-card .form-error", { hasText: "后一环节不能早于前一环节" }).waitFor();
+      await page.fill("#ladder-2", "3");
+      await page.fill("#ladder-3", "10");
+      await page.click("#ladder-save");
+      await page.locator("#ladder-card", { hasText: "管理员已修改" }).waitFor();
+      const settings = (await json(await (await app.signIn("陈静")).call("GET", "/api/settings"))).data as { hazardLadder: { steps: { daysAfterDeadline: number }[] } };
+      expect(settings.hazardLadder.steps.map((st) => st.daysAfterDeadline)).toEqual([-1, 0, 3, 10]);
+      await screenshot(page, "admin-settings-saved");
+
       // The .env settings stay read-only, saying how they are changed.
-      expect(await page.textContent("#ladder-card")).toContain("修改方式：在服务器的 .env 文件中设置 HAZARD_LADDER_DAYS");
-      expect(await page.locator("#ladder-card input").count()).toBe(0);
+      expect(await page.textContent("#settings")).toContain("修改方式：在服务器的 .env 文件中设置 QUIET_HOURS");
     } finally {
       await close();
     }
@@ -69,7 +79,7 @@ describe(`admin console: settings and directory editing in a browser (${backend(
       await page.click("#menu >> text=系统设置");
       await page.locator("#quota-rules tbody tr").first().waitFor();
       expect(await page.textContent(".readonly-note")).toContain("只有管理员可以修改");
-      expect(await page.locator("#quota-add, .quota-edit, #freq-save, #period-add").count()).toBe(0);
+      expect(await page.locator("#quota-add, .quota-edit, #freq-save, #period-add, #ladder-save, #ladder-card input").count()).toBe(0);
       await screenshot(page, "admin-settings-readonly");
       const leader = await app.signIn("李明");
       const refused = await leader.call("PUT", "/api/quotas/rules/inspector", { period: "week", required: 1 });

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
-import { Enterprise, OrgUnit } from "../../src/db/entities";
+import { Enterprise, Escalation, OrgUnit } from "../../src/db/entities";
+import { HazardNudges } from "../../src/domain/hazards/nudges";
 import { makeCreditCode } from "../../src/domain/directory";
 import { backend } from "../support/backend";
 import { type AdminApp, type AdminClient, json, startAdminApp } from "../support/adminApp";
@@ -174,5 +175,32 @@ describe(`admin console: editing the directory and the settings (${backend()})`,
     expect(added.status).toBe(201);
     const periods = (await json(await admin.call("GET", "/api/settings"))).data.criticalPeriods.current;
     expect(periods).toContainEqual(expect.objectContaining({ name: "县运动会", kind: { code: "event", label: expect.any(String) }, unit: expect.objectContaining({ name: "东岭镇" }), start: start.toISOString() }));
+  });
+
+  it("lets the administrator change the overdue ladder's days: new ladders take them, a bad ladder is refused in Chinese", async () => {
+    const bad = await admin.call("PUT", "/api/settings/hazard-ladder", { days: [0, 3, 1, 7] });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).details.problems[0].message).toBe("后一环节不能早于前一环节（天数应逐级不减）");
+    expect((await (await app.signIn("李明")).call("PUT", "/api/settings/hazard-ladder", { days: [0, 1, 2, 3] })).status).toBe(403);
+
+    const res = await admin.call("PUT", "/api/settings/hazard-ladder", { days: [0, 1, 2, 5] });
+    expect(res.status).toBe(200);
+    expect((await json(res)).data).toMatchObject({ source: "console", steps: [{ daysAfterDeadline: 0 }, { daysAfterDeadline: 1 }, { daysAfterDeadline: 2 }, { daysAfterDeadline: 5 }] });
+    expect((await json(await admin.call("GET", "/api/settings"))).data.hazardLadder.steps.map((st: { daysAfterDeadline: number }) => st.daysAfterDeadline)).toEqual([0, 1, 2, 5]);
+    expect(await auditOf("system_setting", "hazard_ladder_days")).toEqual(["setting.set"]);
+
+    // A general hazard given a deadline now starts its ladder with the console's days, not HAZARD_LADDER_DAYS (-1,0,3,7).
+    const inspector = await app.signIn("张伟");
+    const reported = await json(await inspector.call("POST", "/api/hazards", { source: "inspection", place: { locationText: "东岭镇仓库", unitId: (await unit("QH-DL")).id }, category: "消防", level: "general", description: "灭火器过期" }));
+    const deadline = new Date(app.clock.now().getTime() + 86_400_000);
+    await app.services.hazards.assign(reported.data.id, await app.person("李明"), { deadline, measures: "更换灭火器", funds: "0.1 万元", contingencyPlan: "专人看守" });
+    const nudges = new HazardNudges({ db: app.services.db, outbox: app.services.outbox, clock: app.clock, ladderDays: [-1, 0, 3, 7], channels: ["console"] });
+    await nudges.runDue(deadline);
+    const run = await app.services.db.manager.findOneByOrFail(Escalation, { caseKind: "hazard", caseId: reported.data.id });
+    const policy = JSON.parse(run.policy as string) as { steps: { key: string; offsetMinutes: number }[] };
+    expect(policy.steps.map((st) => st.offsetMinutes / 1440)).toEqual([0, 1, 2, 5]);
+
+    // Back to the .env setting.
+    expect((await json(await admin.call("PUT", "/api/settings/hazard-ladder", { days: null }))).data).toMatchObject({ source: "env", steps: [{ daysAfterDeadline: -1 }, { daysAfterDeadline: 0 }, { daysAfterDeadline: 3 }, { daysAfterDeadline: 7 }] });
   });
 });

@@ -7,6 +7,11 @@ import { DutyCriticalPeriod, OrgUnit, Person, TipCategory } from "../../db/entit
 import { PERIOD_KINDS } from "../../domain/duty";
 import { LEVELS } from "../../domain/callouts/vocabulary";
 import { QuotaService } from "../../domain/quotas";
+import { currentLadderDays } from "../../domain/hazards/nudges/ladderDays";
+import { consoleSetting, setConsoleSetting } from "../../domain/settings/systemSettings";
+import { actor } from "../actor";
+import { parseInput } from "../validate";
+import { LadderBody } from "./settings.schema";
 import { one } from "../presenters/present";
 
 /** How an .env setting is changed, for the page. */
@@ -41,13 +46,33 @@ export function settingsRoutes(deps: { db: Database; clock: Clock; config: Setti
       end: p.endsAt.toISOString(),
     }));
   };
+  // The ladder: the console's days when an administrator set them, else HAZARD_LADDER_DAYS.
+  const ladder = async () => {
+    const days = await currentLadderDays(m, deps.config.hazards.ladderDays);
+    const fromConsole = (await consoleSetting(m, "hazard_ladder_days")) !== null;
+    return {
+      steps: LADDER.map((label, i) => ({ label, daysAfterDeadline: days[i] ?? null })),
+      source: fromConsole ? "console" : "env",
+      envDays: deps.config.hazards.ladderDays,
+      changedBy: "PUT /api/settings/hazard-ladder",
+      how: fromConsole ? "由管理员在本页设置；恢复后使用服务器 .env 中的 HAZARD_LADDER_DAYS" : "管理员可在本页修改；未修改时使用服务器 .env 中的 HAZARD_LADDER_DAYS（如 -1,0,3,7）",
+    };
+  };
+
+  // New ladders take the new days; a ladder already running keeps the days it started with.
+  router.put("/hazard-ladder", async (ctx) => {
+    const { days } = parseInput(LadderBody, ctx.request.body ?? {});
+    await deps.db.transaction((tx) => setConsoleSetting(tx, "hazard_ladder_days", days, { actor: `person:${actor(ctx).id}`, at: deps.clock.now() }));
+    ctx.body = one(await ladder());
+  });
+
   router.get("/", async (ctx) => {
     const { hazards, callouts, outbox, digest } = deps.config;
     const mobiles = [...new Set([...digest.recipients, ...digest.reportRecipients])];
     const people = mobiles.length ? await deps.db.manager.find(Person, { where: { mobile: In(mobiles) }, select: { id: true, name: true, mobile: true } }) : [];
     const named = (list: readonly string[]) => list.map((mobile) => ({ mobile, person: people.find((p) => p.mobile === mobile)?.name ?? null }));
     ctx.body = one({
-      hazardLadder: { steps: LADDER.map((label, i) => ({ label, daysAfterDeadline: hazards.ladderDays[i] ?? null })), changedBy: "HAZARD_LADDER_DAYS", how: viaEnv("HAZARD_LADDER_DAYS=-1,0,3,7（到期提醒、提醒单、督办单、挂牌督办距整改期限的天数）") },
+      hazardLadder: await ladder(),
       calloutAnswerMinutes: {
         levels: (Object.keys(LEVELS) as (keyof typeof LEVELS)[]).map((code) => ({ code, label: LEVELS[code], minutes: callouts.answerMinutes[code] })),
         changedBy: "CALLOUT_ANSWER_MINUTES",
