@@ -35,9 +35,13 @@ export interface Ladder extends EnvSetting {
   /** `console`: an administrator's days; `env`: HAZARD_LADDER_DAYS. */
   source: "console" | "env";
 }
+export interface AnswerMinutes extends EnvSetting {
+  levels: { code: string; label: string; minutes: number }[];
+  source: "console" | "env";
+}
 export interface Settings {
   hazardLadder?: Ladder;
-  calloutAnswerMinutes?: EnvSetting & { levels: { code: string; label: string; minutes: number }[] };
+  calloutAnswerMinutes?: AnswerMinutes;
   quietHours?: EnvSetting & { value: string };
   digest?: EnvSetting & { hour: number; recipients: Recipient[]; reportRecipients?: Recipient[] };
   quotas?: { rules: QuotaRule[]; frequencies: Record<string, number>; changedBy: string };
@@ -79,3 +83,7 @@ export const endCriticalPeriod = async (id: number): Promise<void> => {
 
 /** Sets the ladder's four days (null: back to HAZARD_LADDER_DAYS); answers the ladder as it now is. */
 export const saveLadder = async (days: (number | null)[] | null): Promise<Ladder> => (await api.put<Ladder>("/api/settings/hazard-ladder", { days })).data;
+
+/** Sets the minutes to answer by level (null: back to CALLOUT_ANSWER_MINUTES). */
+export const saveAnswerMinutes = async (minutes: Record<string, number | null> | null): Promise<AnswerMinutes> =>
+  (await api.put<AnswerMinutes>("/api/settings/callout-answer-minutes", { minutes })).data;

@@ -136,6 +136,7 @@ export const ACCESS: readonly RouteAccess[] = [
   // Settings (routes/settings.ts): what is set and where it is changed.
   r("GET /api/settings", "settings:read", "系统设置：逾期督办、叫应时限、免打扰时段、简报、任务与检查频次"),
   r("PUT /api/settings/hazard-ladder", "settings:write", "修改隐患超期督办阶梯的天数（新开始的督办生效）"),
+  r("PUT /api/settings/callout-answer-minutes", "settings:write", "修改各预警等级的叫应回复时限（新起草的叫应生效）"),
 
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),

@@ -11,7 +11,7 @@ import * as I from "./routes/inspections.schema";
 import { FrequencyBody, OverdueQuery, ProgressQuery, RuleBody } from "./routes/quotas";
 import { MonthlyQuery } from "./routes/reports";
 import { CategoryBody } from "./routes/tipCategories";
-import { LadderBody } from "./routes/settings.schema";
+import { AnswerMinutesBody, LadderBody } from "./routes/settings.schema";
 import * as T from "./routes/tips.schema";
 import { TRANSITIONS as TIP_TRANSITIONS } from "./routes/tips";
 import { warningJson } from "./routes/warnings.schema";
@@ -63,6 +63,7 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "PUT /api/quotas/frequencies/:risk": json(FrequencyBody),
   "PUT /api/tip-categories/:code": json(CategoryBody),
   "PUT /api/settings/hazard-ladder": json(LadderBody),
+  "PUT /api/settings/callout-answer-minutes": json(AnswerMinutesBody),
   "GET /api/reports/monthly": { query: MonthlyQuery },
   "GET /api/digests/preview": { query: PreviewQuery },
   "GET /api/digests/settings": { query: SettingsQuery },

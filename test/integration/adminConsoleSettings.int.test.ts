@@ -79,7 +79,7 @@ describe(`admin console: settings and directory editing in a browser (${backend(
       await page.click("#menu >> text=系统设置");
       await page.locator("#quota-rules tbody tr").first().waitFor();
       expect(await page.textContent(".readonly-note")).toContain("只有管理员可以修改");
-      expect(await page.locator("#quota-add, .quota-edit, #freq-save, #period-add, #ladder-save, #ladder-card input").count()).toBe(0);
+      expect(await page.locator("#quota-add, .quota-edit, #freq-save, #period-add, #ladder-save, #ladder-card input, #answer-save, #answer-card input").count()).toBe(0);
       await screenshot(page, "admin-settings-readonly");
       const leader = await app.signIn("李明");
       const refused = await leader.call("PUT", "/api/quotas/rules/inspector", { period: "week", required: 1 });

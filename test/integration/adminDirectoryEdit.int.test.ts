@@ -203,4 +203,20 @@ describe(`admin console: editing the directory and the settings (${backend()})`,
     // Back to the .env setting.
     expect((await json(await admin.call("PUT", "/api/settings/hazard-ladder", { days: null }))).data).toMatchObject({ source: "env", steps: [{ daysAfterDeadline: -1 }, { daysAfterDeadline: 0 }, { daysAfterDeadline: 3 }, { daysAfterDeadline: 7 }] });
   });
+
+  it("lets the administrator change the 叫应 answer minutes: new drafts take them, a bad value is refused in Chinese", async () => {
+    const bad = await admin.call("PUT", "/api/settings/callout-answer-minutes", { minutes: { red: 0, orange: 20, yellow: 40, blue: 90 } });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).details.problems[0]).toMatchObject({ where: "minutes.red", message: "回复时限应在 1–1440 分钟之间" });
+    const res = await admin.call("PUT", "/api/settings/callout-answer-minutes", { minutes: { red: 10, orange: 20, yellow: 40, blue: 90 } });
+    expect((await json(res)).data).toMatchObject({ source: "console", levels: expect.arrayContaining([{ code: "red", label: "红色", minutes: 10 }]) });
+    expect(await auditOf("system_setting", "callout_answer_minutes")).toEqual(["setting.set"]);
+
+    const draft = await admin.call("POST", "/api/callouts", { title: "暴雨红色预警", text: "请立即转移危险区域人员", warningType: "rainstorm", level: "red", rules: [{ units: ["QH-DL"], roles: ["village_cadre"] }] });
+    expect(draft.status).toBe(201);
+    expect((await json(draft)).data.answerMinutes).toBe(10);
+    await admin.call("PUT", "/api/settings/callout-answer-minutes", { minutes: null });
+    const back = await admin.call("POST", "/api/callouts", { title: "暴雨红色预警", text: "请立即转移危险区域人员", warningType: "rainstorm", level: "red", rules: [{ units: ["QH-DL"], roles: ["village_cadre"] }] });
+    expect((await json(back)).data.answerMinutes).toBe(15);
+  });
 });

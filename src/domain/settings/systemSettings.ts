@@ -6,7 +6,7 @@ import { appendAudit } from "../audit/auditLog";
  * Settings the console changes over their .env value. Every instance reads the row when it needs
  * the value (once per job tick), so a change reaches the whole cluster without a restart.
  */
-export type SettingKey = "hazard_ladder_days";
+export type SettingKey = "hazard_ladder_days" | "callout_answer_minutes";
 
 /** The console's value of `key`, or null when it has none (the .env value holds). */
 export async function consoleSetting<T>(m: EntityManager, key: SettingKey): Promise<T | null> {

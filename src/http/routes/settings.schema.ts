@@ -12,3 +12,16 @@ export const LadderBody = z
       .meta({ description: "到期提醒、提醒单、督办单、挂牌督办距整改期限的天数（负数为到期前）；null 恢复为 .env 中的 HAZARD_LADDER_DAYS" }),
   })
   .strict();
+
+const minutes = z.number({ error: "分钟数应为整数" }).int("分钟数应为整数").min(1, "回复时限应在 1–1440 分钟之间").max(1440, "回复时限应在 1–1440 分钟之间");
+
+/** Minutes to answer a 叫应 by warning level; null goes back to CALLOUT_ANSWER_MINUTES. */
+export const AnswerMinutesBody = z
+  .object({
+    minutes: z
+      .object({ red: minutes, orange: minutes, yellow: minutes, blue: minutes }, { error: "请填写红、橙、黄、蓝四个等级的分钟数" })
+      .strict()
+      .nullable()
+      .meta({ description: "各预警等级的回复时限（分钟）；null 恢复为 .env 中的 CALLOUT_ANSWER_MINUTES" }),
+  })
+  .strict();

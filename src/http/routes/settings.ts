@@ -5,13 +5,14 @@ import type { Config } from "../../config";
 import type { Database } from "../../db/Database";
 import { DutyCriticalPeriod, OrgUnit, Person, TipCategory } from "../../db/entities";
 import { PERIOD_KINDS } from "../../domain/duty";
-import { LEVELS } from "../../domain/callouts/vocabulary";
+import { currentAnswerMinutes } from "../../domain/callouts/answerMinutes";
+import { DEFAULT_ANSWER_MINUTES, LEVELS } from "../../domain/callouts/vocabulary";
 import { QuotaService } from "../../domain/quotas";
 import { currentLadderDays } from "../../domain/hazards/nudges/ladderDays";
 import { consoleSetting, setConsoleSetting } from "../../domain/settings/systemSettings";
 import { actor } from "../actor";
 import { parseInput } from "../validate";
-import { LadderBody } from "./settings.schema";
+import { AnswerMinutesBody, LadderBody } from "./settings.schema";
 import { one } from "../presenters/present";
 
 /** How an .env setting is changed, for the page. */
@@ -59,6 +60,25 @@ export function settingsRoutes(deps: { db: Database; clock: Clock; config: Setti
     };
   };
 
+  // 叫应 answer minutes: the console's by level when set, else CALLOUT_ANSWER_MINUTES.
+  const answerMinutes = async () => {
+    const current = await currentAnswerMinutes(m, { ...DEFAULT_ANSWER_MINUTES, ...deps.config.callouts.answerMinutes });
+    const fromConsole = (await consoleSetting(m, "callout_answer_minutes")) !== null;
+    return {
+      levels: (Object.keys(LEVELS) as (keyof typeof LEVELS)[]).map((code) => ({ code, label: LEVELS[code], minutes: current[code] })),
+      source: fromConsole ? "console" : "env",
+      changedBy: "PUT /api/settings/callout-answer-minutes",
+      how: fromConsole ? "由管理员在本页设置；恢复后使用服务器 .env 中的 CALLOUT_ANSWER_MINUTES" : "管理员可在本页修改；未修改时使用服务器 .env 中的 CALLOUT_ANSWER_MINUTES（如 red:15,orange:30）",
+    };
+  };
+
+  // New drafts take the new minutes; a campaign already drafted keeps its own.
+  router.put("/callout-answer-minutes", async (ctx) => {
+    const { minutes } = parseInput(AnswerMinutesBody, ctx.request.body ?? {});
+    await deps.db.transaction((tx) => setConsoleSetting(tx, "callout_answer_minutes", minutes, { actor: `person:${actor(ctx).id}`, at: deps.clock.now() }));
+    ctx.body = one(await answerMinutes());
+  });
+
   // New ladders take the new days; a ladder already running keeps the days it started with.
   router.put("/hazard-ladder", async (ctx) => {
     const { days } = parseInput(LadderBody, ctx.request.body ?? {});
@@ -73,11 +93,7 @@ export function settingsRoutes(deps: { db: Database; clock: Clock; config: Setti
     const named = (list: readonly string[]) => list.map((mobile) => ({ mobile, person: people.find((p) => p.mobile === mobile)?.name ?? null }));
     ctx.body = one({
       hazardLadder: await ladder(),
-      calloutAnswerMinutes: {
-        levels: (Object.keys(LEVELS) as (keyof typeof LEVELS)[]).map((code) => ({ code, label: LEVELS[code], minutes: callouts.answerMinutes[code] })),
-        changedBy: "CALLOUT_ANSWER_MINUTES",
-        how: viaEnv("CALLOUT_ANSWER_MINUTES=red:15,orange:30,yellow:60,blue:120（分钟）"),
-      },
+      calloutAnswerMinutes: await answerMinutes(),
       quietHours: { value: outbox.quietHours, changedBy: "QUIET_HOURS", how: viaEnv("QUIET_HOURS=21:00-08:00（北京时间）") },
       digest: {
         hour: digest.hour,
