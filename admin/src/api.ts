@@ -66,14 +66,16 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: { data?: unknown; code?: string; message?: string; details?: { where: string; message: string }[] } = {};
+  let json: { data?: unknown; code?: string; message?: string; details?: { where: string; message: string }[] | { problems?: { where: string; message: string }[] } } = {};
   try {
     json = text ? JSON.parse(text) : {};
   } catch {
     json = {};
   }
   if (res.ok) return json as T;
-  const err = new ApiError(res.status, json.code ?? `http_${res.status}`, json.message ?? `服务器返回错误（${res.status}）`, json.details);
+  // A 400's field problems come as `details.problems` (src/http/validate.ts).
+  const details = Array.isArray(json.details) ? json.details : (json.details?.problems ?? []);
+  const err = new ApiError(res.status, json.code ?? `http_${res.status}`, json.message ?? `服务器返回错误（${res.status}）`, details);
   // A stale CSRF cookie (another tab signed in again): read the session once more and retry once.
   if (err.code === "csrf_failed" && !retried) {
     await fetch("/api/auth/me", { credentials: "same-origin" }).catch(() => undefined);

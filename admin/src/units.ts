@@ -20,3 +20,11 @@ export async function unitsInScope(): Promise<UnitRef[]> {
     return me.scope.units.length ? me.scope.units : [me.unit];
   }
 }
+
+/** The unit tree within the caller's scope, for the directory's 单位 tab. */
+export const unitTree = async (): Promise<UnitNode[]> => (await api.get<UnitNode[]>("/api/units")).data;
+
+/** Adds a unit under `parentId`, or renames / moves one. */
+export async function saveUnit(id: number | null, input: { code?: string; name?: string; kind?: string; parentId?: number | null }): Promise<UnitNode> {
+  return (id === null ? await api.post<UnitNode>("/api/units", input) : await api.patch<UnitNode>(`/api/units/${id}`, input)).data;
+}

@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import { ConsoleGrant, PersonCredential } from "../db/entities";
+import { ConsoleGrant, PersonCredential, SystemSetting } from "../db/entities";
 import { SessionStore, SignInLinks } from "../domain/access/sessions";
 import { accessGate } from "../http/middleware/accessGate";
 import { auditRoutes } from "../http/routes/audit";
@@ -22,11 +22,11 @@ import { defineFeature } from "./feature";
 export const accessFeature = defineFeature({
   name: "access",
   services: ({ kv, clock }) => ({ sessions: new SessionStore({ kv, clock }), links: new SignInLinks({ kv }) }),
-  entities: [PersonCredential, ConsoleGrant],
+  entities: [PersonCredential, ConsoleGrant, SystemSetting],
   routes: ({ sessions, links }, { db, clock, kv, media, config }) => {
     // A route for every `/api` path that only runs the gate, then hands on to the routers after it.
     const gate = new Router();
     gate.all("/api/{*rest}", accessGate({ db, clock, sessions }));
-    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
+    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db, clock }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
   },
 });

@@ -1,4 +1,4 @@
-import { Callout, CalloutRecipient } from "../db/entities";
+import { Callout, CalloutRecipient, SystemSetting } from "../db/entities";
 import { CalloutService } from "../domain/callouts";
 import { OwedCallouts } from "../domain/callouts/owed";
 import { calloutRoutes } from "../http/routes/callouts";
@@ -11,7 +11,7 @@ import { defineFeature } from "./feature";
 export const calloutsFeature = defineFeature({
   name: "callouts",
   services: ({ db, clock, outbox, channels, config }) => new CalloutService({ db, clock, outbox, channels, answerMinutes: config.callouts.answerMinutes }),
-  entities: [Callout, CalloutRecipient],
+  entities: [Callout, CalloutRecipient, SystemSetting],
   routes: (callouts, { db, clock, config, log }) => [
     calloutRoutes({ db, clock, callouts }),
     // Read (or made) once at start: a board link handed out before a restart still opens the board.

@@ -1,4 +1,4 @@
-import { Hazard, HazardCounter, HazardLedgerEntry, HazardPhoto } from "../db/entities";
+import { Hazard, HazardCounter, HazardLedgerEntry, HazardPhoto, SystemSetting } from "../db/entities";
 import { HazardService } from "../domain/hazards";
 import { HazardPicks } from "../domain/hazards/picks";
 import { HazardNudges } from "../domain/hazards/nudges";
@@ -21,7 +21,7 @@ export const hazardsFeature = defineFeature({
     hazards: new HazardService({ db, outbox, clock, config: config.hazards, channels }),
     nudges: new HazardNudges({ db, outbox, clock, ladderDays: config.hazards.ladderDays, channels }),
   }),
-  entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter],
+  entities: [Hazard, HazardLedgerEntry, HazardPhoto, HazardCounter, SystemSetting],
   routes: ({ hazards }, { db, clock }) => [hazardRoutes({ db, clock, hazards })],
   flows: [hazardPhotoFlow, assignmentFlow, fixOnSpotFlow, transferFlow, rectificationFlow, verificationFlow, closingFlow, todoFlow],
   botServices: ({ hazards }, { db }) => ({ hazards, hazardPicks: new HazardPicks({ db }) }),

@@ -51,6 +51,12 @@ const calloutPeople = (body: unknown): number[] => {
   return [b.personIds, b.add].flatMap((list) => (Array.isArray(list) ? list.filter((n): n is number => Number.isInteger(n)) : []));
 };
 
+/** The unit ids a directory body moves a row to (a person's unit, an enterprise's, a unit's parent): each in the scope. */
+const directoryUnits = (body: unknown): string[] => {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return [b.unitId, b.supervisingUnitId, b.parentId].filter((v): v is number => Number.isInteger(v)).map(String);
+};
+
 const hazard = { resource: "hazard" } as const;
 const callout = { resource: "callout" } as const;
 const units = (...names: string[]) => ({ unitQuery: names });
@@ -107,23 +113,30 @@ export const ACCESS: readonly RouteAccess[] = [
 
   // Units (routes/units.ts)
   r("GET /api/units", "signed_in", "单位树（数据范围之内）"),
+  r("POST /api/units", "directory:write", "新增单位", { bodyUnits: directoryUnits }),
+  r("PATCH /api/units/:id", "directory:write", "修改单位（名称、类别、上级单位）", { resource: "unit", bodyUnits: directoryUnits }),
 
   // Dashboard (routes/dashboard.ts)
   r("GET /api/dashboard", "dashboard:read", "首页统计：隐患、巡查、叫应、举报", units("unit")),
 
   // Directory (routes/directory.ts): lists within the scope; editing and console roles are the administrator's.
+  r("GET /api/directory/vocabulary", "directory:read", "通讯录与设置表单的选项（角色、单位类别、行业、规模、风险等级等）"),
   r("GET /api/people", "directory:read", "人员列表", units("unit")),
   r("GET /api/people/:id", "directory:read", "人员详情", { resource: "person" }),
-  r("PATCH /api/people/:id", "directory:write", "修改人员（含后台角色与数据范围）", { resource: "person" }),
+  r("POST /api/people", "directory:write", "新增人员", { bodyUnits: directoryUnits }),
+  r("PATCH /api/people/:id", "directory:write", "修改人员（后台角色与数据范围仅管理员）", { resource: "person", bodyUnits: directoryUnits }),
   r("GET /api/enterprises", "directory:read", "企业列表", units("unit")),
   r("GET /api/enterprises/:id", "directory:read", "企业详情", { resource: "enterprise" }),
-  r("PATCH /api/enterprises/:id", "directory:write", "修改企业", { resource: "enterprise" }),
+  r("POST /api/enterprises", "directory:write", "新增企业", { bodyUnits: directoryUnits }),
+  r("PATCH /api/enterprises/:id", "directory:write", "修改企业（含风险等级、三个责任人、停用）", { resource: "enterprise", bodyUnits: directoryUnits }),
   // The whole county's directory (every mobile): the administrator's, like `npm run import` / `npm run export`.
-  r("POST /api/directory/import", "directory:write", "导入通讯录（xlsx/csv，可只检查不写入）"),
-  r("GET /api/directory/export", "directory:write", "导出通讯录（xlsx）"),
+  r("POST /api/directory/import", "directory:write", "导入通讯录（xlsx/csv，可只检查不写入）", { county: true }),
+  r("GET /api/directory/export", "directory:write", "导出通讯录（xlsx）", { county: true }),
 
   // Settings (routes/settings.ts): what is set and where it is changed.
   r("GET /api/settings", "settings:read", "系统设置：逾期督办、叫应时限、免打扰时段、简报、任务与检查频次"),
+  r("PUT /api/settings/hazard-ladder", "settings:write", "修改隐患超期督办阶梯的天数（新开始的督办生效）"),
+  r("PUT /api/settings/callout-answer-minutes", "settings:write", "修改各预警等级的叫应回复时限（新起草的叫应生效）"),
 
   // Audit log (routes/audit.ts)
   r("GET /api/audit", "audit:read", "审计日志"),

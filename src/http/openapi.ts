@@ -10,6 +10,8 @@ import { TRANSITIONS as HAZARD_TRANSITIONS } from "./routes/hazards";
 import * as I from "./routes/inspections.schema";
 import { FrequencyBody, OverdueQuery, ProgressQuery, RuleBody } from "./routes/quotas";
 import { MonthlyQuery } from "./routes/reports";
+import { CategoryBody } from "./routes/tipCategories";
+import { AnswerMinutesBody, LadderBody } from "./routes/settings.schema";
 import * as T from "./routes/tips.schema";
 import { TRANSITIONS as TIP_TRANSITIONS } from "./routes/tips";
 import { warningJson } from "./routes/warnings.schema";
@@ -35,7 +37,11 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "GET /api/audit": { query: AuditQuery },
   "GET /api/dashboard": { query: DashboardQuery },
   "GET /api/people": { query: D.PeopleQuery },
+  "POST /api/people": json(D.PersonCreate),
   "PATCH /api/people/:id": json(D.PersonPatch),
+  "POST /api/enterprises": json(D.EnterpriseCreate),
+  "POST /api/units": json(D.UnitCreate),
+  "PATCH /api/units/:id": json(D.UnitPatch),
   "GET /api/enterprises": { query: D.EnterprisesQuery },
   "PATCH /api/enterprises/:id": json(D.EnterprisePatch),
   "POST /api/directory/import": { query: D.ImportQuery },
@@ -55,6 +61,9 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "GET /api/quotas/overdue-enterprises": { query: OverdueQuery },
   "PUT /api/quotas/rules/:role": json(RuleBody),
   "PUT /api/quotas/frequencies/:risk": json(FrequencyBody),
+  "PUT /api/tip-categories/:code": json(CategoryBody),
+  "PUT /api/settings/hazard-ladder": json(LadderBody),
+  "PUT /api/settings/callout-answer-minutes": json(AnswerMinutesBody),
   "GET /api/reports/monthly": { query: MonthlyQuery },
   "GET /api/digests/preview": { query: PreviewQuery },
   "GET /api/digests/settings": { query: SettingsQuery },

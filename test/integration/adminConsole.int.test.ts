@@ -254,7 +254,8 @@ describe(`admin console in a browser (${backend()})`, () => {
       // Settings read as the server holds them: the ladder's steps and how to change them.
       await page.click("#menu >> text=系统设置");
       await page.locator("#settings", { hasText: "隐患超期督办阶梯" }).waitFor();
-      expect(await page.textContent("#settings")).toContain("修改方式：HAZARD_LADDER_DAYS");
+      expect(await page.textContent("#settings")).toContain("HAZARD_LADDER_DAYS");
+      expect(await page.textContent("#settings")).toContain("修改方式：在服务器的 .env 文件中设置 QUIET_HOURS");
       await screenshot(page, "admin-settings");
     } finally {
       await close();

@@ -54,3 +54,4 @@ export { DutySwap } from "./DutySwap";
 export { DutyCalendarLink } from "./DutyCalendarLink";
 export { DutyCriticalPeriod } from "./DutyCriticalPeriod";
 export { PublicTip, PublicTipPhoto, TipCategory, TipHazard } from "./PublicTip";
+export { SystemSetting } from "./SystemSetting";

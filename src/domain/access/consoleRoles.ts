@@ -12,7 +12,8 @@ export const ROLE_GRANTS: Readonly<Record<ConsoleRole, { permissions: readonly P
     scope: "unit_and_below",
   },
   staff: {
-    permissions: ["dashboard:read", "hazards:read", "hazards:write", "inspections:read", "inspections:write", "callouts:read", "callouts:write", "duty:read", "directory:read", "quotas:read"],
+    // directory:write within their scope: a town's staff keep their town's people, units and enterprises.
+    permissions: ["dashboard:read", "hazards:read", "hazards:write", "inspections:read", "inspections:write", "callouts:read", "callouts:write", "duty:read", "directory:read", "directory:write", "quotas:read"],
     scope: "unit_and_below",
   },
   // Tips carry no unit (a tipster names a place, not a district); the officer handles the county's.

@@ -10,6 +10,7 @@ import type { OutboxService } from "../outbox";
 import { recordAckClick } from "./ackClick";
 import { takeAnswer } from "./answers";
 import type { AudienceRule } from "./audience";
+import { currentAnswerMinutes } from "./answerMinutes";
 import { createDraft, type DraftInput, editDraft, markSent, type PreviewRow, previewRows } from "./drafts";
 import { type BoardCounts, type BoardRow, countBoard, loadBoard } from "./figures";
 import { lockCallout } from "./lock";
@@ -60,7 +61,7 @@ export class CalloutService {
   /** `create` inside the caller's transaction, for a change that must commit with the draft (a warning's record). */
   async createIn(tx: EntityManager, actor: Person, input: DraftInput): Promise<Callout> {
     const now = this.deps.clock.now();
-    const c = await createDraft(tx, actor, input, now, this.minutes);
+    const c = await createDraft(tx, actor, input, now, await currentAnswerMinutes(tx, this.minutes));
     await appendAudit(tx, { at: now, actor: `person:${actor.id}`, action: "callout.create", entityType: "callout", entityId: c.id, after: { title: c.title, level: c.level } });
     return c;
   }

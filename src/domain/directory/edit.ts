@@ -6,6 +6,7 @@ import { LIKE_ESCAPE, likeContaining } from "../../db/like";
 import { Conflict, Invalid, NotFound } from "../../errors";
 import { appendAudit, diffFields } from "../audit/auditLog";
 import type { EnterpriseScale, Industry, RiskLevel, RoleCode } from "../org/vocabulary";
+import { type AccountChange, accountFieldsOf, setAccounts } from "./editAccounts";
 
 /** Narrowing shared by the directory lists: the viewer's scope (null: all) and a chosen unit's subtree. */
 export interface DirectoryScope {
@@ -61,7 +62,7 @@ export async function listEnterprises(m: EntityManager, s: DirectoryScope & { q?
   return { items, total, page, pageSize };
 }
 
-export interface PersonChange {
+export interface PersonChange extends AccountChange {
   name?: string;
   mobile?: string;
   unitId?: number;
@@ -69,7 +70,7 @@ export interface PersonChange {
   active?: boolean;
 }
 
-/** Edits a person from the console: checked like an import row, audited field by field. */
+/** Edits a person from the console: checked like an import row, audited field by field (messenger accounts included). */
 export async function updatePerson(db: Database, clock: Clock, actor: string, id: number, change: PersonChange): Promise<Person> {
   return db.transaction(async (tx) => {
     const person = await tx.findOne(Person, { where: { id } });
@@ -78,9 +79,13 @@ export async function updatePerson(db: Database, clock: Clock, actor: string, id
     if (change.mobile && change.mobile !== person.mobile && (await tx.count(Person, { where: { mobile: change.mobile } }))) {
       throw Conflict(`手机号 ${change.mobile} 已属于他人`, "mobile_taken");
     }
-    const { before, after } = diffFields(person, change);
+    const { accounts, columns } = accountFieldsOf(change);
+    const own = diffFields(person, columns);
+    const held = await setAccounts(tx, id, accounts, clock.now());
+    const before = { ...own.before, ...held.before };
+    const after = { ...own.after, ...held.after };
     if (Object.keys(after).length === 0) return person;
-    await tx.update(Person, { id }, { ...after, updatedAt: clock.now() });
+    if (Object.keys(own.after).length) await tx.update(Person, { id }, { ...own.after, updatedAt: clock.now() });
     await appendAudit(tx, { at: clock.now(), actor, action: "person.update", entityType: "person", entityId: id, before, after });
     return tx.findOneByOrFail(Person, { id });
   });
@@ -99,18 +104,22 @@ export interface EnterpriseChange {
   active?: boolean;
 }
 
+/** The 三个责任人 an enterprise names must exist and be active. */
+export async function checkOwners(tx: EntityManager, owners: Pick<EnterpriseChange, "adminOwnerId" | "supervisorOwnerId" | "enterpriseOwnerId">): Promise<void> {
+  const people = [owners.adminOwnerId, owners.supervisorOwnerId, owners.enterpriseOwnerId].filter((p): p is number => typeof p === "number");
+  if (!people.length) return;
+  const found = await tx.find(Person, { where: { id: In(people), active: true }, select: { id: true } });
+  const missing = people.filter((p) => !found.some((f) => f.id === p));
+  if (missing.length) throw Invalid(`以下负责人不存在或已停用：${missing.join("、")}`, undefined, "person_not_found");
+}
+
 /** Edits an enterprise from the console: the unit and the three responsible people must exist; audited. */
 export async function updateEnterprise(db: Database, clock: Clock, actor: string, id: number, change: EnterpriseChange): Promise<Enterprise> {
   return db.transaction(async (tx) => {
     const enterprise = await tx.findOne(Enterprise, { where: { id } });
     if (!enterprise) throw NotFound("该企业", "enterprise_not_found");
     if (change.supervisingUnitId !== undefined && !(await tx.findOne(OrgUnit, { where: { id: change.supervisingUnitId } }))) throw Invalid("所选监管单位不存在", undefined, "unit_not_found");
-    const people = [change.adminOwnerId, change.supervisorOwnerId, change.enterpriseOwnerId].filter((p): p is number => typeof p === "number");
-    if (people.length) {
-      const found = await tx.find(Person, { where: { id: In(people), active: true }, select: { id: true } });
-      const missing = people.filter((p) => !found.some((f) => f.id === p));
-      if (missing.length) throw Invalid(`以下负责人不存在或已停用：${missing.join("、")}`, undefined, "person_not_found");
-    }
+    await checkOwners(tx, change);
     const { before, after } = diffFields(enterprise, change);
     if (Object.keys(after).length === 0) return enterprise;
     await tx.update(Enterprise, { id }, { ...after, updatedAt: clock.now() });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { consoleRoles, dataScopes } from "../../domain/access/vocabulary";
-import { industries, riskLevels, roles, scales } from "../../domain/org/vocabulary";
+import { industries, riskLevels, roles, scales, unitKinds } from "../../domain/org/vocabulary";
 
 const page = {
   page: z.coerce.number().int().positive("页码应为正整数").optional(),
@@ -16,12 +16,41 @@ export const PeopleQuery = z.object({
   ...page,
 });
 
+const personName = z.string({ error: "姓名应为文字" }).trim().min(1, "请填写姓名").max(50, "姓名不超过 50 个字");
+const mobile = z.string({ error: "手机号应为文字" }).trim().regex(/^1\d{10}$/, "手机号应为 11 位数字");
+const personRoles = z.array(roles.schema(), { error: "角色应为列表" }).min(1, "至少保留一个角色");
+/** A messenger userid as the platform shows it; empty means none. */
+const account = (label: string) =>
+  z
+    .string({ error: `${label}应为文字` })
+    .trim()
+    .max(64, `${label}不超过 64 个字符`)
+    .regex(/^[^\s,，;；]*$/, `${label}不能含空格或分隔符`)
+    .nullable()
+    .transform((v) => (v ? v : null))
+    .optional()
+    .meta({ description: `${label}（userid），空为无` });
+
+export const PersonCreate = z
+  .object({
+    name: personName,
+    mobile,
+    unitId: id("单位"),
+    roles: personRoles,
+    wecomUserId: account("企业微信账号"),
+    dingtalkUserId: account("钉钉账号"),
+    active: z.boolean({ error: "active 应为 true 或 false" }).optional(),
+  })
+  .strict();
+
 export const PersonPatch = z
   .object({
-    name: z.string({ error: "姓名应为文字" }).trim().min(1, "请填写姓名").max(50, "姓名不超过 50 个字").optional(),
-    mobile: z.string({ error: "手机号应为文字" }).trim().regex(/^1\d{10}$/, "手机号应为 11 位数字").optional(),
+    name: personName.optional(),
+    mobile: mobile.optional(),
     unitId: id("单位").optional(),
-    roles: z.array(roles.schema(), { error: "角色应为列表" }).min(1, "至少保留一个角色").optional(),
+    roles: personRoles.optional(),
+    wecomUserId: account("企业微信账号"),
+    dingtalkUserId: account("钉钉账号"),
     active: z.boolean({ error: "active 应为 true 或 false" }).optional(),
     /** The console role an administrator chooses; `none` takes console access away, null goes back to the directory roles' default. */
     consoleRole: z.union([consoleRoles.schema(), z.literal("none"), z.null()]).optional(),
@@ -53,6 +82,32 @@ export const EnterprisePatch = z
     supervisorOwnerId: id("行业部门监管负责人").nullable().optional(),
     enterpriseOwnerId: id("企业单位负责人").nullable().optional(),
     active: z.boolean({ error: "active 应为 true 或 false" }).optional(),
+  })
+  .strict();
+
+export const EnterpriseCreate = EnterprisePatch.extend({
+  creditCode: z.string({ error: "统一社会信用代码应为文字" }).trim().min(1, "请填写统一社会信用代码").max(18, "统一社会信用代码应为 18 位").meta({ description: "统一社会信用代码（18 位）" }),
+  name: z.string({ error: "名称应为文字" }).trim().min(1, "请填写名称").max(100, "名称不超过 100 个字"),
+  industry: industries.schema(),
+  scale: scales.schema(),
+  riskLevel: riskLevels.schema(),
+  supervisingUnitId: id("监管单位"),
+}).omit({ active: true });
+
+export const UnitCreate = z
+  .object({
+    code: z.string({ error: "单位编码应为文字" }).trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "单位编码应为字母、数字、- 或 _，不超过 64 位"),
+    name: z.string({ error: "单位名称应为文字" }).trim().min(1, "请填写单位名称").max(100, "单位名称不超过 100 个字"),
+    kind: unitKinds.schema(),
+    parentId: id("上级单位"),
+  })
+  .strict();
+
+export const UnitPatch = z
+  .object({
+    name: z.string({ error: "单位名称应为文字" }).trim().min(1, "请填写单位名称").max(100, "单位名称不超过 100 个字").optional(),
+    kind: unitKinds.schema().optional(),
+    parentId: id("上级单位").optional(),
   })
   .strict();
 

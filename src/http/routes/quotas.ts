@@ -5,6 +5,9 @@ import type { Database } from "../../db/Database";
 import { INSPECTION_KINDS, INSPECTION_READER_ROLES } from "../../domain/inspections";
 import { riskLevels, roles } from "../../domain/org/vocabulary";
 import { monthOf, type QuotaService } from "../../domain/quotas";
+import { saveFrequency, saveRule } from "../../domain/quotas/rules";
+import { appendAudit } from "../../domain/audit/auditLog";
+import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
 import { Invalid } from "../../errors";
 import { parseInput } from "../validate";
@@ -55,7 +58,14 @@ export function quotaRoutes(deps: QuotaRouteDeps): Router {
     const role = roles.parse(String(ctx.params.role));
     if (!role) throw Invalid(`角色应为 ${roles.choices()} 之一`, undefined, "invalid_role");
     const body = parseInput(RuleBody, ctx.request.body ?? {});
-    ctx.body = { data: await deps.quotas.setRule({ role, period: body.period, required: body.required, inspectionKind: body.inspectionKind ?? null, ownEnterprises: body.ownEnterprises ?? false, eachEnterprise: body.eachEnterprise ?? false }) };
+    const rule = { role, period: body.period, required: body.required, inspectionKind: body.inspectionKind ?? null, ownEnterprises: body.ownEnterprises ?? false, eachEnterprise: body.eachEnterprise ?? false };
+    const before = (await deps.quotas.rules()).find((r) => r.role === role && r.period === body.period) ?? null;
+    // The rule and its audit line commit together: who changed what every person is measured against.
+    await deps.db.transaction(async (tx) => {
+      await saveRule(tx, rule);
+      await appendAudit(tx, { at: deps.clock.now(), actor: `person:${actor(ctx).id}`, action: "quota_rule.set", entityType: "quota_rule", entityId: `${role}:${body.period}`, before, after: rule.required > 0 ? rule : null });
+    });
+    ctx.body = { data: await deps.quotas.rules() };
   });
 
   router.get("/frequencies", auth, readers, async (ctx) => {
@@ -66,7 +76,12 @@ export function quotaRoutes(deps: QuotaRouteDeps): Router {
     const risk = riskLevels.parse(String(ctx.params.risk));
     if (!risk) throw Invalid(`风险颜色应为 ${riskLevels.choices()} 之一`, undefined, "invalid_risk_level");
     const body = parseInput(FrequencyBody, ctx.request.body ?? {});
-    ctx.body = { data: await deps.quotas.setFrequency(risk, body.months) };
+    const before = (await deps.quotas.frequencies())[risk];
+    await deps.db.transaction(async (tx) => {
+      await saveFrequency(tx, risk, body.months);
+      await appendAudit(tx, { at: deps.clock.now(), actor: `person:${actor(ctx).id}`, action: "inspection_frequency.set", entityType: "inspection_frequency", entityId: risk, before: before === undefined ? null : { months: before }, after: { months: body.months } });
+    });
+    ctx.body = { data: await deps.quotas.frequencies() };
   });
 
   router.get("/overdue-enterprises", auth, readers, async (ctx) => {

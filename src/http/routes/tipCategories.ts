@@ -3,10 +3,13 @@ import { z } from "zod";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import type { TipService } from "../../domain/tips";
+import { saveCategory } from "../../domain/tips/categories";
+import { appendAudit } from "../../domain/audit/auditLog";
+import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
 import { parseInput } from "../validate";
 
-const CategoryBody = z.object({
+export const CategoryBody = z.object({
   name: z.string({ error: "类别名称应为文字" }).optional(),
   hint: z.string({ error: "说明应为文字" }).optional(),
   sortOrder: z.number({ error: "排序应为数字" }).int("排序应为整数").min(0, "排序不能为负").max(10_000, "排序不能超过 10000").optional(),
@@ -26,7 +29,16 @@ export function tipCategoryRoutes(deps: { db: Database; clock: Clock; tips: TipS
   });
   router.put("/:code", auth, requireRole("admin"), async (ctx) => {
     const body = parseInput(CategoryBody, ctx.request.body ?? {});
-    ctx.body = { data: await deps.tips.saveCategory(ctx.params.code ?? "", body) };
+    const code = ctx.params.code ?? "";
+    const before = (await deps.tips.categories({ activeOnly: false })).find((c) => c.code === code) ?? null;
+    // Saved and audited together (the public form lists these categories).
+    ctx.body = {
+      data: await deps.db.transaction(async (tx) => {
+        const saved = await saveCategory(tx, code, body, deps.clock.now());
+        await appendAudit(tx, { at: deps.clock.now(), actor: `person:${actor(ctx).id}`, action: before ? "tip_category.update" : "tip_category.create", entityType: "tip_category", entityId: code, before, after: saved });
+        return saved;
+      }),
+    };
   });
   return router;
 }

@@ -1,10 +1,13 @@
 import Router from "@koa/router";
+import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { OrgUnit } from "../../db/entities";
+import { createUnit, updateUnit } from "../../domain/directory/editUnits";
 import { unitKinds } from "../../domain/org/vocabulary";
 import { actor } from "../actor";
 import { one } from "../presenters/present";
 import { parseInput } from "../validate";
+import { IdParam, UnitCreate, UnitPatch } from "./directory.schema";
 import { UnitsQuery } from "./units.schema";
 
 interface UnitNode {
@@ -20,7 +23,7 @@ interface UnitNode {
  * 单位: the organisation tree within the caller's data scope (codes and names, for pickers and
  * for the 叫应 rules), as a tree or, with `?flat=true`, a list in tree order.
  */
-export function unitRoutes(deps: { db: Database }): Router {
+export function unitRoutes(deps: { db: Database; clock: Clock }): Router {
   const router = new Router({ prefix: "/api/units" });
   router.get("/", async (ctx) => {
     const q = parseInput(UnitsQuery, ctx.query);
@@ -49,6 +52,18 @@ export function unitRoutes(deps: { db: Database }): Router {
       return;
     }
     ctx.body = one(roots);
+  });
+
+  // Adding and editing units: the gate keeps both the unit and its (new) parent inside the scope.
+  const present = (u: OrgUnit) => ({ id: u.id, code: u.code, name: u.name, kind: unitKinds.isCode(u.kind) ? unitKinds.present(u.kind) : { code: u.kind, label: u.kind }, parentId: u.parentId });
+  router.post("/", async (ctx) => {
+    const unit = await createUnit(deps.db, deps.clock, `person:${actor(ctx).id}`, parseInput(UnitCreate, ctx.request.body ?? {}));
+    ctx.status = 201;
+    ctx.body = one(present(unit));
+  });
+  router.patch("/:id", async (ctx) => {
+    const unit = await updateUnit(deps.db, deps.clock, `person:${actor(ctx).id}`, parseInput(IdParam, ctx.params.id), parseInput(UnitPatch, ctx.request.body ?? {}));
+    ctx.body = one(present(unit));
   });
   return router;
 }

@@ -9,6 +9,7 @@ import type { EnqueueRequest, EnqueueResult } from "../../outbox";
 import { resolveRecipients } from "../../outbox";
 import { loadAudience } from "./audience";
 import { type LadderDays, ladderPolicy } from "./ladder";
+import { currentLadderDays } from "./ladderDays";
 import { renderNudge } from "./messages";
 import { bundleSteps, type PolicyCandidate, planSteps } from "./plan";
 import { LADDER_KIND, loadCandidates, unstartedHazards } from "./queries";
@@ -23,7 +24,7 @@ export interface HazardNudgesDeps {
   db: Database;
   outbox: NudgeOutbox;
   clock: Clock;
-  /** config.hazards.ladderDays: days from the deadline for reminder, 提醒单, 督办单, 挂牌督办. */
+  /** config.hazards.ladderDays: days from the deadline for reminder, 提醒单, 督办单, 挂牌督办, unless the console set others. */
   ladderDays: LadderDays;
   /** Enabled channels in order of preference, as for every other outbox message. */
   channels: readonly ChannelId[];
@@ -79,10 +80,11 @@ export class HazardNudges {
    * one dropped while its hazard was handed in and then sent back: the run picks up where it was.
    */
   private async startLadders(tx: EntityManager, now: Date, batch: number): Promise<void> {
-    const found = await unstartedHazards(tx, now, this.deps.ladderDays, batch);
+    const days = await currentLadderDays(tx, this.deps.ladderDays);
+    const found = await unstartedHazards(tx, now, days, batch);
     const fresh = found.filter((u) => u.droppedRunId === null);
     const starts = fresh.map((u) => {
-      const policy = ladderPolicy(this.deps.ladderDays, u.level);
+      const policy = ladderPolicy(days, u.level);
       return { caseId: u.hazardId, anchorAt: u.deadline, policy, nextActionAt: nextDueAt(policy, u.deadline, new Set()) };
     });
     await startRuns(tx, LADDER_KIND, starts, now);
@@ -154,7 +156,7 @@ export class HazardNudges {
    */
   private async withPolicy(tx: EntityManager, c: Omit<PolicyCandidate, "policy">): Promise<PolicyCandidate> {
     if (c.run.policy !== null) return { ...c, policy: parsePolicy(c.run.policy) };
-    const policy = ladderPolicy(this.deps.ladderDays, c.hazard.level);
+    const policy = ladderPolicy(await currentLadderDays(tx, this.deps.ladderDays), c.hazard.level);
     await tx.update(Escalation, { id: c.run.id }, { policy: serializePolicy(policy) });
     return { ...c, policy };
   }
