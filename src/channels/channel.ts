@@ -147,6 +147,13 @@ export interface SendOptions {
    * compares whole request bodies, so a resend carries the same recipients in the same order.
    */
   resend?: boolean;
+  /**
+   * Reports recipients one platform call of a batch reached, before the sender makes its next call
+   * (DingTalk sends one batch as session replies, robot calls of 20 and a work notification). The
+   * outbox records them as sent at once, so a later call failing — or the process dying — never
+   * sends them the message again: only the recipients not yet reported are retried.
+   */
+  delivered?(recipients: string[], result: SendResult): Promise<void>;
 }
 
 /** The outbound half of a channel, as the outbox worker uses it. */

@@ -1,5 +1,5 @@
 import type { Clock } from "../../clock";
-import { ChannelError, type ChannelSender, type OutboundMessage, type SendResult } from "../channel";
+import { ChannelError, type ChannelSender, type OutboundMessage, type SendOptions, type SendResult } from "../channel";
 import type { DingtalkApi, OapiReply } from "./api";
 import type { DingtalkCards } from "./cards";
 import { LIMITS } from "./limits";
@@ -41,14 +41,26 @@ export class DingtalkSender implements ChannelSender {
 
   constructor(private readonly deps: DingtalkSenderDeps) {}
 
-  async send(recipients: string[], message: OutboundMessage): Promise<SendResult> {
+  /**
+   * One batch may take several platform calls (session replies, robot calls of 20, cards one by one,
+   * a work notification). After each accepted call its recipients are reported through
+   * `options.delivered`, so when a later call is throttled or fails only those not yet reached are
+   * retried: nobody gets the message twice.
+   */
+  async send(recipients: string[], message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+    const reached = async (userIds: string[], invalidUsers: string[] = []) => {
+      if (userIds.length > 0) await options.delivered?.(userIds, { invalidUsers });
+    };
     // The clicker's card is updated when the click comes in (callback.ts), as WeChat Work's passive reply does.
     if (message.kind === "card_update") return { invalidUsers: [] };
     // The outbox splits by maxRecipientsPerCall; more here would be a bug, never silently dropped people.
     if (recipients.length > WORK_NOTICE_MAX_RECIPIENTS) throw new ChannelError("dingtalk", "dingtalk_too_many_recipients", "钉钉工作通知每次最多发送给 100 人", false);
     // A card with buttons is an interactive card in the robot chat, one instance per person.
     if (message.kind === "card" && (message.card.buttons ?? []).length > 0) {
-      for (const userId of recipients) await this.deps.cards.send(message.card, userId);
+      for (const userId of recipients) {
+        await this.deps.cards.send(message.card, userId);
+        await reached([userId]);
+      }
       return { invalidUsers: [] };
     }
     const msg = toWorkNotice(message);
@@ -56,7 +68,10 @@ export class DingtalkSender implements ChannelSender {
     const byRobot: string[] = [];
     const byNotice: string[] = [];
     for (const userId of recipients) {
-      if (await this.viaSession(userId, msg, now)) continue;
+      if (await this.viaSession(userId, msg, now)) {
+        await reached([userId]);
+        continue;
+      }
       if (await this.deps.sessions.usesRobot(userId)) byRobot.push(userId);
       else byNotice.push(userId);
     }
@@ -65,7 +80,7 @@ export class DingtalkSender implements ChannelSender {
     byRobot.push(...capped);
     const noticeTo = byNotice.filter((u) => !capped.includes(u));
     const invalidUsers: string[] = [];
-    for (let i = 0; i < byRobot.length; i += LIMITS.robotRecipientsPerCall) invalidUsers.push(...(await this.viaRobot(byRobot.slice(i, i + LIMITS.robotRecipientsPerCall), msg)));
+    for (let i = 0; i < byRobot.length; i += LIMITS.robotRecipientsPerCall) invalidUsers.push(...(await this.viaRobot(byRobot.slice(i, i + LIMITS.robotRecipientsPerCall), msg, reached)));
     if (noticeTo.length === 0) return { invalidUsers };
     const notice = await this.deps.rules.vary(msg, noticeTo, this.deps.clock.now());
     const reply = await this.deps.api.post<OapiReply & { task_id?: number | string }>(ASYNCSEND_API, {
@@ -89,17 +104,21 @@ export class DingtalkSender implements ChannelSender {
     return true;
   }
 
-  /** Up to 20 people through the robot's one-to-one API; returns those it names invalid. */
-  private async viaRobot(userIds: string[], msg: WorkNoticeMsg): Promise<string[]> {
+  /**
+   * Up to 20 people through the robot's one-to-one API; returns those it names invalid. The ones it
+   * accepted are reported reached before anything else happens; people it flow-controlled were not
+   * sent the message, so the call then fails for them alone and the outbox retries just them.
+   */
+  private async viaRobot(userIds: string[], msg: WorkNoticeMsg, reached: (userIds: string[], invalid: string[]) => Promise<void>): Promise<string[]> {
     const reply = await this.deps.api.v1<{ invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>("POST", ROBOT_BATCH_SEND_API, {
       robotCode: this.deps.robotCode,
       userIds,
       ...robotMessage(msg),
     });
-    // Throttled people are sent again as a whole call: nobody is silently left out.
-    if ((reply.flowControlledStaffIdList ?? []).length > 0) {
-      throw new ChannelError("dingtalk", "dingtalk_flow_controlled", "钉钉机器人发送过于频繁，稍后重试", true, 60_000);
-    }
-    return reply.invalidStaffIdList ?? [];
+    const throttled = new Set(reply.flowControlledStaffIdList ?? []);
+    const invalid = reply.invalidStaffIdList ?? [];
+    await reached(userIds.filter((u) => !throttled.has(u)), invalid);
+    if (throttled.size > 0) throw new ChannelError("dingtalk", "dingtalk_flow_controlled", "钉钉机器人发送过于频繁，稍后重试", true, 60_000);
+    return invalid;
   }
 }

@@ -73,6 +73,9 @@ export interface RecordedCall {
 export interface FakeFailure {
   errcode: number;
   errmsg?: string;
+  /** v1.0 APIs: the HTTP status (default 400) and the `code` (default the errcode), e.g. 403 `Forbidden.AccessDenied.QpsLimitForApi`. */
+  status?: number;
+  code?: string;
 }
 
 const API = {
@@ -144,7 +147,12 @@ export class FakeDingtalk {
   url = "";
   private server?: Server;
   private readonly tokens = new Map<string, number>();
-  private failures: { api: string; failure: FakeFailure; remaining: number }[] = [];
+  private failures: { api: string; failure: FakeFailure; remaining: number; skip: number }[] = [];
+  /** Robot one-to-one sends that name these people flow-control them (not sent, listed in flowControlledStaffIdList), once each. */
+  private readonly flowControlled = new Set<string>();
+  /** Calls held without an answer (as if the app died mid-call), by API, until releaseHung. */
+  private hangs: { api: string; skip: number }[] = [];
+  private readonly hung: (() => void)[] = [];
   private nextTaskId = 70_000_001;
 
   constructor(private readonly options: FakeDingtalkOptions) {}
@@ -164,6 +172,14 @@ export class FakeDingtalk {
         }
       }
       const path = ctx.path.slice(1);
+      const hang = this.hangs.find((h) => h.api === path);
+      if (hang && hang.skip-- === 0) {
+        this.hangs.splice(this.hangs.indexOf(hang), 1);
+        await new Promise<void>((resolve) => this.hung.push(resolve));
+        ctx.status = 503;
+        ctx.body = { code: "ServiceUnavailable", message: "held by the test" };
+        return;
+      }
       if (path.startsWith("files/")) {
         const file = this.files.get(decodeURIComponent(path.slice("files/".length)));
         if (!file) ctx.status = 404;
@@ -197,14 +213,33 @@ export class FakeDingtalk {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.releaseHung();
     this.stream.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** The next `times` calls of `api` (e.g. "topapi/message/corpconversation/asyncsend_v2") answer `failure`. */
-  failNext(api: string, failure: FakeFailure, times = 1): void {
-    this.failures.push({ api, failure, remaining: times });
+  /**
+   * The next `times` calls of `api` (e.g. "topapi/message/corpconversation/asyncsend_v2") answer
+   * `failure`; with `skip`, only after that many calls have gone through (the 2nd chunk of a batch).
+   */
+  failNext(api: string, failure: FakeFailure, times = 1, skip = 0): void {
+    this.failures.push({ api, failure, remaining: times, skip });
+  }
+
+  /** The next robot one-to-one send naming any of `userIds` sends to the others only and lists these as flow-controlled. */
+  flowControlOnce(userIds: string[]): void {
+    for (const u of userIds) this.flowControlled.add(u);
+  }
+
+  /** The next call of `api` (after `skip` calls) gets no answer and changes nothing until releaseHung (then: HTTP 503). */
+  hangNext(api: string, skip = 0): void {
+    this.hangs.push({ api, skip });
+  }
+
+  /** Answers every held call with 503, delivering nothing. */
+  releaseHung(): void {
+    for (const release of this.hung.splice(0)) release();
   }
 
   /** Every issued token (oapi and v1.0) expires now: calls answer 42001 / 401 until a new one is fetched. */
@@ -330,7 +365,7 @@ export class FakeDingtalk {
 
   private handleV1(api: string, token: string, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {
     const injected = this.takeFailure(api);
-    if (injected) return this.recordV1(api, 400, { code: String(injected.errcode), message: injected.errmsg ?? "injected failure" });
+    if (injected) return this.recordV1(api, injected.status ?? 400, { code: injected.code ?? String(injected.errcode), message: injected.errmsg ?? "injected failure" });
     if (api === API.accessToken) {
       if (body.appKey !== this.options.appKey || body.appSecret !== this.options.appSecret) return this.recordV1(api, 400, { code: "invalidClientIdOrSecret", message: "无效的clientId或者clientSecret" });
       const now = this.options.now();
@@ -357,8 +392,9 @@ export class FakeDingtalk {
       if (body.robotCode !== this.options.appKey || userIds.length === 0 || userIds.length > 20) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
       const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string };
       const markdown = body.msgKey === "sampleMarkdown";
-      for (const userId of userIds) this.pushRobot({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
-      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+      const throttled = userIds.filter((u) => this.flowControlled.delete(u));
+      for (const userId of userIds.filter((u) => !throttled.includes(u))) this.pushRobot({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: throttled });
     }
     if (api === API.cardSend) {
       const receiver = JSON.parse(String(body.singleChatReceiver ?? "{}")) as { userId?: string };
@@ -411,6 +447,10 @@ export class FakeDingtalk {
   private takeFailure(api: string): FakeFailure | undefined {
     const rule = this.failures.find((f) => f.api === api && f.remaining > 0);
     if (!rule) return undefined;
+    if (rule.skip > 0) {
+      rule.skip--;
+      return undefined;
+    }
     rule.remaining--;
     return rule.failure;
   }
