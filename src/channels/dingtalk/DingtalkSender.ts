@@ -3,7 +3,11 @@ import { ChannelError, type ChannelSender, type OutboundMessage, type SendOption
 import type { DingtalkApi, OapiReply } from "./api";
 import type { DingtalkCards } from "./cards";
 import { LIMITS } from "./limits";
-import { robotMessage, toWorkNotice, type WorkNoticeMsg } from "./messages";
+import { fileNotice, robotFile, type DingtalkFiles } from "./files";
+import { robotMessage, type TextNoticeMsg, toWorkNotice, type WorkNoticeMsg } from "./messages";
+
+/** A robot message: its `msgKey` and the parameters as a JSON string (PROTOCOLS §3.3). */
+type RobotMsg = { msgKey: string; msgParam: string };
 import type { NoticeRules } from "./noticeRules";
 import type { RobotSessions } from "./sessions";
 
@@ -24,6 +28,8 @@ export interface DingtalkSenderDeps {
   robotCode: string;
   sessions: RobotSessions;
   cards: DingtalkCards;
+  /** Uploads files (reports, PDFs) for file messages. */
+  files: DingtalkFiles;
   rules: NoticeRules;
   clock: Clock;
 }
@@ -63,12 +69,12 @@ export class DingtalkSender implements ChannelSender {
       }
       return { invalidUsers: [] };
     }
-    const msg = toWorkNotice(message);
+    const out = await this.outgoing(message);
     const now = this.deps.clock.now().getTime();
     const byRobot: string[] = [];
     const byNotice: string[] = [];
     for (const userId of recipients) {
-      if (await this.viaSession(userId, msg, now)) {
+      if (out.session && (await this.viaSession(userId, out.session, now))) {
         await reached([userId]);
         continue;
       }
@@ -80,9 +86,9 @@ export class DingtalkSender implements ChannelSender {
     byRobot.push(...capped);
     const noticeTo = byNotice.filter((u) => !capped.includes(u));
     const invalidUsers: string[] = [];
-    for (let i = 0; i < byRobot.length; i += LIMITS.robotRecipientsPerCall) invalidUsers.push(...(await this.viaRobot(byRobot.slice(i, i + LIMITS.robotRecipientsPerCall), msg, reached)));
+    for (let i = 0; i < byRobot.length; i += LIMITS.robotRecipientsPerCall) invalidUsers.push(...(await this.viaRobot(byRobot.slice(i, i + LIMITS.robotRecipientsPerCall), out.robot, reached)));
     if (noticeTo.length === 0) return { invalidUsers };
-    const notice = await this.deps.rules.vary(msg, noticeTo, this.deps.clock.now());
+    const notice = await this.deps.rules.vary(out.notice, noticeTo, this.deps.clock.now());
     const reply = await this.deps.api.post<OapiReply & { task_id?: number | string }>(ASYNCSEND_API, {
       agent_id: this.deps.agentId,
       userid_list: noticeTo.join(","),
@@ -92,8 +98,22 @@ export class DingtalkSender implements ChannelSender {
     return { ...(reply.task_id !== undefined ? { platformMessageId: `${TASK_PREFIX}${reply.task_id}` } : {}), invalidUsers };
   }
 
+  /**
+   * The message in each form it can take: a work notification, the robot's one-to-one message and,
+   * for words, a session-webhook reply. A file is uploaded first; it cannot go through a session
+   * webhook, so robot chat users get it from the robot and everyone else as a work notification.
+   */
+  private async outgoing(message: OutboundMessage): Promise<{ notice: WorkNoticeMsg; robot: RobotMsg; session?: TextNoticeMsg }> {
+    if (message.kind === "file") {
+      const file = await this.deps.files.upload(message.storageKey);
+      return { notice: fileNotice(file), robot: robotFile(file) };
+    }
+    const text = toWorkNotice(message);
+    return { notice: text, robot: robotMessage(text), session: text };
+  }
+
   /** True once the reply went through the session webhook; false when there is none (or it expired). */
-  private async viaSession(userId: string, msg: WorkNoticeMsg, nowMs: number): Promise<boolean> {
+  private async viaSession(userId: string, msg: TextNoticeMsg, nowMs: number): Promise<boolean> {
     const session = await this.deps.sessions.session(userId, nowMs);
     if (!session) return false;
     const reply = await this.deps.api.postWebhook(session.url, msg);
@@ -109,11 +129,11 @@ export class DingtalkSender implements ChannelSender {
    * accepted are reported reached before anything else happens; people it flow-controlled were not
    * sent the message, so the call then fails for them alone and the outbox retries just them.
    */
-  private async viaRobot(userIds: string[], msg: WorkNoticeMsg, reached: (userIds: string[], invalid: string[]) => Promise<void>): Promise<string[]> {
+  private async viaRobot(userIds: string[], msg: RobotMsg, reached: (userIds: string[], invalid: string[]) => Promise<void>): Promise<string[]> {
     const reply = await this.deps.api.v1<{ invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>("POST", ROBOT_BATCH_SEND_API, {
       robotCode: this.deps.robotCode,
       userIds,
-      ...robotMessage(msg),
+      ...msg,
     });
     const throttled = new Set(reply.flowControlledStaffIdList ?? []);
     const invalid = reply.invalidStaffIdList ?? [];

@@ -19,15 +19,24 @@ export interface FakeDingtalkOptions {
 export interface FakeWorkNotice {
   taskId: number;
   userIds: string[];
-  msg: { msgtype: string; text?: { content: string }; markdown?: { title: string; text: string } };
+  msg: { msgtype: string; text?: { content: string }; markdown?: { title: string; text: string }; file?: { media_id: string }; image?: { media_id: string } };
   at: number;
+}
+
+/** A file uploaded with media/upload, as the platform keeps it. */
+export interface FakeMedia {
+  mediaId: string;
+  type: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 /** A message the robot sent into a one-to-one chat, by session webhook or by the robot API. */
 export interface FakeRobotMessage {
   userId: string;
   via: "session" | "robot";
-  msgtype: "text" | "markdown";
+  msgtype: "text" | "markdown" | "file";
   text: string;
   at: number;
 }
@@ -89,6 +98,7 @@ const API = {
   accessToken: "v1.0/oauth2/accessToken",
   robotBatchSend: "v1.0/robot/oToMessages/batchSend",
   fileDownload: "v1.0/robot/messageFiles/download",
+  mediaUpload: "media/upload",
   session: "robot/sendBySession",
   cardSend: "v1.0/im/v1.0/robot/interactiveCards/send",
   cardUpdate: "v1.0/im/robots/interactiveCards",
@@ -123,6 +133,8 @@ export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
   readonly cards: FakeCard[] = [];
+  /** Files uploaded with media/upload, by media id. */
+  readonly media = new Map<string, FakeMedia>();
   /** The per-person daily cap on work notifications; tests lower it to reach it quickly. */
   noticesPerUserPerDay = NOTICES_PER_USER_PER_DAY;
   /** The address book: departments (root 1) and members. */
@@ -161,7 +173,11 @@ export class FakeDingtalk {
   async start(): Promise<string> {
     const app = new Koa();
     app.use(async (ctx) => {
-      const raw = ctx.method === "POST" || ctx.method === "PUT" ? await getRawBody(ctx.req, { limit: "1mb" }) : Buffer.alloc(0);
+      const raw = ctx.method === "POST" || ctx.method === "PUT" ? await getRawBody(ctx.req, { limit: "25mb" }) : Buffer.alloc(0);
+      if (ctx.path === `/${API.mediaUpload}`) {
+        ctx.body = await this.mediaUpload(ctx.query as Record<string, string>, ctx.get("content-type"), raw);
+        return;
+      }
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
         try {
@@ -317,7 +333,12 @@ export class FakeDingtalk {
     if (userIds.length === 0) return this.record(API.asyncsend, { errcode: 40000, errmsg: "userid_list 不能为空" });
     if (userIds.length > 100) return this.record(API.asyncsend, { errcode: 40000, errmsg: "userid_list 超过 100 个" });
     const msg = body.msg as FakeWorkNotice["msg"] | undefined;
-    const valid = msg && ((msg.msgtype === "text" && typeof msg.text?.content === "string") || (msg.msgtype === "markdown" && typeof msg.markdown?.text === "string" && typeof msg.markdown.title === "string"));
+    const fileOf = (m: NonNullable<typeof msg>) => (m.msgtype === "file" ? m.file?.media_id : m.msgtype === "image" ? m.image?.media_id : undefined);
+    const valid =
+      msg &&
+      ((msg.msgtype === "text" && typeof msg.text?.content === "string") ||
+        (msg.msgtype === "markdown" && typeof msg.markdown?.text === "string" && typeof msg.markdown.title === "string") ||
+        this.media.get(fileOf(msg) ?? "")?.type === msg.msgtype);
     if (!valid) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 不合法" });
     if (Buffer.byteLength(JSON.stringify(msg)) > 2048) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 超过 2048 字节" });
     const taskId = this.nextTaskId++;
@@ -337,8 +358,31 @@ export class FakeDingtalk {
     }
     if (dropped.length) this.undelivered.set(taskId, dropped);
     if (delivered.length) this.notices.push({ taskId, userIds: delivered, msg, at: this.options.now() });
-    for (const userId of delivered) this.chat.push({ userId, item: { via: "notice", text: msg.text?.content ?? msg.markdown?.text ?? "" } });
+    const shown = msg.text?.content ?? msg.markdown?.text ?? `[文件] ${this.media.get(fileOf(msg) ?? "")?.filename ?? ""}`;
+    for (const userId of delivered) this.chat.push({ userId, item: { via: "notice", text: shown } });
     return this.record(API.asyncsend, { errcode: 0, errmsg: "ok", task_id: taskId, request_id: randomBytes(8).toString("hex") });
+  }
+
+  /** media/upload (multipart, field `media`): keeps the file and answers its media id. */
+  private async mediaUpload(query: Record<string, string>, contentType: string, raw: Buffer): Promise<Record<string, unknown>> {
+    const api = API.mediaUpload;
+    const injected = this.takeFailure(api);
+    if (injected) return this.record(api, { errcode: injected.errcode, errmsg: injected.errmsg ?? "injected failure" });
+    const expiry = this.tokens.get(query.access_token ?? "");
+    if (expiry === undefined || expiry <= this.options.now()) return this.record(api, { errcode: expiry === undefined ? 40014 : 42001, errmsg: "access_token 无效" });
+    if (!["image", "file", "voice"].includes(query.type ?? "")) return this.record(api, { errcode: 40004, errmsg: "不合法的媒体文件类型" });
+    let part: File | null = null;
+    try {
+      const form = await new Request("http://fake/upload", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
+      const media = form.get("media");
+      part = typeof media === "object" ? media : null;
+    } catch {
+      part = null;
+    }
+    if (!part || part.size === 0) return this.record(api, { errcode: 40005, errmsg: "缺少 media 文件" });
+    const mediaId = `@lAD${randomBytes(12).toString("hex")}`;
+    this.media.set(mediaId, { mediaId, type: query.type as string, filename: part.name, contentType: part.type, bytes: Buffer.from(await part.arrayBuffer()) });
+    return this.record(api, { errcode: 0, errmsg: "ok", type: query.type, media_id: mediaId, created_at: this.options.now() });
   }
 
   private addressBook(api: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -390,10 +434,13 @@ export class FakeDingtalk {
     if (api === API.robotBatchSend) {
       const userIds = Array.isArray(body.userIds) ? (body.userIds as string[]) : [];
       if (body.robotCode !== this.options.appKey || userIds.length === 0 || userIds.length > 20) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
-      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string };
+      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string; mediaId?: string; fileName?: string };
       const markdown = body.msgKey === "sampleMarkdown";
+      const file = body.msgKey === "sampleFile";
+      if (file && !this.media.has(param.mediaId ?? "")) return this.recordV1(api, 400, { code: "invalidParameter.mediaId", message: "mediaId 无效" });
       const throttled = userIds.filter((u) => this.flowControlled.delete(u));
-      for (const userId of userIds.filter((u) => !throttled.includes(u))) this.pushRobot({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
+      const text = file ? `[文件] ${param.fileName ?? ""}` : ((markdown ? param.text : param.content) ?? "");
+      for (const userId of userIds.filter((u) => !throttled.includes(u))) this.pushRobot({ userId, via: "robot", msgtype: file ? "file" : markdown ? "markdown" : "text", text, at: this.options.now() });
       return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: throttled });
     }
     if (api === API.cardSend) {
