@@ -200,8 +200,19 @@ export const PLAIN_TEXT: ChannelCapabilities = {
   fileTypes: [],
 };
 
+/**
+ * A group chat as an outbox recipient: `group:` + the platform's id of the chat (DingTalk's
+ * openConversationId), beside people's account ids. A channel that sends to groups says how often
+ * it may (`ChannelLimits.groupChatsPerMinute`); its sender posts there as the robot.
+ */
+export const GROUP_RECIPIENT = "group:";
+export const groupRecipient = (conversationId: string): string => `${GROUP_RECIPIENT}${conversationId}`;
+export const isGroupRecipient = (recipient: string): boolean => recipient.startsWith(GROUP_RECIPIENT);
+
 /** A platform's sending limits for one app; a missing field is not limited. */
 export interface ChannelLimits {
+  /** Messages into group chats a minute, all groups together (DingTalk's robot: 20, past it muted for 10 minutes). */
+  groupChatsPerMinute?: number;
   perRecipientPerMinute?: number;
   perRecipientPerHour?: number;
   /** Person-times per natural day (Asia/Shanghai): a call to 1,000 people counts 1,000. */

@@ -1,5 +1,5 @@
 import type { Clock } from "../../clock";
-import { ChannelError, type ChannelSender, type OutboundMessage, type SendOptions, type SendResult } from "../channel";
+import { ChannelError, type ChannelSender, GROUP_RECIPIENT, isGroupRecipient, type OutboundMessage, type SendOptions, type SendResult } from "../channel";
 import type { DingtalkApi, OapiReply } from "./api";
 import type { DingtalkCards } from "./cards";
 import { LIMITS } from "./limits";
@@ -16,6 +16,7 @@ export const WORK_NOTICE_MAX_RECIPIENTS = LIMITS.workNoticeRecipientsPerCall;
 
 export const ASYNCSEND_API = "topapi/message/corpconversation/asyncsend_v2";
 export const ROBOT_BATCH_SEND_API = "/v1.0/robot/oToMessages/batchSend";
+export const ROBOT_GROUP_SEND_API = "/v1.0/robot/groupMessages/send";
 /** A session webhook DingTalk no longer knows. */
 const SESSION_GONE = 300001;
 
@@ -61,19 +62,28 @@ export class DingtalkSender implements ChannelSender {
     if (message.kind === "card_update") return { invalidUsers: [] };
     // The outbox splits by maxRecipientsPerCall; more here would be a bug, never silently dropped people.
     if (recipients.length > WORK_NOTICE_MAX_RECIPIENTS) throw new ChannelError("dingtalk", "dingtalk_too_many_recipients", "钉钉工作通知每次最多发送给 100 人", false);
+    const groups = recipients.filter(isGroupRecipient);
+    const people = recipients.filter((r) => !isGroupRecipient(r));
     // A card with buttons is an interactive card in the robot chat, one instance per person.
-    if (message.kind === "card" && (message.card.buttons ?? []).length > 0) {
-      for (const userId of recipients) {
+    const buttonCard = message.kind === "card" && (message.card.buttons ?? []).length > 0;
+    if (buttonCard) {
+      for (const userId of people) {
         await this.deps.cards.send(message.card, userId);
         await reached([userId]);
       }
-      return { invalidUsers: [] };
+      if (groups.length === 0) return { invalidUsers: [] };
     }
     const out = await this.outgoing(message);
+    // A unit's group chat gets the message from the robot (a card as its text, with numbered choices).
+    for (const group of groups) {
+      await this.deps.api.v1("POST", ROBOT_GROUP_SEND_API, { robotCode: this.deps.robotCode, openConversationId: group.slice(GROUP_RECIPIENT.length), ...out.robot });
+      await reached([group]);
+    }
+    if (buttonCard) return { invalidUsers: [] };
     const now = this.deps.clock.now().getTime();
     const byRobot: string[] = [];
     const byNotice: string[] = [];
-    for (const userId of recipients) {
+    for (const userId of people) {
       if (out.session && (await this.viaSession(userId, out.session, now))) {
         await reached([userId]);
         continue;

@@ -37,7 +37,8 @@ export const dingtalkChannel: ChannelModule = {
   enabled: (config) => config.dingtalk !== undefined,
   // 20 calls a second on the standard edition (PROTOCOLS §3.8). The per-person daily caps (500 work
   // notifications, the same content once a day) need a per-recipient daily limit ChannelLimits lacks.
-  limits: () => ({ perApiPerMinute: LIMITS.apiCallsPerMinute }),
+  // The robot's group messages: 20 a minute, or the robot is muted for 10 minutes (PROTOCOLS §3.5).
+  limits: () => ({ perApiPerMinute: LIMITS.apiCallsPerMinute, groupChatsPerMinute: LIMITS.robotWebhookPerMinute }),
   start({ config, kv, log, clock, media }) {
     const settings = config.dingtalk;
     if (!settings) throw new Error("dingtalk: started without DINGTALK_* settings");

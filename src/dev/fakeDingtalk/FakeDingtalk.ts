@@ -41,6 +41,14 @@ export interface FakeRobotMessage {
   at: number;
 }
 
+/** A message the robot posted into a group chat (groupMessages/send). */
+export interface FakeGroupMessage {
+  conversationId: string;
+  msgKey: string;
+  text: string;
+  at: number;
+}
+
 /** A department of the fake address book (1 is the root). */
 export interface FakeDingDepartment {
   id: number;
@@ -97,6 +105,7 @@ const API = {
   userGet: "topapi/v2/user/get",
   accessToken: "v1.0/oauth2/accessToken",
   robotBatchSend: "v1.0/robot/oToMessages/batchSend",
+  robotGroupSend: "v1.0/robot/groupMessages/send",
   fileDownload: "v1.0/robot/messageFiles/download",
   mediaUpload: "media/upload",
   session: "robot/sendBySession",
@@ -133,6 +142,10 @@ export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
   readonly cards: FakeCard[] = [];
+  /** What the robot posted into group chats, in order (refused posts are not here). */
+  readonly groupMessages: FakeGroupMessage[] = [];
+  /** Group messages the robot may post a minute; past it the platform refuses them (and mutes the robot). */
+  groupMessagesPerMinute = 20;
   /** Files uploaded with media/upload, by media id. */
   readonly media = new Map<string, FakeMedia>();
   /** The per-person daily cap on work notifications; tests lower it to reach it quickly. */
@@ -442,6 +455,18 @@ export class FakeDingtalk {
       const text = file ? `[文件] ${param.fileName ?? ""}` : ((markdown ? param.text : param.content) ?? "");
       for (const userId of userIds.filter((u) => !throttled.includes(u))) this.pushRobot({ userId, via: "robot", msgtype: file ? "file" : markdown ? "markdown" : "text", text, at: this.options.now() });
       return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: throttled });
+    }
+    if (api === API.robotGroupSend) {
+      const conversationId = String(body.openConversationId ?? "");
+      if (body.robotCode !== this.options.appKey || !/^cid/.test(conversationId)) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
+      const minute = Math.floor(this.options.now() / 60_000);
+      if (this.groupMessages.filter((m) => Math.floor(m.at / 60_000) === minute).length >= this.groupMessagesPerMinute) {
+        return this.recordV1(api, 400, { code: "SendTooFast", message: "send too fast, exceed 20 times per minute" });
+      }
+      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; text?: string; fileName?: string };
+      const text = body.msgKey === "sampleFile" ? `[文件] ${param.fileName ?? ""}` : (body.msgKey === "sampleMarkdown" ? param.text : param.content) ?? "";
+      this.groupMessages.push({ conversationId, msgKey: String(body.msgKey), text, at: this.options.now() });
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex") });
     }
     if (api === API.cardSend) {
       const receiver = JSON.parse(String(body.singleChatReceiver ?? "{}")) as { userId?: string };
