@@ -40,7 +40,8 @@ export interface DingtalkSenderDeps {
  * webhook while it is valid; someone who uses the robot chat gets the rest through the robot's
  * one-to-one API; everyone else gets a work notification (工作通知) from the app, whose task id is
  * kept so the send-result reconciliation can find recipients the platform accepted but did not
- * deliver (over-limit sends answer success).
+ * deliver (over-limit sends answer success). A group chat (`group:<openConversationId>`) gets the
+ * robot's group message; a file is uploaded first and goes by media id.
  */
 export class DingtalkSender implements ChannelSender {
   readonly id = "dingtalk" as const;
