@@ -60,4 +60,21 @@ describe(`DingTalk: sending files (${backend()})`, () => {
     expect(app.fake.chatOf("ding-li").at(-1)?.text).toBe(`[文件] 安哨文件-${xlsx.key.slice(0, 8)}.xlsx`);
     expect(app.fake.callsOf(UPLOAD).map((c) => c.errcode).slice(-2)).toEqual([42001, 0]);
   });
+
+  it("uploads a file again when the platform forgot it, and the retry reaches only those not yet reached", async () => {
+    const pdf = await store.save(Buffer.concat([PDF, Buffer.from("% 整改通知书\n")]), "application/pdf");
+    await sendFile("file:forgotten:1", pdf.key, ["ding-li"]);
+    const uploads = app.fake.callsOf(UPLOAD).length;
+    const name = `[文件] 安哨文件-${pdf.key.slice(0, 8)}.pdf`;
+    const copies = (user: string) => app.fake.chatOf(user).filter((c) => c.text === name).length;
+    const before = { zhang: copies("ding-zhang"), wang: copies("ding-wang") };
+    app.fake.expireMedia();
+    const id = await sendFile("file:forgotten:2", pdf.key, ["ding-zhang", "ding-wang"]);
+    // 张伟's robot send failed on the forgotten id; the retry uploads again and reaches both, once.
+    clock.advance(10 * 60_000);
+    await app.services.outboxWorker.drainOnce(clock.now());
+    expect((await app.services.outbox.deliveriesOfMessage(id)).map((d) => d.status)).toEqual(["sent", "sent"]);
+    expect(app.fake.callsOf(UPLOAD)).toHaveLength(uploads + 1);
+    expect({ zhang: copies("ding-zhang"), wang: copies("ding-wang") }).toEqual({ zhang: before.zhang + 1, wang: before.wang + 1 });
+  });
 });

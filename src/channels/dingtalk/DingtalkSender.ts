@@ -56,6 +56,20 @@ export class DingtalkSender implements ChannelSender {
    * retried: nobody gets the message twice.
    */
   async send(recipients: string[], message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+    try {
+      return await this.sendOnce(recipients, message, options);
+    } catch (err) {
+      // The platform forgot an uploaded file before its 3 days (media ids are cached for 60 h): the
+      // retry uploads it again. Only the people not reached yet are retried, as for any failure.
+      if (message.kind === "file" && isExpiredMedia(err)) {
+        await this.deps.files.forget(message.storageKey);
+        throw new ChannelError("dingtalk", "dingtalk_media_expired", "钉钉上的文件已失效，将重新上传后重发", true);
+      }
+      throw err;
+    }
+  }
+
+  private async sendOnce(recipients: string[], message: OutboundMessage, options: SendOptions): Promise<SendResult> {
     const reached = async (userIds: string[], invalidUsers: string[] = []) => {
       if (userIds.length > 0) await options.delivered?.(userIds, { invalidUsers });
     };
@@ -152,4 +166,9 @@ export class DingtalkSender implements ChannelSender {
     if (throttled.size > 0) throw new ChannelError("dingtalk", "dingtalk_flow_controlled", "钉钉机器人发送过于频繁，稍后重试", true, 60_000);
     return invalid;
   }
+}
+
+/** A media id the platform no longer knows: oapi 40007, or the robot API's invalid mediaId. */
+function isExpiredMedia(err: unknown): boolean {
+  return err instanceof ChannelError && (err.code === "dingtalk_40007" || err.code.startsWith("dingtalk_invalidParameter.media"));
 }

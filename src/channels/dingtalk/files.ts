@@ -46,7 +46,7 @@ export class DingtalkFiles {
     const fileType = storageKey.split(".").pop()?.toLowerCase() ?? "bin";
     const kind = /^(jpe?g|png)$/.test(fileType) ? "image" : "file";
     const file = { fileName: `安哨文件-${storageKey.split("-")[0]}.${fileType}`, fileType, kind } as const;
-    const cacheKey = `dingtalk:media:${this.deps.appKey}:${kind}:${storageKey}`;
+    const cacheKey = this.cacheKey(storageKey);
     const cached = await this.deps.kv.get(cacheKey);
     if (cached) return { ...file, mediaId: cached };
     const { media } = this.deps;
@@ -61,6 +61,15 @@ export class DingtalkFiles {
     if (typeof reply.media_id !== "string" || reply.media_id === "") throw new ChannelError("dingtalk", "dingtalk_bad_response", "钉钉 media/upload 未返回 media_id", true);
     await this.deps.kv.set(cacheKey, reply.media_id, MEDIA_ID_TTL_MS);
     return { ...file, mediaId: reply.media_id };
+  }
+
+  /** Drops the cached media id of a file the platform no longer knows, so the next send uploads it again. */
+  forget(storageKey: string): Promise<void> {
+    return this.deps.kv.del(this.cacheKey(storageKey));
+  }
+
+  private cacheKey(storageKey: string): string {
+    return `dingtalk:media:${this.deps.appKey}:${storageKey}`;
   }
 }
 

@@ -256,6 +256,11 @@ export class FakeDingtalk {
     this.failures.push({ api, failure, remaining: times, skip });
   }
 
+  /** The platform forgets every uploaded file (media ids live 3 days): sends naming one are refused. */
+  expireMedia(): void {
+    this.media.clear();
+  }
+
   /** The next robot one-to-one send naming any of `userIds` sends to the others only and lists these as flow-controlled. */
   flowControlOnce(userIds: string[]): void {
     for (const u of userIds) this.flowControlled.add(u);
@@ -352,6 +357,7 @@ export class FakeDingtalk {
       ((msg.msgtype === "text" && typeof msg.text?.content === "string") ||
         (msg.msgtype === "markdown" && typeof msg.markdown?.text === "string" && typeof msg.markdown.title === "string") ||
         this.media.get(fileOf(msg) ?? "")?.type === msg.msgtype);
+    if (msg && fileOf(msg) !== undefined && !this.media.has(fileOf(msg) ?? "")) return this.record(API.asyncsend, { errcode: 40007, errmsg: "不合法的媒体文件id" });
     if (!valid) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 不合法" });
     if (Buffer.byteLength(JSON.stringify(msg)) > 2048) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 超过 2048 字节" });
     const taskId = this.nextTaskId++;
