@@ -30,7 +30,7 @@ import { BotEngine } from "../bots/engine";
 import type { Flow } from "../bots/flow";
 import type { BotServices } from "../bots/services";
 import type { Job, JobContext } from "../jobs/Job";
-import { wecomContactSync } from "../jobs/wecomContactSync.job";
+import { contactSync as contactSyncJob } from "../jobs/contactSync.job";
 import { deliveryReconcile } from "../jobs/deliveryReconcile.job";
 
 /** Everything the process runs, built once from the config; the server and the tests share it. */
@@ -50,7 +50,7 @@ export interface Services {
   /** Every scheduled job, each bound to the service it calls; run with `jobContext`. */
   jobs: Job[];
   jobContext: JobContext;
-  /** Reads the whole WeChat Work address book; absent while WeChat Work is not configured. */
+  /** Reads the preferred messenger's whole address book; absent while no enabled channel has one. */
   contactSync?: { syncAll(): Promise<ContactSyncResult> };
   /** Opens the channels' long connections (DingTalk Stream mode); the server calls it once, CLIs never. */
   connectChannels(): { stop(): Promise<void> };
@@ -154,9 +154,9 @@ interface ChannelWiring {
 function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv"> & { media: MediaStore }): ChannelWiring {
   const { config, log, clock, db, media } = deps;
   const enabled = buildChannels(deps);
-  // The nightly job reads the (first) address book a channel offers: WeChat Work's today.
-  const contacts = [...enabled.contacts.values()][0];
-  const contactSync = contacts && { syncAll: () => syncContacts({ db, source: contacts, clock, actor: `${SYNC_ACTOR}:job` }) };
+  // The nightly job copies every address book a channel offers (WeChat Work's, DingTalk's), each on its own.
+  const addressBooks = [...enabled.contacts].map(([channel, source]) => ({ channel, syncAll: () => syncContacts({ db, source, clock, actor: `${SYNC_ACTOR}:job` }) }));
+  const contactSync = addressBooks[0];
 
   return {
     ids: enabled.ids,
@@ -183,7 +183,7 @@ function wireChannels(deps: Pick<Kernel, "config" | "log" | "clock" | "db" | "kv
       return routers;
     },
     connect: (ctx) => enabled.connect(ctx),
-    jobs: [wecomContactSync(contactSync), deliveryReconcile(enabled.deliveryReports.size ? () => reconcileDeliveries({ db, kv: deps.kv, clock, reports: enabled.deliveryReports }) : undefined)],
+    jobs: [contactSyncJob(addressBooks), deliveryReconcile(enabled.deliveryReports.size ? () => reconcileDeliveries({ db, kv: deps.kv, clock, reports: enabled.deliveryReports }) : undefined)],
   };
 }
 // ─── End of channel wiring ─────────────────────────────────────────────────────────────────────

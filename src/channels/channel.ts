@@ -147,6 +147,13 @@ export interface SendOptions {
    * compares whole request bodies, so a resend carries the same recipients in the same order.
    */
   resend?: boolean;
+  /**
+   * Reports recipients one platform call of a batch reached, before the sender makes its next call
+   * (DingTalk sends one batch as session replies, robot calls of 20 and a work notification). The
+   * outbox records them as sent at once, so a later call failing — or the process dying — never
+   * sends them the message again: only the recipients not yet reported are retried.
+   */
+  delivered?(recipients: string[], result: SendResult): Promise<void>;
 }
 
 /** The outbound half of a channel, as the outbox worker uses it. */
@@ -193,8 +200,19 @@ export const PLAIN_TEXT: ChannelCapabilities = {
   fileTypes: [],
 };
 
+/**
+ * A group chat as an outbox recipient: `group:` + the platform's id of the chat (DingTalk's
+ * openConversationId), beside people's account ids. A channel that sends to groups says how often
+ * it may (`ChannelLimits.groupChatsPerMinute`); its sender posts there as the robot.
+ */
+export const GROUP_RECIPIENT = "group:";
+export const groupRecipient = (conversationId: string): string => `${GROUP_RECIPIENT}${conversationId}`;
+export const isGroupRecipient = (recipient: string): boolean => recipient.startsWith(GROUP_RECIPIENT);
+
 /** A platform's sending limits for one app; a missing field is not limited. */
 export interface ChannelLimits {
+  /** Messages into group chats a minute, all groups together (DingTalk's robot: 20, past it muted for 10 minutes). */
+  groupChatsPerMinute?: number;
   perRecipientPerMinute?: number;
   perRecipientPerHour?: number;
   /** Person-times per natural day (Asia/Shanghai): a call to 1,000 people counts 1,000. */

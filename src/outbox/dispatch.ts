@@ -7,6 +7,7 @@ import type { Claim, ClaimedGroup, ClaimedRow } from "./claim";
 import type { RateLimiter } from "./rateLimits";
 import { recordFailed, recordPaused, recordRetry, recordSent, release, sealDelivered } from "./record";
 import { chunk, shortTransaction } from "./shortTx";
+import { callProgress } from "./progress";
 import { countSend } from "../metrics/metrics";
 
 /** What sending one claimed group needs from the worker. */
@@ -75,16 +76,20 @@ export async function dispatchGroup(ctx: DispatchContext, claim: Claim, group: C
 }
 
 async function sendCall(ctx: DispatchContext, claim: Claim, group: ClaimedGroup, sender: ChannelSender, message: OutboundMessage, rows: ClaimedRow[], tally: Tally): Promise<void> {
-  const allowed = await admit(ctx, claim, group, sender.id, rows, tally);
-  if (allowed.length === 0) return;
+  const admitted = await admit(ctx, claim, group, sender.id, rows, tally);
+  if (admitted.length === 0) return;
+  // Recipients a sender reports reached part-way are recorded then; what follows is about the rest.
+  const progress = callProgress(ctx, claim.token, admitted, tally);
+  let allowed = admitted;
   const started = process.hrtime.bigint();
   const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
   let result: SendResult;
   try {
-    const call = Promise.resolve().then(() => sender.send(allowed.map((r) => r.recipient), message, { resend: group.resend }));
+    const call = Promise.resolve().then(() => sender.send(admitted.map((r) => r.recipient), message, { resend: group.resend, delivered: progress.delivered }));
     result = await withTimeout(call, ctx.sendTimeoutMs);
   } catch (err) {
     const failure = classifyFailure(err);
+    allowed = progress.rest();
     const now = ctx.at();
     tally.calls += 1;
     if (failure.configProblem) {
@@ -111,6 +116,7 @@ async function sendCall(ctx: DispatchContext, claim: Claim, group: ClaimedGroup,
     return;
   }
   tally.calls += 1;
+  allowed = progress.rest();
   const outcome = await shortTransaction(ctx.db, async (tx) => {
     const recorded = await recordSent(tx, claim.token, allowed, result, ctx.at());
     if (isConfidential(message)) await sealDelivered(tx, group.messageId);

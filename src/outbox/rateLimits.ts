@@ -1,4 +1,4 @@
-import type { ChannelId, ChannelLimits } from "../channels/channel";
+import { type ChannelId, type ChannelLimits, isGroupRecipient } from "../channels/channel";
 import { nextShanghaiMidnight } from "../domain/outbox/quietHours";
 import type { KeyValue } from "../kv";
 
@@ -11,7 +11,7 @@ export type LimitTable = Partial<Record<ChannelId, ChannelLimits>>;
 export interface Deferral {
   until: Date;
   recipients: string[];
-  limit: "api_per_minute" | "recipient_per_minute" | "recipient_per_hour" | "app_per_day";
+  limit: "api_per_minute" | "group_per_minute" | "recipient_per_minute" | "recipient_per_hour" | "app_per_day";
 }
 
 export interface Admission {
@@ -51,6 +51,13 @@ export class RateLimiter {
       if (calls > limits.perApiPerMinute) return { allowed: [], deferred: [{ until: nextMinute, recipients: [...recipients], limit: "api_per_minute" }] };
     }
     let pass = [...recipients];
+    const groups = limits.groupChatsPerMinute ? pass.filter(isGroupRecipient) : [];
+    if (limits.groupChatsPerMinute && groups.length) {
+      // One budget for every group chat of the channel: the platform counts the robot's messages, not each group's.
+      const [, over] = await this.split(groups, () => `outbox:rl:${channel}:groups:${minute}`, 2 * MINUTE, limits.groupChatsPerMinute);
+      hold(over, nextMinute, "group_per_minute");
+      pass = pass.filter((r) => !over.includes(r));
+    }
     if (limits.perRecipientPerMinute) {
       const [ok, over] = await this.split(pass, (r) => `outbox:rl:${channel}:m:${minute}:${r}`, 2 * MINUTE, limits.perRecipientPerMinute);
       hold(over, nextMinute, "recipient_per_minute");

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ManualClock } from "../../src/clock";
 import { Hazard, Person } from "../../src/db/entities";
+import { InboundEventRow } from "../../src/db/entities/InboundEventRow";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
 import { backend } from "../support/backend";
 import { JPEG } from "../support/botHarness";
@@ -114,5 +115,40 @@ describe.each([
       board = await callouts.board(draft.id);
     }
     expect(board.counts).toMatchObject({ total: 2, answered: 2, notYet: 0 });
+  });
+
+  it("hands a new hazard over from the supervisor's 新隐患待处理 card: 交办 opens the assignment with the owner filled in", async () => {
+    // Everyone reachable on this messenger, so the supervisor's notice card arrives here.
+    const enrolled = new Map<number, string>();
+    for (const person of await driver.services.db.manager.find(Person, { where: { active: true } })) {
+      const known = person.name === "张伟" ? inspector : cadres.find((c) => c.person.id === person.id)?.account;
+      enrolled.set(person.id, known ?? (await driver.enroll(person)));
+    }
+    await say(inspector, "随手拍");
+    let before = driver.seen(inspector).length;
+    await driver.photo(inspector, JPEG);
+    await settle(inspector, before);
+    await choose(inspector, "照片已发完");
+    await say(inspector, "加油站卸油口防静电夹损坏");
+    await say(inspector, "青禾加油站卸油区");
+    await choose(inspector, "消防安全");
+    const number = /隐患已上报：(\S+)/.exec(await choose(inspector, "一般隐患"))?.[1];
+    const hazard = await driver.services.db.manager.findOneByOrFail(Hazard, { number: number ?? "missing" });
+    const supervisor = enrolled.get(hazard.supervisorId as number) as string;
+    const card = driver.seen(supervisor).filter((s) => s.buttons.length > 0).at(-1);
+    expect(card?.text).toContain("新隐患待处理");
+    expect(card?.text).toContain(number);
+    expect(card?.buttons.map((b) => [b.key, b.label])).toEqual([
+      ["assignment", "交办"],
+      ["fix_on_spot", "即知即改"],
+      ["transfer", "转交"],
+    ]);
+    expect(await choose(supervisor, "交办")).toContain("整改责任人：");
+    // The click names the card as every channel does: the hazard's task id (each call's suffix aside) and the button key.
+    const click = await driver.services.db.manager.findOneOrFail(InboundEventRow, { where: { senderId: supervisor, kind: "card_click" }, order: { id: "DESC" } });
+    expect(JSON.parse(click.payload)).toMatchObject({ taskId: expect.stringMatching(new RegExp(`^hazard_${hazard.id}_v${hazard.version}(-[0-9a-f]{8})?$`)), buttonKey: "assignment" });
+    await say(supervisor, "立即更换防静电夹，卸油前检查接地");
+    expect(await choose(supervisor, "15 天")).toContain(`隐患 ${number} 已交办`);
+    expect(await driver.services.db.manager.findOneByOrFail(Hazard, { id: hazard.id })).toMatchObject({ state: "assigned", measures: "立即更换防静电夹，卸油前检查接地" });
   });
 });

@@ -112,4 +112,24 @@ describe(`DingTalk callbacks (${backend()})`, () => {
     const rows = (await stored()).slice(before);
     expect(rows.map((r) => [r.kind, r.senderId, JSON.parse(r.payload).taskId, JSON.parse(r.payload).buttonKey])).toEqual([["card_click", "ding-zhang", "co7-12-0a1b2c3d", "ack"]]);
   });
+
+  it("answers 503 with the Chinese reason and a stable code while the database cannot store a message, so DingTalk delivers it again", async () => {
+    // The driver's error quotes the insert; none of it may reach the answer.
+    const outage = jest.spyOn(app.services.inbox, "accept").mockRejectedValue(Object.assign(new Error("connect ECONNREFUSED: INSERT INTO inbound_events 帮助"), { code: "ECONNREFUSED" }));
+    try {
+      const now = clock.now().getTime();
+      const answers = [
+        await deliverRobotMessage(app.callbackApp, robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgOutage1" }, app.callbackApp, now), now),
+        await deliverEvent(app.callbackApp, { EventType: "user_add_org", TimeStamp: String(now), UserId: ["ding-outage"] }, now),
+        await deliverCardClick(app.callbackApp, { bizId: "co7-13-0a1b2c3d", userId: "ding-zhang", actionId: "ack" }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).toBe(503);
+        expect(answer.json).toMatchObject({ code: "dingtalk_store_unavailable", message: "暂时无法保存钉钉消息，请稍后重试" });
+        expect(JSON.stringify(answer.json)).not.toContain("INSERT");
+      }
+    } finally {
+      outage.mockRestore();
+    }
+  });
 });

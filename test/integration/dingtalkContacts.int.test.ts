@@ -54,4 +54,12 @@ describe(`the DingTalk address book (${backend()})`, () => {
     expect((await deliverEvent(app.callbackApp, { EventType: "user_leave_org", TimeStamp: String(now + 1), UserId: ["ding-li"] }, now)).status).toBe(200);
     await eventually(async () => (await app.services.db.manager.findOneByOrFail(Person, { mobile: "13800010002" })).active === false);
   });
+
+  it("is copied by the nightly contactSync job, which is no longer WeChat Work's alone", async () => {
+    app.fake.users.push({ userid: "ding-zhao", name: "赵敏", deptIds: [3], mobile: "13800010004" });
+    const job = app.services.jobs.find((j) => j.name === "contactSync");
+    expect(app.services.jobs.map((j) => j.name)).not.toContain("wecomContactSync");
+    expect(await job?.run(app.services.jobContext)).toEqual({ dingtalk: { units: expect.anything(), people: expect.objectContaining({ created: 1 }), problems: 0 } });
+    expect(await personByAccount(app.services.db.manager, "dingtalk", "ding-zhao")).toMatchObject({ name: "赵敏", active: true });
+  });
 });

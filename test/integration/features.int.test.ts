@@ -105,7 +105,7 @@ describe(`features register themselves (${backend()})`, () => {
     expect(names(services.flows)).toEqual(["inspection", "hazard_photo", "assignment", "fix_on_spot", "transfer", "rectification", "verification", "closing", "todo", "tip", "my_tips", "duty", "duty_check_in", "duty_handover", "duty_spot_check", "duty_swap", "digest_settings"]);
     expect(names(services.flows)).toEqual(names(flowsOf(FEATURES)));
     // Feature jobs, then the channels' (the WeChat Work address book, skipped while it is not configured).
-    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "tipDeadlines", "calloutTick", "quotaNudges", "dutyTick", "digestTick", "monthlyReport", "retentionPurge", "wecomContactSync", "deliveryReconcile"]);
+    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "tipDeadlines", "calloutTick", "quotaNudges", "dutyTick", "digestTick", "monthlyReport", "retentionPurge", "contactSync", "deliveryReconcile"]);
     const mapped = services.db.dataSource.entityMetadatas.map((m) => m.target);
     expect(new Set(mapped)).toEqual(new Set(entitiesOf(FEATURES)));
     // Every entity class the db layer defines belongs to a feature: none is left out of the data source.
@@ -133,7 +133,7 @@ describe(`features register themselves (${backend()})`, () => {
     expect(sent.filter((m) => m.payload.includes(GREETING))).toHaveLength(1);
 
     // Its job is scheduled with the rest and runs against its own service.
-    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "tipDeadlines", "calloutTick", "quotaNudges", "dutyTick", "digestTick", "monthlyReport", "retentionPurge", "fakeTick", "wecomContactSync", "deliveryReconcile"]);
+    expect(names(services.jobs)).toEqual(["inboxRedrive", "hazardNudges", "tipDeadlines", "calloutTick", "quotaNudges", "dutyTick", "digestTick", "monthlyReport", "retentionPurge", "fakeTick", "contactSync", "deliveryReconcile"]);
     const job = services.jobs.find((j) => j.name === "fakeTick")!;
     expect(await runJob(job, services.jobContext, { locks: kvJobLocks(services.kv), owner: "test" })).toMatchObject({ status: "ok" });
     expect(fakeTicks).toEqual([clock.now()]);

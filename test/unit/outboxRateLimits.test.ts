@@ -19,8 +19,18 @@ describe("outbox rate limits", () => {
   it("uses WeChat Work's published limits and the configured daily quota (declared by the channel module)", () => {
     expect(defaultLimits().wecom).toEqual({ perRecipientPerMinute: 30, perRecipientPerHour: 1000, perAppPerDay: 200_000, perApiPerMinute: 10_000 });
     expect(defaultLimits(5000).wecom?.perAppPerDay).toBe(5000);
-    // DingTalk declares its API rate (20 a second on the standard edition).
-    expect(defaultLimits().dingtalk).toEqual({ perApiPerMinute: 1_200 });
+    // DingTalk declares its API rate (20 a second on the standard edition) and its robot's 20 group messages a minute.
+    expect(defaultLimits().dingtalk).toEqual({ perApiPerMinute: 1_200, groupChatsPerMinute: 20 });
+  });
+
+  it("lets 20 group messages a minute through, counted over every group, and holds the 21st until the next minute; people are not counted", async () => {
+    const limiter = new RateLimiter(kv, defaultLimits());
+    for (let i = 0; i < 20; i++) expect((await limiter.admit("dingtalk", [i % 2 ? "group:cidA" : "group:cidB"], clock.now())).allowed).toHaveLength(1);
+    const over = await limiter.admit("dingtalk", ["group:cidA", "ding-zhang"], clock.now());
+    expect(over.allowed).toEqual(["ding-zhang"]);
+    expect(over.deferred).toEqual([{ until: new Date("2026-01-05T02:01:00Z"), recipients: ["group:cidA"], limit: "group_per_minute" }]);
+    clock.set("2026-01-05T02:01:00Z");
+    expect((await limiter.admit("dingtalk", ["group:cidA"], clock.now())).allowed).toEqual(["group:cidA"]);
   });
 
   it("lets 30 messages a minute through to one person and holds the 31st until the next minute", async () => {

@@ -157,13 +157,22 @@ export class DingtalkApi {
   }
 
   /** `POST /<api>?access_token=…` (oapi) with a JSON body. */
-  async post<T extends OapiReply>(api: string, body: unknown): Promise<T> {
+  post<T extends OapiReply>(api: string, body: unknown): Promise<T> {
+    return this.withToken(api, (token) => this.call<T>(api, { method: "POST", data: body, params: { access_token: token } }));
+  }
+
+  /** `POST /<api>?access_token=…&<params>` (oapi) with a multipart form: `media/upload`. */
+  upload<T extends OapiReply>(api: string, form: FormData, params: Record<string, string>): Promise<T> {
+    return this.withToken(api, (token) => this.call<T>(api, { method: "POST", data: form, params: { ...params, access_token: token } }));
+  }
+
+  /** One oapi call with the shared token; a refused token is dropped, refetched and the call made once more. */
+  private async withToken<T extends OapiReply>(api: string, call: (token: string) => Promise<T>): Promise<T> {
     const token = await this.tokens.get();
-    const first = await this.call<T>(api, { method: "POST", data: body, params: { access_token: token } });
+    const first = await call(token);
     if (!TOKEN_ERRCODES.has(first.errcode ?? 0)) return this.check(api, first);
     await this.tokens.invalidate(token);
-    const fresh = await this.tokens.get();
-    return this.check(api, await this.call<T>(api, { method: "POST", data: body, params: { access_token: fresh } }));
+    return this.check(api, await call(await this.tokens.get()));
   }
 
   private async fetchToken(): Promise<FetchedToken> {

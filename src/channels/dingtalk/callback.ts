@@ -37,7 +37,7 @@ export interface DingtalkCallbackDeps {
   /** Turns the clicker's card into its done line once the click is stored. */
   cards: DingtalkCards;
   /** The clicked button's done label (已收到 / 已落实 / 已确认). */
-  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
+  buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string) => string;
 }
 
 type Refusal = "params" | "malformed" | "signature" | "stale" | "receiver";
@@ -122,7 +122,7 @@ export function dingtalkCallbackRouter(deps: DingtalkCallbackDeps): Router {
     await storeAll(ctx, sink, [event]);
     // Duplicates update the card too: a retry means DingTalk did not see our first answer.
     void new Promise<void>((resolve) => ctx.res.once("close", resolve)).then(() =>
-      deps.cards.markDone(event.taskId, label(event)).catch((err: unknown) => (ctx.state.log as Logger).warn({ code: (err as { code?: unknown }).code }, "dingtalk card not updated")),
+      deps.cards.markDone(event.taskId, event.buttonKey, (pressed) => label(event, pressed)).catch((err: unknown) => (ctx.state.log as Logger).warn({ code: (err as { code?: unknown }).code }, "dingtalk card not updated")),
     );
     ctx.status = 200;
     ctx.type = "application/json";
@@ -160,7 +160,7 @@ async function storeAll(ctx: Context, sink: InboundSink, events: InboundEvent[])
     for (const event of events) if ((await sink.accept(event)) === "new") fresh.push(event);
   } catch (err) {
     (ctx.state.log as Logger).error({ err: (err as Error)?.name, code: (err as { code?: unknown })?.code }, "dingtalk callback not stored");
-    throw new AppError("dingtalk_store_unavailable", "暂时无法保存钉钉消息，请稍后重试", 503);
+    throw new AppError("dingtalk_store_unavailable", "暂时无法保存钉钉消息，请稍后重试", 503, undefined, true);
   }
   if (fresh.length > 0) void answered.then(() => fresh.forEach((e) => sink.dispatchSoon(e)));
 }

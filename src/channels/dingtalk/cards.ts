@@ -84,12 +84,16 @@ export class DingtalkCards {
       });
   }
 
-  /** The clicker's card, its buttons replaced by `label` (已收到 / 已落实 / 已确认). */
-  async markDone(bizId: string, label: string): Promise<void> {
+  /**
+   * The clicker's card, its buttons replaced by the done line `label` gives for the pressed
+   * button's words (已收到 / 已落实 on 叫应 cards, 已选：交办 elsewhere, as on WeChat Work).
+   */
+  async markDone(bizId: string, buttonKey: string, label: (pressed?: string) => string): Promise<void> {
     const raw = await this.deps.kv.get(`dingtalk:card:${bizId}`);
     if (!raw) return;
     const card = JSON.parse(raw) as Card;
-    await this.deps.api.v1("PUT", CARD_UPDATE_API, { cardBizId: bizId, cardData: JSON.stringify(standardCardData(card, label)) });
+    const pressed = card.buttons?.find((b) => b.key === buttonKey)?.label;
+    await this.deps.api.v1("PUT", CARD_UPDATE_API, { cardBizId: bizId, cardData: JSON.stringify(standardCardData(card, label(pressed))) });
   }
 }
 

@@ -7,6 +7,7 @@ import { DingtalkSender, WORK_NOTICE_MAX_RECIPIENTS } from "./DingtalkSender";
 import { LIMITS } from "./limits";
 import { DingtalkContacts } from "./contacts";
 import { checkDingtalk } from "./doctor";
+import { DingtalkFiles, FILE_TYPES } from "./files";
 import { downloadRobotFile } from "./media";
 import { WorkNoticeResults } from "./sendResults";
 import { NoticeRules } from "./noticeRules";
@@ -30,12 +31,14 @@ export const dingtalkChannel: ChannelModule = {
     // A work notification's markdown, like the rest of its `msg`, must stay within 2048 bytes (PROTOCOLS §3.6).
     markdownMaxBytes: LIMITS.workNoticeMsgBytes,
     maxRecipientsPerCall: WORK_NOTICE_MAX_RECIPIENTS,
-    fileTypes: [],
+    // What media/upload and the file / image notifications take (PROTOCOLS §3.6): pictures, PDFs, office files.
+    fileTypes: FILE_TYPES,
   },
   enabled: (config) => config.dingtalk !== undefined,
   // 20 calls a second on the standard edition (PROTOCOLS §3.8). The per-person daily caps (500 work
   // notifications, the same content once a day) need a per-recipient daily limit ChannelLimits lacks.
-  limits: () => ({ perApiPerMinute: LIMITS.apiCallsPerMinute }),
+  // The robot's group messages: 20 a minute, or the robot is muted for 10 minutes (PROTOCOLS §3.5).
+  limits: () => ({ perApiPerMinute: LIMITS.apiCallsPerMinute, groupChatsPerMinute: LIMITS.robotWebhookPerMinute }),
   start({ config, kv, log, clock, media }) {
     const settings = config.dingtalk;
     if (!settings) throw new Error("dingtalk: started without DINGTALK_* settings");
@@ -44,7 +47,7 @@ export const dingtalkChannel: ChannelModule = {
     const cards = new DingtalkCards({ api, kv, robotCode: settings.robotCode, appSecret: settings.appSecret });
     return {
       id: "dingtalk",
-      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, cards, rules: new NoticeRules(kv), clock }),
+      sender: new DingtalkSender({ api, agentId: settings.agentId, robotCode: settings.robotCode, sessions, cards, files: new DingtalkFiles({ api, media, kv, appKey: settings.appKey }), rules: new NoticeRules(kv), clock }),
       // Stream mode has no callback URL: nothing to mount.
       // A click on a 叫应 card turns that person's card into "已收到" / "已落实".
       routes: ({ sink, buttonLabel }) => (settings.mode === "http" ? dingtalkCallbackRouter({ settings, sink, clock, sessions, cards, ...(buttonLabel ? { buttonLabel } : {}) }) : undefined),

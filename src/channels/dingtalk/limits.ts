@@ -11,6 +11,8 @@ export const LIMITS = {
   workNoticeMsgBytes: 2048,
   /** Work notifications one person receives from one app per day (enterprise internal app). */
   workNoticesPerUserPerDay: 500,
+  /** Largest file media/upload takes (images and files alike; voice is 2 MB). */
+  fileUploadBytes: 20 << 20,
   /** Messages a webhook robot may send a minute; past it the robot is muted for 10 minutes. */
   robotWebhookPerMinute: 20,
   /** Calls a second on the standard edition, as calls a minute for the outbox's limiter. */

@@ -3,7 +3,9 @@ import { dingtalkMarkdown } from "./markdown";
 import { LIMITS } from "./limits";
 
 /** The `msg` of a work notification (PROTOCOLS §3.6). */
-export type WorkNoticeMsg = { msgtype: "text"; text: { content: string } } | { msgtype: "markdown"; markdown: { title: string; text: string } };
+export type TextNoticeMsg = { msgtype: "text"; text: { content: string } } | { msgtype: "markdown"; markdown: { title: string; text: string } };
+/** The `msg` of a work notification (PROTOCOLS §3.6): words, or an uploaded file by its media id. */
+export type WorkNoticeMsg = TextNoticeMsg | { msgtype: "file"; file: { media_id: string } } | { msgtype: "image"; image: { media_id: string } };
 
 /** A markdown message's title is what the conversation list and the push show. */
 const TITLE_MAX_CHARS = LIMITS.markdownTitleChars;
@@ -13,7 +15,7 @@ const TITLE_MAX_CHARS = LIMITS.markdownTitleChars;
  * (capabilities say `cards: false`, so the bots send numbered choices as text); a card that comes
  * anyway goes out as markdown with its buttons as numbered choices to answer with.
  */
-export function toWorkNotice(message: OutboundMessage): WorkNoticeMsg {
+export function toWorkNotice(message: OutboundMessage): TextNoticeMsg {
   switch (message.kind) {
     case "text":
       return { msgtype: "text", text: { content: message.text } };
@@ -31,7 +33,7 @@ export function toWorkNotice(message: OutboundMessage): WorkNoticeMsg {
 }
 
 /** The same message for the robot's one-to-one API: `msgKey` and its parameters as a JSON string (PROTOCOLS §3.3). */
-export function robotMessage(msg: WorkNoticeMsg): { msgKey: string; msgParam: string } {
+export function robotMessage(msg: TextNoticeMsg): { msgKey: string; msgParam: string } {
   if (msg.msgtype === "text") return { msgKey: "sampleText", msgParam: JSON.stringify({ content: msg.text.content }) };
   return { msgKey: "sampleMarkdown", msgParam: JSON.stringify({ title: msg.markdown.title, text: msg.markdown.text }) };
 }
@@ -48,7 +50,7 @@ function cardMarkdown(card: Card): string {
   return lines.join("\n");
 }
 
-function markdown(title: string, text: string): WorkNoticeMsg {
+function markdown(title: string, text: string): TextNoticeMsg {
   return { msgtype: "markdown", markdown: { title: [...title].slice(0, TITLE_MAX_CHARS).join(""), text } };
 }
 

@@ -21,7 +21,8 @@ export class NoticeRules {
     const day = formatLocal(now).slice(0, 10);
     const digest = createHash("sha256").update(JSON.stringify(msg)).digest("hex").slice(0, 16);
     const seen = await this.kv.getMany(userIds.map((u) => `dingtalk:notice:${day}:${u}:${digest}`));
-    if (!seen.some((s) => s !== null)) return msg;
+    // A file cannot be reworded; the same file twice a day to one person is not something we send.
+    if (!seen.some((s) => s !== null) || (msg.msgtype !== "text" && msg.msgtype !== "markdown")) return msg;
     const stamp = `（${formatLocal(now).slice(11)} 再次提醒）`;
     return msg.msgtype === "text" ? { msgtype: "text", text: { content: `${msg.text.content}\n${stamp}` } } : { msgtype: "markdown", markdown: { ...msg.markdown, text: `${msg.markdown.text}\n\n${stamp}` } };
   }

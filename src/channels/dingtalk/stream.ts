@@ -35,7 +35,7 @@ export interface DingtalkStreamDeps {
   log: Logger;
   sessions: RobotSessions;
   cards: DingtalkCards;
-  buttonLabel: (event: Extract<InboundEvent, { kind: "card_click" }>) => string;
+  buttonLabel: (event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string) => string;
   timings?: Partial<StreamTimings>;
 }
 
@@ -196,7 +196,7 @@ export class DingtalkStream {
     for (const event of fresh) this.deps.sink.dispatchSoon(event);
     for (const event of events) {
       if (event.kind === "card_click") {
-        void this.deps.cards.markDone(event.taskId, this.deps.buttonLabel(event)).catch(() => this.deps.log.warn({ channel: "dingtalk" }, "dingtalk card not updated"));
+        void this.deps.cards.markDone(event.taskId, event.buttonKey, (pressed) => this.deps.buttonLabel(event, pressed)).catch(() => this.deps.log.warn({ channel: "dingtalk" }, "dingtalk card not updated"));
       }
     }
   }

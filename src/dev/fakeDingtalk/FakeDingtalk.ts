@@ -19,15 +19,32 @@ export interface FakeDingtalkOptions {
 export interface FakeWorkNotice {
   taskId: number;
   userIds: string[];
-  msg: { msgtype: string; text?: { content: string }; markdown?: { title: string; text: string } };
+  msg: { msgtype: string; text?: { content: string }; markdown?: { title: string; text: string }; file?: { media_id: string }; image?: { media_id: string } };
   at: number;
+}
+
+/** A file uploaded with media/upload, as the platform keeps it. */
+export interface FakeMedia {
+  mediaId: string;
+  type: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 /** A message the robot sent into a one-to-one chat, by session webhook or by the robot API. */
 export interface FakeRobotMessage {
   userId: string;
   via: "session" | "robot";
-  msgtype: "text" | "markdown";
+  msgtype: "text" | "markdown" | "file";
+  text: string;
+  at: number;
+}
+
+/** A message the robot posted into a group chat (groupMessages/send). */
+export interface FakeGroupMessage {
+  conversationId: string;
+  msgKey: string;
   text: string;
   at: number;
 }
@@ -73,6 +90,9 @@ export interface RecordedCall {
 export interface FakeFailure {
   errcode: number;
   errmsg?: string;
+  /** v1.0 APIs: the HTTP status (default 400) and the `code` (default the errcode), e.g. 403 `Forbidden.AccessDenied.QpsLimitForApi`. */
+  status?: number;
+  code?: string;
 }
 
 const API = {
@@ -85,7 +105,9 @@ const API = {
   userGet: "topapi/v2/user/get",
   accessToken: "v1.0/oauth2/accessToken",
   robotBatchSend: "v1.0/robot/oToMessages/batchSend",
+  robotGroupSend: "v1.0/robot/groupMessages/send",
   fileDownload: "v1.0/robot/messageFiles/download",
+  mediaUpload: "media/upload",
   session: "robot/sendBySession",
   cardSend: "v1.0/im/v1.0/robot/interactiveCards/send",
   cardUpdate: "v1.0/im/robots/interactiveCards",
@@ -120,6 +142,12 @@ export class FakeDingtalk {
   readonly notices: FakeWorkNotice[] = [];
   readonly robotMessages: FakeRobotMessage[] = [];
   readonly cards: FakeCard[] = [];
+  /** What the robot posted into group chats, in order (refused posts are not here). */
+  readonly groupMessages: FakeGroupMessage[] = [];
+  /** Group messages the robot may post a minute; past it the platform refuses them (and mutes the robot). */
+  groupMessagesPerMinute = 20;
+  /** Files uploaded with media/upload, by media id. */
+  readonly media = new Map<string, FakeMedia>();
   /** The per-person daily cap on work notifications; tests lower it to reach it quickly. */
   noticesPerUserPerDay = NOTICES_PER_USER_PER_DAY;
   /** The address book: departments (root 1) and members. */
@@ -144,7 +172,12 @@ export class FakeDingtalk {
   url = "";
   private server?: Server;
   private readonly tokens = new Map<string, number>();
-  private failures: { api: string; failure: FakeFailure; remaining: number }[] = [];
+  private failures: { api: string; failure: FakeFailure; remaining: number; skip: number }[] = [];
+  /** Robot one-to-one sends that name these people flow-control them (not sent, listed in flowControlledStaffIdList), once each. */
+  private readonly flowControlled = new Set<string>();
+  /** Calls held without an answer (as if the app died mid-call), by API, until releaseHung. */
+  private hangs: { api: string; skip: number }[] = [];
+  private readonly hung: (() => void)[] = [];
   private nextTaskId = 70_000_001;
 
   constructor(private readonly options: FakeDingtalkOptions) {}
@@ -153,7 +186,11 @@ export class FakeDingtalk {
   async start(): Promise<string> {
     const app = new Koa();
     app.use(async (ctx) => {
-      const raw = ctx.method === "POST" || ctx.method === "PUT" ? await getRawBody(ctx.req, { limit: "1mb" }) : Buffer.alloc(0);
+      const raw = ctx.method === "POST" || ctx.method === "PUT" ? await getRawBody(ctx.req, { limit: "25mb" }) : Buffer.alloc(0);
+      if (ctx.path === `/${API.mediaUpload}`) {
+        ctx.body = await this.mediaUpload(ctx.query as Record<string, string>, ctx.get("content-type"), raw);
+        return;
+      }
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
         try {
@@ -164,6 +201,14 @@ export class FakeDingtalk {
         }
       }
       const path = ctx.path.slice(1);
+      const hang = this.hangs.find((h) => h.api === path);
+      if (hang && hang.skip-- === 0) {
+        this.hangs.splice(this.hangs.indexOf(hang), 1);
+        await new Promise<void>((resolve) => this.hung.push(resolve));
+        ctx.status = 503;
+        ctx.body = { code: "ServiceUnavailable", message: "held by the test" };
+        return;
+      }
       if (path.startsWith("files/")) {
         const file = this.files.get(decodeURIComponent(path.slice("files/".length)));
         if (!file) ctx.status = 404;
@@ -197,14 +242,38 @@ export class FakeDingtalk {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.releaseHung();
     this.stream.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** The next `times` calls of `api` (e.g. "topapi/message/corpconversation/asyncsend_v2") answer `failure`. */
-  failNext(api: string, failure: FakeFailure, times = 1): void {
-    this.failures.push({ api, failure, remaining: times });
+  /**
+   * The next `times` calls of `api` (e.g. "topapi/message/corpconversation/asyncsend_v2") answer
+   * `failure`; with `skip`, only after that many calls have gone through (the 2nd chunk of a batch).
+   */
+  failNext(api: string, failure: FakeFailure, times = 1, skip = 0): void {
+    this.failures.push({ api, failure, remaining: times, skip });
+  }
+
+  /** The platform forgets every uploaded file (media ids live 3 days): sends naming one are refused. */
+  expireMedia(): void {
+    this.media.clear();
+  }
+
+  /** The next robot one-to-one send naming any of `userIds` sends to the others only and lists these as flow-controlled. */
+  flowControlOnce(userIds: string[]): void {
+    for (const u of userIds) this.flowControlled.add(u);
+  }
+
+  /** The next call of `api` (after `skip` calls) gets no answer and changes nothing until releaseHung (then: HTTP 503). */
+  hangNext(api: string, skip = 0): void {
+    this.hangs.push({ api, skip });
+  }
+
+  /** Answers every held call with 503, delivering nothing. */
+  releaseHung(): void {
+    for (const release of this.hung.splice(0)) release();
   }
 
   /** Every issued token (oapi and v1.0) expires now: calls answer 42001 / 401 until a new one is fetched. */
@@ -282,7 +351,13 @@ export class FakeDingtalk {
     if (userIds.length === 0) return this.record(API.asyncsend, { errcode: 40000, errmsg: "userid_list 不能为空" });
     if (userIds.length > 100) return this.record(API.asyncsend, { errcode: 40000, errmsg: "userid_list 超过 100 个" });
     const msg = body.msg as FakeWorkNotice["msg"] | undefined;
-    const valid = msg && ((msg.msgtype === "text" && typeof msg.text?.content === "string") || (msg.msgtype === "markdown" && typeof msg.markdown?.text === "string" && typeof msg.markdown.title === "string"));
+    const fileOf = (m: NonNullable<typeof msg>) => (m.msgtype === "file" ? m.file?.media_id : m.msgtype === "image" ? m.image?.media_id : undefined);
+    const valid =
+      msg &&
+      ((msg.msgtype === "text" && typeof msg.text?.content === "string") ||
+        (msg.msgtype === "markdown" && typeof msg.markdown?.text === "string" && typeof msg.markdown.title === "string") ||
+        this.media.get(fileOf(msg) ?? "")?.type === msg.msgtype);
+    if (msg && fileOf(msg) !== undefined && !this.media.has(fileOf(msg) ?? "")) return this.record(API.asyncsend, { errcode: 40007, errmsg: "不合法的媒体文件id" });
     if (!valid) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 不合法" });
     if (Buffer.byteLength(JSON.stringify(msg)) > 2048) return this.record(API.asyncsend, { errcode: 40000, errmsg: "msg 超过 2048 字节" });
     const taskId = this.nextTaskId++;
@@ -302,8 +377,31 @@ export class FakeDingtalk {
     }
     if (dropped.length) this.undelivered.set(taskId, dropped);
     if (delivered.length) this.notices.push({ taskId, userIds: delivered, msg, at: this.options.now() });
-    for (const userId of delivered) this.chat.push({ userId, item: { via: "notice", text: msg.text?.content ?? msg.markdown?.text ?? "" } });
+    const shown = msg.text?.content ?? msg.markdown?.text ?? `[文件] ${this.media.get(fileOf(msg) ?? "")?.filename ?? ""}`;
+    for (const userId of delivered) this.chat.push({ userId, item: { via: "notice", text: shown } });
     return this.record(API.asyncsend, { errcode: 0, errmsg: "ok", task_id: taskId, request_id: randomBytes(8).toString("hex") });
+  }
+
+  /** media/upload (multipart, field `media`): keeps the file and answers its media id. */
+  private async mediaUpload(query: Record<string, string>, contentType: string, raw: Buffer): Promise<Record<string, unknown>> {
+    const api = API.mediaUpload;
+    const injected = this.takeFailure(api);
+    if (injected) return this.record(api, { errcode: injected.errcode, errmsg: injected.errmsg ?? "injected failure" });
+    const expiry = this.tokens.get(query.access_token ?? "");
+    if (expiry === undefined || expiry <= this.options.now()) return this.record(api, { errcode: expiry === undefined ? 40014 : 42001, errmsg: "access_token 无效" });
+    if (!["image", "file", "voice"].includes(query.type ?? "")) return this.record(api, { errcode: 40004, errmsg: "不合法的媒体文件类型" });
+    let part: File | null = null;
+    try {
+      const form = await new Request("http://fake/upload", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
+      const media = form.get("media");
+      part = typeof media === "object" ? media : null;
+    } catch {
+      part = null;
+    }
+    if (!part || part.size === 0) return this.record(api, { errcode: 40005, errmsg: "缺少 media 文件" });
+    const mediaId = `@lAD${randomBytes(12).toString("hex")}`;
+    this.media.set(mediaId, { mediaId, type: query.type as string, filename: part.name, contentType: part.type, bytes: Buffer.from(await part.arrayBuffer()) });
+    return this.record(api, { errcode: 0, errmsg: "ok", type: query.type, media_id: mediaId, created_at: this.options.now() });
   }
 
   private addressBook(api: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -330,7 +428,7 @@ export class FakeDingtalk {
 
   private handleV1(api: string, token: string, body: Record<string, unknown>): { status: number; body: Record<string, unknown> } {
     const injected = this.takeFailure(api);
-    if (injected) return this.recordV1(api, 400, { code: String(injected.errcode), message: injected.errmsg ?? "injected failure" });
+    if (injected) return this.recordV1(api, injected.status ?? 400, { code: injected.code ?? String(injected.errcode), message: injected.errmsg ?? "injected failure" });
     if (api === API.accessToken) {
       if (body.appKey !== this.options.appKey || body.appSecret !== this.options.appSecret) return this.recordV1(api, 400, { code: "invalidClientIdOrSecret", message: "无效的clientId或者clientSecret" });
       const now = this.options.now();
@@ -355,10 +453,26 @@ export class FakeDingtalk {
     if (api === API.robotBatchSend) {
       const userIds = Array.isArray(body.userIds) ? (body.userIds as string[]) : [];
       if (body.robotCode !== this.options.appKey || userIds.length === 0 || userIds.length > 20) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
-      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string };
+      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; title?: string; text?: string; mediaId?: string; fileName?: string };
       const markdown = body.msgKey === "sampleMarkdown";
-      for (const userId of userIds) this.pushRobot({ userId, via: "robot", msgtype: markdown ? "markdown" : "text", text: (markdown ? param.text : param.content) ?? "", at: this.options.now() });
-      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+      const file = body.msgKey === "sampleFile";
+      if (file && !this.media.has(param.mediaId ?? "")) return this.recordV1(api, 400, { code: "invalidParameter.mediaId", message: "mediaId 无效" });
+      const throttled = userIds.filter((u) => this.flowControlled.delete(u));
+      const text = file ? `[文件] ${param.fileName ?? ""}` : ((markdown ? param.text : param.content) ?? "");
+      for (const userId of userIds.filter((u) => !throttled.includes(u))) this.pushRobot({ userId, via: "robot", msgtype: file ? "file" : markdown ? "markdown" : "text", text, at: this.options.now() });
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex"), invalidStaffIdList: [], flowControlledStaffIdList: throttled });
+    }
+    if (api === API.robotGroupSend) {
+      const conversationId = String(body.openConversationId ?? "");
+      if (body.robotCode !== this.options.appKey || !/^cid/.test(conversationId)) return this.recordV1(api, 400, { code: "invalidParameter", message: "参数错误" });
+      const minute = Math.floor(this.options.now() / 60_000);
+      if (this.groupMessages.filter((m) => Math.floor(m.at / 60_000) === minute).length >= this.groupMessagesPerMinute) {
+        return this.recordV1(api, 400, { code: "SendTooFast", message: "send too fast, exceed 20 times per minute" });
+      }
+      const param = JSON.parse(String(body.msgParam ?? "{}")) as { content?: string; text?: string; fileName?: string };
+      const text = body.msgKey === "sampleFile" ? `[文件] ${param.fileName ?? ""}` : (body.msgKey === "sampleMarkdown" ? param.text : param.content) ?? "";
+      this.groupMessages.push({ conversationId, msgKey: String(body.msgKey), text, at: this.options.now() });
+      return this.recordV1(api, 200, { processQueryKey: randomBytes(8).toString("hex") });
     }
     if (api === API.cardSend) {
       const receiver = JSON.parse(String(body.singleChatReceiver ?? "{}")) as { userId?: string };
@@ -411,6 +525,10 @@ export class FakeDingtalk {
   private takeFailure(api: string): FakeFailure | undefined {
     const rule = this.failures.find((f) => f.api === api && f.remaining > 0);
     if (!rule) return undefined;
+    if (rule.skip > 0) {
+      rule.skip--;
+      return undefined;
+    }
     rule.remaining--;
     return rule.failure;
   }
