@@ -88,7 +88,7 @@ const envSchema = z.object({
   DEMO: booleanFlag.optional(),
   JOBS_ENABLED: booleanFlag.default(true),
   BODY_LIMIT_KB: positiveInt.default(1024),
-  API_TIMEOUT_MS: positiveInt.default(15000),
+  API_TIMEOUT_MS: positiveInt.default(30000),
   API_MAX_IN_FLIGHT: positiveInt.default(64),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
   INSTANCE_ID: optionalString,
