@@ -73,6 +73,7 @@ export class BotEngine implements InboundHandler {
         replies: turn.outgoing,
         to: { channel: event.channel, userId: event.senderId, personId: person.id },
         confidential: turn.confidential,
+        stored: view.stored,
       });
     } finally {
       await lock.release();

@@ -88,6 +88,8 @@ const envSchema = z.object({
   DEMO: booleanFlag.optional(),
   JOBS_ENABLED: booleanFlag.default(true),
   BODY_LIMIT_KB: positiveInt.default(1024),
+  API_TIMEOUT_MS: positiveInt.default(30000),
+  API_MAX_IN_FLIGHT: positiveInt.default(64),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
   INSTANCE_ID: optionalString,
   WECOM_CORP_ID: optionalString,
@@ -206,6 +208,10 @@ export function loadConfig(env: Env = process.env) {
       host: e.HOST ?? (embedded ? "127.0.0.1" : "0.0.0.0"),
       port: e.PORT,
       bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+      /** An `/api` request unfinished after this is answered 503 (a hanging database); see middleware/apiGuard.ts. */
+      apiTimeoutMs: e.API_TIMEOUT_MS,
+      /** `/api` requests running at once before further ones are answered 503 without waiting. */
+      apiMaxInFlight: e.API_MAX_IN_FLIGHT,
     }),
     log: Object.freeze({ level: e.LOG_LEVEL }),
     db: Object.freeze(

@@ -35,7 +35,14 @@ export interface ClosedLoopResult {
 }
 
 /** Sends every envelope once over `connections` keep-alive connections, each sending its next on every answer. */
-export async function closedLoop(o: { port: number; envelopes: readonly Envelope[]; connections: number; fired?: { sent: number } }): Promise<ClosedLoopResult> {
+export async function closedLoop(o: {
+  port: number;
+  envelopes: readonly Envelope[];
+  connections: number;
+  fired?: { sent: number };
+  /** Several instances: envelope i goes to ports[i % length] (round-robin); `port` otherwise. */
+  ports?: readonly number[];
+}): Promise<ClosedLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
   const latencies = new Float64Array(o.envelopes.length);
   const statusCodes: Record<string, number> = {};
@@ -43,9 +50,9 @@ export async function closedLoop(o: { port: number; envelopes: readonly Envelope
   let ok = 0;
   let failed = 0;
   const t0 = process.hrtime.bigint();
-  const one = (e: Envelope): Promise<string> =>
+  const one = (e: Envelope, port: number): Promise<string> =>
     new Promise((done) => {
-      const req = http.request({ agent, host: "127.0.0.1", port: o.port, method: "POST", path: e.path, headers: { "content-type": "text/xml", "content-length": e.body.length }, timeout: 10_000 }, (res) => {
+      const req = http.request({ agent, host: "127.0.0.1", port, method: "POST", path: e.path, headers: { "content-type": "text/xml", "content-length": e.body.length }, timeout: 10_000 }, (res) => {
         res.resume();
         res.on("end", () => done(String(res.statusCode)));
         res.on("error", () => done("error"));
@@ -60,7 +67,7 @@ export async function closedLoop(o: { port: number; envelopes: readonly Envelope
       if (i >= o.envelopes.length) return;
       const started = process.hrtime.bigint();
       if (o.fired) o.fired.sent++;
-      const status = await one(o.envelopes[i] as Envelope);
+      const status = await one(o.envelopes[i] as Envelope, o.ports ? (o.ports[i % o.ports.length] as number) : o.port);
       latencies[i] = Number(process.hrtime.bigint() - started) / 1e6;
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
       if (status.startsWith("2")) ok++;

@@ -1,6 +1,6 @@
 import http from "node:http";
 import autocannon from "autocannon";
-import type { Cursor } from "./envelopes";
+import type { Cursor, Envelope } from "./envelopes";
 
 /** A closed-loop round: `connections` keep-alive clients, each sending its next request on every answer. */
 export interface SaturationResult {
@@ -91,7 +91,17 @@ export interface Percentiles {
   max: number;
 }
 
-export async function paced(o: { port: number; rate: number; durationS: number; source: Cursor; maxSockets?: number }): Promise<PacedResult> {
+export async function paced(o: {
+  port: number;
+  rate: number;
+  durationS: number;
+  source: Cursor;
+  maxSockets?: number;
+  /** Several instances: request i goes to ports[i % length] (round-robin); `port` otherwise. */
+  ports?: readonly number[];
+  /** Called as each request is written, with Date.now() (to pair a callback with what it caused). */
+  onSend?: (e: Envelope, atMs: number) => void;
+}): Promise<PacedResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 256 });
   const total = Math.round(o.rate * o.durationS);
   const fromDue = new Float64Array(total);
@@ -108,6 +118,8 @@ export async function paced(o: { port: number; rate: number; durationS: number; 
 
   const fire = (due: bigint) => {
     const e = o.source.take();
+    const port = o.ports ? (o.ports[sent % o.ports.length] as number) : o.port;
+    o.onSend?.(e, Date.now());
     const wrote = process.hrtime.bigint();
     const lag = Number(wrote - due) / 1e6;
     if (lag > maxLag) maxLag = lag;
@@ -126,7 +138,7 @@ export async function paced(o: { port: number; rate: number; durationS: number; 
       done++;
     };
     const req = http.request(
-      { agent, host: "127.0.0.1", port: o.port, method: "POST", path: e.path, headers: { "content-type": "text/xml", "content-length": e.body.length }, timeout: 10_000 },
+      { agent, host: "127.0.0.1", port, method: "POST", path: e.path, headers: { "content-type": "text/xml", "content-length": e.body.length }, timeout: 10_000 },
       (res) => {
         res.resume();
         res.on("end", () => finish(String(res.statusCode)));

@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import { ConsoleGrant, PersonCredential, SystemSetting } from "../db/entities";
 import { SessionStore, SignInLinks } from "../domain/access/sessions";
 import { accessGate } from "../http/middleware/accessGate";
+import { apiGuard } from "../http/middleware/apiGuard";
 import { auditRoutes } from "../http/routes/audit";
 import { authRoutes } from "../http/routes/auth";
 import { dashboardRoutes } from "../http/routes/dashboard";
@@ -26,7 +27,8 @@ export const accessFeature = defineFeature({
   routes: ({ sessions, links }, { db, clock, kv, media, config }) => {
     // A route for every `/api` path that only runs the gate, then hands on to the routers after it.
     const gate = new Router();
-    gate.all("/api/{*rest}", accessGate({ db, clock, sessions }));
+    // The guard first: signing in reads the database too, and must not hang with it.
+    gate.all("/api/{*rest}", apiGuard({ timeoutMs: config.http.apiTimeoutMs, maxInFlight: config.http.apiMaxInFlight }), accessGate({ db, clock, sessions }));
     return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db, clock }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
   },
 });

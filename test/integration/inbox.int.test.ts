@@ -59,6 +59,31 @@ describe(`inbox (${backend()})`, () => {
     clock = new ManualClock("2026-01-05T08:00:00Z");
   });
 
+  it("runs a burst's turns a few at a time, in arrival order, and every one of them", async () => {
+    // Unbounded, 30 turns would each take a pooled connection and the next callbacks' inserts
+    // would queue behind them; bounded, at most 3 run and the rest wait their turn.
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const handler: InboundHandler = {
+      async handle(event) {
+        running += 1;
+        most = Math.max(most, running);
+        order.push(event.eventId);
+        await new Promise((resolve) => setImmediate(resolve));
+        running -= 1;
+      },
+    };
+    const inbox = new InboxService({ db: stores.db, kv, clock, log, handler, maxDispatching: 3 });
+    const events = Array.from({ length: 30 }, textEvent);
+    for (const e of events) expect(await inbox.accept(e)).toBe("new");
+    for (const e of events) inbox.dispatchSoon(e);
+    await inbox.drain();
+    expect(order).toEqual(events.map((e) => e.eventId));
+    expect(most).toBe(3);
+    expect(await stores.db.manager.countBy(InboundEventRow, { status: "done" })).toBe(30);
+  });
+
   it("stores an event once: the kv catches retries, and the database does when the kv is down or has forgotten", async () => {
     const inbox = inboxWith(scriptedHandler());
     const event = textEvent();

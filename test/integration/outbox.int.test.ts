@@ -38,6 +38,24 @@ describe("outbox: enqueue and send", () => {
     expect(h.sender.copiesFor("wangwu")).toBe(0);
   });
 
+  it("keeps one message when a key enqueued as likely new was known after all, and the rest of its transaction commits", async () => {
+    // A chat turn's reply skips the read before its insert; a late redelivery of an old turn
+    // meets its own earlier reply on the unique key.
+    const first = await h.enqueue({ idempotencyKey: "reply:wecom:1000002:77:0", lane: "reply", message: text("菜单"), recipients: ["lisi"] });
+    const again = await h.stores.db.transaction(async (tx) => {
+      const replay = await h.outbox.enqueue(tx, { idempotencyKey: "reply:wecom:1000002:77:0", lane: "reply", message: text("菜单"), recipients: [{ channel: "wecom", userId: "lisi" }], likelyNew: true });
+      const next = await h.outbox.enqueue(tx, { idempotencyKey: "reply:wecom:1000002:78:0", lane: "reply", message: text("请描述隐患情况"), recipients: [{ channel: "wecom", userId: "lisi" }], likelyNew: true });
+      return { replay, next };
+    });
+    expect(again.replay.created).toBe(false);
+    expect(again.replay.message.id).toBe(first.message.id);
+    expect(again.next.created).toBe(true);
+    expect(await h.stores.db.manager.count(OutboxMessage)).toBe(2);
+    expect(await h.stores.db.manager.count(OutboxDelivery)).toBe(2);
+    await h.worker().drainOnce(h.clock.now());
+    expect(h.sender.copiesFor("lisi")).toBe(2);
+  });
+
   it("sends callouts before replies before routine messages", async () => {
     await h.enqueue({ idempotencyKey: "r", lane: "routine", message: text("日报"), recipients: ["a"] });
     await h.enqueue({ idempotencyKey: "p", lane: "reply", message: text("收到"), recipients: ["b"] });

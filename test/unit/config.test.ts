@@ -23,7 +23,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe("loadConfig", () => {
   it("gives the embedded defaults when nothing is set", () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: "127.0.0.1", port: 3000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 3000, bodyLimitBytes: 1024 * 1024, apiTimeoutMs: 30_000, apiMaxInFlight: 64 });
     expect(config.db).toEqual({ kind: "sqlite", path: "./data/anshao.sqlite" });
     expect(config.kv.kind).toBe("memory");
     expect(config.demo).toBe(true);

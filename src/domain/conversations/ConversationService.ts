@@ -31,6 +31,11 @@ export interface TurnCommit {
    * message answered forgets its sender and text, so nothing stored joins a tipster to the tip.
    */
   confidential: boolean;
+  /**
+   * What the turn's `view` saw: whether the person's row existed (read under the per-person turn
+   * lock, so still true at commit). Spares the commit a read; left out, the commit reads it.
+   */
+  stored?: boolean;
 }
 
 /**
@@ -65,6 +70,9 @@ export class ConversationService {
           lane: "reply",
           message,
           recipients: [turn.to],
+          // A committed turn is not run again while it is the last (its view is `answered`): its reply
+          // keys are new but for a late redelivery, which the unique index still catches.
+          likelyNew: true,
           ...(turn.confidential ? { confidential: true } : { source: `person:${turn.personId}` }),
         });
       }
@@ -96,7 +104,7 @@ async function saveConversation(tx: EntityManager, turn: TurnCommit, now: Date):
     const c = change.conversation;
     Object.assign(fields, { flow: c.flow, state: JSON.stringify(c.state), question: JSON.stringify(c.question), taskId: c.taskId, expiresAt: new Date(now.getTime() + IDLE_MS) });
   }
-  const existing = await tx.findOne(BotConversation, { where: { personId: turn.personId }, select: { personId: true } });
+  const existing = turn.stored ?? (await tx.findOne(BotConversation, { where: { personId: turn.personId }, select: { personId: true } })) !== null;
   if (existing) await tx.update(BotConversation, { personId: turn.personId }, fields);
   else await tx.insert(BotConversation, { flow: null, state: null, question: null, taskId: null, expiresAt: null, ...fields, personId: turn.personId });
 }

@@ -16,6 +16,8 @@ export interface OpenConversation {
 
 /** Where a person's conversation stands when one of their messages arrives. */
 export interface ConversationView {
+  /** The person has a conversation row (any state): the turn's commit updates it rather than inserting one. */
+  stored: boolean;
   /** This very event's turn already committed (a redelivery or a redrive): nothing is left to do. */
   answered: boolean;
   /** The conversation waiting for this message, if one is open and not idle past its expiry. */
@@ -29,17 +31,17 @@ export interface ConversationView {
  * same on every instance, survives restarts, and tests move it with the test's clock.
  */
 export function viewOf(row: BotConversation | null, eventKey: string, now: Date): ConversationView {
-  if (!row) return { answered: false, open: null, expired: null };
+  if (!row) return { stored: false, answered: false, open: null, expired: null };
   const answered = row.lastEventKey === eventKey;
-  if (!row.flow || !row.expiresAt) return { answered, open: null, expired: null };
+  if (!row.flow || !row.expiresAt) return { stored: true, answered, open: null, expired: null };
   const t = now.getTime();
   const expiresAt = row.expiresAt.getTime();
   if (t < expiresAt) {
-    return { answered, open: { flow: row.flow, state: parse(row.state), question: parse(row.question), taskId: row.taskId }, expired: null };
+    return { stored: true, answered, open: { flow: row.flow, state: parse(row.state), question: parse(row.question), taskId: row.taskId }, expired: null };
   }
   // Remembered for a day after the question was asked (the expiry is IDLE_MS after it).
   const remembered = t < expiresAt - IDLE_MS + EXPIRY_NOTICE_MS;
-  return { answered, open: null, expired: remembered ? row.flow : null };
+  return { stored: true, answered, open: null, expired: remembered ? row.flow : null };
 }
 
 const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));

@@ -44,6 +44,8 @@ export interface InboxOptions {
   maxAccepting?: number;
   /** How long a callback waits for its row on MySQL/MariaDB before the platform is told to retry; 4 s by default. */
   acceptTimeoutMs?: number;
+  /** Dispatches (bot turns) running at once; the others wait their turn in arrival order. 8 by default. */
+  maxDispatching?: number;
 }
 
 const DEDUPE_TTL_MS = 24 * 3600_000;
@@ -74,6 +76,15 @@ const BATCH_PAYLOAD = 256 * 1024;
  * lease (a minute) has run out, and the kv mark only spares the database a duplicate it would catch.
  */
 const LAZY_BATCH_MS = 50;
+/**
+ * Turns running at once. Each takes a pooled connection for its statements (the pool holds 10,
+ * src/db/dataSource.ts); unbounded, a burst of callbacks starts a turn each, their queries queue
+ * in the driver, and the next callbacks' inserts wait behind all of them — the platform's answer
+ * then waits on turns it has nothing to do with. Bounded below the pool, an insert always finds a
+ * connection soon. Waiting turns keep their order and their lease: one that waited past it is left
+ * to the redrive, as before.
+ */
+const MAX_DISPATCHING = 8;
 
 /**
  * The durable inbox every channel hands its verified events to. `accept` stores an event before
@@ -113,6 +124,9 @@ export class InboxService {
   private readonly leases = new WeakMap<InboundEvent, number>();
   private readonly maxAttempts: number;
   private readonly mysql: boolean;
+  /** Dispatches waiting for one of the `maxDispatching` places, oldest first. */
+  private readonly waiting: (() => void)[] = [];
+  private dispatching = 0;
 
   constructor(private readonly o: InboxOptions) {
     this.maxAttempts = o.maxAttempts ?? 5;
@@ -158,11 +172,13 @@ export class InboxService {
     this.leases.delete(event);
     if (leaseUntil === undefined) return;
     const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.place())
       .then(() => this.dispatchClaimed(event, leaseUntil))
       .then(
         () => undefined,
         (err: Error) => this.o.log.error({ channel: event.channel, eventKey: event.eventId, err: err.name, code: codeOf(err) }, "inbound dispatch failed; redrive will retry"),
-      );
+      )
+      .finally(() => this.leave());
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
   }
@@ -239,6 +255,22 @@ export class InboxService {
       if (!isDuplicateKeyError(err)) throw err; // insert-or-ignore on both SQLite and MySQL
       return false;
     }
+  }
+
+  /** Resolves when a dispatch may run (see MAX_DISPATCHING); `leave` gives the place to the next. */
+  private place(): Promise<void> {
+    if (this.dispatching < (this.o.maxDispatching ?? MAX_DISPATCHING)) {
+      this.dispatching += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private leave(): void {
+    const next = this.waiting.shift();
+    // The place passes straight to the next in line; the count stays.
+    if (next) next();
+    else this.dispatching -= 1;
   }
 
   private async dispatchClaimed(event: InboundEvent, leaseUntil: number): Promise<void> {

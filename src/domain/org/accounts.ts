@@ -63,6 +63,16 @@ export async function findByChannelAccount(manager: EntityManager, channel: Chan
     const id = Number(accountId);
     return Number.isInteger(id) ? manager.findOne(Person, { where: { id } }) : null;
   }
+  if (isMysqlFamily(manager)) {
+    // One round trip on a chat turn's hot path: the unique index finds the account (ignoring
+    // case, as the collation does) and the person comes with it.
+    const person = await manager
+      .createQueryBuilder(Person, "p")
+      .innerJoin(PersonAccount, "a", "a.personId = p.id")
+      .where("a.channel = :channel AND a.accountId = :accountId", { channel, accountId })
+      .getOne();
+    if (person) return person;
+  }
   const account = await findAccount(manager, channel, accountId);
   return account ? manager.findOne(Person, { where: { id: account.personId } }) : null;
 }

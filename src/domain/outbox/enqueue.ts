@@ -29,6 +29,12 @@ export interface EnqueueRequest {
    * campaign's deadline, since a card that arrives late still beats none); back-off still applies.
    */
   giveUpAt?: Date;
+  /**
+   * The key is almost certainly new (a chat turn's reply: a replayed turn is recognised before it
+   * gets here). The read before the insert is skipped; a known key is still caught, by the unique
+   * index, and answered as the read would have.
+   */
+  likelyNew?: boolean;
 }
 
 export interface EnqueueResult {
@@ -48,7 +54,7 @@ export async function enqueueMessage(tx: EntityManager, request: EnqueueRequest,
   // without its message: exactly what the outbox exists to prevent.
   if (!tx.queryRunner?.isTransactionActive) throw new Error("outbox: enqueue must run inside the caller's transaction (db.transaction)");
   validate(request);
-  const known = await findByKey(tx, request.idempotencyKey, false);
+  const known = request.likelyNew ? null : await findByKey(tx, request.idempotencyKey, false);
   if (known) return { message: known, created: false };
   const message = tx.create(OutboxMessage, {
     idempotencyKey: request.idempotencyKey,
