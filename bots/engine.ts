@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { InboundEvent } from "../src/channels/channel";
 import { parseAnswer } from "../src/domain/callouts/answers";
 import { noticeCardClick } from "../src/domain/hazards/noticeCard";
+import { chosenLabel } from "../src/domain/callouts/buttonLabel";
+import type { PassedCard } from "../src/domain/conversations";
 import type { InboundHandler } from "../src/domain/inbox";
 import { AppError } from "../src/errors";
 import type { KeyValue, Lock } from "../src/kv";
@@ -64,8 +66,10 @@ export class BotEngine implements InboundHandler {
       const turn = new Turn(event, person, this.deps.services);
       const view = await conversations.view(person.id, turn.eventKey);
       if (view.answered) return;
+      const open = openOf(view);
       // A menu left unanswered is no unfinished business: its expiry goes unmentioned.
-      await this.converse(turn, openOf(view), view.expired === MENU ? null : view.expired);
+      await this.converse(turn, open, view.expired === MENU ? null : view.expired);
+      const passed = passedCard(turn, open, view.expiredTaskId ?? null);
       await conversations.commit({
         personId: person.id,
         eventKey: turn.eventKey,
@@ -73,6 +77,7 @@ export class BotEngine implements InboundHandler {
         replies: turn.outgoing,
         to: { channel: event.channel, userId: event.senderId, personId: person.id },
         confidential: turn.confidential,
+        passedCards: passed ? [passed] : [],
       });
     } finally {
       await lock.release();
@@ -86,6 +91,7 @@ export class BotEngine implements InboundHandler {
     if (text !== null && CANCEL.has(text.toLowerCase())) {
       if (!conversation) return turn.say(replies.nothingToCancel());
       turn.change = ended;
+      turn.passedAs = PASSED.cancelled;
       return turn.say(replies.cancelled(this.labelOf(conversation.flow)));
     }
     if (text !== null && HELP.has(text.toLowerCase())) return this.showMenu(turn);
@@ -147,6 +153,7 @@ export class BotEngine implements InboundHandler {
     const choices = conversation.question.choices ?? [];
     const picked = raw.kind === "text" && choices.length > 0 ? choiceOf(raw.text, choices) : undefined;
     const input: FlowInput = picked ? { kind: "choice", key: picked.key, label: picked.label } : raw;
+    turn.passedAs = picked ? PASSED.chose(picked.label) : PASSED.answered;
     if (conversation.flow === MENU) {
       if (input.kind === "choice") return this.startNamed(turn, input.key, undefined);
       // Not a number from the menu: a flow's word or a photo still starts the flow it names.
@@ -257,6 +264,31 @@ export class BotEngine implements InboundHandler {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** What a passed question's card says on its greyed-out buttons, as a click's answer would. */
+const PASSED = {
+  chose: chosenLabel,
+  answered: "已回复",
+  cancelled: "已取消",
+  timedOut: "已超时",
+  /** Put aside for something else (the menu, a notice card's button). */
+  ended: "已结束",
+};
+
+/**
+ * The card of the question this turn put behind the person, without a click on that card: answered
+ * by typing, cancelled, timed out, or left for another question. Its buttons then grey out as a
+ * click's would (WeChat Work and the console alike), instead of answering "这张卡片已失效" later.
+ */
+function passedCard(turn: Turn, before: Conversation | null, expiredTaskId: string | null): PassedCard | null {
+  if (!before) return expiredTaskId ? { taskId: expiredTaskId, text: PASSED.timedOut } : null;
+  if (!before.taskId) return null;
+  const { event, change } = turn;
+  // The click answered its own card (the channel greyed it out); an unchanged conversation keeps its card live.
+  if (event.kind === "card_click" && isSameCard(before.taskId, event.taskId)) return null;
+  if (change.kind === "keep" || (change.kind === "save" && change.conversation.taskId === before.taskId)) return null;
+  return { taskId: before.taskId, text: turn.passedAs ?? PASSED.ended };
 }
 
 /**

@@ -44,6 +44,16 @@ export interface CardButton {
   label: string;
   /** 1 primary, 2 secondary, 3 warning, 4 danger (WeChat Work's styles; others approximate). */
   style?: 1 | 2 | 3 | 4;
+  /**
+   * What the button stands for when its label does not say it (a list card's number: the name in
+   * the list); the answered card shows "已选：" and this instead of the label.
+   */
+  meaning?: string;
+}
+
+/** The words an answered card shows for `button`: its meaning, or its label. */
+export function chosenWords(button: CardButton): string {
+  return button.meaning ?? button.label;
 }
 
 /** An interactive card: buttons make it a button card, none a notice card. */

@@ -42,7 +42,10 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.say("东岭化工");
   await shot("01-kind", await phone.expectBot("请选择检查类型"));
   await phone.press("日常巡查");
-  await shot("02-kind-answered", phone.page.locator("#log li.answered", { hasText: "请选择检查类型" }).last());
+  const kind = phone.page.locator("#log li.answered", { hasText: "请选择检查类型" }).last();
+  // The answered card keeps the choice in sight.
+  await kind.locator(".answered", { hasText: "已选：日常巡查" }).waitFor();
+  await shot("02-kind-answered", kind);
   await phone.press("发现隐患");
   await phone.expectBot("请拍摄或发送现场照片");
   await phone.sendPhoto();
@@ -52,7 +55,7 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.say("储罐区防雷检测过期，静电接地线断开");
   // Answered by typing: the remark question's 「无」 button greys out instead of lingering.
   const typed = phone.page.locator("#log li.answered", { hasText: "请输入备注" }).last();
-  await typed.locator(".answered", { hasText: "已回复或已取消" }).waitFor();
+  await typed.locator(".answered", { hasText: "已回复" }).waitFor();
   expect(await typed.locator("button:disabled").count()).toBeGreaterThan(0);
   await shot("02b-typed-answer", typed);
   await shot("03-checked-in", await phone.expectBot("巡查打卡成功"));

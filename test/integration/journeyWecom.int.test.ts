@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { decrypt } from "@wecom/crypto";
 import { ManualClock } from "../../src/clock";
 import { Hazard, Person } from "../../src/db/entities";
 import { loadDemo } from "../../src/domain/demo/loadDemo";
@@ -6,7 +7,7 @@ import { cardClickXml, type FakeMessage, imageMessageXml, textMessageXml } from 
 import { wecomId, wecomIdOf } from "../support/accounts";
 import { backend } from "../support/backend";
 import { JPEG } from "../support/botHarness";
-import { startWecomApp, type WecomApp } from "../support/wecomApp";
+import { CORP, startWecomApp, type WecomApp } from "../support/wecomApp";
 
 /**
  * The whole hazard journey over WeChat Work, as the demo county's people live it: 唐亮 checks in
@@ -52,10 +53,15 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   };
   const said = (messages: FakeMessage[]) => messages.map(words).join("\n");
 
+  // What the clicked button says now, from the passive reply of the last click.
+  let pressed = "";
   async function send(name: string, xml: (from: string) => string): Promise<FakeMessage[]> {
     const member = await account(name);
     const before = to(member).length;
-    expect((await fake.deliverCallback(app.url, xml(member))).status).toBe(200);
+    const answer = await fake.deliverCallback(app.url, xml(member));
+    expect(answer.status).toBe(200);
+    const sealed = /<Encrypt><!\[CDATA\[(.+?)\]\]><\/Encrypt>/.exec(answer.body)?.[1];
+    if (sealed) pressed = /<ReplaceName><!\[CDATA\[(.+?)\]\]>/.exec(decrypt(CORP.encodingAesKey, sealed).message)?.[1] ?? "";
     for (let i = 0; i < 100 && to(member).length === before; i++) {
       await services.outboxWorker.drainOnce(clock.now());
       await sleep(20);
@@ -77,17 +83,26 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   const click = async (name: string, label: string, card?: FakeMessage) => {
     const on = card ?? (await cardOf(name));
     const key = (on.body.template_card as { button_list: { text: string; key: string }[] }).button_list.find((b) => b.text === label)!.key;
-    return send(name, (from) => cardClickXml({ ...fake.stamp(), from, taskId: on.taskId!, key, responseCode: on.responseCode! }));
+    // A click carries a code of its own; the one the card was sent with stays for a later update.
+    return send(name, (from) => cardClickXml({ ...fake.stamp(), from, taskId: on.taskId!, key, responseCode: fake.clickCard(on.msgid) }));
   };
+  // The update_template_card bodies applied to a card: how its buttons were greyed out after the fact.
+  const greyedOut = (card: FakeMessage) => card.updates.map((u) => (u.button as { replace_name: string }).replace_name);
 
   // 唐亮 checks in at 东岭化工 and finds the hazard; his remark becomes its description.
   await text("唐亮", "巡查打卡");
   expect(said(await text("唐亮", "东岭化工"))).toContain("请选择检查类型");
   await click("唐亮", "日常巡查");
+  // The answered card keeps the choice in sight, as the console's does.
+  expect(pressed).toBe("已选：日常巡查");
   await click("唐亮", "发现隐患");
+  expect(pressed).toBe("已选：发现隐患");
   await photo("唐亮");
   await click("唐亮", "照片已发完");
+  const remarkCard = await cardOf("唐亮", "请输入备注");
   const handed = said(await text("唐亮", "储罐区防雷检测过期，静电接地线断开"));
+  // Answered by typing: the remark question's 「无」 greys out at once, not only after a click that fails.
+  expect(greyedOut(remarkCard)).toEqual(["已回复"]);
   expect(handed).toContain("备注：储罐区防雷检测过期，静电接地线断开");
   expect(handed).toContain("情况：储罐区防雷检测过期，静电接地线断开");
   await click("唐亮", "确认");

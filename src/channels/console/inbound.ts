@@ -6,7 +6,7 @@ import { AppError, Conflict, Invalid, NotFound } from "../../errors";
 import type { Logger } from "../../log";
 import { allowedType } from "../../media/contentTypes";
 import type { MediaStore } from "../../media/MediaStore";
-import type { InboundEvent, InboundSink } from "../channel";
+import { type CardButton, chosenWords, type InboundEvent, type InboundSink } from "../channel";
 import type { ConsoleStore } from "./store";
 
 /** Where the console page's API lives; the page itself is served by src/web/consoleRoutes.ts. */
@@ -142,12 +142,12 @@ async function click(
   label: NonNullable<ConsoleInboundDeps["buttonLabel"]>,
 ): Promise<void> {
   const card = await deps.store.cardOf(personId, messageId);
-  const body = card ? (JSON.parse(card.body) as { card?: { taskId?: string; buttons?: { key: string; label?: string }[] } }).card : undefined;
+  const body = card ? (JSON.parse(card.body) as { card?: { taskId?: string; buttons?: CardButton[] } }).card : undefined;
   if (!card || !body?.taskId || !card.responseCode) throw NotFound("该卡片", "console_card_not_found");
   if (!body.buttons?.some((b) => b.key === buttonKey)) throw Invalid("卡片上没有这个按钮", undefined, "console_unknown_button");
   if (card.answeredText !== null && card.answerEvent !== base.eventId) throw Conflict(`该卡片已处理（${card.answeredText}），不能再次点击`, "console_card_answered");
   const event = { ...base, kind: "card_click", taskId: body.taskId, buttonKey, responseCode: card.responseCode } as Extract<InboundEvent, { kind: "card_click" }>;
-  if (card.answeredText === null && !(await deps.store.answerByClick(card, label(event, body.buttons.find((b) => b.key === buttonKey)?.label), base.eventId))) {
+  if (card.answeredText === null && !(await deps.store.answerByClick(card, label(event, chosenWords(body.buttons.find((b) => b.key === buttonKey)!)), base.eventId))) {
     const now = await deps.store.cardOf(personId, messageId);
     if (now?.answerEvent !== base.eventId) throw Conflict(`该卡片已处理（${now?.answeredText ?? ""}），不能再次点击`, "console_card_answered");
   }

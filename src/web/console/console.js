@@ -78,11 +78,7 @@ function frame(block){var data=[],event="message";block.split("\n").forEach(func
 
 function place(li,id){var log=$("log");var stick=log.scrollHeight-log.scrollTop-log.clientHeight<80;var after=null;
  for(var n=log.lastElementChild;n;n=n.previousElementSibling){if(Number(n.dataset.id)>id)after=n;else break;}
- log.insertBefore(li,after);passQuestions();if(stick||!after)log.scrollTop=log.scrollHeight;}
-/* A bot question's card (task id bot_…) with a message of the person's after it was answered by typing or
-   cancelled: its buttons grey out, as WeChat Work's do once answered, instead of failing when pressed. */
-function passQuestions(){var seenIn=false,lis=$("log").children;for(var i=lis.length-1;i>=0;i--){var n=lis[i];
- if(n.classList.contains("in"))seenIn=true;else if(seenIn&&n.dataset.question&&!n.classList.contains("answered"))markAnswered(n,"已回复或已取消");}}
+ log.insertBefore(li,after);if(stick||!after)log.scrollTop=log.scrollHeight;}
 function when(iso){try{return new Date(iso).toLocaleTimeString("zh-CN",{timeZone:"Asia/Shanghai",hour12:false,hour:"2-digit",minute:"2-digit"});}catch(e){return "";}}
 function safeUrl(u){return typeof u==="string"&&/^(https?:\/\/|\/(?!\/))/i.test(u)?u:null;}
 function link(url,text){var a=el("a",null,text);a.href=url;a.target="_blank";a.rel="noopener noreferrer";return a;}
@@ -90,7 +86,6 @@ function link(url,text){var a=el("a",null,text);a.href=url;a.target="_blank";a.r
 function renderLine(line){var li=el("li",line.direction);li.dataset.id=line.id;li.dataset.kind=line.kind;
  li.appendChild(el("time",null,(line.direction==="in"?"我 ":"安哨 ")+when(line.at)));
  var content=line.kind==="card"?renderCard(line):renderBubble(line);li.appendChild(content);
- var task=line.kind==="card"&&line.body&&line.body.card?String(line.body.card.taskId||""):"";if(/^bot_(?!info_)/.test(task))li.dataset.question="1";
  if(line.answered!=null)markAnswered(li,line.answered);if(line.recalled)markRecalled(li);return li;}
 function renderBubble(line){var b=el("div","bubble");var m=line.body||{};
  switch(line.kind){
