@@ -27,7 +27,7 @@ export interface BotDeps {
 }
 
 /** Kinds a person sends on purpose; opening the app or a location report is no reason to answer. */
-const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "location", "menu_click", "card_click"]);
+const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "file", "location", "menu_click", "card_click"]);
 const BARE_NUMBER = /^\s*\d{1,3}\s*$/;
 const CANCEL = new Set(["取消", "退出", "算了", "cancel", "quit"]);
 const HELP = new Set(["帮助", "菜单", "help", "menu", "?", "？", "你好", "您好"]);
@@ -145,6 +145,7 @@ export class BotEngine implements InboundHandler {
         return this.start(turn, flow, { photoKeys: [input.storageKey] });
       }
     }
+    if (input.kind === "document") return turn.say(replies.documentOutsideFlow());
     turn.say(input.kind === "text" && BARE_NUMBER.test(input.text) ? replies.noMenuOnScreen() : replies.notUnderstood());
     return this.showMenu(turn);
   }

@@ -10,6 +10,8 @@ export type FlowInput =
   | { kind: "text"; text: string }
   | { kind: "choice"; key: string; label: string }
   | { kind: "photo"; storageKey: string; contentType: string }
+  /** A PDF (a 检测报告): only proof steps take one; elsewhere it is asked again like any unexpected reply. */
+  | { kind: "document"; storageKey: string }
   | { kind: "voice"; storageKey: string }
   | { kind: "location"; latitude: number; longitude: number; label?: string };
 

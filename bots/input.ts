@@ -11,6 +11,7 @@ import type { BotServices } from "./services";
  */
 const PHOTO_EXPECTED = "这不是照片，请直接拍照，或从相册选择照片发送。";
 const VOICE_EXPECTED = "这不是语音，请按住说话重新录制。";
+const DOCUMENT_EXPECTED = "这个文件用不了。整改材料请发送 PDF 文件（如检测报告的扫描件），照片请直接拍照发送。";
 
 /**
  * Fetches a sent file; a type the store refuses is explained in plain words (what to send), not
@@ -40,6 +41,11 @@ export async function inputOf(event: InboundEvent, services: BotServices): Promi
       const stored = await fetchAs(services, event, VOICE_EXPECTED);
       if (!stored.contentType.startsWith("audio/")) throw new AppError("bot_voice_expected", VOICE_EXPECTED, 415);
       return { kind: "voice", storageKey: stored.key };
+    }
+    case "file": {
+      const stored = await fetchAs(services, event, DOCUMENT_EXPECTED);
+      if (stored.contentType !== "application/pdf") throw new AppError("bot_document_expected", DOCUMENT_EXPECTED, 415);
+      return { kind: "document", storageKey: stored.key };
     }
     default:
       return null;

@@ -14,6 +14,8 @@ export const replies = {
   notUnderstood: () => "抱歉，没有看懂您的意思。",
   // A number with no menu on screen (after 取消, or a menu long gone): the menu again, to pick from.
   noMenuOnScreen: () => "当前没有正在办理的事项，请从下面的菜单中选择：",
+  // A PDF only serves as proof of a rectification; outside one it says where it belongs.
+  documentOutsideFlow: () => "已收到文件，但当前没有需要文件的事项。整改材料（如检测报告）请在「整改反馈」中发送照片时一并发送。",
   photoStartsFlow: (label: string) => `已收到照片，开始「${label}」…`,
   notAllowed: (label: string) => `您当前的角色不能办理「${label}」。如需开通，请联系所在单位管理员。`,
   staleCard: () => "这张卡片已失效（对话已结束或已有新的问题），请按最新消息操作。",

@@ -28,6 +28,8 @@ export type InboundEvent = InboundBase &
     | { kind: "text"; text: string }
     | { kind: "image"; mediaId: string; picUrl?: string }
     | { kind: "voice"; mediaId: string; format?: string }
+    /** A document (a PDF report) where a flow takes one as proof; the console sends them, WeChat Work's app callbacks do not. */
+    | { kind: "file"; mediaId: string }
     | { kind: "location"; latitude: number; longitude: number; label?: string }
     | { kind: "menu_click"; key: string }
     | { kind: "enter_agent" }

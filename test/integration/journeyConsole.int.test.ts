@@ -99,6 +99,13 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.expectBot("请发送整改后的照片");
   await phone.sendPhoto();
   await phone.expectBot("已收到 1 张整改照片");
+  // A file of the wrong kind is refused in plain words; the test report goes as a PDF.
+  await phone.sendFile({ name: "说明.txt", mimeType: "text/plain", buffer: Buffer.from("不是 PDF") });
+  const refused = phone.alert().locator("text=请选择 PDF 文件");
+  await refused.waitFor();
+  expect(await phone.alert().textContent()).not.toContain("text/plain");
+  await phone.sendFile();
+  await shot("11b-report-sent", await phone.expectBot("已收到 1 张整改照片、1 份文件"));
   await phone.press("照片已发完");
   await phone.expectBot("请简要说明整改情况");
   await phone.say("已更换接地线，防雷检测合格");
@@ -108,6 +115,8 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.pick("郭强");
   await phone.say("复查");
   await shot("12-review", await phone.expectBot("整改说明"));
+  await phone.expectBot("整改后照片 1 张、文件 1 份");
+  await shot("12b-report", await phone.expectBot("安哨文件.pdf"));
   await phone.expectBot("复查结论");
   await phone.press("复查通过");
   if (level === "一般隐患") {
