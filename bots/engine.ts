@@ -92,7 +92,7 @@ export class BotEngine implements InboundHandler {
       if (!conversation) return turn.say(replies.nothingToCancel());
       turn.change = ended;
       turn.passedAs = PASSED.cancelled;
-      return turn.say(replies.cancelled(this.labelOf(conversation.flow)));
+      return turn.say(conversation.flow === MENU ? replies.menuClosed() : replies.cancelled(this.labelOf(conversation.flow)));
     }
     if (text !== null && HELP.has(text.toLowerCase())) return this.showMenu(turn);
     if (text !== null && mayAnswerCallout(text, conversation) && (await this.deps.callouts?.answer(event))) return;
@@ -165,6 +165,11 @@ export class BotEngine implements InboundHandler {
     if (!flow || !flow.allowed(turn.person)) {
       turn.change = ended;
       return this.showMenu(turn);
+    }
+    // A PDF where no step takes one: the question stays as it was, card and all.
+    if (input.kind === "document" && !flow.documentSteps?.includes(conversation.state.step)) {
+      turn.say(replies.documentNotHere());
+      return this.reask(turn, conversation);
     }
     await this.follow(turn, flow, () => flow.reply(turn.context(), conversation.state, input), conversation);
   }

@@ -89,6 +89,8 @@ export interface Flow {
   confidential?: boolean;
   /** False for flows reached only from a card or 我的待办 on one hazard (即知即改, 转交). */
   inMenu?: boolean;
+  /** The steps that take a PDF (a rectification's proof); elsewhere the engine says no file is needed. */
+  documentSteps?: readonly string[];
   /** Whether this person may use it (by their roles); the menu lists only these. */
   allowed(person: Person): boolean;
   start(ctx: FlowContext, seed?: Record<string, unknown>): Promise<Next>;

@@ -27,6 +27,7 @@ export const fixOnSpotFlow: Flow = {
   keywords: ["即知即改"],
   // Reached from a hazard's notice card; the menu keeps to the everyday items.
   inMenu: false,
+  documentSteps: ["photos"],
   allowed: (person) => person.active && holdsRole(person, STAFF_ROLES),
 
   async start(ctx, seed) {

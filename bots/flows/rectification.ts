@@ -25,6 +25,7 @@ export const rectificationFlow: Flow = {
   label: "整改反馈",
   summary: "提交隐患整改后的照片和说明",
   keywords: ["整改反馈", "整改", "反馈"],
+  documentSteps: ["photos"],
   allowed: (person) => person.active,
 
   start: (ctx, seed) => startOnHazard(ctx, seed, hazardsToFix, { none: "您当前没有待整改的隐患。", heading: "请选择要反馈的隐患" }, chosen),

@@ -163,7 +163,7 @@ export interface ConsoleBrowser {
   press(label: string): Promise<void>;
   /** Sends a photo (or any file, as if picked with the photo button). */
   sendPhoto(file?: { name: string; mimeType: string; buffer: Buffer }): Promise<void>;
-  /** Sends a document with the 「PDF 文件」 button (a one-page PDF unless given). */
+  /** Sends a document with the 「文件」 button (a one-page PDF unless given). */
   sendFile(file?: { name: string; mimeType: string; buffer: Buffer }): Promise<void>;
   sendLocation(latitude: number, longitude: number, label?: string): Promise<void>;
   /** Waits for a bot line containing `text` among those that arrived since the last action; returns the first such line. */
