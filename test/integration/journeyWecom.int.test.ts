@@ -19,6 +19,8 @@ describe(`the hazard journey over WeChat Work (${backend()})`, () => {
   const scenarios = [
     { when: "23:30", at: "2026-11-26T15:30:00Z", level: "重大隐患" as const },
     { when: "10:00", at: "2026-11-26T02:00:00Z", level: "一般隐患" as const },
+    // A general hazard at night waits for the morning, and the reporter is told so, not "已通知".
+    { when: "23:30", at: "2026-11-26T15:30:00Z", level: "一般隐患" as const },
   ];
 
   for (const s of scenarios) {
@@ -112,9 +114,18 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   let hazard = await manager.findOneByOrFail(Hazard, { number });
   const supervisor = await manager.findOneByOrFail(Person, { id: hazard.supervisorId! });
   expect(supervisor.name).toBe("郭强"); // as the README's walk-through says
-  // Mid-morning, or a 重大隐患 at night: nobody waits, and the reporter is told so truthfully.
-  expect(reported).toContain("已通知");
-  expect(reported).not.toContain("夜间免打扰");
+  const night = shanghaiHour(clock.now()) >= 21;
+  if (level === "一般隐患" && night) {
+    // Held by quiet hours: the reporter hears when it goes out; the supervisor hears nothing until then.
+    expect(reported).toMatch(new RegExp(`夜间免打扰，将于 明天 08:00 通知 .*${supervisor.name}`));
+    expect(said(to(await account(supervisor.name)))).not.toContain(number);
+    clock.set(new Date(clock.now().getTime() + msUntilShanghai8(clock.now())));
+    for (let i = 0; i < 20 && !said(to(await account(supervisor.name))).includes(number); i++) await services.outboxWorker.drainOnce(clock.now());
+  } else {
+    // Mid-morning, or a 重大隐患 at night: nobody waits, and the reporter is told so truthfully.
+    expect(reported).toContain("已通知");
+    expect(reported).not.toContain("夜间免打扰");
+  }
 
   // The supervisor's notice is a card; 交办 starts from its button with the owner pre-filled.
   const notice = await cardOf(supervisor.name, "新隐患待处理");
@@ -163,4 +174,17 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   }
   expect(await manager.findOneByOrFail(Hazard, { number })).toMatchObject({ state: "closed" });
   expect(said(to(await account("杜海")))).toContain("隐患已销号");
+}
+
+/** The hour on a Shanghai wall clock (UTC+8, no daylight saving). */
+function shanghaiHour(at: Date): number {
+  return (at.getUTCHours() + 8) % 24;
+}
+
+/** From `at` to the next 08:00 in Shanghai, plus a minute: when the night's held notices are due. */
+function msUntilShanghai8(at: Date): number {
+  const next = new Date(at);
+  next.setUTCHours(0, 1, 0, 0); // 08:01 Shanghai
+  if (next <= at) next.setUTCDate(next.getUTCDate() + 1);
+  return next.getTime() - at.getTime();
 }
