@@ -115,6 +115,7 @@ export class BotEngine implements InboundHandler {
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       turn.say(err.message);
+      turn.passedAs = PASSED.answered;
       if (conversation) this.reask(turn, conversation);
       return;
     }
@@ -243,12 +244,12 @@ export class BotEngine implements InboundHandler {
     turn.change = saved(message.kind === "card" ? { ...rest, taskId } : rest);
   }
 
-  /** The question on screen again; the conversation (and its card) stays as it was. */
+  /**
+   * The question on screen again. A card goes out under a new task id — WeChat Work refuses a
+   * task_id it has seen, so the same card cannot be sent twice — and the one above it passes.
+   */
   private reask(turn: Turn, conversation: Conversation, retry?: string): void {
-    const taskId = conversation.taskId ?? `bot_${turn.person.id}_${randomBytes(6).toString("hex")}`;
-    const message = renderQuestion(turn.event.channel, conversation.question, taskId, retry);
-    // A card keeps its task id so its buttons stay live; a text question needs nothing stored.
-    turn.send(message);
+    this.ask(turn, conversation, retry);
   }
 
   private flowFor(text: string): Flow | undefined {

@@ -1,4 +1,4 @@
-import type { InboundEvent } from "../src/channels/channel";
+import { ChannelError, type InboundEvent } from "../src/channels/channel";
 import { AppError } from "../src/errors";
 import type { StoredMedia } from "../src/media/MediaStore";
 import type { FlowInput } from "./flow";
@@ -22,6 +22,9 @@ async function fetchAs(services: BotServices, event: { channel: InboundEvent["ch
     return await services.inboundMedia(event.channel, event.mediaId);
   } catch (error) {
     if (error instanceof AppError && error.code === "media_type_not_allowed") throw new AppError("bot_file_unexpected", `无法识别这个文件。${expected}`, 415);
+    // The platform handed over something we cannot keep (WeChat Work's file of another type): trying
+    // again cannot help, so the person hears what to send instead of the turn failing in silence.
+    if (error instanceof ChannelError && !error.retryable && !error.configProblem) throw new AppError("bot_file_unexpected", `无法接收这个文件。${expected}`, 415);
     throw error;
   }
 }

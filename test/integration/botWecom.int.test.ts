@@ -120,6 +120,24 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
     expect(fake.calls("message/update_template_card").filter((c) => c.errcode !== 0)).toEqual([]);
   });
 
+  it("asks again with a fresh card after a file that is not a photo, said in plain words", async () => {
+    await text("取消");
+    await text("随手拍");
+    await photo();
+    const shown = to("ZhangWei").filter((m) => m.taskId).at(-1)!;
+    const mediaId = fake.addMedia({ bytes: Buffer.from("不是照片"), contentType: "text/plain", filename: "说明.txt" });
+    const again = await send(imageMessageXml({ ...fake.stamp(), from: "ZhangWei", mediaId, msgId: `88${++seq}` }));
+    expect(said(again)).toContain("这不是照片");
+    expect(said(again)).not.toContain("text/plain");
+    // WeChat Work refuses a task_id it has seen: the question comes back as a new card, the old one greyed out.
+    const fresh = again.filter((m) => m.taskId);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.taskId).not.toBe(shown.taskId);
+    expect(shown.updates.map((u) => (u.button as { replace_name: string }).replace_name)).toEqual(["已回复"]);
+    expect(fake.calls("message/send").filter((c) => c.errcode !== 0)).toEqual([]);
+    await text("取消");
+  });
+
   it("checks in at an enterprise found by location, reports what was found, and sees it rectified and verified", async () => {
     const { manager } = services.db;
     await manager.update(Person, { id: (await personByAccount(manager, "wecom", "WangQiang")).id }, { roles: ["enterprise_owner"] });
