@@ -139,6 +139,8 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
     assigned = said(await text(supervisor.name, "储罐区停止装卸，专人值守"));
   }
   expect(assigned).toContain(`隐患 ${number} 已交办`);
+  // The notice card is done with: its buttons say who handled it, not only "已选：交办" on the clicker's screen.
+  expect(greyedOut(notice)).toEqual([`已由${supervisor.name}交办`]);
   expect(assigned).toContain("已通知杜海");
   expect(said(to(await account("杜海")))).toContain("隐患交办单");
 
