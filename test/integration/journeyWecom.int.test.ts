@@ -131,7 +131,10 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
   const notice = await cardOf(supervisor.name, "新隐患待处理");
   expect(words(notice)).toContain(number);
   expect(said(await click(supervisor.name, "交办", notice))).toContain("整改责任人：杜海");
-  await text(supervisor.name, "更换静电接地线，重新做防雷检测");
+  const deadlines = said(await text(supervisor.name, "更换静电接地线，重新做防雷检测"));
+  // Each choice says the day it ends on; the one chosen is the deadline the assignment states.
+  const [, month, day] = /7 天：至 (\d+)月(\d+)日/.exec(deadlines) ?? [];
+  expect(month).toBeDefined();
   let assigned = said(await click(supervisor.name, "7 天"));
   if (level === "重大隐患") {
     expect(assigned).toContain("五落实");
@@ -139,6 +142,7 @@ async function journey(app: WecomApp, clock: ManualClock, level: "重大隐患" 
     assigned = said(await text(supervisor.name, "储罐区停止装卸，专人值守"));
   }
   expect(assigned).toContain(`隐患 ${number} 已交办`);
+  expect(assigned).toContain(`整改期限 2026-${month!.padStart(2, "0")}-${day!.padStart(2, "0")}`);
   // The notice card is done with: its buttons say who handled it, not only "已选：交办" on the clicker's screen.
   expect(greyedOut(notice)).toEqual([`已由${supervisor.name}交办`]);
   expect(assigned).toContain("已通知杜海");
