@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { InboundEvent } from "../src/channels/channel";
 import { parseAnswer } from "../src/domain/callouts/answers";
 import { noticeCardClick } from "../src/domain/hazards/noticeCard";
+import { chosenLabel } from "../src/domain/callouts/buttonLabel";
+import type { PassedCard } from "../src/domain/conversations";
 import type { InboundHandler } from "../src/domain/inbox";
 import { AppError } from "../src/errors";
 import type { KeyValue, Lock } from "../src/kv";
@@ -25,7 +27,7 @@ export interface BotDeps {
 }
 
 /** Kinds a person sends on purpose; opening the app or a location report is no reason to answer. */
-const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "location", "menu_click", "card_click"]);
+const CONVERSATIONAL = new Set<InboundEvent["kind"]>(["text", "image", "voice", "file", "location", "menu_click", "card_click"]);
 const BARE_NUMBER = /^\s*\d{1,3}\s*$/;
 const CANCEL = new Set(["取消", "退出", "算了", "cancel", "quit"]);
 const HELP = new Set(["帮助", "菜单", "help", "menu", "?", "？", "你好", "您好"]);
@@ -64,8 +66,10 @@ export class BotEngine implements InboundHandler {
       const turn = new Turn(event, person, this.deps.services);
       const view = await conversations.view(person.id, turn.eventKey);
       if (view.answered) return;
+      const open = openOf(view);
       // A menu left unanswered is no unfinished business: its expiry goes unmentioned.
-      await this.converse(turn, openOf(view), view.expired === MENU ? null : view.expired);
+      await this.converse(turn, open, view.expired === MENU ? null : view.expired);
+      const passed = passedCard(turn, open, view.expiredTaskId ?? null);
       await conversations.commit({
         personId: person.id,
         eventKey: turn.eventKey,
@@ -74,6 +78,7 @@ export class BotEngine implements InboundHandler {
         to: { channel: event.channel, userId: event.senderId, personId: person.id },
         confidential: turn.confidential,
         stored: view.stored,
+        passedCards: passed ? [passed] : [],
       });
     } finally {
       await lock.release();
@@ -87,7 +92,8 @@ export class BotEngine implements InboundHandler {
     if (text !== null && CANCEL.has(text.toLowerCase())) {
       if (!conversation) return turn.say(replies.nothingToCancel());
       turn.change = ended;
-      return turn.say(replies.cancelled(this.labelOf(conversation.flow)));
+      turn.passedAs = PASSED.cancelled;
+      return turn.say(conversation.flow === MENU ? replies.menuClosed() : replies.cancelled(this.labelOf(conversation.flow)));
     }
     if (text !== null && HELP.has(text.toLowerCase())) return this.showMenu(turn);
     if (text !== null && mayAnswerCallout(text, conversation) && (await this.deps.callouts?.answer(event))) return;
@@ -110,6 +116,7 @@ export class BotEngine implements InboundHandler {
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       turn.say(err.message);
+      turn.passedAs = PASSED.answered;
       if (conversation) this.reask(turn, conversation);
       return;
     }
@@ -140,6 +147,7 @@ export class BotEngine implements InboundHandler {
         return this.start(turn, flow, { photoKeys: [input.storageKey] });
       }
     }
+    if (input.kind === "document") return turn.say(replies.documentOutsideFlow());
     turn.say(input.kind === "text" && BARE_NUMBER.test(input.text) ? replies.noMenuOnScreen() : replies.notUnderstood());
     return this.showMenu(turn);
   }
@@ -148,6 +156,7 @@ export class BotEngine implements InboundHandler {
     const choices = conversation.question.choices ?? [];
     const picked = raw.kind === "text" && choices.length > 0 ? choiceOf(raw.text, choices) : undefined;
     const input: FlowInput = picked ? { kind: "choice", key: picked.key, label: picked.label } : raw;
+    turn.passedAs = picked ? PASSED.chose(picked.label) : PASSED.answered;
     if (conversation.flow === MENU) {
       if (input.kind === "choice") return this.startNamed(turn, input.key, undefined);
       // Not a number from the menu: a flow's word or a photo still starts the flow it names.
@@ -158,6 +167,11 @@ export class BotEngine implements InboundHandler {
     if (!flow || !flow.allowed(turn.person)) {
       turn.change = ended;
       return this.showMenu(turn);
+    }
+    // A PDF where no step takes one: the question stays as it was, card and all.
+    if (input.kind === "document" && !flow.documentSteps?.includes(conversation.state.step)) {
+      turn.say(replies.documentNotHere());
+      return this.reask(turn, conversation);
     }
     await this.follow(turn, flow, () => flow.reply(turn.context(), conversation.state, input), conversation);
   }
@@ -231,12 +245,12 @@ export class BotEngine implements InboundHandler {
     turn.change = saved(message.kind === "card" ? { ...rest, taskId } : rest);
   }
 
-  /** The question on screen again; the conversation (and its card) stays as it was. */
+  /**
+   * The question on screen again. A card goes out under a new task id — WeChat Work refuses a
+   * task_id it has seen, so the same card cannot be sent twice — and the one above it passes.
+   */
   private reask(turn: Turn, conversation: Conversation, retry?: string): void {
-    const taskId = conversation.taskId ?? `bot_${turn.person.id}_${randomBytes(6).toString("hex")}`;
-    const message = renderQuestion(turn.event.channel, conversation.question, taskId, retry);
-    // A card keeps its task id so its buttons stay live; a text question needs nothing stored.
-    turn.send(message);
+    this.ask(turn, conversation, retry);
   }
 
   private flowFor(text: string): Flow | undefined {
@@ -258,6 +272,31 @@ export class BotEngine implements InboundHandler {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** What a passed question's card says on its greyed-out buttons, as a click's answer would. */
+const PASSED = {
+  chose: chosenLabel,
+  answered: "已回复",
+  cancelled: "已取消",
+  timedOut: "已超时",
+  /** Put aside for something else (the menu, a notice card's button). */
+  ended: "已结束",
+};
+
+/**
+ * The card of the question this turn put behind the person, without a click on that card: answered
+ * by typing, cancelled, timed out, or left for another question. Its buttons then grey out as a
+ * click's would (WeChat Work and the console alike), instead of answering "这张卡片已失效" later.
+ */
+function passedCard(turn: Turn, before: Conversation | null, expiredTaskId: string | null): PassedCard | null {
+  if (!before) return expiredTaskId ? { taskId: expiredTaskId, text: PASSED.timedOut } : null;
+  if (!before.taskId) return null;
+  const { event, change } = turn;
+  // The click answered its own card (the channel greyed it out); an unchanged conversation keeps its card live.
+  if (event.kind === "card_click" && isSameCard(before.taskId, event.taskId)) return null;
+  if (change.kind === "keep" || (change.kind === "save" && change.conversation.taskId === before.taskId)) return null;
+  return { taskId: before.taskId, text: turn.passedAs ?? PASSED.ended };
 }
 
 /**

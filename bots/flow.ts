@@ -10,6 +10,8 @@ export type FlowInput =
   | { kind: "text"; text: string }
   | { kind: "choice"; key: string; label: string }
   | { kind: "photo"; storageKey: string; contentType: string }
+  /** A PDF (a 检测报告): only proof steps take one; elsewhere it is asked again like any unexpected reply. */
+  | { kind: "document"; storageKey: string }
   | { kind: "voice"; storageKey: string }
   | { kind: "location"; latitude: number; longitude: number; label?: string };
 
@@ -87,6 +89,8 @@ export interface Flow {
   confidential?: boolean;
   /** False for flows reached only from a card or 我的待办 on one hazard (即知即改, 转交). */
   inMenu?: boolean;
+  /** The steps that take a PDF (a rectification's proof); elsewhere the engine says no file is needed. */
+  documentSteps?: readonly string[];
   /** Whether this person may use it (by their roles); the menu lists only these. */
   allowed(person: Person): boolean;
   start(ctx: FlowContext, seed?: Record<string, unknown>): Promise<Next>;

@@ -1,4 +1,4 @@
-import type { InboundEvent } from "../src/channels/channel";
+import { ChannelError, type InboundEvent } from "../src/channels/channel";
 import { AppError } from "../src/errors";
 import type { StoredMedia } from "../src/media/MediaStore";
 import type { FlowInput } from "./flow";
@@ -11,6 +11,7 @@ import type { BotServices } from "./services";
  */
 const PHOTO_EXPECTED = "这不是照片，请直接拍照，或从相册选择照片发送。";
 const VOICE_EXPECTED = "这不是语音，请按住说话重新录制。";
+const DOCUMENT_EXPECTED = "这个文件用不了。整改材料请发送 PDF 文件（如检测报告的扫描件），照片请直接拍照发送。";
 
 /**
  * Fetches a sent file; a type the store refuses is explained in plain words (what to send), not
@@ -21,6 +22,9 @@ async function fetchAs(services: BotServices, event: { channel: InboundEvent["ch
     return await services.inboundMedia(event.channel, event.mediaId);
   } catch (error) {
     if (error instanceof AppError && error.code === "media_type_not_allowed") throw new AppError("bot_file_unexpected", `无法识别这个文件。${expected}`, 415);
+    // The platform handed over something we cannot keep (WeChat Work's file of another type): trying
+    // again cannot help, so the person hears what to send instead of the turn failing in silence.
+    if (error instanceof ChannelError && !error.retryable && !error.configProblem) throw new AppError("bot_file_unexpected", `无法接收这个文件。${expected}`, 415);
     throw error;
   }
 }
@@ -40,6 +44,11 @@ export async function inputOf(event: InboundEvent, services: BotServices): Promi
       const stored = await fetchAs(services, event, VOICE_EXPECTED);
       if (!stored.contentType.startsWith("audio/")) throw new AppError("bot_voice_expected", VOICE_EXPECTED, 415);
       return { kind: "voice", storageKey: stored.key };
+    }
+    case "file": {
+      const stored = await fetchAs(services, event, DOCUMENT_EXPECTED);
+      if (stored.contentType !== "application/pdf") throw new AppError("bot_document_expected", DOCUMENT_EXPECTED, 415);
+      return { kind: "document", storageKey: stored.key };
     }
     default:
       return null;

@@ -28,7 +28,7 @@ export function renderQuestion(channel: ChannelId, question: Question, taskId: s
     const description = [retryLine(retry, question.text), ...rest, ...numbered, question.examples, "点击序号按钮，或回复序号；回复「取消」退出"].filter(Boolean).join("\n");
     return {
       kind: "card",
-      card: { taskId, title: title!, description, buttons: choices.map((c, i) => ({ key: c.key, label: String(i + 1), style: 2 })) },
+      card: { taskId, title: title!, description, buttons: choices.map((c, i) => ({ key: c.key, label: String(i + 1), style: 2, meaning: c.label })) },
     };
   }
   const hint = choices.length > 0 ? "回复序号即可；回复「取消」退出" : "回复「取消」可退出";

@@ -9,11 +9,15 @@ export const replies = {
   menuFooter: () => "办理中随时回复「帮助」可再次查看本菜单。",
   nothingAllowed: (name: string) => `${name}，您好！您当前的角色暂无可在对话中办理的事项。如需开通，请联系所在单位管理员。`,
   cancelled: (label: string) => `已退出「${label}」，刚才填写的内容未保存。`,
+  menuClosed: () => "已关闭菜单。需要时回复「帮助」再打开。",
+  documentNotHere: () => "这一步不需要文件，请按下面的提示回复。",
   nothingToCancel: () => "当前没有正在办理的事项。",
   expired: (label: string) => `「${label}」已超过 30 分钟未回复，本次办理已自动结束，填写的内容未保存。请重新开始：`,
   notUnderstood: () => "抱歉，没有看懂您的意思。",
   // A number with no menu on screen (after 取消, or a menu long gone): the menu again, to pick from.
   noMenuOnScreen: () => "当前没有正在办理的事项，请从下面的菜单中选择：",
+  // A PDF only serves as proof of a rectification; outside one it says where it belongs.
+  documentOutsideFlow: () => "已收到文件，但当前没有需要文件的事项。整改材料（如检测报告）请在「整改反馈」中发送照片时一并发送。",
   photoStartsFlow: (label: string) => `已收到照片，开始「${label}」…`,
   notAllowed: (label: string) => `您当前的角色不能办理「${label}」。如需开通，请联系所在单位管理员。`,
   staleCard: () => "这张卡片已失效（对话已结束或已有新的问题），请按最新消息操作。",

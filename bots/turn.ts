@@ -16,6 +16,8 @@ export class Turn {
   confidential = false;
   /** What the turn does to the conversation; the last word wins. */
   change: ConversationChange = { kind: "keep" };
+  /** How the question on screen was put behind when this turn moves past it ("已选：…", "已取消"); see BotEngine. */
+  passedAs?: string;
 
   constructor(
     readonly event: InboundEvent,

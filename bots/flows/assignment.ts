@@ -26,7 +26,8 @@ const q = {
     text: `整改责任人：${owner ?? "（未指定，交办后由所属单位负责）"}\n请填写整改措施`,
     examples: "例如：立即清理消防通道，三日内更换锈蚀阀门",
   }),
-  deadline: (): Question => ({ text: "请选择整改期限", choices: DEADLINE_DAYS.map((d) => ({ key: `d${d}`, label: `${d} 天` })) }),
+  // Each choice says the day it ends on, so nobody counts on their fingers.
+  deadline: (now: Date): Question => ({ text: "请选择整改期限", choices: DEADLINE_DAYS.map((d) => ({ key: `d${d}`, label: `${d} 天`, detail: `至 ${monthDay(new Date(now.getTime() + d * DAY_MS))}` })) }),
   funds: (): Question => ({ text: "重大隐患须“五落实”：请填写整改资金安排", examples: "例如：企业自筹 5 万元" }),
   plan: (): Question => ({ text: "请填写应急预案（整改期间的防范措施）", examples: "例如：停用该区域，设置警戒，专人值守" }),
 };
@@ -47,7 +48,7 @@ export const assignmentFlow: Flow = {
   async reply(ctx, state, input) {
     const draft = state.data as Draft;
     if (state.step === "pick") return pickFromList(ctx, state, input, chosen);
-    if (state.step === "measures") return measures(state, draft, input);
+    if (state.step === "measures") return measures(ctx, state, draft, input);
     if (state.step === "deadline") return deadline(ctx, state, draft, input);
     if (state.step === "funds") return funds(state, draft, input);
     if (state.step === "plan") return plan(ctx, state, draft, input);
@@ -66,15 +67,15 @@ async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
   return next.ask(q.measures(owner), "measures", { hazardId, version: hazard.version, major: hazard.level === "major" });
 }
 
-function measures(state: FlowState, draft: Draft, input: FlowInput): Next {
+function measures(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Next {
   const text = input.kind === "text" ? input.text.trim() : "";
   if (text.length < 2) return next.retry(q.measures(null), state, "请用一句话写明整改措施");
-  return next.ask(q.deadline(), "deadline", { ...draft, measures: text.slice(0, 2000) });
+  return next.ask(q.deadline(ctx.now), "deadline", { ...draft, measures: text.slice(0, 2000) });
 }
 
 async function deadline(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {
   const days = input.kind === "choice" ? Number(input.key.slice(1)) : NaN;
-  if (!DEADLINE_DAYS.includes(days as (typeof DEADLINE_DAYS)[number])) return next.retry(q.deadline(), state, "请选择 3、7、15 或 30 天");
+  if (!DEADLINE_DAYS.includes(days as (typeof DEADLINE_DAYS)[number])) return next.retry(q.deadline(ctx.now), state, "请选择 3、7、15 或 30 天");
   if (draft.major) return next.ask(q.funds(), "funds", { ...draft, days });
   return assign(ctx, { ...draft, days }, null);
 }
@@ -89,6 +90,12 @@ function plan(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput
   const text = input.kind === "text" ? input.text.trim() : "";
   if (text.length < 2) return next.retry(q.plan(), state, "请写明应急预案");
   return assign(ctx, draft, text.slice(0, 2000));
+}
+
+/** `12月3日` in Shanghai. */
+function monthDay(at: Date): string {
+  const [, month, day] = formatLocal(at).slice(0, 10).split("-");
+  return `${Number(month)}月${Number(day)}日`;
 }
 
 async function assign(ctx: FlowContext, draft: Draft, contingencyPlan: string | null): Promise<Next> {

@@ -1,7 +1,7 @@
-import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
 import { STAFF_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 import { hazardFacts, newHazardOf, whenNotified } from "./hazardPicks";
+import { type ProofWords, proofQuestion, proofStep } from "./proof";
 
 /**
  * 即知即改 from the new-hazard notice: the problem was put right while someone stood there; proof
@@ -14,13 +14,9 @@ interface Draft {
   photoKeys?: string[];
 }
 
-const DONE = "done";
+const PROOF: ProofWords = { ask: "请发送现场整改后的照片", atLeastOne: "即知即改至少需要一张整改后的照片" };
 
 const q = {
-  photos: (count: number): Question => ({
-    text: count === 0 ? "请发送现场整改后的照片（可多张）\n发完后点「照片已发完」" : `已收到 ${count} 张整改照片，可继续发送\n发完后点「照片已发完」`,
-    choices: [{ key: DONE, label: "照片已发完" }],
-  }),
   note: (): Question => ({ text: "请简要说明现场是怎样整改的", examples: "例如：已当场清理消防通道杂物" }),
 };
 
@@ -31,13 +27,14 @@ export const fixOnSpotFlow: Flow = {
   keywords: ["即知即改"],
   // Reached from a hazard's notice card; the menu keeps to the everyday items.
   inMenu: false,
+  documentSteps: ["photos"],
   allowed: (person) => person.active && holdsRole(person, STAFF_ROLES),
 
   async start(ctx, seed) {
     const hazard = await newHazardOf(ctx, seed, "即知即改");
     if (!hazard) return next.done();
     ctx.card({ title: `即知即改 ${hazard.number}`, description: hazard.category, fields: await hazardFacts(ctx, hazard) });
-    return next.ask(q.photos(0), "photos", { hazardId: hazard.id, version: hazard.version, photoKeys: [] });
+    return next.ask(proofQuestion(PROOF, []), "photos", { hazardId: hazard.id, version: hazard.version, photoKeys: [] });
   },
 
   async reply(ctx, state, input) {
@@ -49,15 +46,7 @@ export const fixOnSpotFlow: Flow = {
 };
 
 function photos(state: FlowState, draft: Draft, input: FlowInput): Next {
-  const keys = draft.photoKeys ?? [];
-  if (input.kind === "photo") {
-    if (keys.length >= MAX_PHOTOS) return next.retry(q.photos(keys.length), state, `照片最多 ${MAX_PHOTOS} 张，这张未保存`);
-    return next.ask(q.photos(keys.length + 1), "photos", { ...draft, photoKeys: [...keys, input.storageKey] });
-  }
-  const finished = input.kind === "choice" && input.key === DONE;
-  if (!finished) return next.retry(q.photos(keys.length), state, "请发送现场整改后的照片");
-  if (keys.length === 0) return next.retry(q.photos(0), state, "即知即改至少需要一张整改后的照片");
-  return next.ask(q.note(), "note", { ...draft });
+  return proofStep(PROOF, state, draft.photoKeys ?? [], input, (photoKeys) => next.ask(q.note(), "note", { ...draft, photoKeys }));
 }
 
 async function close(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {

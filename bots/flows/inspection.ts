@@ -77,7 +77,7 @@ const q = {
 export const inspectionFlow: Flow = {
   name: "inspection",
   label: "巡查打卡",
-  summary: "到企业检查时打卡：选企业、检查类型、结果、现场照片",
+  summary: "到企业检查时打卡（选企业、检查类型、结果、现场照片）",
   keywords: ["巡查打卡", "打卡", "巡查", "检查打卡"],
   allowed: (person) => mayInspect(person),
 

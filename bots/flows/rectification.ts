@@ -1,6 +1,6 @@
-import { MAX_PHOTOS } from "../../src/domain/hazards/photos";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 import { hazardFacts, hazardsToFix, pickFromList, startOnHazard } from "./hazardPicks";
+import { type ProofWords, proofQuestion, proofStep } from "./proof";
 
 /**
  * 整改反馈: the responsible person picks one of their open hazards, sends after-photos and a note,
@@ -14,13 +14,9 @@ interface Draft {
   photoKeys?: string[];
 }
 
-const DONE = "done";
+const PROOF: ProofWords = { ask: "请发送整改后的照片", atLeastOne: "整改反馈至少需要一张整改后的照片" };
 
 const q = {
-  photos: (count: number): Question => ({
-    text: count === 0 ? "请发送整改后的照片（可多张）\n发完后点「照片已发完」" : `已收到 ${count} 张整改照片，可继续发送\n发完后点「照片已发完」`,
-    choices: [{ key: DONE, label: "照片已发完" }],
-  }),
   note: (): Question => ({ text: "请简要说明整改情况", examples: "例如：已清理通道杂物，安全出口解锁并张贴警示" }),
 };
 
@@ -29,6 +25,7 @@ export const rectificationFlow: Flow = {
   label: "整改反馈",
   summary: "提交隐患整改后的照片和说明",
   keywords: ["整改反馈", "整改", "反馈"],
+  documentSteps: ["photos"],
   allowed: (person) => person.active,
 
   start: (ctx, seed) => startOnHazard(ctx, seed, hazardsToFix, { none: "您当前没有待整改的隐患。", heading: "请选择要反馈的隐患" }, chosen),
@@ -53,19 +50,11 @@ async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
   const { before } = await ctx.services.hazardPicks.photos(hazard.id);
   if (before.length > 0) ctx.say(`整改前照片 ${before.length} 张：`);
   for (const key of before) ctx.file(key);
-  return next.ask(q.photos(0), "photos", { hazardId, number: hazard.number, version: hazard.version, photoKeys: [] });
+  return next.ask(proofQuestion(PROOF, []), "photos", { hazardId, number: hazard.number, version: hazard.version, photoKeys: [] });
 }
 
 function photos(state: FlowState, draft: Draft, input: FlowInput): Next {
-  const keys = draft.photoKeys ?? [];
-  if (input.kind === "photo") {
-    if (keys.length >= MAX_PHOTOS) return next.retry(q.photos(keys.length), state, `照片最多 ${MAX_PHOTOS} 张，这张未保存`);
-    return next.ask(q.photos(keys.length + 1), "photos", { ...draft, photoKeys: [...keys, input.storageKey] });
-  }
-  const finished = (input.kind === "choice" && input.key === DONE) || (input.kind === "text" && /^(完成|好了|发完了)$/.test(input.text.trim()));
-  if (!finished) return next.retry(q.photos(keys.length), state, "请发送整改后的照片");
-  if (keys.length === 0) return next.retry(q.photos(0), state, "整改反馈至少需要一张整改后的照片");
-  return next.ask(q.note(), "note", { ...draft });
+  return proofStep(PROOF, state, draft.photoKeys ?? [], input, (photoKeys) => next.ask(q.note(), "note", { ...draft, photoKeys }));
 }
 
 async function submit(ctx: FlowContext, state: FlowState, draft: Draft, input: FlowInput): Promise<Next> {

@@ -2,6 +2,7 @@ import { VERIFIER_ROLES, holdsRole } from "../../src/domain/hazards/policy";
 import { type Flow, type FlowContext, type FlowInput, type FlowState, next, type Next, type Question } from "../flow";
 import { closingFlow } from "./closing";
 import { hazardFacts, hazardsToVerify, pickFromList, startOnHazard, whenNotified } from "./hazardPicks";
+import { proofHeading } from "./proof";
 
 /**
  * 复查: the verifier sees the hazard's before and after photos and the owner's note, then passes
@@ -51,7 +52,7 @@ async function chosen(ctx: FlowContext, hazardId: number): Promise<Next> {
   ctx.card({ title: `复查隐患 ${hazard.number}`, description: hazard.category, fields });
   if (before.length > 0) ctx.say(`整改前照片 ${before.length} 张：`);
   for (const key of before) ctx.file(key);
-  ctx.say(`整改后照片 ${after.length} 张：`);
+  ctx.say(proofHeading(after));
   for (const key of after) ctx.file(key);
   return next.ask(q.verdict(), "verdict", { hazardId, version: hazard.version });
 }

@@ -28,6 +28,8 @@ export type InboundEvent = InboundBase &
     | { kind: "text"; text: string }
     | { kind: "image"; mediaId: string; picUrl?: string }
     | { kind: "voice"; mediaId: string; format?: string }
+    /** A document (a PDF report) where a flow takes one as proof; the console sends them, WeChat Work's app callbacks do not. */
+    | { kind: "file"; mediaId: string }
     | { kind: "location"; latitude: number; longitude: number; label?: string }
     | { kind: "menu_click"; key: string }
     | { kind: "enter_agent" }
@@ -44,6 +46,16 @@ export interface CardButton {
   label: string;
   /** 1 primary, 2 secondary, 3 warning, 4 danger (WeChat Work's styles; others approximate). */
   style?: 1 | 2 | 3 | 4;
+  /**
+   * What the button stands for when its label does not say it (a list card's number: the name in
+   * the list); the answered card shows "已选：" and this instead of the label.
+   */
+  meaning?: string;
+}
+
+/** The words an answered card shows for `button`: its meaning, or its label. */
+export function chosenWords(button: CardButton): string {
+  return button.meaning ?? button.label;
 }
 
 /** An interactive card: buttons make it a button card, none a notice card. */

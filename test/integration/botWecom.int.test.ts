@@ -90,6 +90,54 @@ describe(`bot conversations over WeChat Work (${backend()})`, () => {
     expect(fake.calls("media/get")).toHaveLength(1);
   });
 
+  it("greys out a question's card the moment it has passed without a click: a choice typed, 取消, a timeout", async () => {
+    // What update_template_card set on a card's buttons (each used its send-time response_code once).
+    const greyedOut = (card: FakeMessage) => card.updates.map((u) => (u.button as { replace_name: string }).replace_name);
+    const lastCard = () => to("ZhangWei").filter((m) => m.taskId).at(-1)!;
+
+    await text("随手拍");
+    await photo();
+    const photosCard = lastCard();
+    expect(said(await text("照片已发完"))).toContain("请描述隐患情况");
+    expect(greyedOut(photosCard)).toEqual(["已选：照片已发完"]);
+    await text("取消");
+
+    await text("随手拍");
+    await photo();
+    const cancelled = lastCard();
+    expect(said(await text("取消"))).toContain("已退出");
+    expect(greyedOut(cancelled)).toEqual(["已取消"]);
+
+    await text("随手拍");
+    await photo();
+    const left = lastCard();
+    clock.advance(31 * 60_000);
+    await text("帮助");
+    expect(greyedOut(left)).toEqual(["已超时"]);
+    // Once only: the code is single-use, and a later message finds nothing more to grey out.
+    await text("取消");
+    expect(greyedOut(left)).toEqual(["已超时"]);
+    expect(fake.calls("message/update_template_card").filter((c) => c.errcode !== 0)).toEqual([]);
+  });
+
+  it("asks again with a fresh card after a file that is not a photo, said in plain words", async () => {
+    await text("取消");
+    await text("随手拍");
+    await photo();
+    const shown = to("ZhangWei").filter((m) => m.taskId).at(-1)!;
+    const mediaId = fake.addMedia({ bytes: Buffer.from("不是照片"), contentType: "text/plain", filename: "说明.txt" });
+    const again = await send(imageMessageXml({ ...fake.stamp(), from: "ZhangWei", mediaId, msgId: `88${++seq}` }));
+    expect(said(again)).toContain("这不是照片");
+    expect(said(again)).not.toContain("text/plain");
+    // WeChat Work refuses a task_id it has seen: the question comes back as a new card, the old one greyed out.
+    const fresh = again.filter((m) => m.taskId);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.taskId).not.toBe(shown.taskId);
+    expect(shown.updates.map((u) => (u.button as { replace_name: string }).replace_name)).toEqual(["已回复"]);
+    expect(fake.calls("message/send").filter((c) => c.errcode !== 0)).toEqual([]);
+    await text("取消");
+  });
+
   it("checks in at an enterprise found by location, reports what was found, and sees it rectified and verified", async () => {
     const { manager } = services.db;
     await manager.update(Person, { id: (await personByAccount(manager, "wecom", "WangQiang")).id }, { roles: ["enterprise_owner"] });

@@ -76,7 +76,9 @@ describe(`console page in a browser (${backend()})`, () => {
 
   it("refuses a file that is not a photo with the Chinese reason", async () => {
     await phone.sendPhoto({ name: "说明.txt", mimeType: "text/plain", buffer: Buffer.from("不是照片") });
-    await phone.alert().locator("text=不支持保存该类型的文件").waitFor();
+    // What to send, in plain words; never the file's MIME type.
+    await phone.alert().locator("text=请选择图片文件").waitFor();
+    expect(await phone.alert().textContent()).not.toContain("text/plain");
   });
 
   it("shows what people type as text, never as markup", async () => {

@@ -81,16 +81,30 @@ describe(`console channel API (${backend()})`, () => {
     expect((await app.fetch(`/console/api/people/${gao.id}/media/${key}`)).status).toBe(404);
   });
 
-  it("refuses what is not a photo with the media store's Chinese reason", async () => {
+  it("refuses what is not a photo by saying what to send, never naming a MIME type", async () => {
     const text = await upload(app, zhang, "image", Buffer.from("这不是图片"), "text/plain");
-    expect(text.status).toBe(415);
-    expect(((await text.json()) as { message: string }).message).toContain("不支持保存该类型的文件");
+    expect(text.status).toBe(400);
+    const said = ((await text.json()) as { message: string }).message;
+    expect(said).toContain("请选择图片文件");
+    expect(said).not.toContain("text/plain");
     const pdf = await upload(app, zhang, "image", Buffer.from("%PDF-1.4\n"), "application/pdf");
     expect(pdf.status).toBe(400);
     expect(((await pdf.json()) as { message: string }).message).toContain("请选择图片文件");
     const fake = await upload(app, zhang, "image", Buffer.from("<html></html>"), "image/jpeg");
-    expect(fake.status).toBe(415);
-    expect(((await fake.json()) as { message: string }).message).toContain("文件内容与声明的类型");
+    expect(fake.status).toBe(400);
+    expect(((await fake.json()) as { message: string }).message).toContain("这个文件打不开或已损坏");
+  });
+
+  it("takes a PDF through the file upload, shown in the chat as a file, and refuses a photo there", async () => {
+    const pdf = await upload(app, zhang, "file", Buffer.from("%PDF-1.4\n%%EOF\n"), "application/pdf");
+    expect(pdf.status).toBe(201);
+    const seen = await readStream(await stream(app, zhang), (ls) => ls.some((l) => l.kind === "file" && l.direction === "in"));
+    const line = seen.find((l) => l.kind === "file" && l.direction === "in") as StreamLine;
+    expect(line).toBeDefined();
+    expect(String(line.body?.storageKey)).toMatch(/^\d{8}-[0-9a-f]{32}\.pdf$/);
+    const photo = await upload(app, zhang, "file", tinyPng(), "image/png");
+    expect(photo.status).toBe(400);
+    expect(((await photo.json()) as { message: string }).message).toContain("请选择 PDF 文件");
   });
 
   it("refuses malformed input in Chinese and unknown people with 404", async () => {

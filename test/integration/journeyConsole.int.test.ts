@@ -42,7 +42,10 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.say("东岭化工");
   await shot("01-kind", await phone.expectBot("请选择检查类型"));
   await phone.press("日常巡查");
-  await shot("02-kind-answered", phone.page.locator("#log li.answered", { hasText: "请选择检查类型" }).last());
+  const kind = phone.page.locator("#log li.answered", { hasText: "请选择检查类型" }).last();
+  // The answered card keeps the choice in sight.
+  await kind.locator(".answered", { hasText: "已选：日常巡查" }).waitFor();
+  await shot("02-kind-answered", kind);
   await phone.press("发现隐患");
   await phone.expectBot("请拍摄或发送现场照片");
   await phone.sendPhoto();
@@ -52,7 +55,7 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.say("储罐区防雷检测过期，静电接地线断开");
   // Answered by typing: the remark question's 「无」 button greys out instead of lingering.
   const typed = phone.page.locator("#log li.answered", { hasText: "请输入备注" }).last();
-  await typed.locator(".answered", { hasText: "已回复或已取消" }).waitFor();
+  await typed.locator(".answered", { hasText: "已回复" }).waitFor();
   expect(await typed.locator("button:disabled").count()).toBeGreaterThan(0);
   await shot("02b-typed-answer", typed);
   await shot("03-checked-in", await phone.expectBot("巡查打卡成功"));
@@ -96,6 +99,13 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.expectBot("请发送整改后的照片");
   await phone.sendPhoto();
   await phone.expectBot("已收到 1 张整改照片");
+  // A file of the wrong kind is refused in plain words; the test report goes as a PDF.
+  await phone.sendFile({ name: "说明.txt", mimeType: "text/plain", buffer: Buffer.from("不是 PDF") });
+  const refused = phone.alert().locator("text=请选择 PDF 文件");
+  await refused.waitFor();
+  expect(await phone.alert().textContent()).not.toContain("text/plain");
+  await phone.sendFile();
+  await shot("11b-report-sent", await phone.expectBot("已收到 1 张整改照片、1 份文件"));
   await phone.press("照片已发完");
   await phone.expectBot("请简要说明整改情况");
   await phone.say("已更换接地线，防雷检测合格");
@@ -105,6 +115,8 @@ async function journey(app: ConsoleApp, phone: ConsoleBrowser, level: "重大隐
   await phone.pick("郭强");
   await phone.say("复查");
   await shot("12-review", await phone.expectBot("整改说明"));
+  await phone.expectBot("整改后照片 1 张、文件 1 份");
+  await shot("12b-report", await phone.expectBot("安哨文件.pdf"));
   await phone.expectBot("复查结论");
   await phone.press("复查通过");
   if (level === "一般隐患") {

@@ -163,6 +163,8 @@ export interface ConsoleBrowser {
   press(label: string): Promise<void>;
   /** Sends a photo (or any file, as if picked with the photo button). */
   sendPhoto(file?: { name: string; mimeType: string; buffer: Buffer }): Promise<void>;
+  /** Sends a document with the 「文件」 button (a one-page PDF unless given). */
+  sendFile(file?: { name: string; mimeType: string; buffer: Buffer }): Promise<void>;
   sendLocation(latitude: number, longitude: number, label?: string): Promise<void>;
   /** Waits for a bot line containing `text` among those that arrived since the last action; returns the first such line. */
   expectBot(text: string): Promise<Locator>;
@@ -250,6 +252,10 @@ export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
       await mark();
       await page.setInputFiles("#photo", file);
     },
+    async sendFile(file = { name: "防雷检测报告.pdf", mimeType: "application/pdf", buffer: tinyPdf() }) {
+      await mark();
+      await page.setInputFiles("#doc", file);
+    },
     async sendLocation(latitude, longitude, label) {
       await mark();
       await page.click("#locationBtn");
@@ -297,4 +303,9 @@ export async function until<T>(check: () => Promise<T>): Promise<NonNullable<T>>
     if (value) return value as NonNullable<T>;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The smallest PDF a reader opens: one empty page. */
+export function tinyPdf(): Buffer {
+  return Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n", "latin1");
 }

@@ -6,7 +6,7 @@ import { AppError, Conflict, Invalid, NotFound } from "../../errors";
 import type { Logger } from "../../log";
 import { allowedType } from "../../media/contentTypes";
 import type { MediaStore } from "../../media/MediaStore";
-import type { InboundEvent, InboundSink } from "../channel";
+import { type CardButton, chosenWords, type InboundEvent, type InboundSink } from "../channel";
 import type { ConsoleStore } from "./store";
 
 /** Where the console page's API lives; the page itself is served by src/web/consoleRoutes.ts. */
@@ -50,7 +50,7 @@ const MessageBody = z.discriminatedUnion(
 );
 
 const MediaQuery = z.object({
-  kind: z.enum(["image", "voice"], { error: "文件类型应为 image（照片）或 voice（语音）" }),
+  kind: z.enum(["image", "voice", "file"], { error: "文件类型应为 image（照片）、voice（语音）或 file（PDF 文件）" }),
   eventId: clientEventId,
 });
 
@@ -89,19 +89,37 @@ export function consoleInboundRouter(deps: ConsoleInboundDeps): Router {
     const personId = await personOf(ctx, deps.store);
     const query = parse(MediaQuery, { kind: ctx.query.kind, eventId: ctx.query.eventId });
     const declared = ctx.get("content-type") || "application/octet-stream";
-    const family = query.kind === "image" ? "image/" : "audio/";
-    // A PDF is a file the store keeps, but not a photo: say so before storing it.
+    // What the button asked for, checked before storing: the store would keep a PDF sent as a photo.
+    const kind = SENDABLE[query.kind];
     const known = allowedType(declared);
-    if (known && !known.startsWith(family)) throw Invalid(query.kind === "image" ? "请选择图片文件（jpg、png、gif、webp、bmp）" : "请选择语音文件（amr、mp3、wav、m4a、ogg）", undefined, "console_wrong_media");
-    const stored = await deps.media.save(ctx.request.rawBody ?? Buffer.alloc(0), declared);
+    if (!known || !kind.accepts(known)) throw Invalid(kind.expected, undefined, "console_wrong_media");
+    const stored = await deps.media.save(ctx.request.rawBody ?? Buffer.alloc(0), declared).catch((err: unknown) => {
+      // The store names the declared type; the person is told what to send instead.
+      if (err instanceof AppError && err.code === "media_content_mismatch") throw Invalid(`这个文件打不开或已损坏。${kind.expected}`, undefined, "console_wrong_media");
+      throw err;
+    });
     const eventId = `${personId}-${query.eventId}`;
     const base = { channel: "console" as const, eventId, senderId: String(personId), occurredAt: deps.clock.now() };
-    const event: InboundEvent = query.kind === "image" ? { ...base, kind: "image", mediaId: stored.key } : { ...base, kind: "voice", mediaId: stored.key, format: stored.contentType.split("/")[1] };
+    const event: InboundEvent =
+      query.kind === "image"
+        ? { ...base, kind: "image", mediaId: stored.key }
+        : query.kind === "voice"
+          ? { ...base, kind: "voice", mediaId: stored.key, format: stored.contentType.split("/")[1] }
+          : { ...base, kind: "file", mediaId: stored.key };
+    // A document shows as the bot's files do: its name, to download.
+    if (query.kind === "file") return deliver(ctx, deps, event, { kind: "file", body: { storageKey: stored.key, contentType: stored.contentType }, mediaKey: stored.key });
     return deliver(ctx, deps, event, { kind: query.kind, body: { mediaKey: stored.key, contentType: stored.contentType }, mediaKey: stored.key });
   });
 
   return router;
 }
+
+/** What each upload button sends, and what it says when the file is of another kind (plain words, no MIME type). */
+const SENDABLE: Record<"image" | "voice" | "file", { accepts: (type: string) => boolean; expected: string }> = {
+  image: { accepts: (t) => t.startsWith("image/"), expected: "请选择图片文件（jpg、png、gif、webp、bmp）" },
+  voice: { accepts: (t) => t.startsWith("audio/"), expected: "请选择语音文件（amr、mp3、wav、m4a、ogg）" },
+  file: { accepts: (t) => t === "application/pdf", expected: "请选择 PDF 文件（如检测报告、整改材料的扫描件）；照片请用「照片」按钮发送" },
+};
 
 /** What the person sent, as their own bubble in the chat; null for clicks, which show no bubble. */
 interface Shown {
@@ -142,12 +160,12 @@ async function click(
   label: NonNullable<ConsoleInboundDeps["buttonLabel"]>,
 ): Promise<void> {
   const card = await deps.store.cardOf(personId, messageId);
-  const body = card ? (JSON.parse(card.body) as { card?: { taskId?: string; buttons?: { key: string; label?: string }[] } }).card : undefined;
+  const body = card ? (JSON.parse(card.body) as { card?: { taskId?: string; buttons?: CardButton[] } }).card : undefined;
   if (!card || !body?.taskId || !card.responseCode) throw NotFound("该卡片", "console_card_not_found");
   if (!body.buttons?.some((b) => b.key === buttonKey)) throw Invalid("卡片上没有这个按钮", undefined, "console_unknown_button");
   if (card.answeredText !== null && card.answerEvent !== base.eventId) throw Conflict(`该卡片已处理（${card.answeredText}），不能再次点击`, "console_card_answered");
   const event = { ...base, kind: "card_click", taskId: body.taskId, buttonKey, responseCode: card.responseCode } as Extract<InboundEvent, { kind: "card_click" }>;
-  if (card.answeredText === null && !(await deps.store.answerByClick(card, label(event, body.buttons.find((b) => b.key === buttonKey)?.label), base.eventId))) {
+  if (card.answeredText === null && !(await deps.store.answerByClick(card, label(event, chosenWords(body.buttons.find((b) => b.key === buttonKey)!)), base.eventId))) {
     const now = await deps.store.cardOf(personId, messageId);
     if (now?.answerEvent !== base.eventId) throw Conflict(`该卡片已处理（${now?.answeredText ?? ""}），不能再次点击`, "console_card_answered");
   }

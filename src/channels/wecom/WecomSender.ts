@@ -2,7 +2,7 @@ import type { KeyValue } from "../../kv";
 import type { MediaStore } from "../../media/MediaStore";
 import type { ChannelSender, OutboundMessage, SendOptions as ChannelSendOptions, SendResult } from "../channel";
 import type { WecomApi, WecomReply } from "./api";
-import { callTaskId } from "./cards";
+import { CARD_WORDS_TTL_MS, callTaskId, cardWords, cardWordsKey } from "./cards";
 import { joinRecipients } from "./limits";
 import { uploadMedia } from "./media";
 import { recallPayload, type SendableMessage, type SendOptions, sendPayload, updateCardPayload, uploadKindOf } from "./messages";
@@ -64,6 +64,8 @@ export class WecomSender implements ChannelSender {
       case "card": {
         // task_id must be unique per app, and one card may go out in several calls: one id per recipient group.
         const card = message.card.buttons?.length ? { ...message.card, taskId: callTaskId(message.card.taskId, recipients) } : message.card;
+        // Kept before sending: a click can only come after the card arrives.
+        if (card.buttons?.length) await this.options.kv?.set(cardWordsKey(api.corpId, card.taskId), JSON.stringify(cardWords(card)), CARD_WORDS_TTL_MS);
         return this.post(sendPayload(api.agentId, recipients, { kind: "card", card }, sendOptions));
       }
       default:

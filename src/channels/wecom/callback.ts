@@ -3,8 +3,10 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import type { InboundEvent, InboundSink } from "../channel";
 import type { Clock } from "../../clock";
+import type { KeyValue } from "../../kv";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
+import { cardWordsKey } from "./cards";
 import { CallbackCrypto, WecomCryptoError } from "./crypto";
 import { MalformedMessageError, toInboundEvent, typeOf } from "./inbound";
 import { buildXml, extractEncrypt, parseMessageXml, WecomXmlError } from "./xml";
@@ -28,6 +30,8 @@ export interface WecomCallbackDeps {
   clock: Clock;
   /** The clicked button's new label in the passive `update_button` reply. */
   buttonLabel?: (event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string) => string;
+  /** Where the sender kept each button card's words (cards.ts), so the reply can say what was chosen. */
+  kv?: KeyValue;
 }
 
 type Refusal = "params" | "malformed" | "signature" | "stale" | "receiver";
@@ -115,7 +119,8 @@ export function wecomCallbackRouter(deps: WecomCallbackDeps): Router {
     if (event.kind !== "card_click") return answerEmpty(ctx);
     // Duplicates get the reply too: a retry means WeCom did not see our first answer.
     const now = Math.floor(deps.clock.now().getTime() / 1000);
-    const inner = buildXml({ ToUserName: event.senderId, FromUserName: settings.corpId, CreateTime: now, MsgType: "update_button", Button: { ReplaceName: label(event) } });
+    const pressed = await pressedWords(ctx, deps.kv, settings.corpId, event);
+    const inner = buildXml({ ToUserName: event.senderId, FromUserName: settings.corpId, CreateTime: now, MsgType: "update_button", Button: { ReplaceName: label(event, pressed) } });
     const nonce = String(randomInt(1e9, 1e10));
     const sealed = crypto.seal(inner, String(now), nonce);
     ctx.status = 200;
@@ -124,6 +129,22 @@ export function wecomCallbackRouter(deps: WecomCallbackDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * The pressed button's words as the card showed them, kept when it was sent; undefined when they
+ * are not known (sent by another deployment, or the kv failed): the reply then says less, never fails.
+ */
+async function pressedWords(ctx: Context, kv: KeyValue | undefined, corpId: string, event: Extract<InboundEvent, { kind: "card_click" }>): Promise<string | undefined> {
+  if (!kv) return undefined;
+  try {
+    const kept = await kv.get(cardWordsKey(corpId, event.taskId));
+    const words = kept ? (JSON.parse(kept) as Record<string, unknown>)[event.buttonKey] : undefined;
+    return typeof words === "string" ? words : undefined;
+  } catch (err) {
+    (ctx.state.log as Logger).warn({ err: (err as Error)?.name }, "wecom card words not read");
+    return undefined;
+  }
 }
 
 /** The documented "no reply": HTTP 200 with an empty body, which WeCom does not retry. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Card } from "../channel";
+import { type Card, chosenWords } from "../channel";
 import { LIMITS, requireBytes, requireText, utf8Bytes } from "./limits";
 import { invalidMessage } from "./wecomError";
 
@@ -105,4 +105,21 @@ export function cardWarnings(card: Card): string[] {
   }
   for (const b of card.buttons ?? []) over(`按钮“${b.label}”`, b.label, CARD_TEXT_ADVICE.buttonLabelChars);
   return warnings;
+}
+
+/**
+ * A click's callback carries only the button's key, yet the answered card should say what was
+ * chosen ("已选：日常巡查"): each button card's words are kept by its call's task id while the
+ * card can still be clicked — as long as its response_code lives (72 h, PROTOCOLS §2.6).
+ */
+export const CARD_WORDS_TTL_MS = 72 * 3600_000;
+
+/** Where the words of the button card sent with `callTaskId` are kept. */
+export function cardWordsKey(corpId: string, callTaskId: string): string {
+  return `wecom:card-words:${corpId}:${callTaskId}`;
+}
+
+/** Button key → what the answered card says was chosen. */
+export function cardWords(card: Card): Record<string, string> {
+  return Object.fromEntries((card.buttons ?? []).map((b) => [b.key, chosenWords(b)]));
 }

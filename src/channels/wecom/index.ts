@@ -42,7 +42,8 @@ export const wecomChannel: ChannelModule = {
       id: "wecom",
       sender: new WecomSender({ api, media, kv }),
       // A click on a 叫应 card greys its button out with the label in the passive reply.
-      routes: ({ sink, buttonLabel }) => wecomCallbackRouter({ settings, sink, clock, buttonLabel }),
+      // Other cards show what was chosen ("已选：日常巡查"), from the words the sender kept in kv.
+      routes: ({ sink, buttonLabel }) => wecomCallbackRouter({ settings, sink, clock, buttonLabel, kv }),
       downloadMedia: (mediaId) => downloadMedia(api, mediaId, media),
       contacts: new WecomContacts(api),
       signIn: wecomSignIn(api, settings),

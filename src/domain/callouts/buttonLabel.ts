@@ -8,6 +8,19 @@ import { BUTTON_DONE, calloutIdOfTask } from "./vocabulary";
  */
 export function calloutButtonLabel(event: Extract<InboundEvent, { kind: "card_click" }>, pressed?: string): string {
   // An answered question keeps what was chosen in sight, where the channel knows the button's words.
-  if (calloutIdOfTask(event.taskId) === null) return pressed ? `已选：${pressed}` : "已确认";
+  if (calloutIdOfTask(event.taskId) === null) return pressed ? chosenLabel(pressed) : "已确认";
   return event.buttonKey === BUTTON_DONE ? "已落实" : "已收到";
+}
+
+/** "已选：日常巡查": an answered question's card, however it was answered (a click, or the choice typed). */
+export function chosenLabel(words: string): string {
+  return `已选：${shortened(words)}`;
+}
+
+/** A button holds about ten characters: a long name (an enterprise's) keeps its start. */
+const CHOSEN_MAX_CHARS = 10;
+
+function shortened(words: string): string {
+  const chars = [...words];
+  return chars.length <= CHOSEN_MAX_CHARS ? words : `${chars.slice(0, CHOSEN_MAX_CHARS - 1).join("")}…`;
 }

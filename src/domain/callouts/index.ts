@@ -5,6 +5,6 @@ export type { DraftInput, PreviewRow } from "./drafts";
 export type { BoardCounts, BoardRow, CalloutFigures } from "./figures";
 export type { CardDelivery } from "./delivery";
 export type { TickResult, CampaignFailure, CampaignRun } from "./tick";
-export { calloutButtonLabel } from "./buttonLabel";
+export { calloutButtonLabel, chosenLabel } from "./buttonLabel";
 export * from "./vocabulary";
 export { listCallouts, type CalloutFilter, type CalloutListRow } from "./list";

@@ -5,6 +5,7 @@ import { sealInboundEvent } from "../inbox/seal";
 import { findByChannelAccount } from "../org/people";
 import type { ReachableRecipient } from "../outbox";
 import { type ConversationView, IDLE_MS, type OpenConversation, viewOf } from "./expiry";
+import { greyOutPassedCards, type PassedCard } from "./passedCards";
 import { answerStranger, type StrangerWords } from "./strangers";
 import type { ConversationServiceDeps } from "./types";
 
@@ -36,6 +37,8 @@ export interface TurnCommit {
    * lock, so still true at commit). Spares the commit a read; left out, the commit reads it.
    */
   stored?: boolean;
+  /** Cards of questions this turn put behind the person (answered by typing, cancelled, timed out). */
+  passedCards?: readonly PassedCard[];
 }
 
 /**
@@ -76,6 +79,8 @@ export class ConversationService {
           ...(turn.confidential ? { confidential: true } : { source: `person:${turn.personId}` }),
         });
       }
+      // A 举报's cards name no source, so nothing finds them: they stay as they were.
+      if (!turn.confidential && turn.passedCards?.length) await greyOutPassedCards(tx, this.deps.outbox, { personId: turn.personId, now }, turn.passedCards);
       // Every turn of the conversation, not only the one that files the tip: each commits its own seal.
       if (turn.confidential) await sealInboundEvent(tx, { channel: turn.to.channel, eventId: eventIdOf(turn) });
     });

@@ -24,6 +24,8 @@ export interface ConversationView {
   open: OpenConversation | null;
   /** The flow of a conversation that timed out unanswered within the last day; null otherwise. */
   expired: string | null;
+  /** The card of that timed-out conversation's question, if it had one. */
+  expiredTaskId?: string | null;
 }
 
 /**
@@ -41,7 +43,7 @@ export function viewOf(row: BotConversation | null, eventKey: string, now: Date)
   }
   // Remembered for a day after the question was asked (the expiry is IDLE_MS after it).
   const remembered = t < expiresAt - IDLE_MS + EXPIRY_NOTICE_MS;
-  return { stored: true, answered, open: null, expired: remembered ? row.flow : null };
+  return { stored: true, answered, open: null, expired: remembered ? row.flow : null, expiredTaskId: remembered ? row.taskId : null };
 }
 
 const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));

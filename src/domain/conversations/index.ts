@@ -3,3 +3,4 @@ export { ConversationService, type ConversationChange, type TurnCommit } from ".
 export type { ConversationServiceDeps } from "./types";
 export { EXPIRY_NOTICE_MS, IDLE_MS, type ConversationView, type OpenConversation } from "./expiry";
 export type { StrangerWords } from "./strangers";
+export type { PassedCard } from "./passedCards";

@@ -5,7 +5,8 @@ import { formatLocal } from "../../clock";
 import { activePersonFor, checkFivePoints, chooseVerifier, requireNotRectifier, requireOwner, requireOwnerOrAssigner, requireReason } from "./guards";
 import { hazardNotices, type NoticeFacts } from "./messages";
 import { notifyHazard } from "./notify";
-import { reportedNoticeCard } from "./noticeCard";
+import { greyOutSentCards } from "../outbox";
+import { NOTICE_CARD_DONE, noticeCardsOf, reportedNoticeCard } from "./noticeCard";
 import { transferPatch } from "./transfer";
 import type { OutboundMessage } from "../../channels/channel";
 import { addPhotos, checkPhotoKeys } from "./photos";
@@ -195,6 +196,9 @@ export class HazardService {
       after: async (tx, hazard) => {
         await recordResult(tx, input.requestKey, `hazard:${step.action}`, hazard.id, clock.now());
         if (step.photos) await addPhotos(tx, hazard.id, step.photos.stage, step.photos.keys, actor.id, clock.now());
+        // The new-hazard cards already out are done with, however it was handled: their buttons grey out.
+        const done = NOTICE_CARD_DONE[step.action];
+        if (done) await greyOutSentCards(tx, outbox, noticeCardsOf(hazard.id), `已由${actor.name}${done}`);
         if (!step.notice) return;
         const { text, to, message } = step.notice(await factsOf(tx, hazard));
         await notifyHazard(tx, outbox, channels, { hazardId: hazard.id, action: step.action, version: hazard.version, level: hazard.level, text, to, ...(message ? { message } : {}) });

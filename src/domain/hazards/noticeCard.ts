@@ -1,4 +1,5 @@
 import type { OutboundMessage } from "../../channels/channel";
+import type { SentCards } from "../outbox";
 import { hazardNotices, type NoticeFacts } from "./messages";
 
 /**
@@ -37,4 +38,12 @@ export function reportedNoticeCard(facts: NoticeFacts): OutboundMessage {
       buttons: NOTICE_CARD_ACTIONS.map((a, i) => ({ key: a.key, label: a.label, style: i === 0 ? 1 : 2 })),
     },
   };
+}
+
+/** What the notice cards' buttons say once someone acted on the hazard another way (我的待办, the API, another card). */
+export const NOTICE_CARD_DONE: Partial<Record<string, string>> = { assign: "交办", fix_on_spot: "即知即改", transfer: "转交" };
+
+/** Every notice card sent about the hazard (each version's), for greying them out. */
+export function noticeCardsOf(hazardId: number): SentCards {
+  return { source: `hazard:${hazardId}`, since: new Date(0), taskIdLike: `hazard_${hazardId}_v`, isCard: (taskId) => noticeCardClick(taskId, NOTICE_CARD_ACTIONS[0].key)?.hazardId === hazardId };
 }

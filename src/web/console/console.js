@@ -78,11 +78,7 @@ function frame(block){var data=[],event="message";block.split("\n").forEach(func
 
 function place(li,id){var log=$("log");var stick=log.scrollHeight-log.scrollTop-log.clientHeight<80;var after=null;
  for(var n=log.lastElementChild;n;n=n.previousElementSibling){if(Number(n.dataset.id)>id)after=n;else break;}
- log.insertBefore(li,after);passQuestions();if(stick||!after)log.scrollTop=log.scrollHeight;}
-/* A bot question's card (task id bot_…) with a message of the person's after it was answered by typing or
-   cancelled: its buttons grey out, as WeChat Work's do once answered, instead of failing when pressed. */
-function passQuestions(){var seenIn=false,lis=$("log").children;for(var i=lis.length-1;i>=0;i--){var n=lis[i];
- if(n.classList.contains("in"))seenIn=true;else if(seenIn&&n.dataset.question&&!n.classList.contains("answered"))markAnswered(n,"已回复或已取消");}}
+ log.insertBefore(li,after);if(stick||!after)log.scrollTop=log.scrollHeight;}
 function when(iso){try{return new Date(iso).toLocaleTimeString("zh-CN",{timeZone:"Asia/Shanghai",hour12:false,hour:"2-digit",minute:"2-digit"});}catch(e){return "";}}
 function safeUrl(u){return typeof u==="string"&&/^(https?:\/\/|\/(?!\/))/i.test(u)?u:null;}
 function link(url,text){var a=el("a",null,text);a.href=url;a.target="_blank";a.rel="noopener noreferrer";return a;}
@@ -90,7 +86,6 @@ function link(url,text){var a=el("a",null,text);a.href=url;a.target="_blank";a.r
 function renderLine(line){var li=el("li",line.direction);li.dataset.id=line.id;li.dataset.kind=line.kind;
  li.appendChild(el("time",null,(line.direction==="in"?"我 ":"安哨 ")+when(line.at)));
  var content=line.kind==="card"?renderCard(line):renderBubble(line);li.appendChild(content);
- var task=line.kind==="card"&&line.body&&line.body.card?String(line.body.card.taskId||""):"";if(/^bot_(?!info_)/.test(task))li.dataset.question="1";
  if(line.answered!=null)markAnswered(li,line.answered);if(line.recalled)markRecalled(li);return li;}
 function renderBubble(line){var b=el("div","bubble");var m=line.body||{};
  switch(line.kind){
@@ -101,7 +96,7 @@ function renderBubble(line){var b=el("div","bubble");var m=line.body||{};
   case "news":(m.articles||[]).forEach(function(a){var d=el("div");var u=safeUrl(a.url);d.appendChild(u?link(u,a.title):el("strong",null,a.title));
    if(a.description)d.appendChild(el("div",null,a.description));b.appendChild(d);});break;
   case "file":if(/\.(jpe?g|png|gif|webp|bmp)$/i.test(m.storageKey)){var fi=el("img");fi.alt="照片";b.appendChild(fi);media(m.storageKey).then(function(u){fi.src=u;});break;}
-   var fa=el("a",null,"📄 "+fileName(m.storageKey)+"（点击下载）");fa.href="#";
+   var fa=el("a",null,"文件："+fileName(m.storageKey)+"（点击下载）");fa.href="#";
    fa.onclick=function(e){e.preventDefault();media(m.storageKey).then(function(u){var d=el("a");d.href=u;d.download=fileName(m.storageKey);document.body.appendChild(d);d.click();d.remove();});};b.appendChild(fa);break;
   case "image":var img=el("img");img.alt="照片";b.appendChild(img);media(m.mediaKey).then(function(u){img.src=u;});break;
   case "voice":var au=el("audio");au.controls=true;b.appendChild(el("div",null,"语音"));b.appendChild(au);media(m.mediaKey).then(function(u){au.src=u;});break;
@@ -143,13 +138,14 @@ function shrink(file){if(file.size<=MAX_UPLOAD||!/^image\/(jpeg|png|webp|bmp)$/.
  return createImageBitmap(file).then(function(bmp){var scale=Math.min(1,1600/Math.max(bmp.width,bmp.height));var c=document.createElement("canvas");
   c.width=Math.round(bmp.width*scale);c.height=Math.round(bmp.height*scale);c.getContext("2d").drawImage(bmp,0,0,c.width,c.height);
   return new Promise(function(r){c.toBlob(function(b){r(b||file);},"image/jpeg",0.85);});},function(){return file;});}
-function upload(kind,file){if(!state.person||!file)return;status(kind==="image"?"正在发送照片…":"正在发送语音…");
+function upload(kind,file){if(!state.person||!file)return;status({image:"正在发送照片…",voice:"正在发送语音…",file:"正在发送文件…"}[kind]);
  (kind==="image"?shrink(file):Promise.resolve(file)).then(function(blob){
   return post("/people/"+state.person.id+"/media?kind="+kind+"&eventId="+newId(),{method:"POST",headers:{"Content-Type":blob.type||file.type||"application/octet-stream"},body:blob});
  }).then(function(ok){status(ok?"已连接":"");if(ok)alertMsg("");});}
 $("photoBtn").onclick=function(){$("photo").click();};$("voiceBtn").onclick=function(){$("voice").click();};
 $("photo").onchange=function(){var f=this.files[0];this.value="";upload("image",f);};
 $("voice").onchange=function(){var f=this.files[0];this.value="";upload("voice",f);};
+$("fileBtn").onclick=function(){$("doc").click();};$("doc").onchange=function(){var f=this.files[0];this.value="";upload("file",f);};
 
 /* --- menu and location sheets --- */
 function closeSheets(){show("menuSheet",false);show("locationSheet",false);}
