@@ -158,6 +158,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("POST /api/callouts/:id/send", "callouts:write", "发送叫应", callout),
   r("POST /api/callouts/:id/cancel", "callouts:write", "取消叫应", callout),
   r("GET /api/callouts/:id", "callouts:read", "叫应看板", callout),
+  r("GET /api/callouts/:id/stream", "callouts:read", "叫应看板实时更新（Server-Sent Events）", callout),
   r("GET /api/callouts/:id/board-link", "callouts:read", "生成限时看板链接", callout),
   // Opened with the signed link's own token (web/calloutBoard.ts checks it), not with a session.
   r("GET /api/callouts/:id/board", "public", "看板数据（凭限时链接）"),
