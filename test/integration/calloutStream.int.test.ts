@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { backend } from "../support/backend";
 import { type AdminApp, type AdminClient, json, startAdminApp } from "../support/adminApp";
-import { sseEvents } from "../support/sseEvents";
+import { type SseEvent, sseEvents } from "../support/sseEvents";
 
 jest.setTimeout(90_000);
 
@@ -54,23 +54,24 @@ describe(`live 叫应 board stream for the console (${backend()})`, () => {
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     expect(res.headers.get("cache-control")).toBe("no-store");
     const events = sseEvents<BoardData>(res);
-    const first = (await events.next()).value;
+    const nextEvent = async () => (await events.next()).value as SseEvent<BoardData> | undefined;
+    const first = await nextEvent();
     expect(first?.event).toBe("board");
     expect(first?.data?.state.code).toBe("sent");
     expect(first?.data?.counts.answered).toBe(0);
     expect(first?.data?.people.map((p) => p.name)).toContain("宋志刚");
 
     await answerInConsole("宋志刚");
-    const next = (await events.next()).value;
+    const next = await nextEvent();
     expect(next?.event).toBe("board");
     expect(next?.data?.counts.answered).toBe(1);
     expect(next?.data?.people.find((p) => p.name === "宋志刚")?.state.label).toBe("已收到");
 
     // Cancelled: the last board, then `end`, then the server closes the stream (no reconnect loop).
     expect((await duty.call("POST", `/api/callouts/${calloutId}/cancel`)).status).toBe(200);
-    const last = (await events.next()).value;
+    const last = await nextEvent();
     expect(last?.data?.state.code).toBe("cancelled");
-    expect((await events.next()).value?.event).toBe("end");
+    expect((await nextEvent())?.event).toBe("end");
     expect((await events.next()).done).toBe(true);
     abort.abort();
   });
