@@ -27,6 +27,6 @@ export const accessFeature = defineFeature({
     // A route for every `/api` path that only runs the gate, then hands on to the routers after it.
     const gate = new Router();
     gate.all("/api/{*rest}", accessGate({ db, clock, sessions }));
-    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
+    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, clock, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
   },
 });

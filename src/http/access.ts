@@ -132,6 +132,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/hazards", "hazards:read", "隐患列表", units("unitId")),
   r("GET /api/hazards/:id", "hazards:read", "隐患详情（含台账时间线和照片）", hazard),
   r("GET /api/hazards/:id/photos/:photoId", "hazards:read", "隐患照片（整改前后）", hazard),
+  r("POST /api/hazards/:id/photos", "hazards:write", "上传整改前或整改后照片（表单）", hazard),
   r("POST /api/hazards", "hazards:write", "上报隐患"),
   r("POST /api/hazards/:id/assign", "hazards:write", "交办（五落实）", hazard),
   r("POST /api/hazards/:id/start", "hazards:write", "开始整改", hazard),
