@@ -206,7 +206,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Opens the console in a fresh headless Chromium profile. */
-export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
+export async function openConsole(app: Pick<ConsoleApp, "url" | "adminToken">): Promise<ConsoleBrowser> {
   const { page, close } = await openPage(`${app.url}/console`);
   const bot = () => page.locator("#log li.out");
   const mine = () => page.locator("#log li.in");

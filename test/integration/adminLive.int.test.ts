@@ -1,0 +1,131 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { setPassword } from "../../src/domain/access/passwords";
+import { backend } from "../support/backend";
+import { type AdminApp, json, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
+import { openConsole, openPage, screenshot, tinyPng } from "../support/consoleApp";
+import { JPEG } from "../support/botHarness";
+import { DING } from "../support/dingtalkApp";
+import { FakeDingtalk } from "../fakes/fakeDingtalk";
+
+const HOUR = 3_600_000;
+
+/** What a page keeps across updates but loses on a reload. */
+interface Marked {
+  liveMarker?: string;
+}
+
+// The admin console's live parts in headless Chromium: the 叫应 board pushed by the server as an
+// answer is typed in the console channel, photos uploaded to a hazard, and 钉钉登录 on the sign-in page.
+describe(`admin console, live board and photos, in a browser (${backend()})`, () => {
+  let app: AdminApp;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
+    app = await startAdminApp("2026-11-26T02:00:00Z", { CONSOLE_ENABLED: "true" });
+  }, 180_000);
+  afterAll(() => app?.close());
+
+  async function signIn(page: Page, name: string): Promise<void> {
+    const person = await app.person(name);
+    await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
+    await page.goto(`${app.url}/admin/login`);
+    await page.fill("#mobile", person.mobile);
+    await page.fill("#password", TEST_PASSWORD);
+    await page.click("#login-btn");
+    await page.locator("#who", { hasText: name }).waitFor();
+  }
+
+  it("sends a 叫应 and shows 宋志刚's 收到, typed in the console channel, on the open board without a reload", async () => {
+    const duty = await app.signIn("林晓燕");
+    const drafted = await duty.call("POST", "/api/callouts", { title: "暴雨橙色预警叫应", text: "请立即组织巡查，转移危险区域人员", warningType: "rainstorm", level: "orange", rules: [{ units: ["东岭镇"], roles: ["duty_leader", "admin_owner"] }] });
+    const id = (await json(drafted)).data.id as number;
+
+    const board = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    const chat = await openConsole({ url: app.url, adminToken: "" });
+    try {
+      await signIn(board.page, "林晓燕");
+      await board.page.goto(`${app.url}/admin/callouts/${id}`);
+      await board.page.locator("#callout-state", { hasText: "草稿" }).waitFor();
+      await board.page.click("#callout-send");
+      await board.page.locator("#callout-state", { hasText: "进行中" }).waitFor();
+      // Pushed by the server (server-sent events), not polled.
+      await board.page.locator("#board-following", { hasText: "实时更新" }).waitFor();
+      expect(await board.page.textContent("#b-answered")).toBe("0");
+      await board.page.evaluate(() => ((globalThis as unknown as Marked).liveMarker = "same page"));
+
+      await chat.pick("宋志刚");
+      await chat.say("收到");
+
+      await board.page.locator("#b-answered", { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
+      expect(await board.page.locator("#board tbody tr", { hasText: "宋志刚" }).textContent()).toContain("已收到");
+      expect(await board.page.evaluate(() => (globalThis as unknown as Marked).liveMarker)).toBe("same page");
+      await screenshot(board.page, "admin-callout-live");
+    } finally {
+      await chat.close();
+      await board.close();
+    }
+  }, 150_000);
+
+  it("uploads 整改前 and 整改后 photos to a hazard from its detail page and shows them", async () => {
+    const inspector = await app.signIn("张伟");
+    const unit = await app.person("宋志刚");
+    const reported = await inspector.call("POST", "/api/hazards", { source: "inspection", place: { locationText: "东岭镇农贸市场", unitId: unit.unitId }, category: "消防设施", level: "general", description: "市场消防栓被摊位遮挡" });
+    const hazard = (await json(reported)).data as { id: number; number: string; version: number };
+    const assigned = await inspector.call("POST", `/api/hazards/${hazard.id}/assign`, { ownerId: unit.id, measures: "挪开摊位，清出消防栓", deadline: new Date(app.clock.now().getTime() + 24 * HOUR).toISOString(), version: hazard.version });
+    expect(assigned.status).toBe(200);
+
+    const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      await signIn(page, "张伟");
+      await page.goto(`${app.url}/admin/hazards/${hazard.id}`);
+      await page.locator("#hazard-title", { hasText: hazard.number }).waitFor();
+      // Not yet rectifying: only 整改前 photos may be added.
+      expect(await page.locator("#upload-after").count()).toBe(0);
+      await page.setInputFiles("#upload-before input[type=file]", { name: "现场.jpg", mimeType: "image/jpeg", buffer: JPEG });
+      await page.locator(".photos[data-stage=before] img.el-image__inner").waitFor();
+      expect(await page.locator("#timeline").textContent()).toContain("补充照片");
+
+      await page.click("#act-start");
+      await page.click("#action-confirm");
+      await page.locator("#hazard-state", { hasText: "整改中" }).waitFor();
+      await page.setInputFiles("#upload-after input[type=file]", { name: "整改后.png", mimeType: "image/png", buffer: tinyPng() });
+      await page.locator(".photos[data-stage=after] img.el-image__inner").waitFor();
+      expect(await page.locator(".no-photo").count()).toBe(0);
+
+      // What is not a photo is refused in Chinese, whatever its name.
+      await page.setInputFiles("#upload-after input[type=file]", { name: "假照片.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<html>not a photo</html>") });
+      await page.locator(".el-message--error", { hasText: "不是照片" }).waitFor();
+      expect(await page.locator(".photos[data-stage=after] img.el-image__inner").count()).toBe(1);
+      await screenshot(page, "admin-hazard-photos");
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
+  it("offers 钉钉登录 on the sign-in page when DingTalk is on", async () => {
+    const fake = new FakeDingtalk({ appKey: DING.appKey, appSecret: DING.appSecret, agentId: DING.agentId, now: () => app.clock.now().getTime() });
+    const fakeUrl = await fake.start();
+    const ding = await startAdminApp("2026-11-26T02:00:00Z", {
+      DINGTALK_APP_KEY: DING.appKey,
+      DINGTALK_APP_SECRET: DING.appSecret,
+      DINGTALK_AGENT_ID: String(DING.agentId),
+      DINGTALK_TOKEN: DING.token,
+      DINGTALK_AES_KEY: DING.aesKey,
+      DINGTALK_API_BASE: fakeUrl,
+      DINGTALK_OAPI_BASE: fakeUrl,
+    });
+    const { page, close } = await openPage(`${ding.url}/admin/login`, { width: 1280, height: 800 });
+    try {
+      const button = page.locator("a", { hasText: "钉钉登录" });
+      await button.waitFor();
+      expect(await button.getAttribute("href")).toBe("/api/auth/dingtalk/start");
+      await screenshot(page, "admin-login-dingtalk");
+    } finally {
+      await close();
+      await ding.close();
+      await fake.stop();
+    }
+  }, 90_000);
+});
