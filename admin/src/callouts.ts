@@ -17,6 +17,9 @@ export const ROLES: Labelled[] = Object.entries({
   enterprise_owner: "企业单位负责人",
 }).map(([code, label]) => ({ code, label }));
 
+/** How a recipient's state reads at a glance on the board: answered green, escalated or unreachable red. */
+export const RECIPIENT_TAG: Record<string, "success" | "warning" | "danger" | "info"> = { acknowledged: "success", reported: "success", escalated: "danger", unreachable: "danger", sent: "warning", pending: "info" };
+
 export const LEVEL_COLORS: Record<string, string> = { red: "#f56c6c", orange: "#f89c38", yellow: "#e6c13c", blue: "#409eff" };
 
 export interface CalloutRow {

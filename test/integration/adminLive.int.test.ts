@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { setPassword } from "../../src/domain/access/passwords";
+import { setAccount } from "../../src/domain/org/accounts";
 import { backend } from "../support/backend";
 import { type AdminApp, json, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
-import { openConsole, openPage, screenshot, tinyPng } from "../support/consoleApp";
-import { JPEG } from "../support/botHarness";
+import { type InPage, openConsole, openPage, screenshot, tinyPng } from "../support/consoleApp";
 import { DING } from "../support/dingtalkApp";
 import { FakeDingtalk } from "../fakes/fakeDingtalk";
 
@@ -27,6 +27,9 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
   }, 180_000);
   afterAll(() => app?.close());
 
+  /** The screenshot shows the page, not the "已上传" notices over it. */
+  const toastsGone = (page: Page) => page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelectorAll(".el-message").length === 0, undefined, { timeout: 15_000 });
+
   async function signIn(page: Page, name: string): Promise<void> {
     const person = await app.person(name);
     await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
@@ -39,7 +42,7 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
 
   it("sends a 叫应 and shows 宋志刚's 收到, typed in the console channel, on the open board without a reload", async () => {
     const duty = await app.signIn("林晓燕");
-    const drafted = await duty.call("POST", "/api/callouts", { title: "暴雨橙色预警叫应", text: "请立即组织巡查，转移危险区域人员", warningType: "rainstorm", level: "orange", rules: [{ units: ["东岭镇"], roles: ["duty_leader", "admin_owner"] }] });
+    const drafted = await duty.call("POST", "/api/callouts", { title: "暴雨橙色预警叫应", text: "请立即组织巡查，转移危险区域人员", warningType: "rainstorm", level: "orange", rules: [{ units: ["东岭镇"], roles: ["duty_leader", "admin_owner", "grid_member"] }] });
     const id = (await json(drafted)).data.id as number;
 
     const board = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
@@ -61,6 +64,7 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
       await board.page.locator("#b-answered", { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
       expect(await board.page.locator("#board tbody tr", { hasText: "宋志刚" }).textContent()).toContain("已收到");
       expect(await board.page.evaluate(() => (globalThis as unknown as Marked).liveMarker)).toBe("same page");
+      await toastsGone(board.page);
       await screenshot(board.page, "admin-callout-live");
     } finally {
       await chat.close();
@@ -83,7 +87,8 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
       await page.locator("#hazard-title", { hasText: hazard.number }).waitFor();
       // Not yet rectifying: only 整改前 photos may be added.
       expect(await page.locator("#upload-after").count()).toBe(0);
-      await page.setInputFiles("#upload-before input[type=file]", { name: "现场.jpg", mimeType: "image/jpeg", buffer: JPEG });
+      // A photo is a photo by its bytes: this PNG is called .jpg.
+      await page.setInputFiles("#upload-before input[type=file]", { name: "现场.jpg", mimeType: "image/jpeg", buffer: tinyPng() });
       await page.locator(".photos[data-stage=before] img.el-image__inner").waitFor();
       expect(await page.locator("#timeline").textContent()).toContain("补充照片");
 
@@ -98,13 +103,14 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
       await page.setInputFiles("#upload-after input[type=file]", { name: "假照片.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<html>not a photo</html>") });
       await page.locator(".el-message--error", { hasText: "不是照片" }).waitFor();
       expect(await page.locator(".photos[data-stage=after] img.el-image__inner").count()).toBe(1);
+      await toastsGone(page);
       await screenshot(page, "admin-hazard-photos");
     } finally {
       await close();
     }
   }, 120_000);
 
-  it("offers 钉钉登录 on the sign-in page when DingTalk is on", async () => {
+  it("offers 钉钉登录 on the sign-in page, and signs a member in without a password when opened inside DingTalk", async () => {
     const fake = new FakeDingtalk({ appKey: DING.appKey, appSecret: DING.appSecret, agentId: DING.agentId, now: () => app.clock.now().getTime() });
     const fakeUrl = await fake.start();
     const ding = await startAdminApp("2026-11-26T02:00:00Z", {
@@ -116,14 +122,29 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
       DINGTALK_API_BASE: fakeUrl,
       DINGTALK_OAPI_BASE: fakeUrl,
     });
-    const { page, close } = await openPage(`${ding.url}/admin/login`, { width: 1280, height: 800 });
+    const zhang = await ding.person("张伟");
+    await ding.services.db.write((m) => setAccount(m, zhang.id, "dingtalk", "ding-zhangwei", ding.clock.now()));
+    fake.users.push({ userid: "ding-zhangwei", name: "张伟", deptIds: [1] });
+    const desk = await openPage(`${ding.url}/admin/login`, { width: 1280, height: 800 });
+    // DingTalk's own browser (its user agent says so); its sign-in page is played by a route that returns the fake's authCode.
+    const inside = await openPage("about:blank", { width: 390, height: 844 }, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 AliApp(DingTalk/7.6.0) DingTalk(7.6.0)");
     try {
-      const button = page.locator("a", { hasText: "钉钉登录" });
+      const button = desk.page.locator("a", { hasText: "钉钉登录" });
       await button.waitFor();
       expect(await button.getAttribute("href")).toBe("/api/auth/dingtalk/start");
-      await screenshot(page, "admin-login-dingtalk");
+      await screenshot(desk.page, "admin-login-dingtalk");
+
+      await inside.page.route("https://login.dingtalk.com/**", async (route) => {
+        const asked = new URL(route.request().url());
+        const back = `${asked.searchParams.get("redirect_uri")}?authCode=${fake.signInCode("ding-zhangwei")}&state=${asked.searchParams.get("state")}`;
+        await route.fulfill({ status: 302, headers: { location: back } });
+      });
+      await inside.page.goto(`${ding.url}/admin/`);
+      await inside.page.locator("#who", { hasText: "张伟" }).waitFor();
+      expect(fake.callsOf("topapi/user/getbyunionid")).toHaveLength(1);
     } finally {
-      await close();
+      await inside.close();
+      await desk.close();
       await ding.close();
       await fake.stop();
     }
