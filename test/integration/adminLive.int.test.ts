@@ -5,7 +5,7 @@ import { setPassword } from "../../src/domain/access/passwords";
 import { setAccount } from "../../src/domain/org/accounts";
 import { backend } from "../support/backend";
 import { type AdminApp, json, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
-import { type InPage, openConsole, openPage, screenshot, tinyPng } from "../support/consoleApp";
+import { type InPage, openConsole, openPage, screenshot, setMessengerAccounts, tinyPng } from "../support/consoleApp";
 import { DING } from "../support/dingtalkApp";
 import { FakeDingtalk } from "../fakes/fakeDingtalk";
 
@@ -24,6 +24,9 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
   beforeAll(async () => {
     execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
     app = await startAdminApp("2026-11-26T02:00:00Z", { CONSOLE_ENABLED: "true" });
+    // Outside the embedded mode the console asks for an administrator's token and acts only for
+    // people without a messenger account: the demo county's people become such trial users.
+    await setMessengerAccounts(app.services.db, "none");
   }, 180_000);
   afterAll(() => app?.close());
 
@@ -46,7 +49,7 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
     const id = (await json(drafted)).data.id as number;
 
     const board = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
-    const chat = await openConsole({ url: app.url, adminToken: "" });
+    const chat = await openConsole({ url: app.url, adminToken: await app.token("陈静") });
     try {
       await signIn(board.page, "林晓燕");
       await board.page.goto(`${app.url}/admin/callouts/${id}`);

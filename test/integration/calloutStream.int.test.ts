@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { backend } from "../support/backend";
 import { type AdminApp, type AdminClient, json, startAdminApp } from "../support/adminApp";
+import { setMessengerAccounts } from "../support/consoleApp";
 import { type SseEvent, sseEvents } from "../support/sseEvents";
 
 jest.setTimeout(90_000);
@@ -20,9 +21,14 @@ describe(`live 叫应 board stream for the console (${backend()})`, () => {
   let app: AdminApp;
   let duty: AdminClient;
   let calloutId: number;
+  let consoleToken: string;
 
   beforeAll(async () => {
     app = await startAdminApp("2026-11-26T02:00:00Z", { CONSOLE_ENABLED: "true" });
+    // Outside the embedded mode the console asks for an administrator's token and acts only for
+    // people without a messenger account: the demo county's people become such trial users.
+    await setMessengerAccounts(app.services.db, "none");
+    consoleToken = await app.token("陈静");
     duty = await app.signIn("林晓燕");
     const drafted = await duty.call("POST", "/api/callouts", { title: "暴雨橙色预警叫应", text: "请立即组织巡查", warningType: "rainstorm", level: "orange", rules: [{ units: ["东岭镇"], roles: ["duty_leader"] }] });
     expect(drafted.status).toBe(201);
@@ -41,7 +47,7 @@ describe(`live 叫应 board stream for the console (${backend()})`, () => {
     const person = await app.person(name);
     const res = await fetch(`${app.url}/console/api/people/${person.id}/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${consoleToken}` },
       body: JSON.stringify({ kind: "text", eventId: randomBytes(8).toString("hex"), text: "收到" }),
     });
     expect(res.status).toBeLessThan(300);
