@@ -77,10 +77,12 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
 
   it("uploads 整改前 and 整改后 photos to a hazard from its detail page and shows them", async () => {
     const inspector = await app.signIn("张伟");
-    const unit = await app.person("宋志刚");
-    const reported = await inspector.call("POST", "/api/hazards", { source: "inspection", place: { locationText: "东岭镇农贸市场", unitId: unit.unitId }, category: "消防设施", level: "general", description: "市场消防栓被摊位遮挡" });
+    const town = await app.person("宋志刚");
+    // 张伟 finds it and, for this test, also takes it on: he then rectifies and hands in.
+    const zhang = await app.person("张伟");
+    const reported = await inspector.call("POST", "/api/hazards", { source: "inspection", place: { locationText: "东岭镇农贸市场", unitId: town.unitId }, category: "消防设施", level: "general", description: "市场消防栓被摊位遮挡" });
     const hazard = (await json(reported)).data as { id: number; number: string; version: number };
-    const assigned = await inspector.call("POST", `/api/hazards/${hazard.id}/assign`, { ownerId: unit.id, measures: "挪开摊位，清出消防栓", deadline: new Date(app.clock.now().getTime() + 24 * HOUR).toISOString(), version: hazard.version });
+    const assigned = await inspector.call("POST", `/api/hazards/${hazard.id}/assign`, { ownerId: zhang.id, measures: "挪开摊位，清出消防栓", deadline: new Date(app.clock.now().getTime() + 24 * HOUR).toISOString(), version: hazard.version });
     expect(assigned.status).toBe(200);
 
     const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
@@ -108,6 +110,14 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
       expect(await page.locator(".photos[data-stage=after] img.el-image__inner").count()).toBe(1);
       await toastsGone(page);
       await screenshot(page, "admin-hazard-photos");
+
+      // 提交整改 hands the uploaded 整改后 photo in (once, not twice) and asks for 复查.
+      await page.click("#act-submit");
+      await page.locator("#submit-photos", { hasText: "1 张整改后照片" }).waitFor();
+      await page.fill("#f-note", "摊位已挪开，消防栓周边清空");
+      await page.click("#action-confirm");
+      await page.locator("#hazard-state", { hasText: "待复查" }).waitFor();
+      expect(await page.locator(".photos[data-stage=after] img.el-image__inner").count()).toBe(1);
     } finally {
       await close();
     }
