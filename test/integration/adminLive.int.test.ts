@@ -75,6 +75,28 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
     }
   }, 150_000);
 
+  it("falls back to a 2-second poll when the stream is refused, and still shows the answer", async () => {
+    const duty = await app.signIn("林晓燕");
+    const drafted = await duty.call("POST", "/api/callouts", { title: "大雾黄色预警叫应", text: "请注意道路交通安全", warningType: "fog", level: "yellow", rules: [{ units: ["东岭镇"], roles: ["duty_leader"] }] });
+    const id = (await json(drafted)).data.id as number;
+    expect((await duty.call("POST", `/api/callouts/${id}/send`)).status).toBe(200);
+    const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 900 });
+    try {
+      // A proxy that will not pass event streams: the stream answers 502.
+      await page.route("**/api/callouts/*/stream", (route) => route.fulfill({ status: 502, body: "Bad Gateway" }));
+      await signIn(page, "林晓燕");
+      await page.goto(`${app.url}/admin/callouts/${id}`);
+      await page.locator("#board-following", { hasText: "自动刷新" }).waitFor();
+      const song = await app.person("宋志刚");
+      const consoleToken = await app.token("陈静");
+      const typed = await fetch(`${app.url}/console/api/people/${song.id}/messages`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${consoleToken}` }, body: JSON.stringify({ kind: "text", eventId: "fallback-answer-1", text: "收到" }) });
+      expect(typed.status).toBeLessThan(300);
+      await page.locator("#b-answered", { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
   it("uploads 整改前 and 整改后 photos to a hazard from its detail page and shows them", async () => {
     const inspector = await app.signIn("张伟");
     const town = await app.person("宋志刚");
