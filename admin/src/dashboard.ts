@@ -54,7 +54,7 @@ export function line(dates: string[], values: number[], name: string): Record<st
     xAxis: { type: "category", data: dates.map((d) => d.slice(5)) },
     yAxis: { type: "value", minInterval: 1 },
     // Whole hazards counted at each day's end: straight segments, no smoothing that would dip below zero or overshoot.
-    series: [{ type: "line", name, data: values, smooth: false, symbolSize: 5, areaStyle: { opacity: 0.15 }, itemStyle: { color: "#f56c6c" } }],
+    series: [{ type: "line", name, data: values, smooth: false, showSymbol: values.length <= 14, symbolSize: 5, areaStyle: { opacity: 0.15 }, itemStyle: { color: "#f56c6c" } }],
   };
 }
 
