@@ -61,6 +61,22 @@ describe(`hazard photos uploaded from the console (${backend()})`, () => {
     expect((await json(early)).message).toBe("开始整改后才能上传整改后照片");
   });
 
+  it("takes 即知即改 photos before the hazard is handed out, and the fix on the spot hands them in", async () => {
+    const proof = await upload(inspector, "proof", [{ bytes: JPEG, name: "已整改.jpg", type: "image/jpeg" }]);
+    expect(proof.status).toBe(201);
+    const detail = (await json(await inspector.call("GET", `/api/hazards/${hazardId}`))).data;
+    expect(detail.photos.proof).toHaveLength(1);
+    const fixed = await inspector.call("POST", `/api/hazards/${hazardId}/fix-on-spot`, { note: "当场更换灭火器", photoKeys: detail.photos.proof.map((p: { storageKey: string }) => p.storageKey), version: detail.version });
+    expect(fixed.status).toBe(200);
+    const after = (await json(await inspector.call("GET", `/api/hazards/${hazardId}`))).data;
+    expect(after.state.code).toBe("closed");
+    // Handed in by key: still one photo, not two.
+    expect(after.photos.proof).toHaveLength(1);
+    const late = await upload(inspector, "proof", [{ bytes: JPEG, name: "晚了.jpg", type: "image/jpeg" }]);
+    expect(late.status).toBe(409);
+    expect((await json(late)).message).toBe("只有尚未交办的隐患才能上传即知即改照片");
+  });
+
   it("refuses a caller without the CSRF header, one outside the scope, and anyone not signed in", async () => {
     const noCsrf = new FormData();
     noCsrf.set("stage", "before");
