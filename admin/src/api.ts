@@ -53,14 +53,16 @@ export function withQuery(path: string, query: Query = {}): string {
 
 async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  // A form (file upload) goes as multipart with the browser's own boundary; anything else as JSON.
+  const form = typeof FormData !== "undefined" && body instanceof FormData;
+  if (body !== undefined && !form) headers["content-type"] = "application/json";
   if (method !== "GET") {
     const token = csrfToken();
     if (token) headers["x-csrf-token"] = token;
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body), credentials: "same-origin" });
   } catch {
     throw new ApiError(0, "network", "无法连接服务器，请检查网络后重试");
   }
@@ -91,6 +93,8 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<{ data: T }>("PUT", path, body),
   patch: <T>(path: string, body: unknown) => request<{ data: T }>("PATCH", path, body),
   postRaw: (path: string) => request<void>("POST", path, {}),
+  /** A multipart form (files), with the session cookie and the CSRF header like any change. */
+  postForm: <T>(path: string, form: FormData) => request<{ data: T }>("POST", path, form),
 };
 
 /** The message to show for any failure (an ApiError's Chinese message, or a generic one). */

@@ -17,6 +17,9 @@ export const ROLES: Labelled[] = Object.entries({
   enterprise_owner: "企业单位负责人",
 }).map(([code, label]) => ({ code, label }));
 
+/** How a recipient's state reads at a glance on the board: answered green, escalated or unreachable red. */
+export const RECIPIENT_TAG: Record<string, "success" | "warning" | "danger" | "info"> = { acknowledged: "success", reported: "success", escalated: "danger", unreachable: "danger", sent: "warning", pending: "info" };
+
 export const LEVEL_COLORS: Record<string, string> = { red: "#f56c6c", orange: "#f89c38", yellow: "#e6c13c", blue: "#409eff" };
 
 export interface CalloutRow {
@@ -54,4 +57,41 @@ export interface Board {
   closedAt: string | null;
   counts: { total: number; answered: number; notYet: number; escalated: number; unreachable: number; reported: number; late: number };
   people: { recipientId: number; personId: number; name: string; state: Labelled; acknowledgedAt: string | null; ackChannel: string | null; late: boolean; reportText: string | null; remindersSent: number }[];
+}
+
+/** How the open board follows a running 叫应: pushed by the server, or polled where the push failed. */
+export type BoardFollowing = "live" | "polling";
+
+const POLL_MS = 2000;
+
+/**
+ * Follows a running 叫应's board: `GET /api/callouts/:id/stream` (server-sent events, the same data
+ * as the board, whenever it changes); where EventSource is missing or the stream is refused, a
+ * 2-second poll instead. Returns the function that stops following (the page leaving).
+ */
+export function followBoard(id: number, handlers: { board: (b: Board) => void; poll: () => Promise<void>; mode?: (m: BoardFollowing) => void }): () => void {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let source: EventSource | undefined;
+  const fallBack = () => {
+    source?.close();
+    if (timer) return;
+    handlers.mode?.("polling");
+    timer = setInterval(() => void handlers.poll(), POLL_MS);
+  };
+  if (typeof EventSource === "undefined") fallBack();
+  else {
+    source = new EventSource(`/api/callouts/${id}/stream`);
+    source.addEventListener("open", () => handlers.mode?.("live"));
+    source.addEventListener("board", (e) => handlers.board(JSON.parse((e as MessageEvent<string>).data) as Board));
+    // The campaign is over: nothing more will change.
+    source.addEventListener("end", () => source?.close());
+    // CLOSED: refused outright (not an event stream); CONNECTING: the browser retries by itself.
+    source.addEventListener("error", () => {
+      if (source?.readyState === EventSource.CLOSED) fallBack();
+    });
+  }
+  return () => {
+    source?.close();
+    clearInterval(timer);
+  };
 }

@@ -39,8 +39,9 @@ export function bars(names: string[], series: { name: string; data: number[]; co
   return {
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
-    grid: { left: 40, right: 10, top: 30, bottom: 50 },
-    xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 5 ? 30 : 0 } },
+    // Unit names run long (工贸行业安全监督管理科): slanted and cut to six characters, the full name in the tooltip and the table.
+    grid: { left: 40, right: 10, top: 30, bottom: names.length > 4 ? 80 : 40 },
+    xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 4 ? 40 : 0, formatter: (name: string) => (name.length > 6 ? `${name.slice(0, 6)}…` : name) } },
     yAxis: { type: "value", minInterval: 1 },
     series: series.map((s) => ({ type: "bar", name: s.name, data: s.data, itemStyle: s.color ? { color: s.color } : undefined })),
   };
@@ -52,7 +53,8 @@ export function line(dates: string[], values: number[], name: string): Record<st
     grid: { left: 40, right: 10, top: 20, bottom: 30 },
     xAxis: { type: "category", data: dates.map((d) => d.slice(5)) },
     yAxis: { type: "value", minInterval: 1 },
-    series: [{ type: "line", name, data: values, smooth: true, areaStyle: { opacity: 0.15 }, itemStyle: { color: "#f56c6c" } }],
+    // Whole hazards counted at each day's end: straight segments, no smoothing that would dip below zero or overshoot.
+    series: [{ type: "line", name, data: values, smooth: false, showSymbol: values.length <= 14, symbolSize: 5, areaStyle: { opacity: 0.15 }, itemStyle: { color: "#f56c6c" } }],
   };
 }
 

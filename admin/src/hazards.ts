@@ -60,6 +60,9 @@ export const ACTIONS_BY_STATE: Record<string, string[]> = {
   closed: ["reopen"],
 };
 
+/** States in which 整改后 photos may be added (rectification has started; the server decides). */
+export const AFTER_PHOTO_STATES = ["rectifying", "submitted", "verified", "closed"];
+
 export const ACTION_LABELS: Record<string, string> = {
   assign: "交办",
   "fix-on-spot": "即知即改",

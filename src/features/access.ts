@@ -29,6 +29,6 @@ export const accessFeature = defineFeature({
     const gate = new Router();
     // The guard first: signing in reads the database too, and must not hang with it.
     gate.all("/api/{*rest}", apiGuard({ timeoutMs: config.http.apiTimeoutMs, maxInFlight: config.http.apiMaxInFlight }), accessGate({ db, clock, sessions }));
-    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db, clock }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
+    return [gate, authRoutes({ db, clock, kv, sessions, links }), unitRoutes({ db, clock }), auditRoutes({ db }), dashboardRoutes({ db, clock }), directoryRoutes({ db, clock }), hazardPhotoRoutes({ db, clock, media }), settingsRoutes({ db, clock, config }), openApiRoutes()];
   },
 });

@@ -2,6 +2,7 @@ import { Callout, CalloutRecipient, SystemSetting } from "../db/entities";
 import { CalloutService } from "../domain/callouts";
 import { OwedCallouts } from "../domain/callouts/owed";
 import { calloutRoutes } from "../http/routes/callouts";
+import { calloutStreamRoutes } from "../http/routes/calloutStream";
 import { calloutBoardRoutes } from "../web/calloutBoard";
 import { loadBoardLinkKey } from "../web/boardLinkKey";
 import { calloutTick } from "../../jobs/calloutTick.job";
@@ -14,6 +15,8 @@ export const calloutsFeature = defineFeature({
   entities: [Callout, CalloutRecipient, SystemSetting],
   routes: (callouts, { db, clock, config, log }) => [
     calloutRoutes({ db, clock, callouts }),
+    // The console's live board (SSE), read from the database so answers taken by any instance show.
+    calloutStreamRoutes({ db, clock, callouts }),
     // Read (or made) once at start: a board link handed out before a restart still opens the board.
     calloutBoardRoutes({ db, clock, callouts, linkSecret: loadBoardLinkKey(config.callouts, (path) => log.info({ path }, "generated the 叫应 board link key")) }),
   ],

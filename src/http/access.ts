@@ -145,6 +145,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("GET /api/hazards", "hazards:read", "隐患列表", units("unitId")),
   r("GET /api/hazards/:id", "hazards:read", "隐患详情（含台账时间线和照片）", hazard),
   r("GET /api/hazards/:id/photos/:photoId", "hazards:read", "隐患照片（整改前后）", hazard),
+  r("POST /api/hazards/:id/photos", "hazards:write", "上传整改前或整改后照片（表单）", hazard),
   r("POST /api/hazards", "hazards:write", "上报隐患"),
   r("POST /api/hazards/:id/assign", "hazards:write", "交办（五落实）", hazard),
   r("POST /api/hazards/:id/start", "hazards:write", "开始整改", hazard),
@@ -171,6 +172,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("POST /api/callouts/:id/send", "callouts:write", "发送叫应", callout),
   r("POST /api/callouts/:id/cancel", "callouts:write", "取消叫应", callout),
   r("GET /api/callouts/:id", "callouts:read", "叫应看板", callout),
+  r("GET /api/callouts/:id/stream", "callouts:read", "叫应看板实时更新（Server-Sent Events）", callout),
   r("GET /api/callouts/:id/board-link", "callouts:read", "生成限时看板链接", callout),
   // Opened with the signed link's own token (web/calloutBoard.ts checks it), not with a session.
   r("GET /api/callouts/:id/board", "public", "看板数据（凭限时链接）"),

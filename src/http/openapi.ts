@@ -17,6 +17,7 @@ import { TRANSITIONS as TIP_TRANSITIONS } from "./routes/tips";
 import { warningJson } from "./routes/warnings.schema";
 import { AuditQuery } from "./routes/audit.schema";
 import { DashboardQuery } from "./routes/dashboard.schema";
+import { PhotoUploadDoc } from "./routes/hazardPhotos.schema";
 import * as D from "./routes/directory.schema";
 import { UnitsQuery } from "./routes/units.schema";
 
@@ -47,6 +48,7 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "POST /api/directory/import": { query: D.ImportQuery },
   "GET /api/hazards": { query: H.ListQuery },
   "POST /api/hazards": json(H.ReportBody),
+  "POST /api/hazards/:id/photos": { body: PhotoUploadDoc, media: ["multipart/form-data"] },
   ...Object.fromEntries(HAZARD_TRANSITIONS.map((t) => [`POST /api/hazards/:id/${t.path}`, json(t.schema)])),
   "GET /api/inspections": { query: I.ListQuery },
   "POST /api/inspections": json(I.CheckInBody),

@@ -7,31 +7,12 @@ import { createLogger } from "../../src/log";
 import type { BoardView } from "../../src/web/boardView";
 import { calloutBoardRoutes } from "../../src/web/calloutBoard";
 import { backend } from "../support/backend";
+import { sseEvents, type SseEvent as Frame } from "../support/sseEvents";
 import { type CalloutHarness, draft, openCalloutHarness } from "../support/calloutHarness";
 
-interface SseEvent {
-  event: string;
-  data: BoardView | null;
-}
+type SseEvent = Frame<BoardView>;
 
-/** Reads `event:`/`data:` blocks off an SSE response body. */
-async function* sse(res: Response): AsyncGenerator<SseEvent> {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buf += decoder.decode(value, { stream: true });
-    for (let i = buf.indexOf("\n\n"); i >= 0; i = buf.indexOf("\n\n")) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const event = /^event: (.+)$/m.exec(block)?.[1];
-      const data = /^data: (.+)$/m.exec(block)?.[1];
-      if (event) yield { event, data: data ? (JSON.parse(data) as BoardView) : null };
-    }
-  }
-}
+const sse = (res: Response) => sseEvents<BoardView>(res);
 
 describe(`live 叫应 board (${backend()})`, () => {
   let h: CalloutHarness;

@@ -179,13 +179,13 @@ export interface ConsoleBrowser {
   close(): Promise<void>;
 }
 
-/** Opens `url` in a fresh headless Chromium profile (Playwright's default window unless `viewport` says). */
-export async function openPage(url: string, viewport?: { width: number; height: number }): Promise<{ page: Page; close(): Promise<void> }> {
+/** Opens `url` in a fresh headless Chromium profile (Playwright's default window unless `viewport` says; a messenger's browser with `userAgent`). */
+export async function openPage(url: string, viewport?: { width: number; height: number }, userAgent?: string): Promise<{ page: Page; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), "anshao-chromium-"));
   let context: BrowserContext;
   try {
     // A persistent context is how Playwright takes a profile directory (it refuses --user-data-dir as a flag).
-    context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS, locale: "zh-CN", timezoneId: "Asia/Shanghai", ...(viewport ? { viewport } : {}) });
+    context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS, locale: "zh-CN", timezoneId: "Asia/Shanghai", ...(viewport ? { viewport } : {}), ...(userAgent ? { userAgent } : {}) });
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
     throw err;
@@ -208,7 +208,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Opens the console in a fresh headless Chromium profile. */
-export async function openConsole(app: ConsoleApp): Promise<ConsoleBrowser> {
+export async function openConsole(app: Pick<ConsoleApp, "url" | "adminToken">): Promise<ConsoleBrowser> {
   const { page, close } = await openPage(`${app.url}/console`);
   const bot = () => page.locator("#log li.out");
   const mine = () => page.locator("#log li.in");

@@ -125,6 +125,15 @@ export class DingtalkApi {
     }
   }
 
+  /**
+   * A `v1.0` call made for one person: with the personal access token of their OAuth sign-in, or
+   * with none (`/v1.0/oauth2/userAccessToken`, which takes the app's key and secret in its body).
+   * The status and answer come back as they are, for the caller to judge; the token is never logged.
+   */
+  async v1AsUser(method: "GET" | "POST", path: string, userToken: string | null, body?: unknown): Promise<{ status: number; data: unknown }> {
+    return userToken === null ? this.callV1Unauthenticated(path, body) : this.callV1(method, path, body, userToken);
+  }
+
   private async callV1(method: string, path: string, body: unknown, token: string): Promise<{ status: number; data: unknown }> {
     const started = Date.now();
     try {

@@ -11,6 +11,7 @@ import { DingtalkFiles, FILE_TYPES } from "./files";
 import { downloadRobotFile } from "./media";
 import { WorkNoticeResults } from "./sendResults";
 import { NoticeRules } from "./noticeRules";
+import { dingtalkSignIn } from "./oauth";
 import { RobotSessions } from "./sessions";
 import { DingtalkStream } from "./stream";
 
@@ -54,6 +55,8 @@ export const dingtalkChannel: ChannelModule = {
       downloadMedia: (downloadCode) => downloadRobotFile(api, settings.robotCode, downloadCode, media),
       deliveryReports: new WorkNoticeResults({ api, agentId: settings.agentId }),
       contacts: new DingtalkContacts(api),
+      // The admin console's 钉钉登录: OAuth authCode → the member's userid.
+      signIn: dingtalkSignIn(api, settings),
       // Stream mode: robot messages, events and card clicks over one long connection per fleet.
       ...(settings.mode === "stream"
         ? {

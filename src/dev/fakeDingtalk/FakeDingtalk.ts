@@ -113,7 +113,13 @@ const API = {
   cardUpdate: "v1.0/im/robots/interactiveCards",
   cardRegister: "v1.0/card/callbacks/register",
   gateway: "v1.0/gateway/connections/open",
+  userAccessToken: "v1.0/oauth2/userAccessToken",
+  usersMe: "v1.0/contact/users/me",
+  getByUnionId: "topapi/user/getbyunionid",
 } as const;
+
+/** A DingTalk account's unionId (one per person across the platform), derived so tests can name it. */
+export const fakeUnionId = (userid: string) => `union${createHash("sha256").update(userid).digest("hex").slice(0, 20)}`;
 
 interface StandardCardData {
   header?: { title?: { text?: string } };
@@ -165,6 +171,10 @@ export class FakeDingtalk {
   /** Session webhooks handed out, by session id: whose chat and until when. */
   private readonly sessions = new Map<string, { userId: string; expiresAt: number }>();
   private readonly tokensV1 = new Map<string, number>();
+  /** Sign-in codes (OAuth authCode) handed out: whose account, until when, whether used. */
+  private readonly authCodes = new Map<string, { unionId: string; expiresAt: number; used: boolean }>();
+  /** Personal access tokens from `userAccessToken`: whose, until when. */
+  private readonly userTokens = new Map<string, { unionId: string; expiresAt: number }>();
   /** Per task: recipients the platform accepted but silently did not deliver (daily caps). */
   private readonly undelivered = new Map<number, string[]>();
   /** user → day → content digests, for the same-content-once-a-day rule and the 500-a-day cap. */
@@ -289,6 +299,17 @@ export class FakeDingtalk {
     return code;
   }
 
+  /**
+   * The `authCode` DingTalk's sign-in page (login.dingtalk.com/oauth2/auth) hands back for the
+   * account of `userid`, valid five minutes and once. A userid not in the address book is an
+   * account outside the organisation: signing in works, the unionId maps to no member.
+   */
+  signInCode(userid: string): string {
+    const code = `ac${randomBytes(12).toString("hex")}`;
+    this.authCodes.set(code, { unionId: fakeUnionId(userid), expiresAt: this.options.now() + 5 * 60_000, used: false });
+    return code;
+  }
+
   /** A one-to-one chat's session webhook for `userId`, valid for `lifetimeMs` on the fake's clock. */
   sessionWebhook(userId: string, lifetimeMs = 90 * 60_000): { url: string; expiresAt: number } {
     const id = randomBytes(8).toString("hex");
@@ -326,11 +347,15 @@ export class FakeDingtalk {
     if (injected) return this.record(api, { errcode: injected.errcode, errmsg: injected.errmsg ?? "injected failure" });
     if (api === API.gettoken && method === "GET") return this.gettoken(query);
     const addressBook = [API.listsubid, API.deptGet, API.userListid, API.userGet] as string[];
-    if (method !== "POST" || (api !== API.asyncsend && api !== API.getsendresult && !addressBook.includes(api))) return this.record(api, { errcode: 404, errmsg: "not found" });
+    if (method !== "POST" || (api !== API.asyncsend && api !== API.getsendresult && api !== API.getByUnionId && !addressBook.includes(api))) return this.record(api, { errcode: 404, errmsg: "not found" });
     const expiry = this.tokens.get(query.access_token ?? "");
     if (expiry === undefined) return this.record(api, { errcode: 40014, errmsg: "不合法的access_token" });
     if (expiry <= this.options.now()) return this.record(api, { errcode: 42001, errmsg: "access_token超时" });
     if (addressBook.includes(api)) return this.addressBook(api, body);
+    if (api === API.getByUnionId) {
+      const member = this.users.find((u) => fakeUnionId(u.userid) === body.unionid);
+      return member ? this.record(api, { errcode: 0, errmsg: "ok", result: { contact_type: 0, userid: member.userid } }) : this.record(api, { errcode: 60121, errmsg: "找不到该用户" });
+    }
     if (Number(body.agent_id) !== this.options.agentId) return this.record(api, { errcode: 60011, errmsg: "agent_id 不存在或无权限" });
     return api === API.asyncsend ? this.asyncsend(body) : this.getsendresult(body);
   }
@@ -436,6 +461,20 @@ export class FakeDingtalk {
       const token = live?.[0] ?? `v1${randomBytes(16).toString("hex")}`;
       if (!live) this.tokensV1.set(token, now + (this.options.tokenTtlS ?? 7200) * 1000);
       return this.recordV1(api, 200, { accessToken: token, expireIn: live ? Math.floor((live[1] - now) / 1000) : (this.options.tokenTtlS ?? 7200) });
+    }
+    if (api === API.userAccessToken) {
+      if (body.clientId !== this.options.appKey || body.clientSecret !== this.options.appSecret) return this.recordV1(api, 400, { code: "invalidClientIdOrSecret", message: "无效的clientId或者clientSecret" });
+      const grant = this.authCodes.get(String(body.code ?? ""));
+      if (body.grantType !== "authorization_code" || !grant || grant.used || grant.expiresAt <= this.options.now()) return this.recordV1(api, 400, { code: "invalidAuthCode", message: "不合法的临时授权码" });
+      grant.used = true;
+      const accessToken = `ut${randomBytes(16).toString("hex")}`;
+      this.userTokens.set(accessToken, { unionId: grant.unionId, expiresAt: this.options.now() + 7200_000 });
+      return this.recordV1(api, 200, { accessToken, refreshToken: `rt${randomBytes(16).toString("hex")}`, expireIn: 7200, corpId: "dingfakecorp" });
+    }
+    if (api === API.usersMe) {
+      const user = this.userTokens.get(token);
+      if (!user || user.expiresAt <= this.options.now()) return this.recordV1(api, 401, { code: "InvalidAuthentication", message: "不合法的access_token" });
+      return this.recordV1(api, 200, { nick: "钉钉用户", unionId: user.unionId, openId: `open${user.unionId.slice(5)}`, stateCode: "86" });
     }
     if (api === "v1.0/robot/oToMessages/batchQuery") return this.recordV1(api, 400, { code: "invalidParameter.processQueryKey", message: "processQueryKey 无效" });
     if (api === API.gateway) {

@@ -6,6 +6,7 @@ import { LEVELS } from "../callouts/vocabulary";
 import { OPEN_STATES } from "../hazards/queries";
 import { hazardLevels, hazardStates } from "../hazards/vocabulary";
 import { monthOf, monthWindow, QuotaService } from "../quotas";
+import { overdueTrend } from "./overdueTrend";
 import { tipStates } from "../tips/vocabulary";
 
 /** What the dashboard is asked for: the units it covers (a scope ∩ a chosen subtree; null = the county), the unit its columns break down, and a period. */
@@ -19,13 +20,6 @@ export interface DashboardQuery {
   /** Whether tips are shown (the viewer may read them). */
   tips: boolean;
 }
-
-const MAX_TREND_DAYS = 92;
-const DAY = 86_400_000;
-const SHANGHAI = 8 * 3600_000;
-
-/** The day (Asia/Shanghai) of an instant, as YYYY-MM-DD. */
-const dayOf = (t: number) => new Date(t + SHANGHAI).toISOString().slice(0, 10);
 
 /**
  * The county (or a part of it) at a glance: hazards by state, level and unit, the overdue trend,
@@ -70,7 +64,7 @@ export async function dashboardFigures(db: Database, clock: Clock, q: DashboardQ
       byState: count(hazardStates.codes, hazardStates.labelOf, (h) => h.state),
       byLevel: count(hazardLevels.codes, hazardLevels.labelOf, (h) => h.level),
       byUnit,
-      overdueTrend: overdueTrend(hazards, q.from, q.to, now),
+      overdueTrend: await overdueTrend(m, within, q.from, q.to, now),
       reported: inPeriod.length,
       open: hazards.filter(isOpen).length,
       overdue: hazards.filter(overdueNow).length,
@@ -98,26 +92,6 @@ async function childrenOf(m: EntityManager, parents: OrgUnit[], units: ReadonlyS
     out.push(...(kids.length ? kids : [p]));
   }
   return out;
-}
-
-/**
- * Hazards overdue at the end of each day of the period: past their deadline then, and not closed
- * by then. (A hazard handed in but not yet closed counts until it is closed: the ledger's hand-in
- * time is not read here.) At most the last 92 days of the period.
- */
-function overdueTrend(hazards: Hazard[], from: Date, to: Date, now: Date): { date: string; overdue: number }[] {
-  const end = Math.min(to.getTime(), now.getTime() + DAY);
-  const start = Math.max(from.getTime(), end - MAX_TREND_DAYS * DAY);
-  const days: { date: string; overdue: number }[] = [];
-  // Day boundaries in Asia/Shanghai.
-  let dayStart = Date.parse(`${dayOf(start)}T00:00:00+08:00`);
-  while (dayStart < end) {
-    const dayEnd = Math.min(dayStart + DAY, now.getTime());
-    const overdue = hazards.filter((h) => h.deadline !== null && h.deadline.getTime() < dayEnd && h.reportedAt.getTime() < dayEnd && (h.closedAt === null || h.closedAt.getTime() > dayEnd)).length;
-    days.push({ date: dayOf(dayStart), overdue });
-    dayStart += DAY;
-  }
-  return days;
 }
 
 async function calloutFigures(m: EntityManager, within: number[] | null, from: Date, to: Date) {

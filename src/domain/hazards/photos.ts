@@ -13,9 +13,13 @@ export function checkPhotoKeys(keys: readonly string[] | undefined, field: strin
   return hazardPhotos.check(keys, { field, required });
 }
 
-/** Records photos of one stage, in the caller's transaction. */
-export function addPhotos(tx: EntityManager, hazardId: number, stage: HazardPhotoStage, keys: readonly string[], uploadedBy: number, at: Date): Promise<void> {
-  return hazardPhotos.attach(tx, hazardId, keys, at, { stage, uploadedBy });
+/**
+ * Records photos of one stage, in the caller's transaction. A photo the hazard already has at that
+ * stage is not recorded twice (the console uploads 整改后 photos first, then hands them in by key).
+ */
+export async function addPhotos(tx: EntityManager, hazardId: number, stage: HazardPhotoStage, keys: readonly string[], uploadedBy: number, at: Date): Promise<void> {
+  const held = new Set((await tx.find(HazardPhoto, { where: { hazardId, stage }, select: { id: true, storageKey: true } })).map((p) => p.storageKey));
+  await hazardPhotos.attach(tx, hazardId, keys.filter((k) => !held.has(k)), at, { stage, uploadedBy });
 }
 
 /** A hazard's photos, oldest first. */

@@ -2,13 +2,10 @@ import { createHash } from "node:crypto";
 import exifr from "exifr";
 import type { EntityManager } from "typeorm";
 import { PublicTipPhoto } from "../../db/entities";
-import { AppError, Invalid } from "../../errors";
-import { sniffType } from "../../media/contentTypes";
+import { Invalid } from "../../errors";
+import { photoTypes } from "../../media/photoBytes";
 import type { MediaStore } from "../../media/MediaStore";
 import { MAX_PHOTOS as MAX_TIP_PHOTOS } from "../kernel/photos";
-
-/** Photo types a tip form takes: what phones take and browsers show. */
-const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
 
 /**
  * Stores the photos the public sent and returns their storage keys, in order. The bytes decide
@@ -18,21 +15,16 @@ const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
  */
 export async function storePublicPhotos(manager: EntityManager, media: MediaStore, photos: readonly Buffer[], maxBytes: number, now: Date): Promise<string[]> {
   if (photos.length > MAX_TIP_PHOTOS) throw Invalid(`照片最多 ${MAX_TIP_PHOTOS} 张`, [{ where: "photos", message: `最多 ${MAX_TIP_PHOTOS} 张` }], "tip_photos_too_many");
-  photos.forEach((bytes, i) => {
-    if (bytes.length > maxBytes) throw new AppError("tip_photo_too_large", `第 ${i + 1} 张照片超过 ${Math.floor(maxBytes / 1024 / 1024)} MB，请压缩后再传`, 413, [{ where: `photos.${i}`, message: "过大" }]);
-    if (bytes.length === 0 || !PHOTO_TYPES.includes(sniffType(bytes, "image/") ?? "")) {
-      throw Invalid(`第 ${i + 1} 张不是照片（支持 jpg、png、webp、gif）`, [{ where: `photos.${i}`, message: "不是图片" }], "tip_photo_not_image");
-    }
-  });
+  const types = photoTypes(photos, maxBytes, "tip");
   const keys: string[] = [];
-  for (const bytes of photos) {
+  for (const [i, bytes] of photos.entries()) {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const known = await manager.findOne(PublicTipPhoto, { where: { sha256 } });
     if (known) {
       if (!keys.includes(known.storageKey)) keys.push(known.storageKey);
       continue;
     }
-    const stored = await media.save(bytes, sniffType(bytes, "image/") as string);
+    const stored = await media.save(bytes, types[i] as string);
     const gps = await exifLocation(bytes);
     // Two tips racing with the same photo: the second insert loses and takes the first one's key.
     try {

@@ -73,6 +73,7 @@ function presentLedgerLine(e: HazardLedgerEntry, names: HazardNames) {
 
 function actionLabel(action: string): string {
   if (action === "report") return "上报";
+  if (action === "photos") return "补充照片";
   if (action.startsWith("nudge:")) return "超期提醒";
   return hazardActionLabels[action as HazardAction] ?? action;
 }

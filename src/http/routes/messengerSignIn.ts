@@ -42,7 +42,8 @@ export function messengerSignInRoutes(deps: { db: Database; clock: Clock; kv: Ke
     const channel = ctx.params.channel as ChannelId;
     const signIn = deps.signIns.get(channel);
     const state = String(ctx.query.state ?? "");
-    const code = String(ctx.query.code ?? "");
+    // WeChat Work returns `code`; DingTalk's OAuth page returns `authCode`.
+    const code = String(ctx.query.code ?? ctx.query.authCode ?? "");
     ctx.set("Cache-Control", "no-store");
     // The state proves this browser started the sign-in here (no forced sign-in from elsewhere); it works once.
     const started = state ? await deps.kv.get(`signin-state:${state}`) : null;
