@@ -16,12 +16,18 @@ export interface Paging {
   total: number;
 }
 
+/** Where a request went wrong (a field, or a spreadsheet's `排班!第7行:开始时间`) and why. */
+export interface Problem {
+  where: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: { where: string; message: string }[] = [],
+    readonly details: Problem[] = [],
   ) {
     super(message);
   }
@@ -53,27 +59,31 @@ export function withQuery(path: string, query: Query = {}): string {
 
 async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  // A file (a spreadsheet to import) goes as it is, in a multipart form under the field name `file`.
+  const file = body instanceof Blob ? body : null;
+  if (body !== undefined && !file) headers["content-type"] = "application/json";
   if (method !== "GET") {
     const token = csrfToken();
     if (token) headers["x-csrf-token"] = token;
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+    res = await fetch(path, { method, headers, body: file ? formOf(file) : body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
   } catch {
     throw new ApiError(0, "network", "无法连接服务器，请检查网络后重试");
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: { data?: unknown; code?: string; message?: string; details?: { where: string; message: string }[] } = {};
+  let json: { data?: unknown; code?: string; message?: string; details?: Problem[] | { problems?: Problem[] } } = {};
   try {
     json = text ? JSON.parse(text) : {};
   } catch {
     json = {};
   }
   if (res.ok) return json as T;
-  const err = new ApiError(res.status, json.code ?? `http_${res.status}`, json.message ?? `服务器返回错误（${res.status}）`, json.details);
+  // A check that lists what is wrong (a spreadsheet's rows) sends `details: { problems: [...] }`.
+  const details = Array.isArray(json.details) ? json.details : (json.details?.problems ?? []);
+  const err = new ApiError(res.status, json.code ?? `http_${res.status}`, json.message ?? `服务器返回错误（${res.status}）`, details);
   // A stale CSRF cookie (another tab signed in again): read the session once more and retry once.
   if (err.code === "csrf_failed" && !retried) {
     await fetch("/api/auth/me", { credentials: "same-origin" }).catch(() => undefined);
@@ -83,12 +93,20 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
   throw err;
 }
 
+function formOf(file: Blob): FormData {
+  const form = new FormData();
+  form.append("file", file, file instanceof File ? file.name : "upload.xlsx");
+  return form;
+}
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<{ data: T; paging?: Paging }>("GET", withQuery(path, query)),
   post: <T>(path: string, body: unknown = {}) => request<{ data: T }>("POST", path, body),
   put: <T>(path: string, body: unknown) => request<{ data: T }>("PUT", path, body),
   patch: <T>(path: string, body: unknown) => request<{ data: T }>("PATCH", path, body),
   postRaw: (path: string) => request<void>("POST", path, {}),
+  /** Uploads one file (multipart, field `file`). */
+  upload: <T>(path: string, file: Blob) => request<{ data: T }>("POST", path, file),
 };
 
 /** The message to show for any failure (an ApiError's Chinese message, or a generic one). */

@@ -183,12 +183,16 @@ export class TipService {
 
   /** A page of the tips `viewer` may see: all for tip officers, the ones they handle for anyone else. */
   async list(viewer: Person, filter: TipFilter = {}): Promise<TipPage> {
-    return listTips(this.deps.db.manager, viewerOf(viewer), filter, this.deps.clock.now());
+    return listTips(this.deps.db.manager, viewerOf(viewer), filter, this.deps.clock.now(), this.feedbackDays);
+  }
+
+  private get feedbackDays(): number {
+    return (this.deps.publicTips ?? DEFAULT_PUBLIC_TIP_SETTINGS).feedbackDays;
   }
 
   /** One tip with photos and timeline, if `viewer` may see it. */
   async detail(viewer: Person, id: number): Promise<TipDetail> {
-    return tipDetail(this.deps.db.manager, viewerOf(viewer), id, this.deps.clock.now());
+    return tipDetail(this.deps.db.manager, viewerOf(viewer), id, this.deps.clock.now(), this.feedbackDays);
   }
 
   /** 我的举报: the tips this person submitted, newest first. */
