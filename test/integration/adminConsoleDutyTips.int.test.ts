@@ -83,6 +83,7 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
       expect(await page.locator('#duty-calendar .cell[data-day="2026-11-26"]').textContent()).toContain("赵磊");
       expect(await page.locator('#duty-calendar .cell[data-day="2026-11-28"]').textContent()).toContain("前日08:00–08:00");
       expect(await page.locator('#duty-calendar .cell[data-day="2026-11-29"] .shift').count()).toBe(0);
+      await day27.scrollIntoViewIfNeeded();
       await screenshot(page, "admin-duty-calendar");
 
       // 查岗 on 赵磊: he is sent the card, and the duty log says so.
