@@ -42,11 +42,12 @@ export interface Revealed {
 }
 
 /** What a tip officer (or the handler) can do next; each is a POST /api/tips/:id/<action>. */
-export type TipAction = "accept" | "assign" | "reject" | "close" | "feedback" | "reward" | "reward-paid";
+export type TipAction = "accept" | "assign" | "unit" | "reject" | "close" | "feedback" | "reward" | "reward-paid";
 
 export const TIP_ACTION_LABELS: Record<TipAction, string> = {
   accept: "受理",
   assign: "改派核查人",
+  unit: "转交单位",
   reject: "不予受理",
   close: "办结",
   feedback: "反馈举报人",
@@ -64,6 +65,7 @@ export function tipActionsFor(tip: Tip, officer: boolean, me: number | null): Ti
   const code = tip.state.code;
   if (officer && code === "received") out.push("accept", "reject");
   if (officer && code === "verifying") out.push("assign", "reject");
+  if (officer && tip.public && (code === "received" || code === "verifying")) out.push("unit");
   if ((officer || handler) && code === "verifying") out.push("close");
   if ((officer || handler) && tip.public) out.push("feedback");
   if (officer && code === "closed" && tip.result?.code === "substantiated" && tip.reward === null) out.push("reward");

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { OrgUnit, OutboxMessage } from "../../src/db/entities";
 import { DutyShift } from "../../src/db/entities/DutyShift";
 import { setPassword } from "../../src/domain/access/passwords";
 import { rosterTemplate } from "../../src/domain/duty";
@@ -116,6 +117,14 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
       expect(await row.textContent()).not.toContain("袁明");
       await row.click();
 
+      // The address named no unit: the officer sends it to 东岭镇 first (its tip officers are told).
+      await page.click("#tip-act-unit");
+      await page.click("#t-unit", { force: true });
+      await page.keyboard.type("东岭镇");
+      await page.locator(".el-select-dropdown__item:visible", { hasText: /^东岭镇$/ }).click();
+      await page.click("#tip-action-confirm");
+      await page.locator("#tip-unit", { hasText: "东岭镇" }).waitFor();
+
       await page.click("#tip-act-accept");
       await page.click("#tip-action-confirm");
       await page.locator("#tip-state-label", { hasText: "核查中" }).waitFor();
@@ -154,6 +163,29 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
       await tipster.close();
     }
   }, 150_000);
+
+  it("lets only a tip officer send an open public tip to another unit, whose tip officers are told", async () => {
+    const { tip } = await app.services.tips.reportPublic({ category: "hazardous_chemicals", description: "石桥村加油站旁有人私自灌装液化气", address: "石桥村", anonymous: true, photos: [] });
+    const town = await app.services.db.manager.findOneByOrFail(OrgUnit, { code: "QH-DL" });
+    const leader = await app.signIn("李明");
+    expect((await leader.call("POST", `/api/tips/${tip.id}/unit`, { unitId: town.id })).status).toBe(403);
+
+    const officer = await app.signIn("刘洋");
+    const seen = ((await (await officer.call("GET", `/api/tips/${tip.id}`)).json()) as { data: { version: number } }).data.version;
+    const moved = await officer.call("POST", `/api/tips/${tip.id}/unit`, { unitId: town.id, version: seen });
+    expect(moved.status).toBe(200);
+    const data = ((await moved.json()) as { data: { version: number; public: { unit: unknown }; timeline: { actionLabel: string }[] } }).data;
+    expect(data.public.unit).toEqual({ id: town.id, name: "东岭镇" });
+    expect(data.timeline.map((l) => l.actionLabel)).toContain("转交单位");
+    const notice = await app.services.db.manager.findOneByOrFail(OutboxMessage, { idempotencyKey: `tip:${tip.id}:route:v${data.version}` });
+    expect((JSON.parse(notice.payload) as { text: string }).text).toContain("举报转交本单位（东岭镇）待受理");
+    // An old version of the page is told to refresh; a tip from staff has no unit to change.
+    expect(data.version).toBe(seen + 1);
+    expect((await officer.call("POST", `/api/tips/${tip.id}/unit`, { unitId: town.id, version: seen })).status).toBe(409);
+    const staffTip = await app.services.tips.report(await app.person("袁明"), { content: "东岭镇某厂夜间偷排废气" });
+    const refused = (await (await officer.call("POST", `/api/tips/${staffTip.id}/unit`, { unitId: town.id })).json()) as { code: string; message: string };
+    expect(refused).toMatchObject({ code: "tip_not_public", message: "该举报不是群众举报，没有所属单位，无需转交" });
+  }, 60_000);
 
   it("shows a leader the tips they verify with the deadlines, but no handling for tip officers and no identity", async () => {
     const tip = await app.services.tips.report(await app.person("袁明"), { content: "南川水泥厂粉尘很大，除尘设备一直没开" });
