@@ -42,7 +42,7 @@ export interface Revealed {
 }
 
 /** What a tip officer (or the handler) can do next; each is a POST /api/tips/:id/<action>. */
-export type TipAction = "accept" | "assign" | "unit" | "reject" | "close" | "feedback" | "reward" | "reward-paid";
+export type TipAction = "accept" | "assign" | "unit" | "reject" | "close" | "feedback" | "reward" | "reward-approve" | "reward-paid";
 
 export const TIP_ACTION_LABELS: Record<TipAction, string> = {
   accept: "受理",
@@ -52,12 +52,13 @@ export const TIP_ACTION_LABELS: Record<TipAction, string> = {
   close: "办结",
   feedback: "反馈举报人",
   reward: "记录奖励",
+  "reward-approve": "审批奖励",
   "reward-paid": "奖励已发放",
 };
 
 /**
  * The actions to offer, as the tip lifecycle allows them: a tip officer moves a tip along; its handler
- * (who is not an officer) may close it and write the feedback. The server checks again.
+ * (who is not an officer) may close it and write the feedback; a leader approves a reward. The server checks again.
  */
 export function tipActionsFor(tip: Tip, officer: boolean, me: number | null): TipAction[] {
   const handler = tip.handler?.id === me;
@@ -69,6 +70,8 @@ export function tipActionsFor(tip: Tip, officer: boolean, me: number | null): Ti
   if ((officer || handler) && code === "verifying") out.push("close");
   if ((officer || handler) && tip.public) out.push("feedback");
   if (officer && code === "closed" && tip.result?.code === "substantiated" && tip.reward === null) out.push("reward");
+  // Approved by a leader (主要负责人 or 分管负责人, the server checks), never by the officer who proposed it.
+  if (!officer && tip.reward?.state.code === "pending") out.push("reward-approve");
   if (officer && tip.reward?.state.code === "approved") out.push("reward-paid");
   return out;
 }

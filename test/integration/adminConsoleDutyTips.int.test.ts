@@ -152,6 +152,21 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
       await close();
     }
 
+    // A deputy leader approves the reward (the officer who proposed it cannot).
+    const leader = await openPage(`${app.url}/admin/`, { width: 1366, height: 900 });
+    try {
+      await signIn(leader.page, "李明");
+      await leader.page.goto(`${app.url}/admin/tips`);
+      await leader.page.locator("#tips .tip-row", { hasText: receipt.tip.number }).click();
+      expect(await leader.page.locator("#tip-actions .el-button").allTextContents()).toEqual(["审批奖励"]);
+      await leader.page.click("#tip-act-reward-approve");
+      await leader.page.click("#tip-action-confirm");
+      await leader.page.locator("#tip-reward", { hasText: "500 元 · 待兑现" }).waitFor();
+      expect(await leader.page.locator(".el-drawer").textContent()).not.toContain("袁明");
+    } finally {
+      await leader.close();
+    }
+
     // The tipster, with the code and token from the receipt, reads the feedback on the public page.
     const tipster = await openPage(`${app.url}/tip/status#code=${receipt.code}&token=${encodeURIComponent(receipt.token)}`, { width: 360, height: 740 });
     try {
@@ -199,6 +214,7 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
       const row = page.locator("#tips .tip-row", { hasText: tip.number });
       await row.waitFor();
       expect(await row.locator(".overdue").textContent()).toBe("超期");
+      await screenshot(page, "admin-tips-overdue");
       await row.click();
       await page.locator(".el-drawer", { hasText: tip.number }).waitFor();
       // The handler closes their own tip; accepting, reassigning and revealing are the tip officers'.
