@@ -158,6 +158,7 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
       await signIn(leader.page, "李明");
       await leader.page.goto(`${app.url}/admin/tips`);
       await leader.page.locator("#tips .tip-row", { hasText: receipt.tip.number }).click();
+      await leader.page.locator("#tip-act-reward-approve").waitFor();
       expect(await leader.page.locator("#tip-actions .el-button").allTextContents()).toEqual(["审批奖励"]);
       await leader.page.click("#tip-act-reward-approve");
       await leader.page.click("#tip-action-confirm");
