@@ -16,12 +16,18 @@ export interface Paging {
   total: number;
 }
 
+/** Where a request went wrong (a field, or a spreadsheet's `排班!第7行:开始时间`) and why. */
+export interface Problem {
+  where: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: { where: string; message: string }[] = [],
+    readonly details: Problem[] = [],
   ) {
     super(message);
   }
@@ -53,29 +59,31 @@ export function withQuery(path: string, query: Query = {}): string {
 
 async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
-  // A form (file upload) goes as multipart with the browser's own boundary; anything else as JSON.
+  // A form (photos) goes as multipart with the browser's own boundary; a single file (a spreadsheet to import) in a
+  // multipart form under the field name `file`; anything else as JSON.
   const form = typeof FormData !== "undefined" && body instanceof FormData;
-  if (body !== undefined && !form) headers["content-type"] = "application/json";
+  const file = !form && body instanceof Blob ? body : null;
+  if (body !== undefined && !form && !file) headers["content-type"] = "application/json";
   if (method !== "GET") {
     const token = csrfToken();
     if (token) headers["x-csrf-token"] = token;
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body), credentials: "same-origin" });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? (body as FormData) : file ? formOf(file) : JSON.stringify(body), credentials: "same-origin" });
   } catch {
     throw new ApiError(0, "network", "无法连接服务器，请检查网络后重试");
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: { data?: unknown; code?: string; message?: string; details?: { where: string; message: string }[] | { problems?: { where: string; message: string }[] } } = {};
+  let json: { data?: unknown; code?: string; message?: string; details?: Problem[] | { problems?: Problem[] } } = {};
   try {
     json = text ? JSON.parse(text) : {};
   } catch {
     json = {};
   }
   if (res.ok) return json as T;
-  // A 400's field problems come as `details.problems` (src/http/validate.ts).
+  // A 400's field problems, or a check that lists what is wrong (a spreadsheet's rows), come as `details.problems`.
   const details = Array.isArray(json.details) ? json.details : (json.details?.problems ?? []);
   const err = new ApiError(res.status, json.code ?? `http_${res.status}`, json.message ?? `服务器返回错误（${res.status}）`, details);
   // A stale CSRF cookie (another tab signed in again): read the session once more and retry once.
@@ -87,6 +95,12 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
   throw err;
 }
 
+function formOf(file: Blob): FormData {
+  const form = new FormData();
+  form.append("file", file, file instanceof File ? file.name : "upload.xlsx");
+  return form;
+}
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<{ data: T; paging?: Paging }>("GET", withQuery(path, query)),
   post: <T>(path: string, body: unknown = {}) => request<{ data: T }>("POST", path, body),
@@ -95,6 +109,8 @@ export const api = {
   postRaw: (path: string) => request<void>("POST", path, {}),
   /** A multipart form (files), with the session cookie and the CSRF header like any change. */
   postForm: <T>(path: string, form: FormData) => request<{ data: T }>("POST", path, form),
+  /** Uploads one file (multipart, field `file`). */
+  upload: <T>(path: string, file: Blob) => request<{ data: T }>("POST", path, file),
 };
 
 /** The message to show for any failure (an ApiError's Chinese message, or a generic one). */

@@ -9,6 +9,7 @@ export const MENU: readonly MenuItem[] = [
   { path: "/", title: "首页概览", permission: "dashboard:read" },
   { path: "/hazards", title: "隐患管理", permission: "hazards:read" },
   { path: "/callouts", title: "叫应", permission: "callouts:read" },
+  { path: "/duty", title: "值班", permission: "duty:read" },
   { path: "/tips", title: "举报受理", permission: "tips:read" },
   { path: "/directory", title: "通讯录", permission: "directory:read" },
   { path: "/audit", title: "操作日志", permission: "audit:read" },

@@ -11,6 +11,7 @@ export const router = createRouter({
     { path: "/hazards/:id", component: () => import("./pages/HazardDetailPage.vue"), meta: { permission: "hazards:read", title: "隐患详情" } },
     { path: "/callouts", component: () => import("./pages/CalloutsPage.vue"), meta: { permission: "callouts:read", title: "叫应" } },
     { path: "/callouts/:id", component: () => import("./pages/CalloutDetailPage.vue"), meta: { permission: "callouts:read", title: "叫应看板" } },
+    { path: "/duty", component: () => import("./pages/DutyPage.vue"), meta: { permission: "duty:read", title: "值班" } },
     { path: "/tips", component: () => import("./pages/TipsPage.vue"), meta: { permission: "tips:read", title: "举报受理" } },
     { path: "/directory", component: () => import("./pages/DirectoryPage.vue"), meta: { permission: "directory:read", title: "通讯录" } },
     { path: "/audit", component: () => import("./pages/AuditPage.vue"), meta: { permission: "audit:read", title: "操作日志" } },

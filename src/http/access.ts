@@ -185,6 +185,7 @@ export const ACCESS: readonly RouteAccess[] = [
   r("POST /api/tips/:id/reveal", "tips:reveal", "查看举报人身份（须写明理由，记入审计）"),
   r("POST /api/tips/:id/accept", "tips:write", "受理举报"),
   r("POST /api/tips/:id/assign", "tips:write", "改派核查人"),
+  r("POST /api/tips/:id/unit", "tips:write", "群众举报转交单位"),
   r("POST /api/tips/:id/close", "tips:write", "办结举报"),
   r("POST /api/tips/:id/reject", "tips:write", "不予受理"),
   r("POST /api/tips/:id/reward", "tips:write", "记录奖励"),

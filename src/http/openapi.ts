@@ -19,6 +19,7 @@ import { AuditQuery } from "./routes/audit.schema";
 import { DashboardQuery } from "./routes/dashboard.schema";
 import { PhotoUploadDoc } from "./routes/hazardPhotos.schema";
 import * as D from "./routes/directory.schema";
+import * as DT from "./routes/duty.schema";
 import { UnitsQuery } from "./routes/units.schema";
 
 /** What a route validates, by its access line's `METHOD path`: the same zod schemas the route parses with. */
@@ -58,7 +59,17 @@ const REQUESTS: Readonly<Record<string, RequestSchemas>> = {
   "POST /api/warnings": { body: warningJson, media: ["application/json", "application/cap+xml"] },
   "GET /api/tips": { query: T.ListQuery },
   "POST /api/tips/:id/reveal": json(T.RevealBody),
+  "POST /api/tips/:id/feedback": json(T.FeedbackBody),
   ...Object.fromEntries(TIP_TRANSITIONS.map((t) => [`POST /api/tips/:id/${t.path}`, json(t.schema)])),
+  "GET /api/duty/shifts": { query: DT.ListQuery },
+  "POST /api/duty/shifts": json(DT.ShiftBody),
+  "PATCH /api/duty/shifts/:id": json(DT.ShiftPatch),
+  "GET /api/duty/now": { query: DT.NowQuery },
+  "POST /api/duty/rosters": { body: DT.RosterUpload, media: ["multipart/form-data"] },
+  "POST /api/duty/spot-checks": json(DT.SpotCheckBody),
+  "GET /api/duty/log": { query: DT.ListQuery },
+  "GET /api/duty/critical-periods": { query: DT.PeriodsQuery },
+  "POST /api/duty/critical-periods": json(DT.PeriodBody),
   "GET /api/quotas": { query: ProgressQuery },
   "GET /api/quotas/overdue-enterprises": { query: OverdueQuery },
   "PUT /api/quotas/rules/:role": json(RuleBody),

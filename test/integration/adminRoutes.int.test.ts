@@ -62,6 +62,8 @@ describe(`every /api route declares and enforces its access (${backend()})`, () 
     // The request schemas are the routes' own zod schemas.
     const login = (doc.paths["/api/auth/login"] as unknown as Record<string, { requestBody: { content: Record<string, { schema: { properties: object } }> } }>).post;
     expect(Object.keys(login?.requestBody.content["application/json"]?.schema.properties ?? {})).toEqual(["mobile", "password"]);
+    const spotCheck = (doc.paths["/api/duty/spot-checks"] as unknown as Record<string, { requestBody: { content: Record<string, { schema: { properties: object } }> } }>).post;
+    expect(Object.keys(spotCheck?.requestBody.content["application/json"]?.schema.properties ?? {})).toEqual(["shift"]);
   });
 
   it("has a line for every route the app mounts under /api", () => {

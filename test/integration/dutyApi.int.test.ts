@@ -71,6 +71,8 @@ describe(`duty API (${backend()})`, () => {
     expect((await call("宋志刚", "POST", "/api/duty/shifts", { unit: "QH-DL", person: (await h.person("宋志刚")).id, role: "leader", start: "2026-04-29 08:00", end: "2026-04-30 08:00" })).status).toBe(201);
     const now = await call("赵磊", "GET", "/api/duty/now?unit=QH-DL-01&withParents=1");
     expect(now.json.data.map((r: Json) => [r.person.name, r.role.label])).toEqual([["韩雪", "值班员"], ["宋志刚", "带班领导"]]);
+    // Each line names its shift, for a 查岗 started from the list.
+    expect(now.json.data[0].shift).toBe(id);
     expect((await call("赵磊", "GET", "/api/duty/now?unit=QH-DL-01")).json.data).toHaveLength(1);
     const list = await call("赵磊", "GET", "/api/duty/shifts?unit=QH-DL-01&from=2026-04-29T00:00:00%2B08:00&to=2026-05-01T00:00:00%2B08:00");
     expect(list.json.data[0]).toMatchObject({ id, person: { name: "韩雪" }, role: { code: "officer", label: "值班员" }, start: "2026-04-29T00:00:00.000Z", end: "2026-04-30T00:00:00.000Z", checkedInAt: null });
@@ -85,7 +87,7 @@ describe(`duty API (${backend()})`, () => {
     const check = await call("宋志刚", "POST", "/api/duty/spot-checks", { shift: id });
     expect(check.status).toBe(201);
     const log = await call("赵磊", "GET", "/api/duty/log?unit=QH-DL&from=2026-04-29T00:00:00%2B08:00&to=2026-04-30T00:00:00%2B08:00");
-    expect(log.json.data.map((l: Json) => [l.kind, l.person?.name])).toEqual([["spot_check", "宋志刚"]]);
+    expect(log.json.data.map((l: Json) => [l.kind, l.kindLabel, l.person?.name])).toEqual([["spot_check", "查岗", "宋志刚"]]);
     expect((await call("韩雪", "GET", "/api/duty/log?unit=QH-DL")).status).toBe(403);
     expect((await call("陈静", "DELETE", `/api/duty/shifts/${id}`)).status).toBe(204);
     expect((await call("陈静", "DELETE", `/api/duty/shifts/${id}`)).json.code).toBe("duty_shift_not_found");

@@ -1,6 +1,6 @@
 // 值班值守's public face.
 export { DutyService, type DutyServiceDeps, checkInReply } from "./DutyService";
-export { dutyRoles, type DutyRole, SHIFT_KIND } from "./vocabulary";
+export { dutyRoles, type DutyRole, LOG_KINDS, SHIFT_KIND } from "./vocabulary";
 export { DEFAULT_DUTY_SETTINGS, type DutySettings } from "./settings";
 export { parseLocalTime, localDate, localTime } from "./time";
 export { rosterTemplate, ROSTER_HEADERS, ROSTER_SHEET } from "./rosterSheet";

@@ -13,6 +13,7 @@ import { type PublicTipInput, type PublicTipReceipt, reportPublicTip } from "./p
 import { DEFAULT_PUBLIC_TIP_SETTINGS } from "./types";
 import { type PublicTipStatus, publicStatus, publicTipOf } from "./publicStatus";
 import { writePublicFeedback } from "./feedback";
+import { routeTipToUnit } from "./reroute";
 import { linkTipToHazard, type TipForHazard, tipForHazard, tipOfHazard } from "./toHazard";
 import { rewardLedgerXlsx, rewardLines } from "./rewardLedger";
 import { type Open311Query, type Open311Request, open311Requests } from "./open311";
@@ -56,6 +57,11 @@ export class TipService {
   /** 反馈 to the public (the lookup and Open311 show it at once); a tip officer or the tip's handler. */
   async writeFeedback(id: number, actor: Person, text: string): Promise<void> {
     await writePublicFeedback(this.deps, id, actor, text);
+  }
+
+  /** 转交单位: an open public tip to another unit, whose tip officers are told (tip officers only). */
+  async routeToUnit(id: number, actor: Person, input: { unitId: number; expectedVersion?: number }): Promise<Tip> {
+    return routeTipToUnit(this.deps, id, actor, input);
   }
 
   /** 举报奖励台账 of a period (Shanghai dates, both included) as xlsx: numbers and amounts, never a tipster. */
@@ -183,12 +189,16 @@ export class TipService {
 
   /** A page of the tips `viewer` may see: all for tip officers, the ones they handle for anyone else. */
   async list(viewer: Person, filter: TipFilter = {}): Promise<TipPage> {
-    return listTips(this.deps.db.manager, viewerOf(viewer), filter, this.deps.clock.now());
+    return listTips(this.deps.db.manager, viewerOf(viewer), filter, this.deps.clock.now(), this.feedbackDays);
+  }
+
+  private get feedbackDays(): number {
+    return (this.deps.publicTips ?? DEFAULT_PUBLIC_TIP_SETTINGS).feedbackDays;
   }
 
   /** One tip with photos and timeline, if `viewer` may see it. */
   async detail(viewer: Person, id: number): Promise<TipDetail> {
-    return tipDetail(this.deps.db.manager, viewerOf(viewer), id, this.deps.clock.now());
+    return tipDetail(this.deps.db.manager, viewerOf(viewer), id, this.deps.clock.now(), this.feedbackDays);
   }
 
   /** 我的举报: the tips this person submitted, newest first. */

@@ -3,7 +3,7 @@ export { TipService } from "./TipService";
 export type { AcceptTipInput, AssignTipInput, CloseTipInput, RejectTipInput, ReportTipInput, RewardTipInput, TipChangeInput, TipPlace, TipServiceDeps } from "./types";
 export { TipKeys, type TipIdentity } from "./keys";
 export { loadTipKeys, type TipKeySettings } from "./keyFile";
-export { isTipOverdue, actorPersonId, type TipDetail, type TipFilter, type TipNames, type TipPage } from "./queries";
+export { isTipOverdue, actorPersonId, type PublicTipView, type TipDetail, type TipFilter, type TipNames, type TipPage } from "./queries";
 export type { RevealedReporter, RevealInput } from "./reveal";
 export { formatTipNumber } from "./numbering";
 export { summaryOf } from "./messages";

@@ -29,5 +29,6 @@ export const tipNotices = {
   received: (f: TipFacts) => `新举报待受理\n${head(f)}\n请尽快受理并安排核查。举报人身份已加密保存，须严格保密。`,
   assigned: (f: TipFacts) =>
     `举报核查交办\n${head(f)}\n办理时限：${f.tip.dueAt ? formatLocal(f.tip.dueAt) : "未定"}\n请依法核查后在安哨中办结。请严格保密，不得泄露举报内容，不得打听举报人。`,
+  routed: (f: TipFacts, unit: string) => `举报转交本单位（${unit}）待受理\n${head(f)}\n请尽快受理并安排核查。举报人身份已加密保存，须严格保密。`,
   closed: (f: TipFacts) => `举报已办结：${f.tip.result ? tipResultLabels[f.tip.result] : ""}\n${head(f)}${f.tip.result === "substantiated" ? "\n举报属实，请按规定确定并兑现举报奖励。" : ""}`,
 };

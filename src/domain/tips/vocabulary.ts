@@ -52,5 +52,5 @@ export type TipAction = CodeOf<typeof tipActions>;
 export const TIP_ACTIONS = tipActions.codes;
 
 /** What a tip's timeline may say was done: its actions, its report and a reveal of the tipster. */
-export const tipTimelineActions = defineVocabulary({ report: "提交举报", ...tipActions.labels, feedback: "反馈举报人", to_hazard: "转为隐患", reveal: "查看举报人身份" });
+export const tipTimelineActions = defineVocabulary({ report: "提交举报", ...tipActions.labels, feedback: "反馈举报人", route: "转交单位", to_hazard: "转为隐患", reveal: "查看举报人身份" });
 export const tipActionLabels = tipTimelineActions.labels;

@@ -8,6 +8,7 @@ import {
   type TipDetail,
   type TipNames,
   type TipPage,
+  type PublicTipView,
   tipResults,
   tipSources,
   tipStates,
@@ -43,7 +44,10 @@ export function presentTip(t: Tip, names: TipNames, now: Date) {
 
 /** A page of the list. */
 export function presentTipPage(p: TipPage) {
-  return page(p, (t) => presentTip(t, p.names, p.now));
+  return page(p, (t) => {
+    const pub = p.publics.get(t.id);
+    return { ...presentTip(t, p.names, p.now), public: pub ? presentPublic(pub, p.now) : null };
+  });
 }
 
 /** The detail: the tip, its photos, its timeline, and (tip officers only) who revealed the tipster. */
@@ -59,7 +63,21 @@ export function presentTipDetail(d: TipDetail) {
       actionLabel: timelineLabel(line.action),
       changes: line.after ? { before: parse(line.before), after: parse(line.after) } : null,
     })),
+    public: d.public && presentPublic(d.public, d.now),
     ...(d.reveals ? { reveals: d.reveals.map((line) => ({ at: iso(line.at), by: actorOf(line, d.names), refused: line.action !== "tip.reveal", reason: (parse(line.after) as { reason?: string | null }).reason ?? null })) } : {}),
+  };
+}
+
+/** A public tip's routed unit, its deadlines and the feedback the tipster reads. */
+function presentPublic(pub: PublicTipView, now: Date) {
+  return {
+    unit: pub.unit,
+    verificationDueAt: iso(pub.verificationDueAt),
+    feedbackDueAt: iso(pub.feedbackDueAt),
+    // Past the date by which the tipster must be told, and still nothing written.
+    feedbackOverdue: pub.feedback === null && pub.feedbackDueAt !== null && pub.feedbackDueAt.getTime() < now.getTime(),
+    feedback: pub.feedback,
+    feedbackAt: iso(pub.feedbackAt),
   };
 }
 

@@ -48,3 +48,6 @@ export const PeriodBody = z.object({
 });
 
 export const PeriodsQuery = z.object({ from: instant("开始时间").optional(), to: instant("结束时间").optional() });
+
+// Documents the roster upload (the route reads the multipart field itself, or the xlsx as the body).
+export const RosterUpload = z.object({ file: z.string().meta({ description: "排班表 xlsx（按模板填写）", format: "binary" }) });

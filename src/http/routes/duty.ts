@@ -4,7 +4,7 @@ import type { Clock } from "../../clock";
 import type { Database } from "../../db/Database";
 import { OrgUnit, Person } from "../../db/entities";
 import type { DutyShift } from "../../db/entities/DutyShift";
-import { dutyRoles, type DutyService, PERIOD_KINDS, rosterTemplate, serverOf } from "../../domain/duty";
+import { dutyRoles, type DutyService, LOG_KINDS, PERIOD_KINDS, rosterTemplate, serverOf } from "../../domain/duty";
 import { Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
 import { authenticate, requireRole } from "../middleware/auth";
@@ -88,7 +88,7 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     const rows = await deps.duty.log(q.unit, from, to);
     const ids = [...new Set(rows.map((r) => r.personId).filter((id): id is number => id !== null))];
     const names = new Map((ids.length ? await deps.db.manager.find(Person, { where: { id: In(ids) } }) : []).map((p) => [p.id, p.name]));
-    ctx.body = { data: rows.map((r) => ({ id: r.id, shift: r.shiftId, at: iso(r.at), kind: r.kind, person: r.personId === null ? null : { id: r.personId, name: names.get(r.personId) ?? null }, text: r.text })) };
+    ctx.body = { data: rows.map((r) => ({ id: r.id, shift: r.shiftId, at: iso(r.at), kind: r.kind, kindLabel: LOG_KINDS[r.kind as keyof typeof LOG_KINDS] ?? r.kind, person: r.personId === null ? null : { id: r.personId, name: names.get(r.personId) ?? null }, text: r.text })) };
   });
 
   router.get("/critical-periods", auth, async (ctx) => {
@@ -173,5 +173,6 @@ async function present(db: Database, shifts: readonly DutyShift[]) {
 /** "Who is on duty now": the person serving (after a swap, the taker). */
 async function presentNow(db: Database, shifts: readonly DutyShift[]) {
   const n = await namesOf(db, shifts);
-  return shifts.map((s) => ({ person: n.person(serverOf(s)), role: dutyRoles.present(s.role), unit: { id: s.unitId, name: n.unit(s.unitId)?.name ?? null }, start: iso(s.startAt), end: iso(s.endAt), checkedInAt: iso(s.checkedInAt) }));
+  // `shift` is what a 查岗 names (POST /api/duty/spot-checks).
+  return shifts.map((s) => ({ shift: s.id, person: n.person(serverOf(s)), role: dutyRoles.present(s.role), unit: { id: s.unitId, name: n.unit(s.unitId)?.name ?? null }, start: iso(s.startAt), end: iso(s.endAt), checkedInAt: iso(s.checkedInAt) }));
 }

@@ -20,6 +20,7 @@ export const CloseBody = z.object({
 export const RejectBody = z.object({ reason: text(1000, "不予受理的原因"), version });
 export const RewardBody = z.object({ amount: z.number({ error: "奖励金额应为数字（元）" }).int("奖励金额应为整数（元）").positive("奖励金额应大于 0"), version });
 export const RewardPaidBody = z.object({ reference: z.string({ error: "凭证号应为文字" }).max(64, "凭证号不能超过 64 个字").optional(), version }).default({});
+export const UnitBody = z.object({ unitId: id("单位"), version });
 export const FeedbackBody = z.object({ text: text(1000, "给举报人的反馈") });
 export const VersionBody = z.object({ version }).default({});
 // The reason is required by the service, after it has refused (and audited) anyone but a tip officer.

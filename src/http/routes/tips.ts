@@ -33,6 +33,7 @@ export const TRANSITIONS = [
   transition("reward", true, T.RewardBody, (s, id, p, b) => s.reward(id, p, { ...b, ...v(b) })),
   // The service checks the approver's role (a leader, not a tip officer).
   transition("reward-approve", false, T.VersionBody, (s, id, p, b) => s.approveReward(id, p, v(b))),
+  transition("unit", true, T.UnitBody, (s, id, p, b) => s.routeToUnit(id, p, { unitId: b.unitId, ...v(b) })),
   transition("reward-paid", true, T.RewardPaidBody, (s, id, p, b) => s.markRewardPaid(id, p, { reference: b.reference, ...v(b) })),
 ];
 
