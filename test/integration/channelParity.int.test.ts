@@ -117,6 +117,27 @@ describe.each([
     expect(board.counts).toMatchObject({ total: 2, answered: 2, notYet: 0 });
   });
 
+  it("greys out a question's card once the question has passed: answered by typing, or cancelled", async () => {
+    await say(inspector, "随手拍");
+    let before = driver.seen(inspector).length;
+    await driver.photo(inspector, JPEG);
+    await settle(inspector, before);
+    const photosCard = driver.seen(inspector).length - 1;
+    expect(driver.seen(inspector)[photosCard]?.buttons.map((b) => b.label)).toContain("照片已发完");
+    // Typed instead of clicked: the card shows what was chosen.
+    expect(await say(inspector, "照片已发完")).toContain("请描述隐患情况");
+    expect(driver.seen(inspector)[photosCard]?.done).toBe("已选：照片已发完");
+    await say(inspector, "取消");
+
+    await say(inspector, "随手拍");
+    before = driver.seen(inspector).length;
+    await driver.photo(inspector, JPEG);
+    await settle(inspector, before);
+    const cancelled = driver.seen(inspector).length - 1;
+    expect(await say(inspector, "取消")).toContain("已退出");
+    expect(driver.seen(inspector)[cancelled]?.done).toBe("已取消");
+  });
+
   it("hands a new hazard over from the supervisor's 新隐患待处理 card: 交办 opens the assignment with the owner filled in", async () => {
     // Everyone reachable on this messenger, so the supervisor's notice card arrives here.
     const enrolled = new Map<number, string>();

@@ -13,6 +13,8 @@ import { CORP, startWecomApp } from "./wecomApp";
 export interface SeenItem {
   text: string;
   buttons: { key: string; label: string }[];
+  /** What a card shows in place of its buttons once updated ("已选：交办", "已取消"), if it was. */
+  done?: string;
 }
 
 /**
@@ -79,7 +81,8 @@ export async function wecomDriver(clock: Clock): Promise<ChannelDriver> {
           const card = m.body.template_card as { main_title: { title: string }; sub_title_text?: string; horizontal_content_list?: { keyname: string; value: string }[]; button_list?: { text: string; key: string }[] } | undefined;
           if (!card) return { text: (m.body.text as { content: string } | undefined)?.content ?? (m.body.markdown as { content: string } | undefined)?.content ?? `[${m.msgtype}]`, buttons: [] };
           const fields = (card.horizontal_content_list ?? []).map((f) => `${f.keyname}：${f.value}`);
-          return { text: [card.main_title.title, card.sub_title_text, ...fields].filter(Boolean).join("\n"), buttons: (card.button_list ?? []).map((b) => ({ key: b.key, label: b.text })) };
+          const done = (m.updates.at(-1)?.button as { replace_name?: string } | undefined)?.replace_name;
+          return { text: [card.main_title.title, card.sub_title_text, ...fields].filter(Boolean).join("\n"), buttons: (card.button_list ?? []).map((b) => ({ key: b.key, label: b.text })), ...(done ? { done } : {}) };
         });
     },
     close: () => app.close(),
@@ -116,7 +119,7 @@ export async function dingtalkDriver(clock: Clock): Promise<ChannelDriver> {
       return card.done ?? "";
     },
     seen(account) {
-      return fake.chatOf(account).map((item) => ({ text: item.text, buttons: item.card && !item.card.done ? item.card.buttons.map((b) => ({ key: b.id, label: b.label })) : [] }));
+      return fake.chatOf(account).map((item) => ({ text: item.text, buttons: item.card && !item.card.done ? item.card.buttons.map((b) => ({ key: b.id, label: b.label })) : [], ...(item.card?.done ? { done: item.card.done } : {}) }));
     },
     close: () => app.close(),
   };

@@ -73,8 +73,16 @@ export class DingtalkSender implements ChannelSender {
     const reached = async (userIds: string[], invalidUsers: string[] = []) => {
       if (userIds.length > 0) await options.delivered?.(userIds, { invalidUsers });
     };
-    // The clicker's card is updated when the click comes in (callback.ts), as WeChat Work's passive reply does.
-    if (message.kind === "card_update") return { invalidUsers: [] };
+    // The clicker's card is updated when the click comes in (callback.ts), as WeChat Work's passive reply
+    // does; a card_update greys out the copies of a card whose question passed without a click. Its
+    // code is the card's task id, which with the userid names each person's card instance.
+    if (message.kind === "card_update") {
+      for (const userId of recipients.filter((r) => !isGroupRecipient(r))) {
+        await this.deps.cards.markPassed(message.responseCode, userId, message.replaceText);
+        await reached([userId]);
+      }
+      return { invalidUsers: [] };
+    }
     // The outbox splits by maxRecipientsPerCall; more here would be a bug, never silently dropped people.
     if (recipients.length > WORK_NOTICE_MAX_RECIPIENTS) throw new ChannelError("dingtalk", "dingtalk_too_many_recipients", "钉钉工作通知每次最多发送给 100 人", false);
     const groups = recipients.filter(isGroupRecipient);
@@ -84,9 +92,10 @@ export class DingtalkSender implements ChannelSender {
     if (buttonCard) {
       for (const userId of people) {
         await this.deps.cards.send(message.card, userId);
-        await reached([userId]);
+        // The card's task id is the code a later card_update names it by (see above).
+        await options.delivered?.([userId], { invalidUsers: [], responseCode: message.card.taskId });
       }
-      if (groups.length === 0) return { invalidUsers: [] };
+      if (groups.length === 0) return { invalidUsers: [], responseCode: message.card.taskId };
     }
     const out = await this.outgoing(message);
     // A unit's group chat gets the message from the robot (a card as its text, with numbered choices).
@@ -94,7 +103,7 @@ export class DingtalkSender implements ChannelSender {
       await this.deps.api.v1("POST", ROBOT_GROUP_SEND_API, { robotCode: this.deps.robotCode, openConversationId: group.slice(GROUP_RECIPIENT.length), ...out.robot });
       await reached([group]);
     }
-    if (buttonCard) return { invalidUsers: [] };
+    if (buttonCard) return { invalidUsers: [], responseCode: message.card.taskId };
     const now = this.deps.clock.now().getTime();
     const byRobot: string[] = [];
     const byNotice: string[] = [];

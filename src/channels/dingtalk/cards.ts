@@ -89,11 +89,23 @@ export class DingtalkCards {
    * button's words (已收到 / 已落实 on 叫应 cards, 已选：交办 elsewhere, as on WeChat Work).
    */
   async markDone(bizId: string, buttonKey: string, label: (pressed?: string) => string): Promise<void> {
+    await this.replaceButtons(bizId, (card) => label(card.buttons?.find((b) => b.key === buttonKey)?.label));
+  }
+
+  /**
+   * A card whose question has passed without a click (answered by typing, cancelled, handled by
+   * someone else): the person's copy shows `text` ("已取消", "已由郭强交办") instead of its buttons.
+   */
+  async markPassed(taskId: string, userId: string, text: string): Promise<void> {
+    await this.replaceButtons(cardBizId(taskId, userId), () => text);
+  }
+
+  /** A card no longer remembered (past CARD_KEEP_MS) is left as it is: its buttons answer 已失效 anyway. */
+  private async replaceButtons(bizId: string, done: (card: Card) => string): Promise<void> {
     const raw = await this.deps.kv.get(`dingtalk:card:${bizId}`);
     if (!raw) return;
     const card = JSON.parse(raw) as Card;
-    const pressed = card.buttons?.find((b) => b.key === buttonKey)?.label;
-    await this.deps.api.v1("PUT", CARD_UPDATE_API, { cardBizId: bizId, cardData: JSON.stringify(standardCardData(card, label(pressed))) });
+    await this.deps.api.v1("PUT", CARD_UPDATE_API, { cardBizId: bizId, cardData: JSON.stringify(standardCardData(card, done(card))) });
   }
 }
 
