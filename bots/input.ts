@@ -47,6 +47,8 @@ export async function inputOf(event: InboundEvent, services: BotServices): Promi
     }
     case "file": {
       const stored = await fetchAs(services, event, DOCUMENT_EXPECTED);
+      // A photo sent "as a file" (DingTalk's desktop does this) is still a photo.
+      if (stored.contentType.startsWith("image/")) return { kind: "photo", storageKey: stored.key, contentType: stored.contentType };
       if (stored.contentType !== "application/pdf") throw new AppError("bot_document_expected", DOCUMENT_EXPECTED, 415);
       return { kind: "document", storageKey: stored.key };
     }

@@ -100,7 +100,7 @@ describe(`DingTalk callbacks (${backend()})`, () => {
     expect(rows.map((r) => [r.kind, JSON.parse(r.payload).mediaId])).toEqual([
       ["image", "code-msgPic1"],
       ["voice", "code-msgVoice1"],
-      ["image", "code-msgFile1"],
+      ["file", "code-msgFile1"],
     ]);
   });
 

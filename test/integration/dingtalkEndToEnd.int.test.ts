@@ -3,6 +3,7 @@ import { ManualClock } from "../../src/clock";
 import { OrgUnit, Person } from "../../src/db/entities";
 import { deliverRobotMessage, robotMediaBody, robotTextBody } from "../fakes/fakeDingtalk";
 import { JPEG } from "../support/botHarness";
+import { tinyPdf } from "../support/consoleApp";
 import { setAccountOf } from "../support/accounts";
 import { backend } from "../support/backend";
 import { type DingtalkApp, startDingtalkApp } from "../support/dingtalkApp";
@@ -92,6 +93,37 @@ describe(`DingTalk end to end (${backend()})`, () => {
     // The next question is a card with buttons in the robot chat.
     expect(app.fake.cardsTo("ding-zhang").at(-1)?.buttons.length).toBeGreaterThan(0);
     expect(app.fake.callsOf("v1.0/robot/messageFiles/download").map((c) => c.errcode)).toEqual([0]);
+  });
+
+  it("takes a photo sent as a file as a photo, and answers a PDF no step asks for in plain words", async () => {
+    const session = app.fake.sessionWebhook("ding-zhang");
+    const asFile = (msgId: string, bytes: Buffer, type: string, fileName: string) => {
+      const now = clock.now().getTime();
+      return deliverRobotMessage(app.callbackApp, robotMediaBody({ msgtype: "file", downloadCode: app.fake.addFile(bytes, type), fileName, senderStaffId: "ding-zhang", msgId, session }, app.callbackApp, now), now);
+    };
+    const said = () => app.fake.chatOf("ding-zhang").map((item) => item.text);
+    // The earlier 随手拍 has timed out: its notice goes with the next message, so that one is a text.
+    const now = clock.now().getTime();
+    await deliverRobotMessage(app.callbackApp, robotTextBody({ senderStaffId: "ding-zhang", content: "帮助", msgId: "msgE2EHelp", session }, app.callbackApp, now), now);
+    await waitForReply("reply:dingtalk:robot:msgE2EHelp:0");
+    await sendEverything();
+    const before = said().length;
+    // Out of the blue, a desktop photo sent "as a file" starts 随手拍 as a photo does.
+    expect((await asFile("msgE2EPhotoFile", JPEG, "image/jpeg", "IMG_0001.jpg")).status).toBe(200);
+    await waitForReply("reply:dingtalk:robot:msgE2EPhotoFile:0");
+    // Sent without letting the clock run past the question's 30 minutes.
+    await app.services.outboxWorker.drainOnce(clock.now());
+    clock.advance(5_000);
+    const took = said().slice(before).join("\n");
+    expect(took).toContain("随手拍");
+    expect(took).toContain("已收到照片");
+    const mark = said().length;
+    expect((await asFile("msgE2EPdf", tinyPdf(), "application/pdf", "检测报告.pdf")).status).toBe(200);
+    await waitForReply("reply:dingtalk:robot:msgE2EPdf:0");
+    await app.services.outboxWorker.drainOnce(clock.now());
+    const answer = said().slice(mark).join("\n");
+    expect(answer).toContain("不需要文件");
+    expect(answer).not.toMatch(/application\/|image\/|text\//);
   });
 
   async function notify(key: string, text: string, userIds: string[]): Promise<void> {

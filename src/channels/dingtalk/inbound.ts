@@ -95,9 +95,9 @@ export function robotSender(body: unknown): string {
 /**
  * A robot message as an InboundEvent (null: a type not handled). Text stays text; a picture is an
  * image and a voice note a voice event whose media id is the download code (the channel fetches
- * it through the robot's file API); a file is offered as an image, because the flows that take
- * files want photos (a photo sent "as a file" from the desktop is common) and the bots explain
- * in Chinese when it is not one.
+ * it through the robot's file API); a file is a file event, which the bots take as a photo when it
+ * is one (a photo sent "as a file" from the desktop is common) and as a document when it is a PDF
+ * (a 检测报告 for 整改反馈), and explain in Chinese what to send when it is neither.
  */
 export function robotEvent(body: unknown, receivedAt: Date): InboundEvent | null {
   if (typeof body !== "object" || body === null) throw new MalformedDingtalkMessage("json");
@@ -117,7 +117,7 @@ export function robotEvent(body: unknown, receivedAt: Date): InboundEvent | null
     case "audio":
       return { ...base, kind: "voice", mediaId: downloadCode(m, false) };
     case "file":
-      return { ...base, kind: "image", mediaId: downloadCode(m, false) };
+      return { ...base, kind: "file", mediaId: downloadCode(m, false) };
     default:
       return null;
   }
