@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import ExcelJS from "exceljs";
@@ -7,7 +6,7 @@ import type { Page } from "playwright-core";
 import { Enterprise, Hazard, Person } from "../../src/db/entities";
 import { setPassword } from "../../src/domain/access/passwords";
 import { backend } from "../support/backend";
-import { type AdminApp, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
+import { type AdminApp, buildAdminPages, signInOnPage, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
 import { clientId, openPage, screenshot, tinyPng } from "../support/consoleApp";
 
 const HOUR = 3_600_000;
@@ -18,22 +17,12 @@ describe(`admin console in a browser (${backend()})`, () => {
   let app: AdminApp;
 
   beforeAll(async () => {
-    // The pages are what `npm run build` makes; build them here when they are missing or stale.
-    execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
+    buildAdminPages();
     app = await startAdminApp();
   }, 180_000);
   afterAll(() => app?.close());
 
-  async function signIn(page: Page, name: string): Promise<void> {
-    const person = await app.person(name);
-    await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
-    await page.goto(`${app.url}/admin/`);
-    await page.waitForURL(/\/admin\/login/);
-    await page.fill("#mobile", person.mobile);
-    await page.fill("#password", TEST_PASSWORD);
-    await page.click("#login-btn");
-    await page.locator("#who", { hasText: name }).waitFor();
-  }
+  const signIn = (page: Page, name: string) => signInOnPage(app, page, name);
 
   it("refuses a wrong password in Chinese, then signs in and shows the menu of the person's role", async () => {
     const { page, close } = await openPage(`${app.url}/admin/`, { width: 1280, height: 800 });

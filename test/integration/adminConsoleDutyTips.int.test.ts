@@ -1,12 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { OrgUnit, OutboxMessage } from "../../src/db/entities";
 import { DutyShift } from "../../src/db/entities/DutyShift";
-import { setPassword } from "../../src/domain/access/passwords";
 import { rosterTemplate } from "../../src/domain/duty";
 import { backend } from "../support/backend";
-import { type AdminApp, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
+import { type AdminApp, buildAdminPages, signInOnPage, startAdminApp } from "../support/adminApp";
 import { openPage, screenshot } from "../support/consoleApp";
 
 const DAY = 86_400_000;
@@ -19,21 +16,12 @@ describe(`admin console: duty and tip handling in a browser (${backend()})`, () 
   let app: AdminApp;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
+    buildAdminPages();
     app = await startAdminApp();
   }, 180_000);
   afterAll(() => app?.close());
 
-  async function signIn(page: Page, name: string): Promise<void> {
-    const person = await app.person(name);
-    await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
-    await page.goto(`${app.url}/admin/`);
-    await page.waitForURL(/\/admin\/login/);
-    await page.fill("#mobile", person.mobile);
-    await page.fill("#password", TEST_PASSWORD);
-    await page.click("#login-btn");
-    await page.locator("#who", { hasText: name }).waitFor();
-  }
+  const signIn = (page: Page, name: string) => signInOnPage(app, page, name);
 
   async function roster(rows: string[][]): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
     return { name: "排班表.xlsx", mimeType: XLSX, buffer: await rosterTemplate(rows) };

@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { Enterprise } from "../../src/db/entities";
-import { setPassword } from "../../src/domain/access/passwords";
 import { backend } from "../support/backend";
-import { type AdminApp, json, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
+import { type AdminApp, buildAdminPages, json, signInOnPage, startAdminApp } from "../support/adminApp";
 import { openPage, screenshot } from "../support/consoleApp";
 
 // 系统设置 and 通讯录 editing in headless Chromium on the demo county: an administrator changes a
@@ -14,21 +11,12 @@ describe(`admin console: settings and directory editing in a browser (${backend(
   let app: AdminApp;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
+    buildAdminPages();
     app = await startAdminApp();
   }, 180_000);
   afterAll(() => app?.close());
 
-  async function signIn(page: Page, name: string): Promise<void> {
-    const person = await app.person(name);
-    await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
-    await page.goto(`${app.url}/admin/`);
-    await page.waitForURL(/\/admin\/login/);
-    await page.fill("#mobile", person.mobile);
-    await page.fill("#password", TEST_PASSWORD);
-    await page.click("#login-btn");
-    await page.locator("#who", { hasText: name }).waitFor();
-  }
+  const signIn = (page: Page, name: string) => signInOnPage(app, page, name);
 
   it("lets the administrator change a quota and the ladder: a bad value is refused in Chinese, a good one is what the API returns", async () => {
     // Tall enough for every card of the page in the screenshots.

@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { setPassword } from "../../src/domain/access/passwords";
 import { setAccount } from "../../src/domain/org/accounts";
 import { backend } from "../support/backend";
-import { type AdminApp, json, startAdminApp, TEST_PASSWORD } from "../support/adminApp";
+import { type AdminApp, buildAdminPages, json, signInOnPage, startAdminApp } from "../support/adminApp";
 import { type InPage, openConsole, openPage, screenshot, setMessengerAccounts, tinyPng } from "../support/consoleApp";
 import { DING } from "../support/dingtalkApp";
 import { FakeDingtalk } from "../fakes/fakeDingtalk";
@@ -22,7 +19,7 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
   let app: AdminApp;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
+    buildAdminPages();
     app = await startAdminApp("2026-11-26T02:00:00Z", { CONSOLE_ENABLED: "true" });
     // Outside the embedded mode the console asks for an administrator's token and acts only for
     // people without a messenger account: the demo county's people become such trial users.
@@ -33,15 +30,7 @@ describe(`admin console, live board and photos, in a browser (${backend()})`, ()
   /** The screenshot shows the page, not the "已上传" notices over it. */
   const toastsGone = (page: Page) => page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelectorAll(".el-message").length === 0, undefined, { timeout: 15_000 });
 
-  async function signIn(page: Page, name: string): Promise<void> {
-    const person = await app.person(name);
-    await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
-    await page.goto(`${app.url}/admin/login`);
-    await page.fill("#mobile", person.mobile);
-    await page.fill("#password", TEST_PASSWORD);
-    await page.click("#login-btn");
-    await page.locator("#who", { hasText: name }).waitFor();
-  }
+  const signIn = (page: Page, name: string) => signInOnPage(app, page, name);
 
   it("sends a 叫应 and shows 宋志刚's 收到, typed in the console channel, on the open board without a reload", async () => {
     const duty = await app.signIn("林晓燕");

@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import type { Page } from "playwright-core";
 import { createApp } from "../../src/app";
 import { ManualClock } from "../../src/clock";
 import type { Config } from "../../src/config";
@@ -103,3 +105,19 @@ export async function startAdminApp(at = "2026-11-26T02:00:00Z", env: Record<str
 
 /** A response's JSON, for assertions. */
 export const json = async (res: Response): Promise<any> => res.json();
+
+/** The console's pages are what `npm run build` makes: builds them when they are missing or stale. */
+export function buildAdminPages(): void {
+  execFileSync(process.execPath, [join(__dirname, "../../admin/build.mjs")], { stdio: "inherit" });
+}
+
+/** Signs `name` in on the login page in the browser, with a password set for the occasion. */
+export async function signInOnPage(app: AdminApp, page: Page, name: string): Promise<void> {
+  const person = await app.person(name);
+  await setPassword(app.services.db, app.clock, person.mobile, TEST_PASSWORD);
+  await page.goto(`${app.url}/admin/login`);
+  await page.fill("#mobile", person.mobile);
+  await page.fill("#password", TEST_PASSWORD);
+  await page.click("#login-btn");
+  await page.locator("#who", { hasText: name }).waitFor();
+}
