@@ -6,7 +6,8 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { type Connection, createConnection } from "mysql2/promise";
-import { BENCH_APP, Cursor, type Envelope, EnvelopePool } from "./lib/envelopes";
+import { benchAppEnv } from "./lib/appEnv";
+import { Cursor, type Envelope, EnvelopePool } from "./lib/envelopes";
 import { paced, type PacedResult, saturate, type SaturationResult } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
 import { removeKeys } from "./lib/redisKeys";
@@ -160,31 +161,9 @@ async function cleanup(o: Options, r: Resources): Promise<void> {
 // ————————————————————————————————————————————— child processes
 
 function childEnv(o: Options, r: Resources): NodeJS.ProcessEnv {
-  // A clean environment: nothing from the caller's shell (a stray DATABASE_URL, say) leaks in.
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: o.logLevel,
-    DATABASE_URL: r.dbUrl,
-    REDIS_URL: o.redisUrl,
-    KV_PREFIX: r.kvPrefix,
-    JOBS_ENABLED: "false",
-    DEMO: "false",
-    WECOM_CORP_ID: BENCH_APP.corpId,
-    WECOM_AGENT_ID: BENCH_APP.agentId,
-    WECOM_SECRET: BENCH_APP.secret,
-    WECOM_TOKEN: BENCH_APP.token,
-    WECOM_ENCODING_AES_KEY: BENCH_APP.encodingAesKey,
-    // Required with DATABASE_URL; the callback path never seals an identity, so any key will do.
-    TIP_IDENTITY_KEY: BENCH_TIP_KEY,
-    BOARD_LINK_SECRET: randomBytes(32).toString("hex"),
-  };
+  // The callback path never seals an identity nor sends: no fake platform, no jobs.
+  return benchAppEnv({ logLevel: o.logLevel, dbUrl: r.dbUrl, redisUrl: o.redisUrl, kvPrefix: r.kvPrefix, jobs: false });
 }
-
-const BENCH_TIP_KEY = randomBytes(32).toString("base64");
 
 async function startChild(name: TargetName, o: Options, r: Resources): Promise<Child> {
   const execArgv: string[] = [];

@@ -16,6 +16,7 @@ import { CalloutService } from "../src/domain/callouts";
 import { OutboxService } from "../src/domain/outbox";
 import { type ClosedLoopResult, clickEnvelopes, closedLoop } from "./lib/calloutsClicks";
 import { type BenchCounty, createCounty } from "./lib/calloutsDirectory";
+import { benchAppEnv } from "./lib/appEnv";
 import { BENCH_APP, Cursor } from "./lib/envelopes";
 import { paced, type PacedResult, type Percentiles } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
@@ -134,29 +135,7 @@ async function cleanup(o: Options, r: Resources): Promise<void> {
 }
 
 function childEnv(o: Options, r: Resources, fakeUrl: string): NodeJS.ProcessEnv {
-  // A clean environment: nothing from the caller's shell (a stray DATABASE_URL, say) leaks in.
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: o.logLevel,
-    DATABASE_URL: r.dbUrl,
-    REDIS_URL: o.redisUrl,
-    KV_PREFIX: r.kvPrefix,
-    JOBS_ENABLED: "true",
-    DEMO: "false",
-    INSTANCE_ID: "bench-callouts",
-    TIP_IDENTITY_KEY: randomBytes(32).toString("base64"),
-    BOARD_LINK_SECRET: randomBytes(32).toString("hex"),
-    WECOM_CORP_ID: BENCH_APP.corpId,
-    WECOM_AGENT_ID: BENCH_APP.agentId,
-    WECOM_SECRET: BENCH_APP.secret,
-    WECOM_TOKEN: BENCH_APP.token,
-    WECOM_ENCODING_AES_KEY: BENCH_APP.encodingAesKey,
-    WECOM_API_BASE: fakeUrl,
-  };
+  return benchAppEnv({ logLevel: o.logLevel, dbUrl: r.dbUrl, redisUrl: o.redisUrl, kvPrefix: r.kvPrefix, jobs: true, fakeUrl }, { INSTANCE_ID: "bench-callouts" });
 }
 
 async function startChild(o: Options, r: Resources, fakeUrl: string, mem: MemSample[]): Promise<{ proc: ChildProcess; port: number }> {

@@ -8,6 +8,7 @@ import { FakeWecom, type FakeMessage } from "../src/dev/fakeWecom";
 import { encryptedPost, textMessage } from "../test/support/wecomCallbacks";
 import { closedLoop } from "./lib/calloutsClicks";
 import { createCounty } from "./lib/calloutsDirectory";
+import { benchAppEnv } from "./lib/appEnv";
 import { BENCH_APP, CALLBACK_PATH, Cursor, type Envelope, EnvelopePool } from "./lib/envelopes";
 import { paced, type Percentiles, percentiles } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
@@ -148,31 +149,8 @@ async function cleanup(o: Options, r: Resources): Promise<void> {
 }
 
 function childEnv(o: Options, r: Resources, fakeUrl: string, name: string): NodeJS.ProcessEnv {
-  // A clean environment: nothing from the caller's shell (a stray DATABASE_URL, say) leaks in.
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: o.logLevel,
-    DATABASE_URL: r.dbUrl,
-    REDIS_URL: o.redisUrl,
-    KV_PREFIX: r.kvPrefix,
-    JOBS_ENABLED: "true",
-    DEMO: "false",
-    // Replies are the reply lane (never held back), but the bench must not depend on the hour.
-    QUIET_HOURS: "00:00-00:00",
-    INSTANCE_ID: name,
-    TIP_IDENTITY_KEY: randomBytes(32).toString("base64"),
-    BOARD_LINK_SECRET: randomBytes(32).toString("hex"),
-    WECOM_CORP_ID: BENCH_APP.corpId,
-    WECOM_AGENT_ID: BENCH_APP.agentId,
-    WECOM_SECRET: BENCH_APP.secret,
-    WECOM_TOKEN: BENCH_APP.token,
-    WECOM_ENCODING_AES_KEY: BENCH_APP.encodingAesKey,
-    WECOM_API_BASE: fakeUrl,
-  };
+  // Replies are the reply lane (never held back), but the bench must not depend on the hour.
+  return benchAppEnv({ logLevel: o.logLevel, dbUrl: r.dbUrl, redisUrl: o.redisUrl, kvPrefix: r.kvPrefix, jobs: true, fakeUrl }, { QUIET_HOURS: "00:00-00:00", INSTANCE_ID: name });
 }
 
 /** Starts one instance (stdout, the JSON log, to /dev/null) and waits for its port. */
