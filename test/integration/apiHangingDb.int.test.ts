@@ -2,6 +2,7 @@ import { createConnection } from "mysql2/promise";
 import { Hazard, OrgUnit } from "../../src/db/entities";
 import { In } from "typeorm";
 import { backend } from "../support/backend";
+import { JPEG } from "../support/botHarness";
 import { type AdminApp, json, startAdminApp } from "../support/adminApp";
 
 jest.setTimeout(120_000);
@@ -82,6 +83,28 @@ describe(`admin API when the database hangs (${backend()})`, () => {
       for (let i = 0; i < 100 && (await saved()) < descriptions.length; i++) await new Promise((r) => setTimeout(r, 100));
       expect(await saved()).toBe(descriptions.length);
       expect((await report("数据库恢复后上报的隐患")).status).toBe(201);
+    } finally {
+      if (!released) await release();
+    }
+  });
+
+  it("does not time an upload out: the photos are taken once the database moves, not refused while they arrive", async () => {
+    const hazardId = (await json(await report("上传照片时数据库卡住的隐患"))).data.id as number;
+    const form = new FormData();
+    form.set("stage", "before");
+    form.append("photos", new Blob([JPEG], { type: "image/jpeg" }), "现场.jpg");
+    const release = await hangHazards();
+    let released = false;
+    try {
+      const upload = fetch(`${app.url}/api/hazards/${hazardId}/photos`, { method: "POST", body: form, headers: { authorization: `Bearer ${token}` } });
+      let answered: number | null = null;
+      void upload.then((res) => (answered = res.status));
+      // Past the 1 s bound a JSON request gets its 503; the upload is still waiting.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(answered).toBeNull();
+      await release();
+      released = true;
+      expect((await upload).status).toBe(201);
     } finally {
       if (!released) await release();
     }
