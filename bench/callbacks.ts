@@ -6,7 +6,7 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { type Connection, createConnection } from "mysql2/promise";
-import { benchAppEnv } from "./lib/appEnv";
+import { benchAppEnv, readyPort } from "./lib/appEnv";
 import { Cursor, type Envelope, EnvelopePool } from "./lib/envelopes";
 import { paced, type PacedResult, saturate, type SaturationResult } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
@@ -177,19 +177,7 @@ async function startChild(name: TargetName, o: Options, r: Resources): Promise<C
   const proc = o.pin
     ? spawn("taskset", ["-c", "1", process.execPath, ...nodeArgs], { env: childEnv(o, r), stdio })
     : spawn(process.execPath, nodeArgs, { env: childEnv(o, r), stdio });
-  const port = await new Promise<number>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} while starting`));
-    });
-    proc.on("message", (m: { ready?: number }) => {
-      if (typeof m?.ready === "number") {
-        clearTimeout(timer);
-        resolveReady(m.ready);
-      }
-    });
-  });
+  const port = await readyPort(proc, name);
   const child = { name, proc, port };
   r.children.set(name, child);
   return child;

@@ -16,7 +16,7 @@ import { CalloutService } from "../src/domain/callouts";
 import { OutboxService } from "../src/domain/outbox";
 import { type ClosedLoopResult, clickEnvelopes, closedLoop } from "./lib/calloutsClicks";
 import { type BenchCounty, createCounty } from "./lib/calloutsDirectory";
-import { benchAppEnv } from "./lib/appEnv";
+import { benchAppEnv, readyPort } from "./lib/appEnv";
 import { BENCH_APP, Cursor } from "./lib/envelopes";
 import { paced, type PacedResult, type Percentiles } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
@@ -147,19 +147,7 @@ async function startChild(o: Options, r: Resources, fakeUrl: string, mem: MemSam
   proc.on("message", (m: { mem?: MemSample }) => {
     if (m?.mem) mem.push(m.mem);
   });
-  const port = await new Promise<number>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error("the product did not start within 60 s")), 60_000);
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the product exited with ${code} while starting`));
-    });
-    proc.on("message", (m: { ready?: number }) => {
-      if (typeof m?.ready === "number") {
-        clearTimeout(timer);
-        resolveReady(m.ready);
-      }
-    });
-  });
+  const port = await readyPort(proc, "the product");
   return { proc, port };
 }
 

@@ -8,7 +8,7 @@ import { FakeWecom, type FakeMessage } from "../src/dev/fakeWecom";
 import { encryptedPost, textMessage } from "../test/support/wecomCallbacks";
 import { closedLoop } from "./lib/calloutsClicks";
 import { createCounty } from "./lib/calloutsDirectory";
-import { benchAppEnv } from "./lib/appEnv";
+import { benchAppEnv, readyPort } from "./lib/appEnv";
 import { BENCH_APP, CALLBACK_PATH, Cursor, type Envelope, EnvelopePool } from "./lib/envelopes";
 import { paced, type Percentiles, percentiles } from "./lib/load";
 import { pidsNamed, watchCpu } from "./lib/proc";
@@ -162,19 +162,7 @@ async function startInstance(o: Options, r: Resources, fakeUrl: string, name: st
   proc.on("message", (m: { mem?: MemSample }) => {
     if (m?.mem && mem) mem.push(m.mem);
   });
-  const port = await new Promise<number>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} while starting`));
-    });
-    proc.on("message", (m: { ready?: number }) => {
-      if (typeof m?.ready === "number") {
-        clearTimeout(timer);
-        resolveReady(m.ready);
-      }
-    });
-  });
+  const port = await readyPort(proc, name);
   return { proc, port };
 }
 

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { BENCH_APP } from "./envelopes";
 
@@ -40,4 +41,21 @@ export function benchAppEnv(e: BenchAppEnv, extra: NodeJS.ProcessEnv = {}): Node
     ...(e.fakeUrl ? { WECOM_API_BASE: e.fakeUrl } : {}),
     ...extra,
   };
+}
+
+/** The port an app process under benchmark reports (`{ ready: port }` over IPC) once it listens. */
+export function readyPort(proc: ChildProcess, name: string): Promise<number> {
+  return new Promise<number>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} while starting`));
+    });
+    proc.on("message", (m: { ready?: number }) => {
+      if (typeof m?.ready === "number") {
+        clearTimeout(timer);
+        resolveReady(m.ready);
+      }
+    });
+  });
 }
