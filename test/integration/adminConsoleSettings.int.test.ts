@@ -120,6 +120,8 @@ describe(`admin console: settings and directory editing in a browser (${backend(
       await page.fill("#person-name", "吴小雨");
       await page.fill("#person-mobile", "13900005555");
       await page.locator(".el-dialog .el-form-item", { hasText: "单位" }).locator(".el-select").first().click();
+      // The list opens before its units have arrived: read it once they are there.
+      await page.locator(".el-select-dropdown:visible .el-select-dropdown__item", { hasText: "柳湾村" }).waitFor();
       const offered = await page.locator(".el-select-dropdown:visible .el-select-dropdown__item").allTextContents();
       expect(offered).toContain("柳湾村");
       expect(offered).not.toContain("南川镇");
