@@ -171,14 +171,24 @@ export class InboxService {
     const leaseUntil = this.leases.get(event);
     this.leases.delete(event);
     if (leaseUntil === undefined) return;
+    let placed = false;
+    // The place is for the turn only: recording it done waits for a lazy batch (LAZY_BATCH_MS), and
+    // a place held meanwhile left the next turn idle for it.
+    const leave = () => {
+      if (placed) this.leave();
+      placed = false;
+    };
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.place())
-      .then(() => this.dispatchClaimed(event, leaseUntil))
+      .then(() => {
+        placed = true;
+        return this.dispatchClaimed(event, leaseUntil, leave);
+      })
       .then(
         () => undefined,
         (err: Error) => this.o.log.error({ channel: event.channel, eventKey: event.eventId, err: err.name, code: codeOf(err) }, "inbound dispatch failed; redrive will retry"),
       )
-      .finally(() => this.leave());
+      .finally(leave);
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
   }
@@ -273,13 +283,13 @@ export class InboxService {
     else this.dispatching -= 1;
   }
 
-  private async dispatchClaimed(event: InboundEvent, leaseUntil: number): Promise<void> {
+  private async dispatchClaimed(event: InboundEvent, leaseUntil: number, handled: () => void): Promise<void> {
     // The redrive takes a row once now >= next_attempt_at: from then on attempt 1 is no longer ours.
     if (this.o.clock.now().getTime() >= leaseUntil) {
       this.o.log.warn({ channel: event.channel, eventKey: event.eventId }, "inbound dispatch came after its lease; redrive will run it");
       return;
     }
-    await this.run(event, 1, true);
+    await this.run(event, 1, true, handled);
   }
 
   /** Marks a sealed row done, as its attempt would have; false when another instance got there first. */
@@ -301,16 +311,18 @@ export class InboxService {
    * dispatches after the answer share their done-updates (`batched`); a redrive, which goes row
    * by row, records each at once.
    */
-  private async run(event: InboundEvent, attempt: number, batched = false): Promise<"done" | "failed"> {
+  private async run(event: InboundEvent, attempt: number, batched = false, handled?: () => void): Promise<"done" | "failed"> {
     try {
       await this.o.handler.handle(event);
     } catch (err) {
+      handled?.();
       const retryAt = attempt >= this.maxAttempts ? null : new Date(this.o.clock.now().getTime() + backoffMs(attempt));
       await finish(this.o.db, event, attempt, { status: "failed", retryAt, error: (err as Error)?.message ?? String(err) });
       // The message may quote what the user wrote: it goes to last_error, not to the log.
       this.o.log.warn({ channel: event.channel, kind: event.kind, eventKey: event.eventId, attempt, retryAt, err: (err as Error)?.name }, "inbound event failed");
       return "failed";
     }
+    handled?.();
     const at = this.o.clock.now();
     const recorded =
       batched && this.finishes
