@@ -12,6 +12,7 @@ import type { Logger } from "../log";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
 import { claimDue, recoverExpired } from "./claim";
 import { type DispatchContext, dispatchGroup, type Tally } from "./dispatch";
+import { sendInOrder } from "./inOrder";
 import { type LimitTable, RateLimiter } from "./rateLimits";
 
 /** Tuning knobs; the defaults suit production, tests shorten them. */
@@ -24,6 +25,11 @@ export interface OutboxWorkerOptions {
   limits: LimitTable;
   /** Most rows one claim takes: the largest call a channel allows. */
   maxRowsPerClaim: number;
+  /**
+   * Groups (≈ send calls) under way at once, each person's in claim order (inOrder.ts). Below the
+   * database pool (10): each may hold a connection to record its result while turns run.
+   */
+  concurrency: number;
   random: () => number;
 }
 
@@ -66,6 +72,9 @@ export const SEND_TIMEOUT_MS = 45_000;
 /** How long a claim holds its rows: a send timeout plus room for recording the result. */
 export const LEASE_MS = 60_000;
 
+/** See `OutboxWorkerOptions.concurrency`. */
+export const SEND_CONCURRENCY = 4;
+
 const SINGLE_WORKER_LOCK = "outbox:worker";
 
 /** Longest wait between polls while the database is away: its return is noticed within this. */
@@ -96,6 +105,7 @@ export class OutboxWorker {
       backoff: DEFAULT_BACKOFF,
       limits: deps.limits ?? {},
       maxRowsPerClaim: Math.max(1, ...[...deps.senders.values()].map((s) => s.maxRecipientsPerCall)),
+      concurrency: SEND_CONCURRENCY,
       random: Math.random,
       ...deps.options,
     };
@@ -147,14 +157,14 @@ export class OutboxWorker {
       const claim = await claimDue(this.deps.db, { now: claimedAt, token, leaseMs: this.options.leaseMs, maxRows: this.options.maxRowsPerClaim, maxGroups: batch, priorities, channels });
       if (claim.groups.length === 0) break;
       report.rounds += 1;
-      for (const group of claim.groups) {
+      await sendInOrder(claim.groups, this.options.concurrency, async (group) => {
         try {
           await dispatchGroup(ctx, claim, group, report);
         } catch (err) {
           // The rows stay claimed; when the lease runs out they are resent with the duplicate check.
           this.deps.log.error({ err: (err as Error).message, messageId: group.messageId, channel: group.channel }, "outbox dispatch failed");
         }
-      }
+      });
     }
     return report;
   }

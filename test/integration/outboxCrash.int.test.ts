@@ -115,7 +115,8 @@ describe("outbox: crashes and shutdown", () => {
   });
 
   it("stop() waits for the send in flight and returns the rest of the claim to the queue", async () => {
-    for (let i = 1; i <= 3; i++) await h.enqueue({ idempotencyKey: `s:${i}`, lane: "reply", message: text(`${i}`), recipients: [`u${i}`] });
+    // Three replies to one person: they go one after another, so two are still waiting when stop() comes.
+    for (let i = 1; i <= 3; i++) await h.enqueue({ idempotencyKey: `s:${i}`, lane: "reply", message: text(`${i}`), recipients: ["u1"] });
     h.sender.hangNext();
     const worker = h.worker();
     worker.start();
