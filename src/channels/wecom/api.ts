@@ -58,7 +58,10 @@ export class WecomApi {
     this.log = options.log;
     const timeout = options.timeoutMs ?? HTTP_TIMEOUT_MS;
     // Statuses are judged here, not by axios, so that an error never carries the request URL around.
-    this.http = axios.create({ baseURL: `${options.apiBase.replace(/\/+$/, "")}/cgi-bin`, timeout, validateStatus: () => true });
+    // The server API answers in place, never by redirect: without redirects axios uses Node's own
+    // http module instead of wrapping every send in follow-redirects (≈ 4 % of an instance's CPU
+    // when it sends 300 replies a second).
+    this.http = axios.create({ baseURL: `${options.apiBase.replace(/\/+$/, "")}/cgi-bin`, timeout, validateStatus: () => true, maxRedirects: 0 });
     this.tokens = new AccessTokenCache({
       channel: "wecom",
       kv: options.kv,
