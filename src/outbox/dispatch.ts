@@ -5,8 +5,8 @@ import type { Logger } from "../log";
 import { type BackoffPolicy, classifyFailure, retryDelayMs, SendTimeoutError } from "./backoff";
 import type { Claim, ClaimedGroup, ClaimedRow } from "./claim";
 import type { RateLimiter } from "./rateLimits";
-import { recordFailed, recordPaused, recordRetry, recordSent, release, sealDelivered } from "./record";
-import { chunk, shortTransaction } from "./shortTx";
+import { isOneStatement, recordFailed, recordPaused, recordRetry, recordSent, release, sealDelivered } from "./record";
+import { chunk, shortTransaction, shortWrite } from "./shortTx";
 import { callProgress } from "./progress";
 import { countSend } from "../metrics/metrics";
 
@@ -117,11 +117,14 @@ async function sendCall(ctx: DispatchContext, claim: Claim, group: ClaimedGroup,
   }
   tally.calls += 1;
   allowed = progress.rest();
-  const outcome = await shortTransaction(ctx.db, async (tx) => {
-    const recorded = await recordSent(tx, claim.token, allowed, result, ctx.at());
-    if (isConfidential(message)) await sealDelivered(tx, group.messageId);
-    return recorded;
-  });
+  const outcome =
+    isConfidential(message) || !isOneStatement(allowed, result)
+      ? await shortTransaction(ctx.db, async (tx) => {
+          const recorded = await recordSent(tx, claim.token, allowed, result, ctx.at());
+          if (isConfidential(message)) await sealDelivered(tx, group.messageId);
+          return recorded;
+        })
+      : await shortWrite(ctx.db, (manager) => recordSent(manager, claim.token, allowed, result, ctx.at()));
   tally.sent += outcome.sent;
   tally.invalid += outcome.invalid;
   if (outcome.changed < allowed.length) ctx.log.warn({ messageId: group.messageId, rows: allowed.length, changed: outcome.changed }, "outbox lease lost before the result was recorded");

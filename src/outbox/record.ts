@@ -5,6 +5,8 @@ import type { Failure } from "./backoff";
 import type { ClaimedRow } from "./claim";
 import { chunk } from "./shortTx";
 
+const SETTLE_CHUNK = 500;
+
 /**
  * Writes the outcome of a call and releases the claim in the same statement. Every update is
  * conditional on the claim still holding the row, so a worker that outlived its lease cannot
@@ -12,7 +14,7 @@ import { chunk } from "./shortTx";
  */
 async function settle(tx: EntityManager, token: string, rows: readonly ClaimedRow[], values: QueryDeepPartialEntity<OutboxDelivery>): Promise<number> {
   let changed = 0;
-  for (const part of chunk(rows, 500)) {
+  for (const part of chunk(rows, SETTLE_CHUNK)) {
     const result = await tx
       .createQueryBuilder()
       .update(OutboxDelivery)
@@ -24,6 +26,11 @@ async function settle(tx: EntityManager, token: string, rows: readonly ClaimedRo
     changed += result.affected ?? 0;
   }
   return changed;
+}
+
+/** Whether `recordSent` is one UPDATE (no invalid users, one chunk), so it needs no transaction. */
+export function isOneStatement(rows: readonly ClaimedRow[], result: SendResult): boolean {
+  return rows.length <= SETTLE_CHUNK && result.invalidUsers.length === 0;
 }
 
 /** The platform accepted the call: its named invalid users become `invalid`, everyone else `sent`. */

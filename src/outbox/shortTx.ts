@@ -12,11 +12,25 @@ const LOCK_RETRIES = 2;
  * `FOR UPDATE` range scan under REPEATABLE READ would also take gap locks and hold up the
  * features' own inserts into the outbox; with SKIP LOCKED nothing here needs a repeatable snapshot.
  */
-export async function shortTransaction<T>(db: Database, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+export function shortTransaction<T>(db: Database, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   if (!isMysqlFamily(db.manager)) return db.transaction(work);
+  return retryingLocks(() => db.dataSource.transaction("READ COMMITTED", work));
+}
+
+/**
+ * One statement on its own, for a result that a single UPDATE records: a transaction around it
+ * would add three round trips (isolation level, BEGIN, COMMIT) to every send. SQLite queues it
+ * behind the open transactions (`Database.write`).
+ */
+export function shortWrite<T>(db: Database, statement: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (!isMysqlFamily(db.manager)) return db.write(statement);
+  return retryingLocks(() => db.write(statement));
+}
+
+async function retryingLocks<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.dataSource.transaction("READ COMMITTED", work);
+      return await run();
     } catch (err) {
       const code = (err as { driverError?: { code?: string } }).driverError?.code ?? "";
       if (attempt >= LOCK_RETRIES || !RETRYABLE_LOCK_ERRORS.has(code)) throw err;
