@@ -19,12 +19,15 @@ describe(`one atomic bot turn (${backend()})`, () => {
   let inbox: InboxService;
   /** How many of the next reply writes fail. */
   let failingReplies = 0;
+  /** The account whose reply writes fail, until this is cleared. */
+  let failingFor: string | undefined;
 
   /** The real outbox, except that the next `failingReplies` reply writes throw (a dropped connection). */
   const flakyReplies = (outbox: OutboxService): Pick<OutboxService, "enqueue"> => ({
     enqueue(tx, request) {
-      if (request.lane === "reply" && failingReplies > 0) {
-        failingReplies--;
+      const theirs = failingFor !== undefined && request.recipients.some((r) => r.channel !== null && r.userId === failingFor);
+      if (request.lane === "reply" && (failingReplies > 0 || theirs)) {
+        if (!theirs) failingReplies--;
         return Promise.reject(new Error("connection lost while writing the reply"));
       }
       return outbox.enqueue(tx, request);
@@ -33,6 +36,7 @@ describe(`one atomic bot turn (${backend()})`, () => {
 
   beforeEach(async () => {
     failingReplies = 0;
+    failingFor = undefined;
     h = await openBotHarness({ replyOutbox: flakyReplies });
     inbox = new InboxService({ db: h.stores.db, kv: h.stores.kv, clock: h.clock, log: pino({ level: "silent" }), handler: h.bot });
   });
@@ -83,6 +87,28 @@ describe(`one atomic bot turn (${backend()})`, () => {
     expect(await h.stores.db.manager.count(Hazard)).toBe(1);
     // And the conversation is over, as after any report.
     expect(allText(await h.say("张伟", "取消"))).toContain("当前没有正在办理的事项");
+  });
+
+  it("answers everyone whose turns ended together when one of those turns cannot store its reply", async () => {
+    // The one whose reply write fails must not take the others' answers down with it, nor leave
+    // them half-written — a guard for any future sharing of transactions between turns (tried for
+    // speed and dropped, bench/README.md § 对话回合).
+    const names = ["张伟", "潘德明", "郭强", "林晓燕"];
+    const befores = await Promise.all(names.map(async (n) => (await h.inbox(n)).length));
+    const events = await Promise.all(names.map((n) => h.event(n, "帮助")));
+    failingFor = events[3].senderId;
+    const outcomes = await Promise.allSettled(events.map((e) => h.bot.handle(e)));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected"]);
+    await h.deliver();
+    const answered = await Promise.all(names.map(async (n, i) => (await h.inbox(n)).slice(befores[i]).length));
+    // Three menus, one each; the fourth person's turn is left for the inbox to run again.
+    expect(answered).toEqual([1, 1, 1, 0]);
+    failingFor = undefined;
+    await h.bot.handle(events[3]);
+    await h.deliver();
+    const after = await Promise.all(names.map(async (n, i) => (await h.inbox(n)).slice(befores[i])));
+    expect(after.map((m) => m.length)).toEqual([1, 1, 1, 1]);
+    for (const menu of after) expect(allText(menu)).toContain("随手拍");
   });
 
   it("replays a question whose reply could not be stored from the same step", async () => {
