@@ -65,6 +65,14 @@ describe("outbox rate limits", () => {
     expect((await limiter.admit("wecom", ["d", "e"], clock.now())).allowed).toEqual(["d", "e"]);
   });
 
+  it("keeps 1 % of the per-minute API budget for the calls in flight as the minute ends", async () => {
+    // Counted when admitted, the calls under way at :59.99 land in the platform's next minute.
+    const limiter = new RateLimiter(kv, { wecom: { perApiPerMinute: 10_000 } });
+    const admitted = await Promise.all(Array.from({ length: 10_000 }, () => limiter.admit("wecom", ["a"], clock.now())));
+    expect(admitted.filter((a) => a.allowed.length === 1)).toHaveLength(9_900);
+    expect(admitted.find((a) => a.allowed.length === 0)?.deferred[0]).toMatchObject({ until: new Date("2026-01-05T02:01:00Z"), limit: "api_per_minute" });
+  });
+
   it("holds a whole call once the per-minute API budget is spent", async () => {
     const limiter = new RateLimiter(kv, { wecom: { perApiPerMinute: 1 } });
     expect((await limiter.admit("wecom", ["a", "b"], clock.now())).allowed).toEqual(["a", "b"]);
