@@ -91,7 +91,7 @@ async function compose(stores: Pick<Kernel, "config" | "log" | "clock" | "db" | 
   const flows = built.flows();
   // `as`: each feature fills in the part of BotServices its own flows use (see Feature.botServices).
   // Each turn's conversation state commits with its reply rows (src/domain/conversations).
-  const conversations = new ConversationService({ db, outbox, clock, channels: channels.ids });
+  const conversations = new ConversationService({ db, outbox, clock, channels: channels.ids, repliesQueued: () => outboxWorker.soon() });
   const botServices = { ...built.botServices(), conversations, clock, media, channels: channels.ids, inboundMedia: channels.inboundMedia } as BotServices;
   const bot = new BotEngine({ kv, services: botServices, flows, callouts: { answer: built.botAnswers() } });
   const inbox = new InboxService({

@@ -72,6 +72,11 @@ export const SEND_TIMEOUT_MS = 45_000;
 /** How long a claim holds its rows: a send timeout plus room for recording the result. */
 export const LEASE_MS = 60_000;
 
+/** How long `soon` lets replies gather before a drain claims them together. */
+const SOON_MS = 20;
+/** Drains brought forward by `soon` return crashed workers' rows at most this often (a poll's drain always does). */
+const RECOVER_EVERY_MS = 1_000;
+
 /** See `OutboxWorkerOptions.concurrency`. */
 export const SEND_CONCURRENCY = 4;
 
@@ -95,6 +100,14 @@ export class OutboxWorker {
   private stopping = false;
   private lock: Lock | null = null;
   private claims = 0;
+  /** `soon` came while a drain was under way: the next one starts after `SOON_MS` instead of `pollMs`. */
+  private again = false;
+  /** When the pending poll fires (performance.now()). */
+  private timerDue = 0;
+  /** The pending drain was brought forward by `soon`. */
+  private bySoon = false;
+  /** When the last drain returned crashed workers' rows (performance.now()). */
+  private recoveredAt = -Infinity;
   /** Set while the database cannot be reached: polls slow down and the log says so once, not every poll. */
   private outage: { since: number; misses: number } | undefined;
 
@@ -121,6 +134,25 @@ export class OutboxWorker {
     this.schedule(0);
   }
 
+  /**
+   * Drains within `SOON_MS` instead of at the next poll, for a message someone is waiting on (the
+   * bot's reply to what they just wrote): at the default 500 ms poll, an idle instance's replies
+   * waited 250 ms on average for it. The short wait gathers the replies of a busy moment into one
+   * claim, as the poll does, instead of a claim each. Call after the transaction that stored the
+   * message has committed. Only this instance's worker hears it; the others poll as before.
+   */
+  soon(): void {
+    if (!this.started || this.stopping) return;
+    if (!this.timer) {
+      this.again = true; // a drain is under way: it may have claimed before the message committed
+      return;
+    }
+    if (this.timerDue - performance.now() <= SOON_MS) return;
+    clearTimeout(this.timer);
+    this.bySoon = true;
+    this.schedule(SOON_MS);
+  }
+
   /** Stops polling and waits for the send in flight; claimed rows not yet sent go back to the queue. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -133,18 +165,25 @@ export class OutboxWorker {
 
   /** Sends everything due at `now` (default: the clock at each step) and reports what happened. */
   drainOnce(now?: Date): Promise<DrainReport> {
-    const run = this.drain(now);
+    return this.track(this.drain(now, true));
+  }
+
+  private track(run: Promise<DrainReport>): Promise<DrainReport> {
     this.inFlight.add(run);
     return run.finally(() => this.inFlight.delete(run));
   }
 
-  private async drain(now: Date | undefined): Promise<DrainReport> {
+  /** `recover`: first return the rows of crashed workers (`recoverExpired`, seven statements). */
+  private async drain(now: Date | undefined, recover: boolean): Promise<DrainReport> {
     const at = () => now ?? this.deps.clock.now();
     const report: DrainReport = { rounds: 0, recovered: 0, calls: 0, sent: 0, invalid: 0, failed: 0, retrying: 0, deferred: 0, released: 0, paused: 0 };
     if (this.stopping) return report;
     if (!(await this.ownsOutbox())) return { ...report, skipped: "another_worker" };
     const { maxAttempts, batch } = this.deps.config.outbox;
-    report.recovered = await recoverExpired(this.deps.db, at(), maxAttempts);
+    if (recover) {
+      report.recovered = await recoverExpired(this.deps.db, at(), maxAttempts);
+      this.recoveredAt = performance.now();
+    }
     const ctx: DispatchContext = { ...this.options, db: this.deps.db, log: this.deps.log, senders: this.deps.senders, limiter: this.limiter, quiet: this.quiet, maxAttempts, at, stopping: () => this.stopping };
     while (!this.stopping && report.rounds < MAX_ROUNDS_PER_DRAIN) {
       // A long drain renews the SQLite single-worker lock as it goes.
@@ -185,6 +224,7 @@ export class OutboxWorker {
   }
 
   private schedule(ms: number): void {
+    this.timerDue = performance.now() + ms;
     this.timer = setTimeout(() => void this.tick(), ms);
   }
 
@@ -193,7 +233,11 @@ export class OutboxWorker {
     const { pollMs } = this.deps.config.outbox;
     let wait = pollMs;
     try {
-      await this.drainOnce();
+      // A drain that `soon` brought forward skips the recovery unless it is due: under load replies
+      // bring one every few milliseconds, and a lease runs for a minute.
+      const recover = !this.bySoon || performance.now() - this.recoveredAt >= RECOVER_EVERY_MS;
+      this.bySoon = false;
+      await this.track(this.drain(undefined, recover));
       if (this.outage) {
         this.deps.log.info({ downMs: Math.round(performance.now() - this.outage.since) }, "outbox: database reachable again, sending resumes");
         this.outage = undefined;
@@ -208,6 +252,11 @@ export class OutboxWorker {
         this.deps.log.error({ err: (err as Error).message }, "outbox drain failed");
       }
     }
+    if (this.again && !this.outage && wait > SOON_MS) {
+      wait = SOON_MS;
+      this.bySoon = true;
+    }
+    this.again = false;
     if (!this.stopping) this.schedule(wait);
   }
 }

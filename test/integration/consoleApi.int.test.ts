@@ -254,6 +254,24 @@ describe(`console disabled (${backend()})`, () => {
   });
 });
 
+describe(`console replies (${backend()})`, () => {
+  it("answers a message at once, though the outbox polls only once an hour", async () => {
+    // The turn's commit tells the outbox worker; without that the reply would wait for the poll.
+    const hourly = await startConsoleApp({ OUTBOX_POLL_MS: String(3_600_000) });
+    try {
+      const zhang = await hourly.person("张伟");
+      // The worker's first drain (at start) is over before the message is written.
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await stream(hourly, zhang);
+      expect((await postJson(hourly, zhang, { kind: "text", eventId: clientId(), text: "帮助" })).status).toBe(201);
+      const lines = await readStream(res, (ls) => ls.some((l) => l.direction === "out"));
+      expect(lines.filter((l) => l.direction === "out").length).toBeGreaterThan(0);
+    } finally {
+      await hourly.close();
+    }
+  });
+});
+
 describe("console enablement", () => {
   const wecom = { WECOM_CORP_ID: "ww1234567890abcdef", WECOM_AGENT_ID: "1000002", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" };
   const mysql = { DATABASE_URL: "mysql://u:p@db:3306/anshao", TIP_IDENTITY_KEY: "DC6sAZfh92/8MBhZ9WkMqjH0nJacfqzgopgpF6j9XjI=", BOARD_LINK_SECRET: "b".repeat(64) };

@@ -5,6 +5,11 @@ import { openOutboxHarness, type OutboxHarness, text } from "../support/outboxHa
 import { RecordingSender } from "../support/recordingSender";
 
 // Enqueue and send: transactions, idempotency, lanes, chunking, answers, failures.
+/** Resolves once `check` holds, looking every 20 ms (the test's timeout bounds it). */
+async function waitFor(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
+
 describe("outbox: enqueue and send", () => {
   let h: OutboxHarness;
   beforeEach(async () => {
@@ -54,6 +59,25 @@ describe("outbox: enqueue and send", () => {
     expect(await h.stores.db.manager.count(OutboxDelivery)).toBe(2);
     await h.worker().drainOnce(h.clock.now());
     expect(h.sender.copiesFor("lisi")).toBe(2);
+  });
+
+  it("sends a message it is told of at once, not at the next poll", async () => {
+    // An hour between polls: only `soon()` can have sent these.
+    const hourly = await openOutboxHarness({ OUTBOX_POLL_MS: String(3_600_000) });
+    try {
+      const worker = hourly.worker();
+      worker.start();
+      for (const key of ["first", "second"]) {
+        await hourly.enqueue({ idempotencyKey: `soon:${key}`, lane: "reply", message: text(key), recipients: ["zhangsan"] });
+        worker.soon();
+        await waitFor(() => hourly.sender.delivered.some((d) => d.message.kind === "text" && d.message.text === key));
+        // Let the drain that sent it finish its last, empty claim: the next one must come from soon() again.
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(hourly.sender.delivered.map((d) => (d.message.kind === "text" ? d.message.text : ""))).toEqual(["first", "second"]);
+    } finally {
+      await hourly.close();
+    }
   });
 
   it("sends callouts before replies before routine messages", async () => {

@@ -65,7 +65,12 @@ export class ConversationService {
   /** The turn's conversation and its replies, in one transaction. */
   async commit(turn: TurnCommit): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.db.transaction(async (tx) => {
+    await this.write(turn, now);
+    if (turn.replies.length) this.deps.repliesQueued?.();
+  }
+
+  private write(turn: TurnCommit, now: Date): Promise<void> {
+    return this.deps.db.transaction(async (tx) => {
       await saveConversation(tx, turn, now);
       for (const [i, message] of turn.replies.entries()) {
         await this.deps.outbox.enqueue(tx, {

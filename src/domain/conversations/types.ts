@@ -10,4 +10,6 @@ export interface ConversationServiceDeps {
   clock: Clock;
   /** Enabled channels in order of preference, for the administrators told of a stranger. */
   channels: readonly ChannelId[];
+  /** Told once a turn's replies have committed, so they go out now rather than at the outbox's next poll. */
+  repliesQueued?: () => void;
 }
