@@ -217,8 +217,9 @@ export const ACCESS: readonly RouteAccess[] = [
   r("POST /api/duty/spot-checks", "duty:read", "发起查岗"),
   r("GET /api/duty/log", "duty:read", "值班日志", units("unit")),
   r("GET /api/duty/critical-periods", "duty:read", "重要节点列表"),
-  r("POST /api/duty/critical-periods", "duty:write", "新增重要节点"),
-  r("POST /api/duty/critical-periods/:id/end", "duty:write", "结束重要节点"),
+  // Periods tighten every unit's rules below them: an administrator's setting, like the quotas.
+  r("POST /api/duty/critical-periods", "settings:write", "新增重要节点"),
+  r("POST /api/duty/critical-periods/:id/end", "settings:write", "结束重要节点"),
   r("POST /api/duty/critical-periods/:id/three-in-place", "callouts:write", "为重要节点起草“三在”叫应"),
   r("GET /api/duty/calendar-link", "signed_in", "本人值班日历订阅地址"),
   r("DELETE /api/duty/calendar-link", "signed_in", "作废本人值班日历订阅地址"),

@@ -177,6 +177,31 @@ describe(`admin console: editing the directory and the settings (${backend()})`,
     expect(periods).toContainEqual(expect.objectContaining({ name: "县运动会", kind: { code: "event", label: expect.any(String) }, unit: expect.objectContaining({ name: "东岭镇" }), start: start.toISOString() }));
   });
 
+  it("lets an administrator by console grant change the settings a directory 管理员 may, and keeps a leader out of critical periods", async () => {
+    // 刘洋 holds no 管理员 role in the directory: the grant alone makes him the console's administrator.
+    const liu = await app.person("刘洋");
+    expect(liu.roles).not.toContain("admin");
+    expect((await admin.call("PATCH", `/api/people/${liu.id}`, { consoleRole: "admin" })).status).toBe(200);
+    const granted = await app.signIn("刘洋");
+    expect((await granted.call("PUT", "/api/quotas/rules/inspector", { period: "month", required: 4 })).status).toBe(200);
+    expect((await granted.call("PUT", "/api/quotas/frequencies/yellow", { months: 6 })).status).toBe(200);
+    expect((await granted.call("PUT", "/api/tip-categories/light", { name: "光污染", sortOrder: 95 })).status).toBe(200);
+    const start = new Date(app.clock.now().getTime() + 3 * 86_400_000);
+    const span = { start: start.toISOString(), end: new Date(start.getTime() + 86_400_000).toISOString() };
+    const added = await granted.call("POST", "/api/duty/critical-periods", { kind: "event", name: "县马拉松", ...span });
+    expect(added.status).toBe(201);
+    const periodId = (await json(added)).data.id as number;
+    expect(await auditOf("quota_rule", "inspector:month")).toEqual(["quota_rule.set"]);
+
+    // A leader keeps the duty roster but sets no critical period, nor ends one.
+    const leader = await app.signIn("李明");
+    const refused = await leader.call("POST", "/api/duty/critical-periods", { kind: "flood", name: "主汛期", ...span });
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).message).toBe("没有权限：需要“修改系统设置”权限");
+    expect((await leader.call("POST", `/api/duty/critical-periods/${periodId}/end`)).status).toBe(403);
+    expect((await granted.call("POST", `/api/duty/critical-periods/${periodId}/end`)).status).toBe(204);
+  });
+
   it("lets the administrator change the overdue ladder's days: new ladders take them, a bad ladder is refused in Chinese", async () => {
     const bad = await admin.call("PUT", "/api/settings/hazard-ladder", { days: [0, 3, 1, 7] });
     expect(bad.status).toBe(400);

@@ -6,7 +6,7 @@ import type { TipService } from "../../domain/tips";
 import { saveCategory } from "../../domain/tips/categories";
 import { appendAudit } from "../../domain/audit/auditLog";
 import { actor } from "../actor";
-import { authenticate, requireRole } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
 import { parseInput } from "../validate";
 
 export const CategoryBody = z.object({
@@ -27,7 +27,8 @@ export function tipCategoryRoutes(deps: { db: Database; clock: Clock; tips: TipS
   router.get("/", auth, async (ctx) => {
     ctx.body = { data: await deps.tips.categories({ activeOnly: false }) };
   });
-  router.put("/:code", auth, requireRole("admin"), async (ctx) => {
+  // settings:write (src/http/access.ts): a console administrator, by grant or by directory role.
+  router.put("/:code", auth, async (ctx) => {
     const body = parseInput(CategoryBody, ctx.request.body ?? {});
     const code = ctx.params.code ?? "";
     const before = (await deps.tips.categories({ activeOnly: false })).find((c) => c.code === code) ?? null;
