@@ -23,7 +23,6 @@ export function shortTransaction<T>(db: Database, work: (tx: EntityManager) => P
  * behind the open transactions (`Database.write`).
  */
 export function shortWrite<T>(db: Database, statement: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (!isMysqlFamily(db.manager)) return db.write(statement);
   return retryingLocks(() => db.write(statement));
 }
 
