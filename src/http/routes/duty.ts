@@ -7,7 +7,7 @@ import type { DutyShift } from "../../db/entities/DutyShift";
 import { dutyRoles, type DutyService, LOG_KINDS, PERIOD_KINDS, rosterTemplate, serverOf } from "../../domain/duty";
 import { Invalid, NotFound } from "../../errors";
 import { actor } from "../actor";
-import { authenticate, requireRole } from "../middleware/auth";
+import { authenticate, requirePermission, requireRole } from "../middleware/auth";
 import { multipartFile } from "../multipart";
 import { iso, one } from "../presenters/present";
 import { parseInput } from "../validate";
@@ -99,13 +99,14 @@ export function dutyRoutes(deps: DutyRouteDeps): Router {
     ctx.body = { data: rows.map((p) => ({ id: p.id, kind: { code: p.kind, label: PERIOD_KINDS[p.kind as keyof typeof PERIOD_KINDS] ?? p.kind }, name: p.name, unitId: p.unitId, start: iso(p.startsAt), end: iso(p.endsAt), source: p.source.split(":")[0] })) };
   });
 
-  router.post("/critical-periods", auth, async (ctx) => {
+  // Periods tighten the rules of every unit below them: an administrator's setting, like the quotas.
+  router.post("/critical-periods", auth, requirePermission(deps.db, "settings:write"), async (ctx) => {
     const p = await deps.duty.addPeriod(actor(ctx), parseInput(T.PeriodBody, ctx.request.body));
     ctx.status = 201;
     ctx.body = one({ id: p.id });
   });
 
-  router.post("/critical-periods/:id/end", auth, async (ctx) => {
+  router.post("/critical-periods/:id/end", auth, requirePermission(deps.db, "settings:write"), async (ctx) => {
     await deps.duty.endPeriod(actor(ctx), parseInput(T.IdParam, ctx.params.id));
     ctx.status = 204;
   });

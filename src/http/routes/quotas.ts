@@ -8,7 +8,7 @@ import { monthOf, type QuotaService } from "../../domain/quotas";
 import { saveFrequency, saveRule } from "../../domain/quotas/rules";
 import { appendAudit } from "../../domain/audit/auditLog";
 import { actor } from "../actor";
-import { authenticate, requireRole } from "../middleware/auth";
+import { authenticate, requirePermission, requireRole } from "../middleware/auth";
 import { Invalid } from "../../errors";
 import { parseInput } from "../validate";
 
@@ -52,10 +52,9 @@ export function quotaRoutes(deps: QuotaRouteDeps): Router {
     ctx.body = { data: await deps.quotas.rules() };
   });
 
-  // Editing the rules is the administrator's (settings:write in src/http/access.ts, which a console
-  // grant gives as well as the directory's 管理员 role): they decide what every person is measured
-  // against. A role holds one rule per period: this replaces the body's period's rule and leaves the others.
-  router.put("/rules/:role", auth, async (ctx) => {
+  // Editing the rules is the administrator's (settings:write, which a console grant gives as well as
+  // the directory's 管理员 role): they decide what every person is measured against. A role holds one rule per period: this replaces the body's period's rule and leaves the others.
+  router.put("/rules/:role", auth, requirePermission(deps.db, "settings:write"), async (ctx) => {
     const role = roles.parse(String(ctx.params.role));
     if (!role) throw Invalid(`角色应为 ${roles.choices()} 之一`, undefined, "invalid_role");
     const body = parseInput(RuleBody, ctx.request.body ?? {});
@@ -73,7 +72,7 @@ export function quotaRoutes(deps: QuotaRouteDeps): Router {
     ctx.body = { data: await deps.quotas.frequencies() };
   });
 
-  router.put("/frequencies/:risk", auth, async (ctx) => {
+  router.put("/frequencies/:risk", auth, requirePermission(deps.db, "settings:write"), async (ctx) => {
     const risk = riskLevels.parse(String(ctx.params.risk));
     if (!risk) throw Invalid(`风险颜色应为 ${riskLevels.choices()} 之一`, undefined, "invalid_risk_level");
     const body = parseInput(FrequencyBody, ctx.request.body ?? {});

@@ -6,7 +6,7 @@ import type { TipService } from "../../domain/tips";
 import { saveCategory } from "../../domain/tips/categories";
 import { appendAudit } from "../../domain/audit/auditLog";
 import { actor } from "../actor";
-import { authenticate } from "../middleware/auth";
+import { authenticate, requirePermission } from "../middleware/auth";
 import { parseInput } from "../validate";
 
 export const CategoryBody = z.object({
@@ -27,8 +27,8 @@ export function tipCategoryRoutes(deps: { db: Database; clock: Clock; tips: TipS
   router.get("/", auth, async (ctx) => {
     ctx.body = { data: await deps.tips.categories({ activeOnly: false }) };
   });
-  // settings:write (src/http/access.ts): a console administrator, by grant or by directory role.
-  router.put("/:code", auth, async (ctx) => {
+  // A console administrator, by grant or by directory role.
+  router.put("/:code", auth, requirePermission(deps.db, "settings:write"), async (ctx) => {
     const body = parseInput(CategoryBody, ctx.request.body ?? {});
     const code = ctx.params.code ?? "";
     const before = (await deps.tips.categories({ activeOnly: false })).find((c) => c.code === code) ?? null;
