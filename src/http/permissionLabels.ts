@@ -1,4 +1,5 @@
 import type { Permission } from "../domain/access/vocabulary";
+import { type AppError, Forbidden } from "../errors";
 
 /** Each permission as a person reads it in a refusal or on the settings page. */
 export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
@@ -22,3 +23,8 @@ export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
   "settings:read": "查看系统设置",
   "settings:write": "修改系统设置",
 };
+
+/** The refusal of a request whose caller lacks `permission` (the access gate's, and a route's own check). */
+export function lacking(permission: Permission): AppError {
+  return Forbidden(`没有权限：需要“${PERMISSION_LABELS[permission]}”权限`);
+}

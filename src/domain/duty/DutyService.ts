@@ -289,8 +289,8 @@ export class DutyService {
 
   /**
    * An administrator adds a period (flood season, a major event) for the county or a unit and below.
-   * Who is one is the access table's decision (settings:write, src/http/access.ts): a console grant
-   * makes an administrator as the directory's 管理员 role does.
+   * Who is one is decided at the HTTP layer (settings:write, in src/http/access.ts and on the route):
+   * a console grant makes an administrator as the directory's 管理员 role does.
    */
   async addPeriod(actor: Person, input: { kind: PeriodKind; name: string; unit?: string; start: Date; end: Date }): Promise<DutyCriticalPeriod> {
     return this.deps.db.transaction(async (tx) => {

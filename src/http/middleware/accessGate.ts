@@ -7,9 +7,9 @@ import { type Access, accessOf, unitInScope } from "../../domain/access/scope";
 import { countyWide, resourceInScope, unitNamed } from "../../domain/access/resources";
 import type { Session, SessionStore } from "../../domain/access/sessions";
 import { personForToken } from "../../domain/auth/apiTokens";
-import { AppError, Forbidden, Unauthorized } from "../../errors";
+import { AppError, Unauthorized } from "../../errors";
 import { ACCESS, type CompiledAccess, compileAccess, findAccess, type RouteAccess } from "../access";
-import { PERMISSION_LABELS } from "../permissionLabels";
+import { lacking } from "../permissionLabels";
 
 declare module "koa" {
   interface DefaultState {
@@ -54,7 +54,7 @@ export function accessGate(deps: { db: Database; clock: Clock; sessions: Session
     ctx.state.person = person;
     ctx.state.access = access;
     if (line.who !== "signed_in" && !access.permissions.includes(line.who)) {
-      throw Forbidden(`没有权限：需要“${PERMISSION_LABELS[line.who]}”权限`);
+      throw lacking(line.who);
     }
     await checkScope(ctx, deps.db, access, line, params);
     return next();

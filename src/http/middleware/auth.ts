@@ -8,7 +8,7 @@ import { personForToken } from "../../domain/auth/apiTokens";
 import type { RoleCode } from "../../domain/org/vocabulary";
 import { roles } from "../../domain/org/vocabulary";
 import { Forbidden, Unauthorized } from "../../errors";
-import { PERMISSION_LABELS } from "../permissionLabels";
+import { lacking } from "../permissionLabels";
 
 declare module "koa" {
   interface DefaultState {
@@ -40,7 +40,7 @@ export function requirePermission(db: Database, permission: Permission): Middlew
   return async (ctx, next) => {
     const person = ctx.state.person;
     const access = ctx.state.access ?? (person ? await accessOf(db.manager, person) : null);
-    if (!access?.permissions.includes(permission)) throw Forbidden(`没有权限：需要“${PERMISSION_LABELS[permission]}”权限`);
+    if (!access?.permissions.includes(permission)) throw lacking(permission);
     return next();
   };
 }
