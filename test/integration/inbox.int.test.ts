@@ -3,6 +3,8 @@ import type { InboundEvent } from "../../src/channels/channel";
 import { ManualClock } from "../../src/clock";
 import { InboundEventRow } from "../../src/db/entities";
 import { InboxService, type InboundHandler } from "../../src/domain/inbox";
+import * as inboxBatches from "../../src/domain/inbox/inboxBatches";
+import * as inboxRows from "../../src/domain/inbox/inboxRows";
 import { insertPending } from "../../src/domain/inbox/inboxRows";
 import type { KeyValue } from "../../src/kv";
 import { inboxRedrive } from "../../jobs/inboxRedrive.job";
@@ -86,22 +88,36 @@ describe(`inbox (${backend()})`, () => {
 
   it("gives a turn's place to the next one as soon as the turn ends, not once its row is marked done", async () => {
     // On MariaDB the done-updates wait up to 50 ms to share one statement; a place held meanwhile
-    // left the next turn idle for that long, which capped an instance at ≈ 8 turns per 70 ms.
-    const statusSeenBySecond: string[] = [];
-    const events = [textEvent(), textEvent()];
-    const handler: InboundHandler = {
-      async handle(event) {
-        if (event.eventId === events[1].eventId) statusSeenBySecond.push((await row(events[0])).status);
-      },
-    };
-    const inbox = new InboxService({ db: stores.db, kv, clock, log, handler, maxDispatching: 1 });
-    for (const e of events) expect(await inbox.accept(e)).toBe("new");
-    for (const e of events) inbox.dispatchSoon(e);
-    await inbox.drain();
-    // Batched (MariaDB): the first row is still waiting for its done-update when the second turn runs.
-    if (backend() !== "embedded") expect(statusSeenBySecond).toEqual(["processing"]);
-    else expect(statusSeenBySecond).toHaveLength(1);
-    expect(await stores.db.manager.countBy(InboundEventRow, { status: "done" })).toBe(2);
+    // left the next turn idle for that long, which capped an instance at ≈ 8 turns per 70 ms. Here
+    // marking done hangs until the second turn has run: with the place held, it never would.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (async (...args: A) => (await held, fn(...args))) as (...args: A) => Promise<R>;
+    const [realMany, realOne] = [inboxBatches.finishDoneMany, inboxRows.finish];
+    const many = jest.spyOn(inboxBatches, "finishDoneMany").mockImplementation(hold(realMany));
+    const one = jest.spyOn(inboxRows, "finish").mockImplementation(hold(realOne));
+    try {
+      const events = [textEvent(), textEvent()];
+      const ran: string[] = [];
+      const handler: InboundHandler = {
+        async handle(event) {
+          ran.push(event.eventId);
+        },
+      };
+      const inbox = new InboxService({ db: stores.db, kv, clock, log, handler, maxDispatching: 1 });
+      for (const e of events) expect(await inbox.accept(e)).toBe("new");
+      for (const e of events) inbox.dispatchSoon(e);
+      for (let i = 0; i < 3000 && ran.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(ran).toEqual(events.map((e) => e.eventId));
+      expect(await stores.db.manager.countBy(InboundEventRow, { status: "done" })).toBe(0);
+      release();
+      await inbox.drain();
+      expect(await stores.db.manager.countBy(InboundEventRow, { status: "done" })).toBe(2);
+    } finally {
+      release();
+      many.mockRestore();
+      one.mockRestore();
+    }
   });
 
   it("stores an event once: the kv catches retries, and the database does when the kv is down or has forgotten", async () => {
